@@ -1,0 +1,51 @@
+// `npm test`: every test of the project, run with Node's test runner inside a private
+// D-Bus session with an unlocked gnome-keyring (the OS keychain the store needs), with
+// the run's test CA trusted. Prints `N passed, N failed[, N skipped]` as its last line.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureTestCa } from '../test/support/test-ca.ts';
+import { withKeyringSession } from './keyring-session.ts';
+
+const patterns = process.argv.slice(2).length ? process.argv.slice(2) : ['test/**/*.test.ts'];
+const runDir = mkdtempSync(join(tmpdir(), 'mailbridge-test-'));
+const ca = await ensureTestCa(join(runDir, 'ca'));
+const summaryPath = join(runDir, 'summary.json');
+
+const nodeArgs = [
+  '--test',
+  '--test-concurrency=2',
+  '--test-timeout=900000',
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=./test/support/summary-reporter.ts',
+  `--test-reporter-destination=${summaryPath}`,
+  ...patterns,
+];
+
+const code = await new Promise<number>((resolve) => {
+  const child = spawn(...withKeyringSession(process.execPath, nodeArgs), {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      NODE_EXTRA_CA_CERTS: ca.caCertPath,
+      MAILBRIDGE_TEST_CA_DIR: ca.dir,
+      MAILBRIDGE_TEST_RUN_DIR: runDir,
+    },
+  });
+  child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+});
+
+let summary = { passed: 0, failed: 0, skipped: 0 };
+try {
+  summary = JSON.parse(readFileSync(summaryPath, 'utf8'));
+} catch {
+  summary.failed += 1;
+  console.error('test runner wrote no summary: counting the run as failed');
+}
+if (code !== 0 && summary.failed === 0) summary.failed = 1;
+rmSync(runDir, { recursive: true, force: true });
+const skipped = summary.skipped ? `, ${summary.skipped} skipped` : '';
+console.log(`${summary.passed} passed, ${summary.failed} failed${skipped}`);
+process.exit(summary.failed ? 1 : 0);
