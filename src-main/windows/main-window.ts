@@ -1,0 +1,51 @@
+// The one application window, locked down: sandboxed renderer with context isolation and
+// no Node, a strict CSP, no navigation away from the app, and https links handed to the
+// system browser instead of opening inside the app.
+import { BrowserWindow, session, shell } from 'electron';
+import { join } from 'node:path';
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-src 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+export function createMainWindow(outDir: string): BrowserWindow {
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    show: false,
+    title: 'Mailbridge',
+    webPreferences: {
+      preload: join(outDir, 'preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  const rendererUrl = new URL(`file://${join(outDir, 'renderer/index.html')}`);
+
+  window.webContents.on('will-navigate', (event, url) => {
+    if (new URL(url).href !== rendererUrl.href) event.preventDefault();
+  });
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (new URL(url).protocol === 'https:') void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(rendererUrl.href);
+  return window;
+}
