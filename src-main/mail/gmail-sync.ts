@@ -1,0 +1,154 @@
+// Gmail synchronisation as Google describes it: a full sync (messages.list + messages.get)
+// that records the mailbox's historyId, then incremental syncs from history.list; an
+// expired historyId falls back to a full sync that fetches only what the store lacks.
+// Reference: https://developers.google.com/gmail/api/guides/sync
+import type { IncomingMessage, ParsedMessage } from './types.ts';
+import { HistoryExpiredError, type GmailProvider, type MessageRef } from './providers/gmail.ts';
+import { createLogger } from '../platform/logger.ts';
+
+const log = createLogger('mail.sync');
+
+/** What the sync engine needs of the store; one implementation wraps the repositories. */
+export interface SyncStore {
+  /** Gmail message ids the store holds for the account. */
+  knownProviderIds(accountId: number): Set<string>;
+  saveMessages(accountId: number, items: Array<{ incoming: IncomingMessage; parsed: ParsedMessage }>): void;
+  deleteMessages(accountId: number, providerIds: string[]): void;
+  applyLabelChanges(accountId: number, providerId: string, added: string[], removed: string[]): void;
+  saveLabels(accountId: number, labels: Array<{ id: string; name: string; type: string }>): void;
+  getCursor(accountId: number): string | null;
+  setCursor(accountId: number, cursor: string, kind: 'full' | 'incremental'): void;
+}
+
+export interface SyncProgress {
+  phase: 'full' | 'incremental';
+  /** Messages fetched and stored (or found already stored) so far. */
+  done: number;
+  /** Messages this run has to account for. */
+  total: number;
+}
+
+export interface SyncResult {
+  kind: 'full' | 'incremental';
+  added: number;
+  deleted: number;
+  labelChanges: number;
+  historyId: string;
+}
+
+export interface GmailSyncOptions {
+  accountId: number;
+  provider: GmailProvider;
+  store: SyncStore;
+  parse: (raw: Uint8Array) => Promise<ParsedMessage>;
+  onProgress?: (progress: SyncProgress) => void;
+  /** Messages per store transaction: small, so the event loop never stalls (DESIGN.md). */
+  batchSize?: number;
+  signal?: AbortSignal;
+}
+
+/** Messages fetched concurrently per window; bounds memory on very large mailboxes. */
+const FETCH_WINDOW = 1_000;
+
+export class GmailSync {
+  readonly #o: Required<Omit<GmailSyncOptions, 'onProgress' | 'signal'>> & Pick<GmailSyncOptions, 'onProgress' | 'signal'>;
+
+  constructor(options: GmailSyncOptions) {
+    this.#o = { batchSize: 50, ...options };
+  }
+
+  /** Incremental when a cursor exists and is still valid, full otherwise. */
+  async sync(): Promise<SyncResult> {
+    const cursor = this.#o.store.getCursor(this.#o.accountId);
+    if (cursor) {
+      try {
+        return await this.incremental(cursor);
+      } catch (error) {
+        if (!(error instanceof HistoryExpiredError)) throw error;
+        log.warn('historyId expired; running a full sync', { accountId: this.#o.accountId });
+      }
+    }
+    return this.full();
+  }
+
+  /**
+   * Full sync: lists every message id, fetches only those the store lacks, removes local
+   * messages the mailbox no longer has, then records the historyId read before listing,
+   * so changes made during the sync are replayed by the next incremental run.
+   */
+  async full(): Promise<SyncResult> {
+    const { provider, store, accountId } = this.#o;
+    const profile = await provider.getProfile();
+    store.saveLabels(accountId, await provider.listLabels());
+
+    const remote: MessageRef[] = [];
+    for await (const page of provider.listMessageRefs()) {
+      this.#o.signal?.throwIfAborted();
+      remote.push(...page.refs);
+    }
+    const known = store.knownProviderIds(accountId);
+    const missing = remote.filter((ref) => !known.has(ref.id));
+    const remoteIds = new Set(remote.map((ref) => ref.id));
+    const gone = [...known].filter((id) => !remoteIds.has(id));
+
+    const progress = { phase: 'full' as const, done: remote.length - missing.length, total: remote.length };
+    this.#o.onProgress?.({ ...progress });
+    const added = await this.#fetchAndStore(missing, progress);
+    if (gone.length) store.deleteMessages(accountId, gone);
+    store.setCursor(accountId, profile.historyId, 'full');
+    log.info('full sync done', { accountId, added, deleted: gone.length, total: remote.length });
+    return { kind: 'full', added, deleted: gone.length, labelChanges: 0, historyId: profile.historyId };
+  }
+
+  /** Incremental sync from `startHistoryId`; throws HistoryExpiredError when Gmail no longer has it. */
+  async incremental(startHistoryId: string): Promise<SyncResult> {
+    const { provider, store, accountId } = this.#o;
+    const changes = await provider.listHistory(startHistoryId);
+    const known = store.knownProviderIds(accountId);
+    const toFetch = changes.added.filter((ref) => !known.has(ref.id));
+    const progress = { phase: 'incremental' as const, done: 0, total: toFetch.length };
+    const added = await this.#fetchAndStore(toFetch, progress);
+
+    const deleted = changes.deleted.filter((id) => known.has(id));
+    if (deleted.length) store.deleteMessages(accountId, deleted);
+    let labelChanges = 0;
+    for (const change of changes.labelChanges) {
+      if (!known.has(change.id)) continue; // a message fetched above already carries its labels
+      store.applyLabelChanges(accountId, change.id, change.added, change.removed);
+      labelChanges += 1;
+    }
+    store.setCursor(accountId, changes.historyId, 'incremental');
+    return { kind: 'incremental', added, deleted: deleted.length, labelChanges, historyId: changes.historyId };
+  }
+
+  /** Fetches raw messages through the provider's paced pool, parses and stores them in small batches. */
+  async #fetchAndStore(refs: MessageRef[], progress: SyncProgress): Promise<number> {
+    const { provider, store, accountId, parse, batchSize } = this.#o;
+    let stored = 0;
+    let batch: Array<{ incoming: IncomingMessage; parsed: ParsedMessage }> = [];
+    const flush = () => {
+      if (!batch.length) return;
+      store.saveMessages(accountId, batch);
+      stored += batch.length;
+      progress.done += batch.length;
+      batch = [];
+      this.#o.onProgress?.({ ...progress });
+    };
+    for (let start = 0; start < refs.length; start += FETCH_WINDOW) {
+      this.#o.signal?.throwIfAborted();
+      await Promise.all(
+        refs.slice(start, start + FETCH_WINDOW).map(async (ref) => {
+          const incoming = await provider.getMessage(ref.id);
+          if (!incoming) {
+            progress.total -= 1; // deleted between list and get; history will say so
+            return;
+          }
+          batch.push({ incoming, parsed: await parse(incoming.raw) });
+          if (batch.length >= batchSize) flush();
+        }),
+      );
+      flush();
+    }
+    return stored;
+  }
+}
