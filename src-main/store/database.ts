@@ -1,0 +1,92 @@
+// Opens the encrypted SQLite database: the 256-bit key comes from the OS keychain (created
+// on first run), the whole file — and its WAL — is encrypted by SQLite3 Multiple Ciphers
+// (chacha20-poly1305), and the schema is migrated before anyone else touches it.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import type { SecretStore } from '../platform/keychain.ts';
+import { createLogger } from '../platform/logger.ts';
+import { DatabaseDecryptError, DatabaseKeyMissingError, StoreError } from './errors.ts';
+import { runMigrations } from './migrations/index.ts';
+
+const log = createLogger('store.database');
+const KEY_PATTERN = /^[0-9a-f]{64}$/;
+
+/** Keychain account holding the key of the database at `path`: "database-key:" + 16 hex of sha256(absolute path). */
+export function databaseKeyAccount(path: string): string {
+  return `database-key:${createHash('sha256').update(resolve(path)).digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * Returns the database key for `path` as 64 lower-case hex characters (256 bits).
+ * Creates and stores a random key only when the database file does not exist yet, then
+ * reads it back so a keychain that does not persist fails here, not after the data is written.
+ * Throws DatabaseKeyMissingError (file exists, no key), StoreError 'key_malformed',
+ * KeychainUnavailableError (from `secrets`).
+ */
+export async function resolveDatabaseKey(options: { path: string; secrets: SecretStore }): Promise<string> {
+  const account = databaseKeyAccount(options.path);
+  const stored = await options.secrets.get(account);
+  if (stored !== null) {
+    if (!KEY_PATTERN.test(stored)) {
+      throw new StoreError('key_malformed', `the keychain entry "${account}" for ${options.path} is not a 256-bit hex key`);
+    }
+    return stored;
+  }
+  if (databaseFileExists(options.path)) throw new DatabaseKeyMissingError(options.path, account);
+
+  const key = randomBytes(32).toString('hex');
+  await options.secrets.set(account, key);
+  if ((await options.secrets.get(account)) !== key) {
+    throw new StoreError('key_missing', `the OS keychain did not keep the new key for ${options.path} ("${account}")`);
+  }
+  log.info('created database key', { account });
+  return key;
+}
+
+export interface OpenDatabaseOptions {
+  path: string;
+  /** 64 hex characters from resolveDatabaseKey. */
+  key: string;
+  /** busy_timeout in ms (default 5000). */
+  busyTimeoutMs?: number;
+  readonly?: boolean;
+}
+
+/**
+ * Opens and keys the database, sets the connection pragmas (WAL, foreign_keys=ON,
+ * synchronous=NORMAL, busy_timeout, temp_store=MEMORY so no plaintext temp files) and,
+ * unless readonly, runs pending migrations. Usable from a worker thread given the key.
+ * Throws DatabaseDecryptError for a wrong key, DatabaseTooNewError from the migrations.
+ */
+export function openEncryptedDatabase(options: OpenDatabaseOptions): Database.Database {
+  if (!KEY_PATTERN.test(options.key)) throw new StoreError('key_malformed', 'database key must be 64 hex characters');
+  const db = new Database(options.path, { readonly: options.readonly ?? false });
+  try {
+    // "raw:" + 64 hex bypasses the passphrase KDF (sqlite3mcExtractRawKey): the key is already random.
+    db.pragma(`key = 'raw:${options.key}'`);
+    try {
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_NOTADB') throw new DatabaseDecryptError(options.path, error);
+      throw error;
+    }
+    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+    db.pragma('temp_store = MEMORY');
+    db.pragma('foreign_keys = ON');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      runMigrations(db);
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function databaseFileExists(path: string): boolean {
+  return existsSync(path) && statSync(path).size > 0;
+}

@@ -1,0 +1,59 @@
+// The store as the app assembly sees it: one call that gets the key from the keychain,
+// opens and migrates the encrypted database, and builds the repositories over it.
+import type { SecretStore } from '../platform/keychain.ts';
+import { AccountRepository } from './account-repository.ts';
+import { openEncryptedDatabase, resolveDatabaseKey } from './database.ts';
+import { MessageRepository } from './message-repository.ts';
+import { SearchRepository } from './search-repository.ts';
+import { SyncStateRepository } from './sync-state-repository.ts';
+import { ThreadRepository } from './thread-repository.ts';
+import type { Db } from './types.ts';
+
+export interface MailStore {
+  readonly db: Db;
+  readonly path: string;
+  readonly accounts: AccountRepository;
+  readonly messages: MessageRepository;
+  readonly threads: ThreadRepository;
+  readonly search: SearchRepository;
+  readonly syncState: SyncStateRepository;
+  /** Checkpoints the WAL and closes the connection. */
+  close(): void;
+}
+
+export interface OpenMailStoreOptions {
+  /** Database file; created (with a new key in the keychain) when absent. */
+  path: string;
+  secrets: SecretStore;
+  /** Clock for created/updated timestamps (ms); tests pin it. */
+  now?: () => number;
+}
+
+/**
+ * Opens the encrypted store at `path`. Rejects with KeychainUnavailableError (no Secret
+ * Service), DatabaseKeyMissingError (file exists, key gone), DatabaseDecryptError (wrong key),
+ * DatabaseTooNewError (written by a newer Mailbridge), or a migration error (nothing applied).
+ */
+export async function openMailStore(options: OpenMailStoreOptions): Promise<MailStore> {
+  const key = await resolveDatabaseKey(options);
+  const db = openEncryptedDatabase({ path: options.path, key });
+  return createMailStore(db, options.now);
+}
+
+/** The repositories over an already opened database (e.g. inside a worker thread). */
+export function createMailStore(db: Db, now: () => number = Date.now): MailStore {
+  return {
+    db,
+    path: db.name,
+    accounts: new AccountRepository(db, now),
+    messages: new MessageRepository(db, now),
+    threads: new ThreadRepository(db),
+    search: new SearchRepository(db),
+    syncState: new SyncStateRepository(db, now),
+    close() {
+      if (!db.open) return;
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,387 @@
+// The offline mail copy: messages with their thread, participants, labels and FTS5 row,
+// written one transaction per batch so a sync batch is all-or-nothing and re-saving the
+// same provider message never duplicates it.
+import type { Address, IncomingMessage, ParsedMessage } from '../mail/types.ts';
+import { threadKeyFor } from './thread-key.ts';
+import type { Db, MessageRecord, ParticipantRole, StoreStats } from './types.ts';
+
+export interface MessageToSave {
+  incoming: IncomingMessage;
+  parsed: ParsedMessage;
+}
+
+export interface LabelInfo {
+  providerLabelId: string;
+  name: string;
+  /** 'system' (Gmail INBOX, UNREAD…, Graph well-known folders); any other value is stored as 'user'. */
+  type: string;
+}
+
+// FTS cost grows with the body; beyond this many characters a body adds little to recall.
+const MAX_INDEXED_BODY_CHARS = 100_000;
+const SYSTEM_LABEL = /^[A-Z][A-Z0-9_]*$/;
+const UNREAD_LABEL = 'UNREAD';
+
+interface MessageRow {
+  id: number;
+  account_id: number;
+  provider_message_id: string;
+  thread_id: number;
+  message_id_header: string | null;
+  subject: string;
+  from_address: string | null;
+  from_name: string;
+  date: number | null;
+  internal_date: number | null;
+  received_at: number;
+  snippet: string;
+  body_text: string;
+  body_html: string | null;
+  has_attachments: number;
+  attachments_json: string;
+  warnings_json: string;
+  unread: number;
+  raw?: Uint8Array;
+}
+
+type MessageValues = Omit<MessageRow, 'id' | 'raw' | 'account_id' | 'provider_message_id'> & {
+  raw: Uint8Array;
+  now: number;
+};
+
+const MESSAGE_COLUMNS = `id, account_id, provider_message_id, thread_id, message_id_header, subject, from_address,
+  from_name, date, internal_date, received_at, snippet, body_text, body_html, has_attachments, attachments_json,
+  warnings_json, unread`;
+
+export class MessageRepository {
+  readonly #db: Db;
+  readonly #now: () => number;
+  readonly #s;
+  readonly #saveBatch;
+  readonly #deleteBatch;
+  readonly #applyLabels;
+
+  constructor(db: Db, now: () => number = Date.now) {
+    this.#db = db;
+    this.#now = now;
+    this.#s = {
+      existing: db.prepare<[number, string], { id: number; thread_id: number }>(
+        'SELECT id, thread_id FROM messages WHERE account_id = ? AND provider_message_id = ?',
+      ),
+      threadByKey: db.prepare<[number, string], number>('SELECT id FROM threads WHERE account_id = ? AND thread_key = ?').pluck(),
+      insertThread: db.prepare<[number, string, string | null, string]>(
+        'INSERT INTO threads (account_id, thread_key, provider_thread_id, subject) VALUES (?, ?, ?, ?)',
+      ),
+      insertMessage: db.prepare<[Record<string, unknown>]>(
+        `INSERT INTO messages (account_id, provider_message_id, thread_id, message_id_header, subject, from_address,
+           from_name, date, internal_date, received_at, snippet, body_text, body_html, has_attachments, attachments_json,
+           warnings_json, unread, created_at, updated_at, raw)
+         VALUES (@account_id, @provider_message_id, @thread_id, @message_id_header, @subject, @from_address, @from_name,
+           @date, @internal_date, @received_at, @snippet, @body_text, @body_html, @has_attachments, @attachments_json,
+           @warnings_json, @unread, @now, @now, @raw)`,
+      ),
+      updateMessage: db.prepare<[Record<string, unknown>]>(
+        `UPDATE messages SET thread_id = @thread_id, message_id_header = @message_id_header, subject = @subject,
+           from_address = @from_address, from_name = @from_name, date = @date, internal_date = @internal_date,
+           received_at = @received_at, snippet = @snippet, body_text = @body_text, body_html = @body_html,
+           has_attachments = @has_attachments, attachments_json = @attachments_json, warnings_json = @warnings_json,
+           unread = @unread, updated_at = @now, raw = @raw
+         WHERE id = @id`,
+      ),
+      address: db.prepare<[string], { id: number; display_name: string }>('SELECT id, display_name FROM addresses WHERE address = ?'),
+      insertAddress: db.prepare<[string, string]>('INSERT INTO addresses (address, display_name) VALUES (?, ?)'),
+      nameAddress: db.prepare<[string, number]>('UPDATE addresses SET display_name = ? WHERE id = ?'),
+      clearParticipants: db.prepare<[number]>('DELETE FROM message_participants WHERE message_id = ?'),
+      insertParticipant: db.prepare<[number, ParticipantRole, number, number]>(
+        'INSERT OR IGNORE INTO message_participants (message_id, role, address_id, position) VALUES (?, ?, ?, ?)',
+      ),
+      label: db.prepare<[number, string], number>('SELECT id FROM labels WHERE account_id = ? AND provider_label_id = ?').pluck(),
+      insertLabel: db.prepare<[number, string, string, string]>(
+        'INSERT INTO labels (account_id, provider_label_id, name, type) VALUES (?, ?, ?, ?)',
+      ),
+      upsertLabel: db.prepare<[number, string, string, string]>(
+        `INSERT INTO labels (account_id, provider_label_id, name, type) VALUES (?, ?, ?, ?)
+         ON CONFLICT (account_id, provider_label_id) DO UPDATE SET name = excluded.name, type = excluded.type`,
+      ),
+      clearLabels: db.prepare<[number]>('DELETE FROM message_labels WHERE message_id = ?'),
+      addLabel: db.prepare<[number, number]>('INSERT OR IGNORE INTO message_labels (message_id, label_id) VALUES (?, ?)'),
+      removeLabel: db.prepare<[number, number, string]>(
+        `DELETE FROM message_labels WHERE message_id = ?
+           AND label_id = (SELECT id FROM labels WHERE account_id = ? AND provider_label_id = ?)`,
+      ),
+      labelsOf: db.prepare<[number], string>(
+        `SELECT l.provider_label_id FROM message_labels ml JOIN labels l ON l.id = ml.label_id
+         WHERE ml.message_id = ? ORDER BY l.provider_label_id`,
+      ).pluck(),
+      setUnread: db.prepare<[number, number, number]>('UPDATE messages SET unread = ?, updated_at = ? WHERE id = ?'),
+      ftsDelete: db.prepare<[number]>('DELETE FROM messages_fts WHERE rowid = ?'),
+      ftsInsert: db.prepare<[number, string, string, string, string]>(
+        'INSERT INTO messages_fts (rowid, subject, sender, recipients, body) VALUES (?, ?, ?, ?, ?)',
+      ),
+      recountThread: db.prepare<[{ id: number }]>(
+        `UPDATE threads SET
+           message_count = (SELECT count(*) FROM messages WHERE thread_id = @id),
+           last_message_at = coalesce((SELECT max(received_at) FROM messages WHERE thread_id = @id), 0),
+           subject = coalesce((SELECT subject FROM messages WHERE thread_id = @id ORDER BY received_at, id LIMIT 1), subject)
+         WHERE id = @id`,
+      ),
+      dropEmptyThread: db.prepare<[number]>('DELETE FROM threads WHERE id = ? AND message_count = 0'),
+      providerIds: db.prepare<[number], string>('SELECT provider_message_id FROM messages WHERE account_id = ?').pluck(),
+      deleteMessage: db.prepare<[number]>('DELETE FROM messages WHERE id = ?'),
+      byId: db.prepare<[number], MessageRow>(`SELECT ${MESSAGE_COLUMNS}, raw FROM messages WHERE id = ?`),
+      byThread: db.prepare<[number], MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE thread_id = ? ORDER BY received_at, id`,
+      ),
+      participantsOf: db.prepare<[number], { role: ParticipantRole; address: string; name: string }>(
+        `SELECT p.role, a.address, a.display_name AS name FROM message_participants p
+         JOIN addresses a ON a.id = p.address_id WHERE p.message_id = ? ORDER BY p.role, p.position`,
+      ),
+      stats: db.prepare<[], StoreStats>(
+        `SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM messages) AS messages,
+           (SELECT count(*) FROM threads) AS threads,
+           (SELECT count(*) FROM messages WHERE warnings_json <> '[]') AS warnings`,
+      ),
+    };
+    this.#saveBatch = db.transaction((accountId: number, items: readonly MessageToSave[]) => this.#save(accountId, items));
+    this.#deleteBatch = db.transaction((accountId: number, ids: readonly string[]) => this.#delete(accountId, ids));
+    this.#applyLabels = db.transaction(
+      (accountId: number, providerId: string, added: readonly string[], removed: readonly string[]) =>
+        this.#labels(accountId, providerId, added, removed),
+    );
+  }
+
+  /**
+   * Saves a batch (50–100 is the intended size) in one write transaction. Idempotent on
+   * (account, providerMessageId): a message seen before is updated in place — content,
+   * labels, unread flag, participants and FTS row — and counted as `updated`.
+   * Throws (and writes nothing) on a constraint error, e.g. an unknown account.
+   */
+  saveMessages(accountId: number, items: readonly MessageToSave[]): { inserted: number; updated: number } {
+    if (items.length === 0) return { inserted: 0, updated: 0 };
+    return this.#saveBatch.immediate(accountId, items);
+  }
+
+  /** Deletes messages by provider id (unknown ids are ignored); returns how many were deleted. */
+  deleteMessages(accountId: number, providerMessageIds: readonly string[]): number {
+    if (providerMessageIds.length === 0) return 0;
+    return this.#deleteBatch.immediate(accountId, providerMessageIds);
+  }
+
+  /**
+   * Adds and removes provider label ids on one message (Gmail history labelsAdded /
+   * labelsRemoved); keeps `unread` in step with the UNREAD label. Returns false when the
+   * message is not stored.
+   */
+  applyLabelChanges(accountId: number, providerMessageId: string, added: readonly string[], removed: readonly string[]): boolean {
+    return this.#applyLabels.immediate(accountId, providerMessageId, added, removed);
+  }
+
+  /** Records label names and types from the provider (Gmail labels.list, Graph mailFolders). */
+  upsertLabels(accountId: number, labels: readonly LabelInfo[]): void {
+    this.#db.transaction(() => {
+      for (const l of labels) {
+        this.#s.upsertLabel.run(accountId, l.providerLabelId, l.name, l.type === 'system' ? 'system' : 'user');
+      }
+    })();
+  }
+
+  /** Every provider message id stored for the account (full sync fetches only what is missing). */
+  knownProviderIds(accountId: number): Set<string> {
+    return new Set(this.#s.providerIds.all(accountId));
+  }
+
+  /** One message with its raw source, participants and labels, or null. */
+  getMessage(id: number): MessageRecord | null {
+    const row = this.#s.byId.get(id);
+    return row ? this.#toRecord(row) : null;
+  }
+
+  /** The messages of a thread, oldest first, without their raw source. */
+  listThreadMessages(threadId: number): Array<Omit<MessageRecord, 'raw'>> {
+    return this.#s.byThread.all(threadId).map((row) => {
+      const { raw: _raw, ...rest } = this.#toRecord(row);
+      return rest;
+    });
+  }
+
+  /** Store-wide counts for the status bar and the CLI. */
+  stats(): StoreStats {
+    return this.#s.stats.get()!;
+  }
+
+  #save(accountId: number, items: readonly MessageToSave[]): { inserted: number; updated: number } {
+    const now = this.#now();
+    const threads = new Map<string, number>();
+    const addresses = new Map<string, number>();
+    const labels = new Map<string, number>();
+    const touched = new Set<number>();
+    let inserted = 0;
+    let updated = 0;
+
+    for (const { incoming, parsed } of items) {
+      const tk = threadKeyFor(incoming, parsed);
+      let threadId = threads.get(tk.key) ?? this.#s.threadByKey.get(accountId, tk.key);
+      if (threadId === undefined) {
+        threadId = Number(this.#s.insertThread.run(accountId, tk.key, tk.providerThreadId, parsed.subject).lastInsertRowid);
+      }
+      threads.set(tk.key, threadId);
+      touched.add(threadId);
+
+      const values = messageValues(incoming, parsed, threadId, now);
+      const existing = this.#s.existing.get(accountId, incoming.providerMessageId);
+      let messageId: number;
+      if (existing) {
+        messageId = existing.id;
+        touched.add(existing.thread_id);
+        this.#s.updateMessage.run({ ...values, id: messageId });
+        this.#s.clearParticipants.run(messageId);
+        this.#s.clearLabels.run(messageId);
+        this.#s.ftsDelete.run(messageId);
+        updated += 1;
+      } else {
+        const row = { ...values, account_id: accountId, provider_message_id: incoming.providerMessageId };
+        messageId = Number(this.#s.insertMessage.run(row).lastInsertRowid);
+        inserted += 1;
+      }
+
+      const roles: Array<[ParticipantRole, Address[]]> = [
+        ['from', parsed.from ? [parsed.from] : []],
+        ['to', parsed.to],
+        ['cc', parsed.cc],
+        ['bcc', parsed.bcc],
+        ['reply_to', parsed.replyTo],
+      ];
+      for (const [role, list] of roles) {
+        list.forEach((a, position) => {
+          const addressId = this.#addressId(a, addresses);
+          if (addressId !== null) this.#s.insertParticipant.run(messageId, role, addressId, position);
+        });
+      }
+      for (const providerLabelId of new Set(incoming.labels)) {
+        this.#s.addLabel.run(messageId, this.#labelId(accountId, providerLabelId, labels));
+      }
+      this.#s.ftsInsert.run(
+        messageId,
+        parsed.subject,
+        addressText([...(parsed.from ? [parsed.from] : []), ...parsed.replyTo]),
+        addressText([...parsed.to, ...parsed.cc, ...parsed.bcc]),
+        parsed.text.length > MAX_INDEXED_BODY_CHARS ? parsed.text.slice(0, MAX_INDEXED_BODY_CHARS) : parsed.text,
+      );
+    }
+    for (const threadId of touched) this.#recount(threadId);
+    return { inserted, updated };
+  }
+
+  #delete(accountId: number, providerMessageIds: readonly string[]): number {
+    const touched = new Set<number>();
+    let deleted = 0;
+    for (const providerId of providerMessageIds) {
+      const existing = this.#s.existing.get(accountId, providerId);
+      if (!existing) continue;
+      this.#s.ftsDelete.run(existing.id);
+      this.#s.deleteMessage.run(existing.id);
+      touched.add(existing.thread_id);
+      deleted += 1;
+    }
+    for (const threadId of touched) this.#recount(threadId);
+    return deleted;
+  }
+
+  #labels(accountId: number, providerId: string, added: readonly string[], removed: readonly string[]): boolean {
+    const existing = this.#s.existing.get(accountId, providerId);
+    if (!existing) return false;
+    const cache = new Map<string, number>();
+    for (const label of removed) this.#s.removeLabel.run(existing.id, accountId, label);
+    for (const label of added) this.#s.addLabel.run(existing.id, this.#labelId(accountId, label, cache));
+    const unread = this.#s.labelsOf.all(existing.id).includes(UNREAD_LABEL);
+    this.#s.setUnread.run(unread ? 1 : 0, this.#now(), existing.id);
+    return true;
+  }
+
+  #recount(threadId: number): void {
+    this.#s.recountThread.run({ id: threadId });
+    this.#s.dropEmptyThread.run(threadId);
+  }
+
+  #addressId(a: Address, cache: Map<string, number>): number | null {
+    const address = a.address.trim().toLowerCase();
+    if (!address) return null;
+    const cached = cache.get(address);
+    if (cached !== undefined) return cached;
+    const row = this.#s.address.get(address);
+    let id: number;
+    if (!row) {
+      id = Number(this.#s.insertAddress.run(address, a.name).lastInsertRowid);
+    } else {
+      id = row.id;
+      if (!row.display_name && a.name) this.#s.nameAddress.run(a.name, id);
+    }
+    cache.set(address, id);
+    return id;
+  }
+
+  #labelId(accountId: number, providerLabelId: string, cache: Map<string, number>): number {
+    const cached = cache.get(providerLabelId);
+    if (cached !== undefined) return cached;
+    let id = this.#s.label.get(accountId, providerLabelId);
+    if (id === undefined) {
+      // Until upsertLabels supplies the real name, the id stands in for it.
+      const type = SYSTEM_LABEL.test(providerLabelId) ? 'system' : 'user';
+      id = Number(this.#s.insertLabel.run(accountId, providerLabelId, providerLabelId, type).lastInsertRowid);
+    }
+    cache.set(providerLabelId, id);
+    return id;
+  }
+
+  #toRecord(row: MessageRow): MessageRecord {
+    return {
+      id: row.id,
+      accountId: row.account_id,
+      providerMessageId: row.provider_message_id,
+      threadId: row.thread_id,
+      messageId: row.message_id_header,
+      subject: row.subject,
+      from: row.from_address === null ? null : { address: row.from_address, name: row.from_name },
+      date: row.date,
+      internalDate: row.internal_date,
+      receivedAt: row.received_at,
+      snippet: row.snippet,
+      text: row.body_text,
+      html: row.body_html,
+      hasAttachments: row.has_attachments === 1,
+      attachments: JSON.parse(row.attachments_json),
+      warnings: JSON.parse(row.warnings_json),
+      unread: row.unread === 1,
+      labels: this.#s.labelsOf.all(row.id),
+      participants: this.#s.participantsOf.all(row.id),
+      raw: row.raw ? new Uint8Array(row.raw.buffer, row.raw.byteOffset, row.raw.byteLength) : new Uint8Array(),
+    };
+  }
+}
+
+function messageValues(incoming: IncomingMessage, parsed: ParsedMessage, threadId: number, now: number): MessageValues {
+  return {
+    thread_id: threadId,
+    message_id_header: parsed.messageId,
+    subject: parsed.subject,
+    from_address: parsed.from ? parsed.from.address.trim().toLowerCase() : null,
+    from_name: parsed.from?.name ?? '',
+    date: parsed.date,
+    internal_date: incoming.internalDate,
+    received_at: incoming.internalDate ?? parsed.date ?? 0,
+    snippet: parsed.snippet,
+    body_text: parsed.text,
+    body_html: parsed.html,
+    has_attachments: parsed.attachments.length > 0 ? 1 : 0,
+    attachments_json: JSON.stringify(parsed.attachments),
+    warnings_json: JSON.stringify(parsed.warnings),
+    unread: incoming.labels.includes(UNREAD_LABEL) ? 1 : 0,
+    // better-sqlite3 binds Buffers as BLOBs; this view shares the bytes, no copy.
+    raw: Buffer.from(incoming.raw.buffer, incoming.raw.byteOffset, incoming.raw.byteLength),
+    now,
+  };
+}
+
+function addressText(list: readonly Address[]): string {
+  return list.map((a) => (a.name ? `${a.name} ${a.address}` : a.address)).join(' ');
+}

@@ -1,0 +1,61 @@
+// Schema migrations: one file per version, numbered in steps of 10, applied in order inside
+// one transaction and recorded in PRAGMA user_version. A failure rolls everything back and
+// is thrown — never logged and carried past — and a newer database is refused, not opened.
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { createLogger } from '../../platform/logger.ts';
+import { DatabaseTooNewError } from '../errors.ts';
+import { migration0010 } from './0010-initial-schema.ts';
+
+export interface Migration {
+  /** Target PRAGMA user_version: a multiple of 10, strictly increasing. */
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [migration0010];
+
+const log = createLogger('store.migrations');
+
+/** The schema version this build writes: the last migration's version. */
+export function latestSchemaVersion(migrations: readonly Migration[] = MIGRATIONS): number {
+  return migrations.at(-1)?.version ?? 0;
+}
+
+/**
+ * Brings `db` to the latest version. Returns the versions applied (empty when current).
+ * Throws DatabaseTooNewError when user_version is above the last known migration, and
+ * rethrows any migration error after rolling back all pending migrations.
+ */
+export function runMigrations(
+  db: Database.Database,
+  migrations: readonly Migration[] = MIGRATIONS,
+): number[] {
+  assertOrdered(migrations);
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = latestSchemaVersion(migrations);
+  if (current > latest) throw new DatabaseTooNewError(db.name, current, latest);
+  const pending = migrations.filter((m) => m.version > current);
+  if (pending.length === 0) return [];
+
+  // user_version lives in page 1, so setting it is part of the same transaction.
+  db.transaction(() => {
+    for (const migration of pending) {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    }
+  }).immediate();
+  const applied = pending.map((m) => m.version);
+  log.info('schema migrated', { from: current, to: latest, applied });
+  return applied;
+}
+
+function assertOrdered(migrations: readonly Migration[]): void {
+  let previous = 0;
+  for (const m of migrations) {
+    if (!Number.isInteger(m.version) || m.version % 10 !== 0 || m.version <= previous) {
+      throw new Error(`migration ${m.name}: version ${m.version} must be a multiple of 10 above ${previous}`);
+    }
+    previous = m.version;
+  }
+}
