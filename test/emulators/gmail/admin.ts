@@ -1,0 +1,74 @@
+// /__admin/* endpoints: the emulator's test knobs over HTTP, for the standalone process that
+// benchmarks and other-language tools drive. Loopback only and unauthenticated by design.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, sendJson } from '../http-server.ts';
+import type { GmailEmulator, GmailEmulatorSettings } from './gmail-emulator.ts';
+
+/**
+ * GET  /__admin/stats                  → GmailEmulatorStats
+ * POST /__admin/stats/reset            → 204 (also refills quota buckets)
+ * GET  /__admin/settings               → GmailEmulatorSettings
+ * POST /__admin/settings {…partial}    → merged GmailEmulatorSettings; 400 on unknown keys or wrong types
+ * POST /__admin/fail-next {count, status?}   → 204
+ * POST /__admin/expire-history         → {historyId}
+ * POST /__admin/messages {raw (base64/base64url RFC 822), labelIds?} → {id, threadId, historyId}
+ * POST /__admin/messages/{id}/modify {addLabelIds?, removeLabelIds?} → {id, labelIds, historyId}
+ * DELETE /__admin/messages/{id}        → 204, 404 when unknown
+ */
+export async function handleAdmin(emulator: GmailEmulator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const path = url.pathname.slice('/__admin'.length);
+  const method = req.method ?? 'GET';
+  const body = async (): Promise<Record<string, unknown>> => {
+    const bytes = await readBody(req);
+    return bytes.length ? (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>) : {};
+  };
+  try {
+    if (method === 'GET' && path === '/stats') return sendJson(res, 200, emulator.stats());
+    if (method === 'POST' && path === '/stats/reset') return void (emulator.resetStats(), res.writeHead(204).end());
+    if (method === 'GET' && path === '/settings') return sendJson(res, 200, emulator.settings);
+    if (method === 'POST' && path === '/settings') {
+      const patch = await body();
+      for (const [key, value] of Object.entries(patch)) {
+        if (!(key in emulator.settings) || typeof value !== typeof emulator.settings[key as keyof GmailEmulatorSettings]) {
+          return sendJson(res, 400, { error: `bad setting ${key}` });
+        }
+      }
+      Object.assign(emulator.settings, patch);
+      return sendJson(res, 200, emulator.settings);
+    }
+    if (method === 'POST' && path === '/fail-next') {
+      const { count, status } = await body();
+      emulator.failNext(Number(count ?? 1), Number(status ?? 503));
+      return void res.writeHead(204).end();
+    }
+    if (method === 'POST' && path === '/expire-history') {
+      emulator.expireHistory();
+      return sendJson(res, 200, { historyId: emulator.historyId });
+    }
+    if (method === 'POST' && path === '/messages') {
+      const { raw, labelIds } = await body();
+      if (typeof raw !== 'string') return sendJson(res, 400, { error: 'raw (base64url) required' });
+      const m = emulator.addMessage(Buffer.from(raw, 'base64url'), Array.isArray(labelIds) ? labelIds.map(String) : undefined);
+      return sendJson(res, 200, { id: m.id, threadId: m.threadId, historyId: String(m.historyId) });
+    }
+    const modify = /^\/messages\/([0-9a-f]+)\/modify$/.exec(path);
+    if (method === 'POST' && modify) {
+      const { addLabelIds, removeLabelIds } = await body();
+      const m = emulator.modifyLabels(modify[1]!, toList(addLabelIds), toList(removeLabelIds));
+      if (!m) return sendJson(res, 404, { error: 'no such message' });
+      return sendJson(res, 200, { id: m.id, labelIds: [...m.labelIds], historyId: String(m.historyId) });
+    }
+    const remove = /^\/messages\/([0-9a-f]+)$/.exec(path);
+    if (method === 'DELETE' && remove) {
+      if (!emulator.deleteMessage(remove[1]!)) return sendJson(res, 404, { error: 'no such message' });
+      return void res.writeHead(204).end();
+    }
+    sendJson(res, 404, { error: `no admin endpoint ${method} ${path}` });
+  } catch (error) {
+    sendJson(res, 400, { error: String(error) });
+  }
+}
+
+function toList(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
+}

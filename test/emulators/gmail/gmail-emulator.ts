@@ -1,0 +1,209 @@
+// An in-process Gmail API v1 server over HTTPS for tests and benchmarks: the real
+// @googleapis/gmail client talks to it unchanged. It adds what a test needs and Gmail
+// cannot give: run-time faults (quota, latency, 5xx, expired history) and mailbox mutations.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readMailbox } from '../../../src-main/mail/import/mailbox-reader.ts';
+import { createLogger } from '../../../src-main/platform/logger.ts';
+import { readBody, sendJson, startHttpsServer, type StartedServer } from '../http-server.ts';
+import { route } from './api.ts';
+import { handleAdmin } from './admin.ts';
+import { GoogleApiError, notFound, rateLimited, serverError, unauthenticated } from './google-errors.ts';
+import { GmailMailbox, type StoredMessage } from './mailbox.ts';
+import { QUOTA_COST, QuotaBuckets } from './quota.ts';
+
+const log = createLogger('emulator.gmail');
+
+/** Knobs a test may change at any time (also POST /__admin/settings). */
+export interface GmailEmulatorSettings {
+  /** Enforce the per-user token bucket (429 rateLimitExceeded + Retry-After). */
+  quota: boolean;
+  /** Bucket size and refill per second; Gmail's per-user limit is 250 units/s. */
+  quotaUnitsPerSecond: number;
+  /** Fixed delay before every API answer, ms. */
+  latencyMs: number;
+  /** Fraction (0..1) of API requests answered with `errorStatus`, from a seeded PRNG. */
+  errorRate: number;
+  errorStatus: number;
+}
+
+export interface GmailEmulatorOptions {
+  /** maildir / mbox / .eml folder loaded at start() through readMailbox. */
+  mailbox?: string;
+  /** Labels given to loaded mail. Default ['INBOX', 'UNREAD']. */
+  labelIds?: string[];
+  /** users.getProfile emailAddress. Default: the verified identity's email, else "me@mailbridge.test". */
+  emailAddress?: string;
+  /** Checks a bearer token; null = 401. Default accepts any non-empty token. */
+  verifyAccessToken?: (token: string) => Promise<{ email: string } | null>;
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  settings?: Partial<GmailEmulatorSettings>;
+  /** history.list retention in records (default 100,000). */
+  historyRecords?: number;
+  /** TLS certificate and key; default the run's test CA loopback certificate. */
+  cert?: string;
+  key?: string;
+}
+
+export interface GmailEmulatorStats {
+  /** Requests received per googleapis method id (e.g. gmail.users.messages.get), all outcomes. */
+  requests: Record<string, number>;
+  rateLimited: number;
+  serverErrors: number;
+}
+
+export class GmailEmulator {
+  readonly mailbox: GmailMailbox;
+  readonly settings: GmailEmulatorSettings;
+  readonly #options: GmailEmulatorOptions;
+  readonly #quota = new QuotaBuckets();
+  #server: StartedServer | null = null;
+  #failNext: { count: number; status: number } = { count: 0, status: 503 };
+  #stats: GmailEmulatorStats = { requests: {}, rateLimited: 0, serverErrors: 0 };
+  #random = 0x2545f491;
+
+  constructor(options: GmailEmulatorOptions = {}) {
+    this.#options = options;
+    this.mailbox = new GmailMailbox({ historyRecords: options.historyRecords ?? 100_000 });
+    this.settings = { quota: false, quotaUnitsPerSecond: 250, latencyMs: 0, errorRate: 0, errorStatus: 503, ...options.settings };
+  }
+
+  /** Loads the mailbox (if given) and listens. Returns the root URL (no trailing slash). */
+  async start(): Promise<{ url: string }> {
+    if (this.#options.mailbox && this.mailbox.size === 0) {
+      const labels = this.#options.labelIds ?? ['INBOX', 'UNREAD'];
+      for await (const { raw } of readMailbox(this.#options.mailbox)) this.mailbox.add(raw, labels, { record: false });
+      log.info('mailbox loaded', { messages: this.mailbox.size, threads: this.mailbox.threadCount });
+    }
+    this.#server = await startHttpsServer((req, res) => this.#handle(req, res), {
+      port: this.#options.port ?? 0,
+      ...(this.#options.cert && this.#options.key ? { cert: this.#options.cert, key: this.#options.key } : {}),
+    });
+    return { url: this.#server.url };
+  }
+
+  async stop(): Promise<void> {
+    await this.#server?.close();
+    this.#server = null;
+  }
+
+  get url(): string {
+    if (!this.#server) throw new Error('GmailEmulator is not started');
+    return this.#server.url;
+  }
+
+  /** The mailbox's current historyId. */
+  get historyId(): string {
+    return String(this.mailbox.history.current);
+  }
+
+  /** A message arrives (messagesAdded in history). Labels: ids or names; default INBOX + UNREAD. */
+  addMessage(raw: Buffer | string, labelIds: string[] = ['INBOX', 'UNREAD'], options: { internalDate?: number } = {}): StoredMessage {
+    return this.mailbox.add(Buffer.from(raw), labelIds, options);
+  }
+
+  /** Deletes for good (messagesDeleted in history). False when the id is unknown. */
+  deleteMessage(id: string): boolean {
+    return this.mailbox.delete(id);
+  }
+
+  /** labelsAdded / labelsRemoved in one history record. Undefined when the id is unknown. */
+  modifyLabels(id: string, add: string[], remove: string[]): StoredMessage | undefined {
+    return this.mailbox.modify(id, add, remove);
+  }
+
+  /** Every startHistoryId before the current one now answers 404 (forces a full sync). */
+  expireHistory(): void {
+    this.mailbox.history.expire();
+  }
+
+  /** The next `count` API requests answer `status` (default 503). */
+  failNext(count: number, status = 503): void {
+    this.#failNext = { count, status };
+  }
+
+  stats(): GmailEmulatorStats {
+    return { requests: { ...this.#stats.requests }, rateLimited: this.#stats.rateLimited, serverErrors: this.#stats.serverErrors };
+  }
+
+  resetStats(): void {
+    this.#stats = { requests: {}, rateLimited: 0, serverErrors: 0 };
+    this.#quota.reset();
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://emulator.invalid');
+    if (url.pathname.startsWith('/__admin/')) return handleAdmin(this, req, res, url);
+    const match = /^\/(upload\/)?gmail\/v1\/users\/([^/]+)\/(.+)$/.exec(url.pathname);
+    const found = match
+      ? route({
+        httpMethod: req.method ?? 'GET',
+        segments: match[3]!.split('/').map(decodeURIComponent),
+        query: url.searchParams,
+        upload: Boolean(match[1]),
+        headers: req.headers,
+        body: () => readBody(req),
+      })
+      : null;
+    const method = found?.method ?? 'unknown';
+    this.#stats.requests[method] = (this.#stats.requests[method] ?? 0) + 1;
+    try {
+      if (this.settings.latencyMs > 0) await sleep(this.settings.latencyMs);
+      const identity = await this.#authenticate(req);
+      if (!found) throw notFound();
+      const profileEmail = this.#options.emailAddress ?? identity.email;
+      const userId = decodeURIComponent(match![2]!);
+      if (userId !== 'me' && userId.toLowerCase() !== profileEmail.toLowerCase()) {
+        throw new GoogleApiError(403, 'Delegation denied for ' + identity.email, 'forbidden');
+      }
+      this.#injectServerError();
+      if (this.settings.quota) {
+        const wait = this.#quota.take(identity.email, QUOTA_COST[method] ?? 5, this.settings.quotaUnitsPerSecond);
+        if (wait > 0) throw rateLimited(wait);
+      }
+      const result = await found.run(this.mailbox, profileEmail);
+      if (result.status === 204) {
+        res.writeHead(204).end();
+      } else {
+        sendJson(res, result.status, result.body);
+      }
+    } catch (error) {
+      const apiError = error instanceof GoogleApiError ? error
+        : (error as { status?: number }).status === 413 ? new GoogleApiError(413, 'Request too large', 'uploadTooLarge')
+          : serverError(500);
+      if (!(error instanceof GoogleApiError)) log.error('handler failed', { method, error });
+      if (apiError.code === 429) this.#stats.rateLimited += 1;
+      if (apiError.code >= 500) this.#stats.serverErrors += 1;
+      sendJson(res, apiError.code, apiError.body(), apiError.headers);
+    }
+  }
+
+  async #authenticate(req: IncomingMessage): Promise<{ email: string }> {
+    const header = req.headers.authorization ?? '';
+    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (!token) throw unauthenticated();
+    const verify = this.#options.verifyAccessToken;
+    const identity = verify ? await verify(token) : { email: this.#options.emailAddress ?? 'me@mailbridge.test' };
+    if (!identity) throw unauthenticated();
+    return identity;
+  }
+
+  #injectServerError(): void {
+    if (this.#failNext.count > 0) {
+      this.#failNext.count -= 1;
+      throw serverError(this.#failNext.status);
+    }
+    if (this.settings.errorRate > 0 && this.#next() < this.settings.errorRate) throw serverError(this.settings.errorStatus);
+  }
+
+  /** xorshift32: reproducible error-rate draws across runs. */
+  #next(): number {
+    let x = this.#random;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.#random = x >>> 0;
+    return this.#random / 0x1_0000_0000;
+  }
+}
