@@ -49,6 +49,9 @@ type MessageValues = Omit<MessageRow, 'id' | 'raw' | 'account_id' | 'provider_me
   now: number;
 };
 
+/** Hot path of every save: the message by (account, provider id). Exported for the query-plan test. */
+export const MESSAGE_BY_PROVIDER_ID_SQL = 'SELECT id, thread_id FROM messages WHERE account_id = ? AND provider_message_id = ?';
+
 const MESSAGE_COLUMNS = `id, account_id, provider_message_id, thread_id, message_id_header, subject, from_address,
   from_name, date, internal_date, received_at, snippet, body_text, body_html, has_attachments, attachments_json,
   warnings_json, unread`;
@@ -65,9 +68,7 @@ export class MessageRepository {
     this.#db = db;
     this.#now = now;
     this.#s = {
-      existing: db.prepare<[number, string], { id: number; thread_id: number }>(
-        'SELECT id, thread_id FROM messages WHERE account_id = ? AND provider_message_id = ?',
-      ),
+      existing: db.prepare<[number, string], { id: number; thread_id: number }>(MESSAGE_BY_PROVIDER_ID_SQL),
       threadByKey: db.prepare<[number, string], number>('SELECT id FROM threads WHERE account_id = ? AND thread_key = ?').pluck(),
       insertThread: db.prepare<[number, string, string | null, string]>(
         'INSERT INTO threads (account_id, thread_key, provider_thread_id, subject) VALUES (?, ?, ?, ?)',
@@ -278,8 +279,7 @@ export class MessageRepository {
     for (const providerId of providerMessageIds) {
       const existing = this.#s.existing.get(accountId, providerId);
       if (!existing) continue;
-      this.#s.ftsDelete.run(existing.id);
-      this.#s.deleteMessage.run(existing.id);
+      this.#s.deleteMessage.run(existing.id); // the FTS row goes with it (trigger)
       touched.add(existing.thread_id);
       deleted += 1;
     }

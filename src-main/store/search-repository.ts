@@ -19,17 +19,17 @@ const RANK = 'bm25(messages_fts, 5.0, 3.0, 2.0, 1.0)';
 const SELECT = `SELECT m.id, m.thread_id, m.account_id, m.subject, m.from_address, m.from_name, m.received_at, m.snippet
   FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid`;
 
+/** Search across accounts, and within one; exported for the query-plan test. */
+export const SEARCH_SQL = `${SELECT} WHERE messages_fts MATCH ? ORDER BY ${RANK}, m.received_at DESC LIMIT ?`;
+export const SEARCH_IN_ACCOUNT_SQL = `${SELECT} WHERE messages_fts MATCH ? AND m.account_id = ? ORDER BY ${RANK}, m.received_at DESC LIMIT ?`;
+
 export class SearchRepository {
   readonly #all;
   readonly #inAccount;
 
   constructor(db: Db) {
-    this.#all = db.prepare<[string, number], HitRow>(
-      `${SELECT} WHERE messages_fts MATCH ? ORDER BY ${RANK}, m.received_at DESC LIMIT ?`,
-    );
-    this.#inAccount = db.prepare<[string, number, number], HitRow>(
-      `${SELECT} WHERE messages_fts MATCH ? AND m.account_id = ? ORDER BY ${RANK}, m.received_at DESC LIMIT ?`,
-    );
+    this.#all = db.prepare<[string, number], HitRow>(SEARCH_SQL);
+    this.#inAccount = db.prepare<[string, number, number], HitRow>(SEARCH_IN_ACCOUNT_SQL);
   }
 
   /**

@@ -14,22 +14,24 @@ interface ThreadRow {
   unread: number;
 }
 
+const SELECT_THREADS = `SELECT t.id, t.account_id, t.provider_thread_id, t.subject, t.last_message_at, t.message_count,
+    m.snippet, m.from_address, m.from_name,
+    EXISTS (SELECT 1 FROM messages u WHERE u.thread_id = t.id AND u.unread = 1) AS unread
+  FROM threads t
+  LEFT JOIN messages m ON m.id = (SELECT id FROM messages WHERE thread_id = t.id ORDER BY received_at DESC, id DESC LIMIT 1)`;
+
+/** One keyset page of an account's threads; exported for the query-plan test. */
+export const THREAD_PAGE_SQL = `${SELECT_THREADS}
+  WHERE t.account_id = @account AND (t.last_message_at < @at OR (t.last_message_at = @at AND t.id < @id))
+  ORDER BY t.last_message_at DESC, t.id DESC LIMIT @limit`;
+
 export class ThreadRepository {
   readonly #page;
   readonly #byId;
 
   constructor(db: Db) {
-    const select = `SELECT t.id, t.account_id, t.provider_thread_id, t.subject, t.last_message_at, t.message_count,
-        m.snippet, m.from_address, m.from_name,
-        EXISTS (SELECT 1 FROM messages u WHERE u.thread_id = t.id AND u.unread = 1) AS unread
-      FROM threads t
-      LEFT JOIN messages m ON m.id = (SELECT id FROM messages WHERE thread_id = t.id ORDER BY received_at DESC, id DESC LIMIT 1)`;
-    this.#page = db.prepare<[{ account: number; at: number; id: number; limit: number }], ThreadRow>(
-      `${select}
-       WHERE t.account_id = @account AND (t.last_message_at < @at OR (t.last_message_at = @at AND t.id < @id))
-       ORDER BY t.last_message_at DESC, t.id DESC LIMIT @limit`,
-    );
-    this.#byId = db.prepare<[number], ThreadRow>(`${select} WHERE t.id = ?`);
+    this.#page = db.prepare<[{ account: number; at: number; id: number; limit: number }], ThreadRow>(THREAD_PAGE_SQL);
+    this.#byId = db.prepare<[number], ThreadRow>(`${SELECT_THREADS} WHERE t.id = ?`);
   }
 
   /**

@@ -156,6 +156,11 @@ CREATE VIRTUAL TABLE messages_fts USING fts5 (
   content = '', contentless_delete = 1,
   tokenize = 'unicode61 remove_diacritics 2'
 );
+-- Also covers deletes cascading from accounts; without it an orphaned FTS row would
+-- collide with a reused messages.id.
+CREATE TRIGGER messages_fts_after_delete AFTER DELETE ON messages BEGIN
+  DELETE FROM messages_fts WHERE rowid = old.id;
+END;
 `;
 
 export const migration0010: Migration = {

@@ -116,6 +116,8 @@ describe('MessageRepository', () => {
     assert.equal(t.store.search.search('walrus').length, 1);
     assert.equal(t.store.messages.deleteMessages(accountId, ['d1']), 1);
     assert.equal(t.store.threads.getThread(threadId), null, 'empty thread removed');
+    const ftsRows = t.store.db.prepare('SELECT count(*) FROM messages_fts').pluck().get();
+    assert.equal(ftsRows, t.store.messages.stats().messages, 'one FTS row per message');
     assert.equal(t.store.search.search('walrus').length, 0);
   });
 
@@ -135,22 +137,25 @@ describe('MessageRepository', () => {
   test('listThreads pages newest first without gaps or repeats', () => {
     const other = t.store.accounts.create({ provider: 'microsoft', email: 'paging@example.com' }).id;
     const batch = Array.from({ length: 25 }, (_, i) =>
-      // Pairs share a timestamp so the id tie-break is exercised.
-      message({ id: `p${i}`, threadId: `pt${i}`, internalDate: 1_000_000 + Math.floor(i / 2) * 1000 }),
+      // Threes share a timestamp, so ties straddle the page boundary (items 9 and 10).
+      message({ id: `p${i}`, threadId: `pt${i}`, internalDate: 1_000_000 + Math.floor(i / 3) * 1000 }),
     );
     t.store.messages.saveMessages(other, batch);
     const seen: number[] = [];
+    const threadIds = new Set<number>();
     let before = null;
     let pages = 0;
     do {
       const page: ReturnType<typeof t.store.threads.listThreads> = t.store.threads.listThreads(other, { limit: 10, before });
       seen.push(...page.threads.map((th) => th.lastMessageAt));
+      for (const th of page.threads) threadIds.add(th.id);
       assert.equal(new Set(page.threads.map((th) => th.accountId)).size, 1);
       before = page.next;
       pages += 1;
     } while (before);
     assert.equal(pages, 3);
     assert.equal(seen.length, 25);
+    assert.equal(threadIds.size, 25, 'no thread repeated across pages');
     assert.deepEqual(seen, [...seen].sort((a, b) => b - a));
   });
 });
