@@ -96,9 +96,12 @@ export async function startLoopbackRedirect(options: LoopbackRedirectOptions): P
   const { signal, expectedState } = options;
   if (signal?.aborted) throw new AuthError('cancelled', 'Sign-in was cancelled');
 
-  let timer: NodeJS.Timeout | undefined;
   let settle: (outcome: Outcome) => void = () => {};
   const onAbort = () => settle({ ok: false, error: new AuthError('cancelled', 'Sign-in was cancelled') });
+  const timer = setTimeout(
+    () => settle({ ok: false, error: new AuthError('timeout', `No sign-in response within ${timeoutMs} ms`) }),
+    timeoutMs,
+  );
   const result = new Promise<AuthorizationResponse>((resolve, reject) => {
     let settled = false;
     settle = (outcome) => {
@@ -135,16 +138,19 @@ export async function startLoopbackRedirect(options: LoopbackRedirectOptions): P
     return closing;
   };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    clearTimeout(timer);
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
+  // Settled (timeout) while listen() was still pending: that close() found nothing to close.
+  if (closing) await new Promise<void>((resolve) => server.close(() => resolve()));
 
-  timer = setTimeout(
-    () => settle({ ok: false, error: new AuthError('timeout', `No sign-in response within ${timeoutMs} ms`) }),
-    timeoutMs,
-  );
   signal?.addEventListener('abort', onAbort, { once: true });
 
   log.debug('loopback redirect listening', { port });
