@@ -19,6 +19,8 @@ import {
 import { AuthError, ReconnectRequiredError, isInvalidGrant } from '../../src-main/auth/errors.ts';
 import { startLoopbackRedirect } from '../../src-main/auth/loopback-redirect.ts';
 import { setLogSink } from '../../src-main/platform/logger.ts';
+import { gmail } from '@googleapis/gmail';
+import { GmailEmulator } from '../emulators/gmail/gmail-emulator.ts';
 
 const SCOPES = ['openid', 'email', 'profile', GMAIL_READONLY_SCOPE];
 
@@ -242,6 +244,22 @@ describe('Google sign-in against the identity emulator', () => {
     assert.ok(secrets.length >= 6);
     for (const line of lines) {
       for (const secret of secrets) assert.ok(!line.includes(secret), `a secret leaked into: ${line.slice(0, 120)}`);
+    }
+  });
+
+  test('the Gmail emulator accepts tokens only while the identity emulator vouches for them', async () => {
+    const gmailEmulator = new GmailEmulator({ verifyAccessToken: emulator.verifyAccessToken });
+    const { url } = await gmailEmulator.start();
+    try {
+      const tokens = await signIn();
+      const auth = createGoogleClient(config, tokens, { onTokens: () => {} });
+      const api = gmail({ version: 'v1', rootUrl: `${url}/`, auth });
+      const profile = await api.users.getProfile({ userId: 'me' });
+      assert.equal(profile.data.emailAddress, DEFAULT_TEST_USER.email);
+      emulator.revokeUser(DEFAULT_TEST_USER.email);
+      await assert.rejects(api.users.getProfile({ userId: 'me' }), ReconnectRequiredError);
+    } finally {
+      await gmailEmulator.stop();
     }
   });
 });
