@@ -1,0 +1,17 @@
+// The auth module's public surface: what the Electron shell, the CLI and the mail providers import.
+export { AuthError, ReconnectRequiredError, isInvalidGrant, type AuthErrorCode } from './errors.ts';
+export {
+  DEFAULT_GOOGLE_SCOPES,
+  GMAIL_READONLY_SCOPE,
+  GOOGLE_ENDPOINTS,
+  createGoogleClient,
+  getFreshAccessToken,
+  revokeGoogleTokens,
+  type GoogleClientOptions,
+  type GoogleOAuthConfig,
+  type GoogleOAuthEndpoints,
+  type GoogleTokens,
+} from './google-oauth.ts';
+export { signInWithGoogle, type SignInOptions } from './google-sign-in.ts';
+export { startLoopbackRedirect, type LoopbackRedirect, type LoopbackRedirectOptions } from './loopback-redirect.ts';
+export { openInSystemBrowser } from './system-browser.ts';
