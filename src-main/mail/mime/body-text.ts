@@ -10,6 +10,8 @@ export const SNIPPET_LENGTH = 200;
 
 const HTML_OPTIONS = {
   wordwrap: false as const,
+  // the whole document, not only <body>: text after </body> is still shown by mail clients
+  baseElements: { selectors: [] as string[], returnDomByDefault: true },
   limits: { maxInputLength: MAX_HTML_FOR_TEXT + 1, maxDepth: 200 },
   selectors: [
     { selector: 'a', options: { ignoreHref: true } },

@@ -33,7 +33,7 @@ export function isKnownCharset(charset: string): boolean {
   else if (!LABEL.test(label)) result = false;
   else if (WINDOWS_1252_FAMILY.has(label.replace(/^x-/, '').replace(/[^a-z0-9]/g, ''))) result = true;
   else {
-    let decoded = '';
+    let decoded: string;
     try {
       decoded = decodeWords(`=?${label}?B?${PROBE_B64}?=`);
     } catch {

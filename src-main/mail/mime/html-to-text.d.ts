@@ -8,6 +8,7 @@ declare module 'html-to-text' {
   }
   export interface HtmlToTextOptions {
     wordwrap?: number | false | null;
+    baseElements?: { selectors?: string[]; returnDomByDefault?: boolean };
     selectors?: SelectorDefinition[];
     limits?: { maxInputLength?: number; maxDepth?: number; maxChildNodes?: number; ellipsis?: string };
     decodeEntities?: boolean;
