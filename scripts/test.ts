@@ -32,6 +32,8 @@ const code = await new Promise<number>((resolve) => {
       NODE_EXTRA_CA_CERTS: ca.caCertPath,
       MAILBRIDGE_TEST_CA_DIR: ca.dir,
       MAILBRIDGE_TEST_RUN_DIR: runDir,
+      // A keyring of the run's own: tests never read or write the developer's real keychain.
+      XDG_DATA_HOME: join(runDir, 'xdg-data'),
     },
   });
   child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));

@@ -1,0 +1,180 @@
+// The headless CLI over the same services as the desktop app: connect, sync, import,
+// search, show, stats. Results go to stdout (JSON where machines read them); logs go to
+// stderr. Exit codes: 0 ok, 1 failure, 2 usage error.
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultProfileDir } from '../platform/paths.ts';
+import { updateProfileConfig, type GoogleConfig } from '../core/config.ts';
+import { openServices, type Services } from '../core/services.ts';
+import { AppError } from '../core/dispatch.ts';
+import { openInSystemBrowser } from '../auth/index.ts';
+import { showMessage } from './show.ts';
+
+const USAGE = `usage: mailbridge <command> [options]
+
+commands:
+  connect gmail                 sign in with Google in the system browser
+  sync [--account EMAIL]        sync every connected Gmail account (or one)
+  import PATH [--account NAME]  import a maildir, an mbox file or a folder of .eml files
+  search QUERY [--limit N] [--json]
+  show MESSAGE                  by local id or Message-ID
+  stats                         JSON: accounts, messages, threads, warnings
+
+options:
+  --profile DIR                 data directory (default: ${defaultProfileDir()})
+  --client-id ID --client-secret S --auth-url URL --token-url URL --revoke-url URL
+  --gmail-url URL --quota UNITS_PER_S|off --concurrency N
+                                Google configuration, saved into DIR/config.json`;
+
+const OPTIONS = {
+  profile: { type: 'string' },
+  account: { type: 'string' },
+  limit: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  'client-id': { type: 'string' },
+  'client-secret': { type: 'string' },
+  'auth-url': { type: 'string' },
+  'token-url': { type: 'string' },
+  'revoke-url': { type: 'string' },
+  'gmail-url': { type: 'string' },
+  quota: { type: 'string' },
+  concurrency: { type: 'string' },
+} as const;
+
+class UsageError extends Error {}
+
+function googleConfigFrom(values: Record<string, string | boolean | undefined>): GoogleConfig | null {
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const patch: GoogleConfig = {
+    ...(str('client-id') ? { clientId: str('client-id') } : {}),
+    ...(str('client-secret') !== undefined ? { clientSecret: str('client-secret') } : {}),
+    ...(str('auth-url') ? { authUrl: str('auth-url') } : {}),
+    ...(str('token-url') ? { tokenUrl: str('token-url') } : {}),
+    ...(str('revoke-url') ? { revokeUrl: str('revoke-url') } : {}),
+    ...(str('gmail-url') ? { gmailUrl: str('gmail-url') } : {}),
+    ...(str('quota') ? { quotaUnitsPerSecond: str('quota') === 'off' ? null : Number(str('quota')) } : {}),
+    ...(str('concurrency') ? { concurrency: Number(str('concurrency')) } : {}),
+  };
+  return Object.keys(patch).length ? patch : null;
+}
+
+async function run(argv: string[], out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    out(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const profileDir = resolve(values.profile ?? defaultProfileDir());
+  const google = googleConfigFrom(values);
+  if (google) updateProfileConfig(profileDir, { google });
+
+  const services = await openServices({ profileDir });
+  try {
+    return await runCommand(services, command, rest, values, out);
+  } finally {
+    services.close();
+  }
+}
+
+async function runCommand(
+  services: Services,
+  command: string,
+  args: string[],
+  values: { account?: string; limit?: string; json?: boolean },
+  out: (line: string) => void,
+): Promise<number> {
+  const { store } = services;
+  switch (command) {
+    case 'connect': {
+      if (args[0] !== 'gmail') throw new UsageError('connect takes a provider: connect gmail');
+      const controller = new AbortController();
+      process.once('SIGINT', () => controller.abort());
+      const account = await services.connectGmail({
+        openBrowser: async (url) => {
+          process.stderr.write(`Opening your browser to sign in. If it does not open, visit:\n${url}\n`);
+          await openInSystemBrowser(url).catch(() => undefined);
+        },
+        signal: controller.signal,
+      });
+      out(JSON.stringify({ connected: account.email, accountId: account.id }));
+      return 0;
+    }
+    case 'sync': {
+      const accounts = store.accounts
+        .list()
+        .filter((a) => a.provider === 'gmail' && a.status !== 'disconnected')
+        .filter((a) => !values.account || a.email === values.account.toLowerCase());
+      if (!accounts.length) throw new UsageError(values.account ? `no Gmail account ${values.account}` : 'no Gmail account connected: run `connect gmail` first');
+      let failed = 0;
+      const stop = services.onSyncProgress((p) => {
+        if (p.phase === 'full' || p.phase === 'incremental') process.stderr.write(`\r${p.phase} sync: ${p.done}/${p.total}`);
+      });
+      for (const account of accounts) {
+        try {
+          const result = await services.syncAccount(account.id);
+          process.stderr.write('\n');
+          out(JSON.stringify({ account: account.email, ...result }));
+        } catch (error) {
+          failed += 1;
+          process.stderr.write('\n');
+          out(JSON.stringify({ account: account.email, error: error instanceof AppError ? error.code : 'failed', message: (error as Error).message }));
+        }
+      }
+      stop();
+      return failed ? 1 : 0;
+    }
+    case 'import': {
+      if (!args[0]) throw new UsageError('import takes a path');
+      const result = await services.importMailbox(resolve(args[0]), {
+        ...(values.account ? { accountEmail: values.account } : {}),
+        onProgress: ({ done }) => process.stderr.write(`\rimported ${done}`),
+      });
+      process.stderr.write('\n');
+      out(JSON.stringify(result));
+      return 0;
+    }
+    case 'search': {
+      const query = args.join(' ');
+      if (!query.trim()) throw new UsageError('search takes a query');
+      const limit = values.limit ? Number(values.limit) : 20;
+      if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit takes a positive whole number');
+      const hits = store.search.search(query, { limit });
+      if (values.json) out(JSON.stringify(hits));
+      else for (const h of hits) out(`${h.messageId}\t${new Date(h.date).toISOString().slice(0, 10)}\t${h.from?.address ?? '-'}\t${h.subject}`);
+      return 0;
+    }
+    case 'show': {
+      if (!args[0]) throw new UsageError('show takes a message id or Message-ID');
+      const text = showMessage(store, args[0]);
+      if (text === null) {
+        process.stderr.write(`no message ${args[0]}\n`);
+        return 1;
+      }
+      out(text);
+      return 0;
+    }
+    case 'stats': {
+      out(JSON.stringify(store.messages.stats()));
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command ${command}`);
+  }
+}
+
+/** Runs the CLI; resolves with the exit code. */
+export async function main(argv = process.argv.slice(2), out = (line: string) => console.log(line)): Promise<number> {
+  try {
+    return await run(argv, out);
+  } catch (error) {
+    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`mailbridge: ${(error as Error).message}\n`);
+    if (usage) process.stderr.write('run `mailbridge --help` for usage\n');
+    return usage ? 2 : 1;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = await main();

@@ -1,0 +1,46 @@
+// Per-profile configuration (DIR/config.json): which Google endpoints and client to use,
+// and how fast to sync. Nothing secret lives here — a desktop client's secret is not
+// confidential (RFC 8252 §8.5); tokens and keys live in the encrypted store and keychain.
+import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { CONFIG_FILE } from '../platform/paths.ts';
+
+export const GoogleConfigSchema = z.object({
+  clientId: z.string().min(1).optional(),
+  clientSecret: z.string().optional(),
+  authUrl: z.url().optional(),
+  tokenUrl: z.url().optional(),
+  revokeUrl: z.url().optional(),
+  /** Gmail API root, e.g. https://gmail.googleapis.com/ or an emulator. */
+  gmailUrl: z.url().optional(),
+  /** Quota units per second to pace at; null turns pacing off (emulator without quota). */
+  quotaUnitsPerSecond: z.number().positive().nullable().optional(),
+  /** Gmail requests in flight at once. */
+  concurrency: z.number().int().min(1).max(64).optional(),
+});
+
+export const ProfileConfigSchema = z.object({
+  google: GoogleConfigSchema.default({}),
+});
+
+export type GoogleConfig = z.infer<typeof GoogleConfigSchema>;
+export type ProfileConfig = z.infer<typeof ProfileConfigSchema>;
+
+/** Reads DIR/config.json; a missing file is an empty config, an invalid one a clear error. */
+export function readProfileConfig(profileDir: string): ProfileConfig {
+  const path = join(profileDir, CONFIG_FILE);
+  if (!existsSync(path)) return ProfileConfigSchema.parse({});
+  const parsed = ProfileConfigSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new Error(`${path} is invalid: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Merges `patch` into DIR/config.json (validated before writing). */
+export function updateProfileConfig(profileDir: string, patch: { google?: GoogleConfig }): ProfileConfig {
+  const current = readProfileConfig(profileDir);
+  const next = ProfileConfigSchema.parse({ ...current, google: { ...current.google, ...patch.google } });
+  mkdirSync(profileDir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(profileDir, CONFIG_FILE), JSON.stringify(next, null, 2) + '\n');
+  return next;
+}

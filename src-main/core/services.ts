@@ -1,0 +1,203 @@
+// The services behind both the desktop app and the CLI, assembled in one visible place
+// (CONVENTIONS.md §6): keychain → encrypted store (migrations first) → accounts, sync,
+// import, search. Plain Node: no Electron here.
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { createOsSecretStore, type SecretStore } from '../platform/keychain.ts';
+import { DATABASE_FILE } from '../platform/paths.ts';
+import { createLogger } from '../platform/logger.ts';
+import { openMailStore, type MailStore } from '../store/mail-store.ts';
+import type { Account } from '../store/types.ts';
+import {
+  createGoogleClient,
+  isInvalidGrant,
+  ReconnectRequiredError,
+  revokeGoogleTokens,
+  signInWithGoogle,
+  type GoogleOAuthConfig,
+  type GoogleTokens,
+} from '../auth/index.ts';
+import { GmailProvider } from '../mail/providers/gmail.ts';
+import { GmailSync, type SyncResult } from '../mail/gmail-sync.ts';
+import { syncStoreFor } from '../mail/sync-store.ts';
+import { parseMessage } from '../mail/mime/index.ts';
+import { importMailbox, type ImportOptions, type ImportResult } from '../mail/import/importer.ts';
+import { readProfileConfig, type ProfileConfig } from './config.ts';
+import { AppError, type Handlers } from './dispatch.ts';
+import type { EventPayload } from '../../src-preload/contract/index.ts';
+
+const log = createLogger('services');
+
+export type SyncProgressEvent = EventPayload<'sync:progress'>;
+
+export interface OpenServicesOptions {
+  profileDir: string;
+  /** Defaults to the OS keychain (Secret Service on Linux). */
+  secrets?: SecretStore;
+  /** Defaults to DIR/config.json. */
+  config?: ProfileConfig;
+}
+
+export interface ConnectOptions {
+  openBrowser(url: string): Promise<void>;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface Services {
+  readonly store: MailStore;
+  readonly handlers: Handlers;
+  connectGmail(options: ConnectOptions): Promise<Account>;
+  syncAccount(accountId: number, options?: { signal?: AbortSignal }): Promise<SyncResult>;
+  disconnect(accountId: number): Promise<void>;
+  importMailbox(path: string, options?: ImportOptions): Promise<ImportResult>;
+  onSyncProgress(listener: (progress: SyncProgressEvent) => void): () => void;
+  close(): void;
+}
+
+/** Opens the profile's store (creating the profile and its key on first run) and builds the services. */
+export async function openServices(options: OpenServicesOptions): Promise<Services> {
+  mkdirSync(options.profileDir, { recursive: true, mode: 0o700 });
+  const config = options.config ?? readProfileConfig(options.profileDir);
+  const store = await openMailStore({
+    path: join(options.profileDir, DATABASE_FILE),
+    secrets: options.secrets ?? createOsSecretStore(),
+  });
+  const listeners = new Set<(progress: SyncProgressEvent) => void>();
+  const emit = (progress: SyncProgressEvent) => listeners.forEach((listener) => listener(progress));
+
+  const googleOAuth = (): GoogleOAuthConfig => {
+    const g = config.google;
+    if (!g.clientId) {
+      throw new AppError('invalid_input', 'no Google OAuth client configured: set google.clientId in the profile config.json or pass --client-id');
+    }
+    return {
+      clientId: g.clientId,
+      clientSecret: g.clientSecret ?? '',
+      endpoints: {
+        ...(g.authUrl ? { oauth2AuthBaseUrl: g.authUrl } : {}),
+        ...(g.tokenUrl ? { oauth2TokenUrl: g.tokenUrl } : {}),
+        ...(g.revokeUrl ? { oauth2RevokeUrl: g.revokeUrl } : {}),
+      },
+    };
+  };
+
+  const gmailProvider = (account: Account) => {
+    const tokens = store.accounts.getTokens<GoogleTokens>(account.id);
+    if (!tokens) throw new AppError('reconnect_required', `${account.email} has no stored credentials; connect it again`);
+    const auth = createGoogleClient(googleOAuth(), tokens, {
+      onTokens: (next) => store.accounts.setTokens(account.id, next),
+    });
+    return new GmailProvider({
+      auth,
+      ...(config.google.gmailUrl ? { rootUrl: config.google.gmailUrl } : {}),
+      ...(config.google.quotaUnitsPerSecond !== undefined ? { unitsPerSecond: config.google.quotaUnitsPerSecond } : {}),
+      ...(config.google.concurrency ? { concurrency: config.google.concurrency } : {}),
+    });
+  };
+
+  const requireAccount = (accountId: number): Account => {
+    const account = store.accounts.get(accountId);
+    if (!account) throw new AppError('not_found', `no account ${accountId}`);
+    return account;
+  };
+
+  const services: Services = {
+    store,
+
+    async connectGmail(connect) {
+      const tokens = await signInWithGoogle(googleOAuth(), connect);
+      // The ID token names the account; without one, ask Gmail whose mailbox this is.
+      let email = tokens.email;
+      if (!email) {
+        const provider = new GmailProvider({
+          auth: createGoogleClient(googleOAuth(), tokens, { onTokens: () => {} }),
+          ...(config.google.gmailUrl ? { rootUrl: config.google.gmailUrl } : {}),
+        });
+        email = (await provider.getProfile()).emailAddress;
+        await provider.close();
+      }
+      const account = store.accounts.findByEmail('gmail', email) ?? store.accounts.create({ provider: 'gmail', email });
+      store.accounts.setTokens(account.id, tokens);
+      store.accounts.setStatus(account.id, 'connected');
+      log.info('gmail account connected', { accountId: account.id });
+      return requireAccount(account.id);
+    },
+
+    async syncAccount(accountId, syncOptions = {}) {
+      const account = requireAccount(accountId);
+      if (account.provider !== 'gmail') throw new AppError('invalid_input', `${account.email} is not a Gmail account`);
+      const provider = gmailProvider(account);
+      const engine = new GmailSync({
+        accountId,
+        provider,
+        store: syncStoreFor(store),
+        parse: parseMessage,
+        onProgress: (p) => emit({ accountId, phase: p.phase, done: p.done, total: p.total }),
+        ...(syncOptions.signal ? { signal: syncOptions.signal } : {}),
+      });
+      try {
+        const result = await engine.sync();
+        emit({ accountId, phase: 'idle', done: 0, total: 0 });
+        return result;
+      } catch (error) {
+        if (error instanceof ReconnectRequiredError || isInvalidGrant(error)) {
+          store.accounts.setStatus(accountId, 'reconnect_required');
+          store.syncState.set(accountId, { state: 'error', lastError: 'Google access was revoked or expired; reconnect required' });
+          emit({ accountId, phase: 'error', done: 0, total: 0 });
+          throw new AppError('reconnect_required', `${account.email}: reconnect required`);
+        }
+        store.syncState.set(accountId, { state: 'error', lastError: error instanceof Error ? error.message : String(error) });
+        emit({ accountId, phase: 'error', done: 0, total: 0 });
+        throw error;
+      } finally {
+        await provider.close();
+      }
+    },
+
+    async disconnect(accountId) {
+      const account = requireAccount(accountId);
+      const tokens = store.accounts.getTokens<GoogleTokens>(accountId);
+      if (account.provider === 'gmail' && tokens?.refreshToken) await revokeGoogleTokens(googleOAuth(), tokens);
+      store.accounts.setTokens(accountId, {});
+      store.accounts.setStatus(accountId, 'disconnected');
+    },
+
+    importMailbox: (path, importOptions) => importMailbox(store, path, importOptions),
+
+    onSyncProgress(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    handlers: {
+      'accounts:list': () =>
+        store.accounts.list().map((a) => {
+          const state = store.syncState.get(a.id);
+          return {
+            id: a.id,
+            provider: a.provider,
+            email: a.email,
+            status: a.status,
+            lastSyncAt: state ? Math.max(state.lastFullSyncAt ?? 0, state.lastIncrementalSyncAt ?? 0) || null : null,
+          };
+        }),
+      'mail:search': ({ query, limit }) =>
+        store.search.search(query, { limit }).map((hit) => ({
+          messageId: hit.messageId,
+          threadId: hit.threadId,
+          subject: hit.subject,
+          from: hit.from ? hit.from.name || hit.from.address : null,
+          date: hit.date,
+          snippet: hit.snippet,
+        })),
+      'mail:stats': () => store.messages.stats(),
+    },
+
+    close() {
+      listeners.clear();
+      store.close();
+    },
+  };
+  return services;
+}

@@ -1,0 +1,25 @@
+// Adapts the store's repositories to what the sync engines need (SyncStore), so engines
+// stay independent of the schema and tests can hand them an in-memory double.
+import type { MailStore } from '../store/mail-store.ts';
+import type { SyncStore } from './gmail-sync.ts';
+
+export function syncStoreFor(store: MailStore): SyncStore {
+  return {
+    knownProviderIds: (accountId) => store.messages.knownProviderIds(accountId),
+    saveMessages: (accountId, items) => void store.messages.saveMessages(accountId, items),
+    deleteMessages: (accountId, ids) => void store.messages.deleteMessages(accountId, ids),
+    applyLabelChanges: (accountId, id, added, removed) => void store.messages.applyLabelChanges(accountId, id, added, removed),
+    saveLabels: (accountId, labels) =>
+      store.messages.upsertLabels(accountId, labels.map((l) => ({ providerLabelId: l.id, name: l.name, type: l.type }))),
+    getCursor: (accountId) => store.syncState.get(accountId)?.historyCursor ?? null,
+    setCursor: (accountId, cursor, kind) => {
+      const at = Date.now();
+      store.syncState.set(accountId, {
+        historyCursor: cursor,
+        state: 'idle',
+        lastError: null,
+        ...(kind === 'full' ? { lastFullSyncAt: at } : { lastIncrementalSyncAt: at }),
+      });
+    },
+  };
+}
