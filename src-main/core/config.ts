@@ -12,6 +12,7 @@ export const GoogleConfigSchema = z.object({
   authUrl: z.url().optional(),
   tokenUrl: z.url().optional(),
   revokeUrl: z.url().optional(),
+  tokenInfoUrl: z.url().optional(),
   /** Gmail API root, e.g. https://gmail.googleapis.com/ or an emulator. */
   gmailUrl: z.url().optional(),
   /** Quota units per second to pace at; null turns pacing off (emulator without quota). */

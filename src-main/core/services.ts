@@ -75,9 +75,10 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       clientId: g.clientId,
       clientSecret: g.clientSecret ?? '',
       endpoints: {
-        ...(g.authUrl ? { oauth2AuthBaseUrl: g.authUrl } : {}),
-        ...(g.tokenUrl ? { oauth2TokenUrl: g.tokenUrl } : {}),
-        ...(g.revokeUrl ? { oauth2RevokeUrl: g.revokeUrl } : {}),
+        ...(g.authUrl ? { authorizationUrl: g.authUrl } : {}),
+        ...(g.tokenUrl ? { tokenUrl: g.tokenUrl } : {}),
+        ...(g.revokeUrl ? { revocationUrl: g.revokeUrl } : {}),
+        ...(g.tokenInfoUrl ? { tokenInfoUrl: g.tokenInfoUrl } : {}),
       },
     };
   };

@@ -83,6 +83,16 @@ export function retryAfterMs(error: unknown, now = Date.now()): number | null {
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
+const NETWORK_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+
+/** 429, 5xx and transport failures are worth another attempt; anything else (4xx, invalid_grant) is not. */
+function isRetryable(error: unknown): boolean {
+  const status = statusOf(error);
+  if (status !== undefined) return status === 429 || status >= 500;
+  const code = (error as { code?: unknown; cause?: { code?: unknown } })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
+  return typeof code === 'string' && NETWORK_ERRORS.has(code);
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class GmailProvider {
@@ -243,8 +253,7 @@ export class GmailProvider {
           );
           return response.data;
         } catch (error) {
-          const status = statusOf(error);
-          if (status !== undefined && status !== 429 && status < 500) throw new AbortError(error as Error);
+          if (!isRetryable(error)) throw new AbortError(error as Error);
           throw error;
         }
       },
