@@ -1,6 +1,7 @@
 // better-sqlite3-multiple-ciphers 13 ships index.d.ts but its package.json "exports" map
 // hides it from NodeNext resolution; this re-declares that file (MIT, DefinitelyTyped
 // authors listed there) as an ambient module so strict TypeScript sees the real API.
+/* eslint-disable -- vendored upstream typings, kept as published */
 /// <reference types="node" />
 declare module 'better-sqlite3-multiple-ciphers' {
 
@@ -75,7 +76,6 @@ declare module 'better-sqlite3-multiple-ciphers' {
               name: string,
               options: Database.RegistrationOptions & {
                   start?: T | (() => T);
-                  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
                   step: (total: T, next: ElementOf<T>) => T | void;
                   inverse?: ((total: T, dropped: T) => T) | undefined;
                   result?: ((total: T) => unknown) | undefined;
