@@ -209,12 +209,18 @@ export class GmailProvider {
         for (const change of record.labelsAdded ?? []) {
           if (!change.message?.id) continue;
           const entry = labelEntry(change.message.id);
-          for (const l of change.labelIds ?? []) (entry.added.add(l), entry.removed.delete(l));
+          for (const l of change.labelIds ?? []) {
+            entry.added.add(l);
+            entry.removed.delete(l);
+          }
         }
         for (const change of record.labelsRemoved ?? []) {
           if (!change.message?.id) continue;
           const entry = labelEntry(change.message.id);
-          for (const l of change.labelIds ?? []) (entry.removed.add(l), entry.added.delete(l));
+          for (const l of change.labelIds ?? []) {
+            entry.removed.add(l);
+            entry.added.delete(l);
+          }
         }
       }
       if (data.historyId) historyId = String(data.historyId);
