@@ -11,6 +11,8 @@ export interface StartedServer {
   /** https://127.0.0.1:<port>, no trailing slash. */
   url: string;
   port: number;
+  /** TLS connections accepted so far (a client without keep-alive shows one per request). */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,10 @@ export async function startHttpsServer(
         });
     },
   );
+  let connections = 0;
+  server.on('secureConnection', () => {
+    connections += 1;
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -43,6 +49,7 @@ export async function startHttpsServer(
   return {
     url: `https://127.0.0.1:${port}`,
     port,
+    connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

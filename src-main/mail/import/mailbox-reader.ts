@@ -2,7 +2,7 @@
 // files — as one async stream, so offline import and the mail-provider emulators share one
 // loader. Bytes are passed through unchanged (no line-ending or charset rewriting).
 import { createReadStream } from 'node:fs';
-import { open, readdir, readFile as readWhole, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { createLogger } from '../../platform/logger.ts';
 
@@ -66,31 +66,32 @@ async function* readFolder(root: string, dir: string): AsyncGenerator<MailboxEnt
 }
 
 async function* readFile(file: string, key: string): AsyncGenerator<MailboxEntry> {
-  const head = await firstBytes(file, 512);
-  if (head.length === 0) return;
-  if (head.subarray(0, FROM_.length).equals(FROM_)) {
-    let n = 0;
-    for await (const raw of splitMbox(createReadStream(file, { highWaterMark: 256 * 1024 }))) {
-      n += 1;
-      yield { key: `${key}#${n}`, raw };
-    }
-    return;
-  }
-  if (!HEADER_LINE.test(head.toString('latin1'))) {
-    log.debug('skipping a file that is not a message', { key });
-    return;
-  }
-  yield { key, raw: await readWhole(file) };
-}
-
-async function firstBytes(file: string, size: number): Promise<Buffer> {
+  // One open per file: sniff the head with a positioned read, then read the rest from the handle.
   const handle = await open(file, 'r');
+  let raw: Buffer;
   try {
-    const buffer = Buffer.alloc(size);
-    const { bytesRead } = await handle.read(buffer, 0, size, 0);
-    return buffer.subarray(0, bytesRead);
+    const head = Buffer.alloc(512);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    if (bytesRead === 0) return;
+    if (head.subarray(0, FROM_.length).equals(FROM_)) {
+      raw = Buffer.alloc(0);
+    } else if (!HEADER_LINE.test(head.toString('latin1', 0, bytesRead))) {
+      log.debug('skipping a file that is not a message', { key });
+      return;
+    } else {
+      raw = await handle.readFile();
+    }
   } finally {
     await handle.close();
+  }
+  if (raw.length) {
+    yield { key, raw };
+    return;
+  }
+  let n = 0;
+  for await (const message of splitMbox(createReadStream(file, { highWaterMark: 256 * 1024 }))) {
+    n += 1;
+    yield { key: `${key}#${n}`, raw: message };
   }
 }
 

@@ -51,6 +51,8 @@ export interface GmailEmulatorStats {
   requests: Record<string, number>;
   rateLimited: number;
   serverErrors: number;
+  /** TLS connections accepted since start. */
+  connections: number;
 }
 
 export class GmailEmulator {
@@ -60,7 +62,7 @@ export class GmailEmulator {
   readonly #quota = new QuotaBuckets();
   #server: StartedServer | null = null;
   #failNext: { count: number; status: number } = { count: 0, status: 503 };
-  #stats: GmailEmulatorStats = { requests: {}, rateLimited: 0, serverErrors: 0 };
+  #stats: Omit<GmailEmulatorStats, 'connections'> = { requests: {}, rateLimited: 0, serverErrors: 0 };
   #random = 0x2545f491;
 
   constructor(options: GmailEmulatorOptions = {}) {
@@ -73,7 +75,10 @@ export class GmailEmulator {
   async start(): Promise<{ url: string }> {
     if (this.#options.mailbox && this.mailbox.size === 0) {
       const labels = this.#options.labelIds ?? ['INBOX', 'UNREAD'];
-      for await (const { raw } of readMailbox(this.#options.mailbox)) this.mailbox.add(raw, labels, { record: false });
+      for await (const { raw } of readMailbox(this.#options.mailbox)) {
+        // Snippets now, not on the first messages.get: a full sync reads every message once.
+        this.mailbox.snippet(this.mailbox.add(raw, labels, { record: false }));
+      }
       log.info('mailbox loaded', { messages: this.mailbox.size, threads: this.mailbox.threadCount });
     }
     this.#server = await startHttpsServer((req, res) => this.#handle(req, res), {
@@ -124,7 +129,12 @@ export class GmailEmulator {
   }
 
   stats(): GmailEmulatorStats {
-    return { requests: { ...this.#stats.requests }, rateLimited: this.#stats.rateLimited, serverErrors: this.#stats.serverErrors };
+    return {
+      requests: { ...this.#stats.requests },
+      rateLimited: this.#stats.rateLimited,
+      serverErrors: this.#stats.serverErrors,
+      connections: this.#server?.connections() ?? 0,
+    };
   }
 
   resetStats(): void {

@@ -171,8 +171,9 @@ export class GmailMailbox {
     return (message.tree ??= parseTree(message.raw, (partId) => attachmentId(message.id, partId)));
   }
 
+  /** Computed from a throw-away part tree unless one is cached, so warming snippets costs no memory. */
   snippet(message: StoredMessage): string {
-    return (message.snippet ??= snippetOf(this.tree(message)));
+    return (message.snippet ??= snippetOf(message.tree ?? parseTree(message.raw, (p) => attachmentId(message.id, p))));
   }
 
   /** Gmail ids: 16 hex digits, internalDate (ms) in the top bits, a sequence number below. */

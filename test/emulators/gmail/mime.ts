@@ -75,12 +75,17 @@ export function decodeWords(value: string): string {
 
 /** Bytes → text in `charset`; null when the runtime does not know the charset. */
 export function decodeCharset(bytes: Buffer, charset: string | null): string | null {
+  const label = charset?.trim().toLowerCase() || 'utf-8';
   try {
-    return new TextDecoder(charset?.trim() || 'utf-8').decode(bytes);
+    let decoder = decoders.get(label);
+    if (!decoder) decoders.set(label, (decoder = new TextDecoder(label)));
+    return decoder.decode(bytes);
   } catch {
     return charset ? null : bytes.toString('latin1');
   }
 }
+
+const decoders = new Map<string, { decode(bytes: Uint8Array): string }>();
 
 /** Content-Type / Content-Disposition parameters (RFC 2045 §5.1; RFC 2231 continuations are joined). */
 export function parseParams(value: string): { value: string; params: Map<string, string> } {
@@ -200,6 +205,7 @@ export function snippetOf(tree: ParsedTree): string {
     }
     if (text !== null) break;
   }
-  const collapsed = (text ?? '').replace(/\s+/g, ' ').trim();
-  return [...collapsed].slice(0, 200).join('').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+  // Only the head of a long body can reach the snippet: bound the work per message.
+  const collapsed = (text ?? '').slice(0, 20_000).replace(/\s+/g, ' ').trim();
+  return [...collapsed.slice(0, 400)].slice(0, 200).join('').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
