@@ -91,9 +91,11 @@ export class HistoryLog {
 
 function filter(record: HistoryRecord, types: Set<HistoryType> | null, labelId: string | null): HistoryRecord | null {
   if (!types && !labelId) return record;
-  const keep = <T extends { message: MessageRef }>(list: T[] | undefined, type: HistoryType): T[] | undefined => {
+  // A label change matches labelId when the message has it or the change is about it
+  // (the snapshot after a removal no longer carries the removed label).
+  const keep = <T extends { message: MessageRef; labelIds?: string[] }>(list: T[] | undefined, type: HistoryType): T[] | undefined => {
     if (!list || (types && !types.has(type))) return undefined;
-    const kept = labelId ? list.filter((e) => e.message.labelIds.includes(labelId)) : list;
+    const kept = labelId ? list.filter((e) => e.message.labelIds.includes(labelId) || e.labelIds?.includes(labelId)) : list;
     return kept.length ? kept : undefined;
   };
   const out: HistoryRecord = { id: record.id, messages: [] };
