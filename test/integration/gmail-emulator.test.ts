@@ -175,6 +175,19 @@ test('auth: missing bearer → 401; verifyAccessToken decides; injected 5xx are 
   assert.equal((await statusOf(api.users.labels.list({ userId: 'me' }, { retry: false }))).status, 503);
   assert.equal((await statusOf(api.users.labels.list({ userId: 'me' }, { retry: false }))).status, 200);
   assert.equal(emulator.stats().serverErrors, 2);
+
+  emulator.settings.errorRate = 0.5;
+  emulator.settings.errorStatus = 500;
+  try {
+    const statuses = await Promise.all(Array.from({ length: 100 }, () =>
+      statusOf(api.users.labels.list({ userId: 'me' }, { retry: false })).then((r) => r.status)));
+    const failed = statuses.filter((s) => s === 500).length;
+    assert.ok(failed >= 30 && failed <= 70, `${failed} of 100 failed at errorRate 0.5`);
+    assert.equal(statuses.filter((s) => s === 200).length, 100 - failed);
+    assert.equal(emulator.stats().serverErrors, 2 + failed);
+  } finally {
+    emulator.settings.errorRate = 0;
+  }
 });
 
 test('messages.send through the media upload endpoint and as JSON raw', { skip }, async () => {
