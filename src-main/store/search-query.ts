@@ -49,3 +49,16 @@ export function toFtsQuery(input: string): string | null {
   }
   return terms.length ? terms.join(' AND ') : null;
 }
+
+/**
+ * Whole addresses named with `from:` or `to:` (`from:bob@example.com`), lower-cased. FTS
+ * tokens split addresses at "." and "@", so the MATCH alone would also find
+ * `jim.bob@example.com`; the repository adds an exact-address condition for these.
+ */
+export function exactAddressTerms(input: string): { from: string[]; to: string[] } {
+  const terms = { from: [] as string[], to: [] as string[] };
+  for (const match of input.matchAll(/(?:^|\s)(from|to):"?([^\s"@]+@[^\s"]+?)"?(?=\s|$)/gi)) {
+    terms[match[1]!.toLowerCase() as 'from' | 'to'].push(match[2]!.toLowerCase());
+  }
+  return terms;
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toFtsQuery } from '../../../src-main/store/search-query.ts';
+import { exactAddressTerms, toFtsQuery } from '../../../src-main/store/search-query.ts';
 
 test('quotes every term and ANDs them', () => {
   assert.equal(toFtsQuery('pricing  Q3'), '"pricing" AND "Q3"');
@@ -24,4 +24,12 @@ test('neutralises FTS5 syntax in user text', () => {
 
 test('returns null when nothing is searchable', () => {
   for (const input of ['', '   ', '( ) * "', 'from:', '-- ^']) assert.equal(toFtsQuery(input), null, input);
+});
+
+test('exactAddressTerms collects whole addresses after from: and to:, lower-cased', () => {
+  assert.deepEqual(exactAddressTerms('from:Crenshaw@Enron.com to:"a.b@x.org" budget from:alice'), {
+    from: ['crenshaw@enron.com'],
+    to: ['a.b@x.org'],
+  });
+  assert.deepEqual(exactAddressTerms('subject:x@y.z hello'), { from: [], to: [] });
 });
