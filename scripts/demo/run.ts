@@ -1,0 +1,245 @@
+// The demo proper, run inside the keyring session with the run's CA trusted: the app's
+// main job on real protocols — emulated Google sign-in in a browser, Gmail full and
+// incremental sync into the encrypted store, search, show — then proof that the file
+// on disk holds no plaintext. Each step is printed for a person; logs go to a file.
+import { appendFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { GOOGLE_DESKTOP_CLIENT, IdentityEmulator, type TestUser } from '../../test/emulators/identity/identity-emulator.ts';
+import { consentingBrowserOpener } from '../../test/emulators/identity/browser-consent.ts';
+import { GmailEmulator } from '../../test/emulators/gmail/gmail-emulator.ts';
+import { CHROMIUM_PATH, launchChromium } from '../../test/support/chromium.ts';
+import { openServices, type Services } from '../../src-main/core/services.ts';
+import { setLogSink } from '../../src-main/platform/logger.ts';
+import { DATABASE_FILE } from '../../src-main/platform/paths.ts';
+import { databaseKeyAccount } from '../../src-main/store/database.ts';
+import { KEYCHAIN_SERVICE } from '../../src-main/platform/keychain.ts';
+import type { Account } from '../../src-main/store/types.ts';
+import { generateSampleMailbox, SAMPLE_REP } from '../sample-mailbox.ts';
+import { addNewMail, checkEncryption, exampleSearches, printStats, runSearches, showOne } from './mail-steps.ts';
+import { ProgressBar, Steps, bold, detail, dim, say, seconds } from './ui.ts';
+
+export interface DemoOptions {
+  runDir: string;
+  /** A maildir/mbox to sync instead of the generated sample. */
+  mailbox: string | null;
+  /** Print the sign-in URL for a person instead of driving headless Chromium. */
+  interactive: boolean;
+  /** The database key went into a keyring kept in runDir/xdg-data (not the caller's session). */
+  ownKeyring: boolean;
+  /** The run dir stays after the demo (--keep or --dir). */
+  keepRunDir: boolean;
+  /** Epoch ms when `npm run demo` started, for the total time. */
+  startedAt: number;
+}
+
+/** The signed-in rep: the sample mailbox's owner, a user of the identity emulator. */
+export const DEMO_USER: TestUser = {
+  sub: '104729385610293847561',
+  email: SAMPLE_REP.address,
+  password: 'riley-demo-password',
+  name: SAMPLE_REP.name,
+};
+
+const REPO_ROOT = resolve(import.meta.dirname, '../..');
+const SIGN_IN_TIMEOUT_MS = { headless: 60_000, interactive: 10 * 60_000 };
+
+/** Runs every step; throws (after cleaning up) with the failing step named. */
+export async function runDemo(options: DemoOptions): Promise<void> {
+  const logPath = join(options.runDir, 'demo.log');
+  const restoreLog = setLogSink((line) => appendFileSync(logPath, line + '\n'));
+  const cleanup: Array<() => Promise<void> | void> = [];
+  const steps = new Steps(8);
+  const stopOnSignal = () => {
+    say('\n    interrupted: stopping the emulators and the browser');
+    void closeAll(cleanup).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+
+  say(bold('Mailbridge demo') + ' — Gmail → encrypted local store → search, on emulated Google services');
+  detail(`run dir:  ${options.runDir}`, `app logs: ${logPath}`);
+  try {
+    const sample = options.mailbox === null;
+    steps.start(sample ? 'Sample mailbox' : 'Mailbox');
+    const mailboxPath = sample ? join(options.runDir, 'mailbox') : resolve(options.mailbox!);
+    if (sample) {
+      const written = await generateSampleMailbox({ dir: mailboxPath });
+      detail(`${SAMPLE_REP.name} <${SAMPLE_REP.address}>, an account executive, and her customer contacts`);
+      detail('at six companies: pricing, demos, security questionnaires, contract redlines, invoices.');
+      steps.done(`Sample mailbox: ${written} messages written as a maildir to ${mailboxPath}`);
+    } else {
+      steps.done(`Using your mailbox ${mailboxPath} (maildir, mbox or a folder of .eml files)`);
+    }
+
+    steps.start('Emulated Google: identity (OpenID Connect) and Gmail API v1, over HTTPS with a CA made for this run');
+    const identity = new IdentityEmulator({ users: [DEMO_USER] });
+    const endpoints = await identity.start();
+    cleanup.push(() => identity.stop());
+    const gmail = new GmailEmulator({
+      mailbox: mailboxPath,
+      emailAddress: DEMO_USER.email,
+      verifyAccessToken: identity.verifyAccessToken,
+      settings: { quota: true },
+    });
+    const { url: gmailUrl } = await gmail.start();
+    cleanup.push(() => gmail.stop());
+    detail(`identity: ${endpoints.issuer}   (oidc-provider: sign-in page, consent, PKCE, tokens)`);
+    detail(`gmail:    ${gmailUrl}   (enforces Gmail's quota: 250 units/s per user, 5 per messages.get)`);
+    steps.done(`Gmail holds ${gmail.mailbox.size} messages in ${gmail.mailbox.threadCount} threads for ${DEMO_USER.email}`);
+
+    steps.start('Open the encrypted store');
+    const profileDir = join(options.runDir, 'profile');
+    const services: Services = await openServices({
+      profileDir,
+      config: {
+        google: {
+          clientId: GOOGLE_DESKTOP_CLIENT.clientId,
+          clientSecret: GOOGLE_DESKTOP_CLIENT.clientSecret,
+          authUrl: endpoints.authorizationUrl,
+          tokenUrl: endpoints.tokenUrl,
+          revokeUrl: endpoints.revocationUrl,
+          tokenInfoUrl: endpoints.tokenInfoUrl,
+          gmailUrl: `${gmailUrl}/`,
+          quotaUnitsPerSecond: 250,
+        },
+      },
+    });
+    cleanup.push(() => services.close());
+    const databasePath = join(profileDir, DATABASE_FILE);
+    detail(`database: ${databasePath} (SQLite3 Multiple Ciphers, ChaCha20-Poly1305)`);
+    detail(`key:      random 256 bits, in the OS keychain: Secret Service (gnome-keyring), service "${KEYCHAIN_SERVICE}",`);
+    detail(`          entry "${databaseKeyAccount(databasePath)}"`);
+    steps.done('Store created and migrated; its key never touches the disk in plaintext');
+
+    steps.start('Connect Gmail: OAuth 2.0 authorization code + PKCE, loopback redirect (RFC 8252)');
+    const account = await connect(services, options, cleanup);
+    steps.done(`Connected ${account.email}; access and refresh tokens are kept inside the encrypted database`);
+
+    steps.start('Full sync (messages.list, then messages.get for each message, paced to the quota)');
+    const full = await syncWithProgress(services, account.id, 'full sync  ');
+    steps.done(
+      `Full sync: ${full.result.added} messages stored in ${seconds(full.ms)} ` +
+        `(${Math.round(full.result.added / (full.ms / 1000))} msg/s; ${gmail.stats().rateLimited} answers were 429)`,
+    );
+
+    steps.start('New mail arrives: incremental sync through history.list');
+    const arrived = await addNewMail(services.store, gmail, account.id);
+    const historyCallsBefore = gmail.stats().requests['gmail.users.history.list'] ?? 0;
+    const incremental = await syncWithProgress(services, account.id, 'incremental');
+    const historyCalls = (gmail.stats().requests['gmail.users.history.list'] ?? 0) - historyCallsBefore;
+    detail(`history.list calls: ${historyCalls}; kind: ${incremental.result.kind}`);
+    steps.done(
+      `Incremental sync: ${incremental.result.added} new messages, ${incremental.result.labelChanges} label change, ` +
+        `${incremental.result.deleted} deleted, in ${seconds(incremental.ms)}`,
+    );
+    printStats(services.store, gmail, databasePath);
+
+    steps.start('Search the local store (SQLite FTS5, offline)');
+    const searches = exampleSearches(services.store, sample, DEMO_USER.email);
+    const results = runSearches(services.store, [...searches, { label: 'the word in the new mail', query: arrived.word }]);
+    const shown = results.find((r) => r.label.startsWith('subject'))?.hits[0] ?? results.find((r) => r.hits.length)?.hits[0];
+    if (shown) showOne(services.store, shown.messageId);
+    const empty = results.filter((r) => r.hits.length === 0);
+    if (sample && empty.length) throw new Error(`search found nothing for ${empty.map((r) => r.query).join(', ')}`);
+    steps.done(`${results.length} searches, ${results.reduce((n, r) => n + r.total, 0)} hits in all`);
+
+    steps.start('Is the store really encrypted?');
+    const needle = shown ? services.store.messages.getMessage(shown.messageId)!.subject : 'Mailbridge';
+    checkEncryption(services.store, databasePath, needle, sample ? mailboxPath : null);
+    steps.done('No plaintext on disk: the database file is ciphertext without the key from the keychain');
+
+    say();
+    say(bold('Explore further'));
+    explainExplore(options, profileDir, searches[0]?.query ?? 'pricing');
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`step "${steps.current}" failed: ${message}`, { cause: error });
+  } finally {
+    await closeAll(cleanup);
+    restoreLog();
+    process.off('SIGINT', stopOnSignal);
+    process.off('SIGTERM', stopOnSignal);
+  }
+  say();
+  say(bold(`Demo finished in ${seconds(Date.now() - options.startedAt)}`) + dim(' (everything it started is stopped)'));
+}
+
+async function closeAll(cleanup: Array<() => Promise<void> | void>): Promise<void> {
+  for (const close of cleanup.splice(0).reverse()) {
+    try {
+      await close();
+    } catch {
+      // Closing is best effort: the first failure is the one the person needs to see.
+    }
+  }
+}
+
+async function connect(services: Services, options: DemoOptions, cleanup: Array<() => Promise<void> | void>): Promise<Account> {
+  if (options.interactive) {
+    detail('Sign in yourself, in a browser on this machine (the app listens on 127.0.0.1 for the redirect):');
+    detail(`  email:    ${DEMO_USER.email}`);
+    detail(`  password: ${DEMO_USER.password}`);
+    detail('Your browser will warn about the certificate: the emulators use a CA made for this run');
+    detail(`(${process.env.NODE_EXTRA_CA_CERTS}); accept the warning for 127.0.0.1, or import that CA.`);
+    return services.connectGmail({
+      timeoutMs: SIGN_IN_TIMEOUT_MS.interactive,
+      openBrowser: async (url) => {
+        detail('', 'Open this URL, sign in, then press "Allow":', '', `  ${url}`, '', 'Waiting up to 10 minutes for the browser to come back…');
+      },
+    });
+  }
+  detail(`Headless Chromium (${CHROMIUM_PATH}) plays the person at the keyboard: it opens the`);
+  detail(`sign-in page, types ${DEMO_USER.email} and the password, presses "Sign in",`);
+  detail('then "Allow" on the consent page. Run with --interactive to do this yourself.');
+  const browser: Browser = await launchChromium();
+  cleanup.push(() => browser.close());
+  const clickThrough = consentingBrowserOpener(browser, { user: DEMO_USER });
+  const account = await services.connectGmail({
+    timeoutMs: SIGN_IN_TIMEOUT_MS.headless,
+    openBrowser: async (url) => {
+      detail(`browser → ${new URL(url).origin}/auth?client_id=…&code_challenge_method=S256&…`);
+      await clickThrough(url);
+      detail('browser ← redirected to the app\'s loopback listener with the authorization code');
+    },
+  });
+  await browser.close();
+  return account;
+}
+
+async function syncWithProgress(services: Services, accountId: number, label: string) {
+  const bar = new ProgressBar(label);
+  const stop = services.onSyncProgress((p) => {
+    if (p.phase === 'full' || p.phase === 'incremental') bar.update(p.done, p.total);
+  });
+  const started = performance.now();
+  try {
+    const result = await services.syncAccount(accountId);
+    return { result, ms: performance.now() - started };
+  } finally {
+    stop();
+    bar.finish();
+  }
+}
+
+function explainExplore(options: DemoOptions, profileDir: string, query: string): void {
+  const quoted = `'${query.replaceAll("'", "'\\''")}'`;
+  if (!options.keepRunDir) {
+    detail('This run dir is removed now. To keep the profile and search it with the CLI afterwards:');
+    detail('  npm run demo -- --keep');
+    return;
+  }
+  detail(`profile: ${profileDir}`);
+  if (options.ownKeyring) {
+    detail('Its database key lives in this run\'s own keyring, so the CLI must run inside a keyring');
+    detail('session that unlocks it (a plain `npm run cli -- … --profile DIR` would find no key).');
+    detail('This wrapper starts one and runs the CLI (search, show, stats work offline; the emulators are gone):');
+    const explore = `${join(REPO_ROOT, 'scripts/toolchain.sh')} -- node scripts/demo/explore.ts ${options.runDir}`;
+    detail(`  ${explore} search ${quoted}`);
+    detail(`  ${explore} show 1`);
+    detail(`  ${explore} stats`);
+  } else {
+    detail('Its database key went into the keyring session the demo ran in; from inside that session:');
+    detail(`  npm run cli -- search ${quoted} --profile ${profileDir}`);
+  }
+}
