@@ -11,7 +11,11 @@ export default defineConfig({
   main: {
     build: {
       outDir: resolve(root, 'out/main'),
-      lib: { entry: resolve(root, 'src-main/index.ts'), formats: ['es'] },
+      // The sync worker is its own entry: it is loaded by URL beside the main bundle.
+      lib: {
+        entry: { index: resolve(root, 'src-main/index.ts'), 'sync-worker': resolve(root, 'src-main/mail/sync-worker.ts') },
+        formats: ['es'],
+      },
     },
   },
   preload: {

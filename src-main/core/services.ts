@@ -10,17 +10,15 @@ import { openMailStore, type MailStore } from '../store/mail-store.ts';
 import type { Account } from '../store/types.ts';
 import {
   createGoogleClient,
-  isInvalidGrant,
-  ReconnectRequiredError,
   revokeGoogleTokens,
   signInWithGoogle,
   type GoogleOAuthConfig,
   type GoogleTokens,
 } from '../auth/index.ts';
 import { GmailProvider } from '../mail/providers/gmail.ts';
-import { GmailSync, type SyncResult } from '../mail/gmail-sync.ts';
-import { syncStoreFor } from '../mail/sync-store.ts';
-import { parseMessage } from '../mail/mime/index.ts';
+import type { SyncResult } from '../mail/gmail-sync.ts';
+import { runSyncInWorker, SyncWorkerFailure } from '../mail/sync-worker-client.ts';
+import { resolveDatabaseKey } from '../store/database.ts';
 import { importMailbox, type ImportOptions, type ImportResult } from '../mail/import/importer.ts';
 import { readProfileConfig, type ProfileConfig } from './config.ts';
 import { AppError, type Handlers } from './dispatch.ts';
@@ -59,10 +57,11 @@ export interface Services {
 export async function openServices(options: OpenServicesOptions): Promise<Services> {
   mkdirSync(options.profileDir, { recursive: true, mode: 0o700 });
   const config = options.config ?? readProfileConfig(options.profileDir);
-  const store = await openMailStore({
-    path: join(options.profileDir, DATABASE_FILE),
-    secrets: options.secrets ?? createOsSecretStore(),
-  });
+  const databasePath = join(options.profileDir, DATABASE_FILE);
+  const secrets = options.secrets ?? createOsSecretStore();
+  const store = await openMailStore({ path: databasePath, secrets });
+  // Sync workers open their own connection and need the key; it stays in memory.
+  const databaseKey = await resolveDatabaseKey({ path: databasePath, secrets });
   const listeners = new Set<(progress: SyncProgressEvent) => void>();
   const emit = (progress: SyncProgressEvent) => listeners.forEach((listener) => listener(progress));
 
@@ -83,19 +82,11 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     };
   };
 
-  const gmailProvider = (account: Account) => {
-    const tokens = store.accounts.getTokens<GoogleTokens>(account.id);
-    if (!tokens) throw new AppError('reconnect_required', `${account.email} has no stored credentials; connect it again`);
-    const auth = createGoogleClient(googleOAuth(), tokens, {
-      onTokens: (next) => store.accounts.setTokens(account.id, next),
-    });
-    return new GmailProvider({
-      auth,
-      ...(config.google.gmailUrl ? { rootUrl: config.google.gmailUrl } : {}),
-      ...(config.google.quotaUnitsPerSecond !== undefined ? { unitsPerSecond: config.google.quotaUnitsPerSecond } : {}),
-      ...(config.google.concurrency ? { concurrency: config.google.concurrency } : {}),
-    });
-  };
+  const providerOptions = () => ({
+    ...(config.google.gmailUrl ? { rootUrl: config.google.gmailUrl } : {}),
+    ...(config.google.quotaUnitsPerSecond !== undefined ? { unitsPerSecond: config.google.quotaUnitsPerSecond } : {}),
+    ...(config.google.concurrency ? { concurrency: config.google.concurrency } : {}),
+  });
 
   const requireAccount = (accountId: number): Account => {
     const account = store.accounts.get(accountId);
@@ -113,7 +104,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       if (!email) {
         const provider = new GmailProvider({
           auth: createGoogleClient(googleOAuth(), tokens, { onTokens: () => {} }),
-          ...(config.google.gmailUrl ? { rootUrl: config.google.gmailUrl } : {}),
+          ...providerOptions(),
         });
         email = (await provider.getProfile()).emailAddress;
         await provider.close();
@@ -128,31 +119,26 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     async syncAccount(accountId, syncOptions = {}) {
       const account = requireAccount(accountId);
       if (account.provider !== 'gmail') throw new AppError('invalid_input', `${account.email} is not a Gmail account`);
-      const provider = gmailProvider(account);
-      const engine = new GmailSync({
-        accountId,
-        provider,
-        store: syncStoreFor(store),
-        parse: parseMessage,
-        onProgress: (p) => emit({ accountId, phase: p.phase, done: p.done, total: p.total }),
-        ...(syncOptions.signal ? { signal: syncOptions.signal } : {}),
-      });
+      store.syncState.set(accountId, { state: store.syncState.get(accountId)?.historyCursor ? 'incremental' : 'full_sync' });
       try {
-        const result = await engine.sync();
+        const result = await runSyncInWorker(
+          { databasePath, databaseKey, accountId, oauth: googleOAuth(), provider: providerOptions() },
+          {
+            onProgress: (p) => emit({ accountId, phase: p.phase, done: p.done, total: p.total }),
+            ...(syncOptions.signal ? { signal: syncOptions.signal } : {}),
+          },
+        );
         emit({ accountId, phase: 'idle', done: 0, total: 0 });
         return result;
       } catch (error) {
-        if (error instanceof ReconnectRequiredError || isInvalidGrant(error)) {
+        emit({ accountId, phase: 'error', done: 0, total: 0 });
+        if (error instanceof SyncWorkerFailure && error.kind === 'reconnect_required') {
           store.accounts.setStatus(accountId, 'reconnect_required');
           store.syncState.set(accountId, { state: 'error', lastError: 'Google access was revoked or expired; reconnect required' });
-          emit({ accountId, phase: 'error', done: 0, total: 0 });
           throw new AppError('reconnect_required', `${account.email}: reconnect required`);
         }
         store.syncState.set(accountId, { state: 'error', lastError: error instanceof Error ? error.message : String(error) });
-        emit({ accountId, phase: 'error', done: 0, total: 0 });
         throw error;
-      } finally {
-        await provider.close();
       }
     },
 

@@ -65,6 +65,14 @@ export function setLogSink(next: LogSink, level: LogLevel = threshold): () => vo
   };
 }
 
+/**
+ * Writes an already formatted and redacted line through the current sink, e.g. a line a
+ * worker thread logged and posted to the main thread.
+ */
+export function writeLogLine(line: string, level: LogLevel): void {
+  if (LEVELS[level] >= LEVELS[threshold]) sink(line, level);
+}
+
 /** A logger whose lines are prefixed with `scope` (e.g. "mail.gmail"). */
 export function createLogger(scope: string): Logger {
   const write = (level: LogLevel, message: string, fields?: LogFields) => {

@@ -52,13 +52,13 @@ export class SearchRepository {
     const exact = exactAddressTerms(query);
     const rows = (
       exact.from.length || exact.to.length
-        ? this.#exactStatement(exact, options.accountId !== undefined).all(
+        ? this.#exactStatement(exact, options.accountId !== undefined).all([
             match,
             ...(options.accountId !== undefined ? [options.accountId] : []),
             ...exact.from,
             ...exact.to,
             limit,
-          )
+          ])
         : options.accountId === undefined
           ? this.#all.all(match, limit)
           : this.#inAccount.all(match, options.accountId, limit)

@@ -1,0 +1,46 @@
+// Starts a sync in a worker thread and turns its messages back into a promise, progress
+// callbacks and log lines on the main thread's sink.
+import { Worker } from 'node:worker_threads';
+import { writeLogLine } from '../platform/logger.ts';
+import type { SyncProgress, SyncResult } from './gmail-sync.ts';
+import type { SyncWorkerData, SyncWorkerError, SyncWorkerMessage } from './sync-worker-protocol.ts';
+
+/** A sync the worker reported as failed; `kind` says whether the account needs reconnecting. */
+export class SyncWorkerFailure extends Error {
+  readonly kind: SyncWorkerError['kind'];
+  constructor(error: SyncWorkerError) {
+    super(error.message);
+    this.name = 'SyncWorkerFailure';
+    this.kind = error.kind;
+  }
+}
+
+// Source runs as .ts (Node type stripping); the electron-vite bundle puts sync-worker.js
+// beside the main bundle, which is where this module ends up too.
+const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './sync-worker.ts' : './sync-worker.js', import.meta.url);
+
+export function runSyncInWorker(
+  data: SyncWorkerData,
+  options: { onProgress?: (progress: SyncProgress) => void; signal?: AbortSignal } = {},
+): Promise<SyncResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_URL, { workerData: data });
+    let settled = false;
+    const abort = () => worker.postMessage({ type: 'abort' });
+    options.signal?.addEventListener('abort', abort, { once: true });
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      options.signal?.removeEventListener('abort', abort);
+      fn();
+    };
+    worker.on('message', (message: SyncWorkerMessage) => {
+      if (message.type === 'progress') options.onProgress?.(message.progress);
+      else if (message.type === 'log') writeLogLine(message.line, message.level);
+      else if (message.type === 'result') finish(() => resolve(message.result));
+      else finish(() => reject(new SyncWorkerFailure(message.error)));
+    });
+    worker.on('error', (error) => finish(() => reject(error)));
+    worker.on('exit', (code) => finish(() => reject(new Error(`sync worker exited with code ${code} before reporting`))));
+  });
+}
