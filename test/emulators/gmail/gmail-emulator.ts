@@ -67,7 +67,10 @@ export class GmailEmulator {
 
   constructor(options: GmailEmulatorOptions = {}) {
     this.#options = options;
-    this.mailbox = new GmailMailbox({ historyRecords: options.historyRecords ?? 100_000 });
+    this.mailbox = new GmailMailbox({
+      historyRecords: options.historyRecords ?? 100_000,
+      ...(options.emailAddress ? { owner: options.emailAddress } : {}),
+    });
     this.settings = { quota: false, quotaUnitsPerSecond: 250, latencyMs: 0, errorRate: 0, errorStatus: 503, ...options.settings };
   }
 

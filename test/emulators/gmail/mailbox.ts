@@ -24,6 +24,8 @@ export interface MailboxOptions {
   startHistoryId?: number;
   /** Records kept for history.list; older startHistoryIds answer 404. Default 100,000. */
   historyRecords?: number;
+  /** The mailbox owner's address: being on every message, it never makes two threads one. */
+  owner?: string;
 }
 
 const SPAM_TRASH = ['SPAM', 'TRASH'];
@@ -35,11 +37,12 @@ export class GmailMailbox {
   /** Message ids, newest first. Ids embed internalDate in their top bits, so this is date order. */
   readonly #sorted: string[] = [];
   readonly #threads = new Map<string, string[]>();
-  readonly #threader = new Threader();
+  readonly #threader: Threader;
   #seq = 0;
 
   constructor(options: MailboxOptions = {}) {
     this.history = new HistoryLog(options.startHistoryId ?? 1_000_000, options.historyRecords ?? 100_000);
+    this.#threader = new Threader(options.owner);
   }
 
   get size(): number {

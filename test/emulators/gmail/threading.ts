@@ -1,6 +1,6 @@
 // Assigns Gmail-style threadIds deterministically: a message joins the thread of a message
 // it names in In-Reply-To/References; otherwise the latest thread with the same normalised
-// subject that shares a participant; otherwise it starts a thread whose id is its own id
+// subject that shares a participant other than the mailbox owner; otherwise it starts a thread whose id is its own id
 // (as in Gmail, where a thread's id is its first message's id).
 
 export interface ThreadingInput {
@@ -28,6 +28,12 @@ export class Threader {
   readonly #threadByMessageId = new Map<string, string>();
   readonly #threadsBySubject = new Map<string, string[]>();
   readonly #participants = new Map<string, Set<string>>();
+  readonly #owner: string | undefined;
+
+  /** `owner` (the mailbox's own address) is left out when looking for a shared participant. */
+  constructor(owner?: string) {
+    this.#owner = owner?.toLowerCase();
+  }
 
   /**
    * Returns the threadId for `message` and records it. `exists(threadId)` lets deleted
@@ -48,7 +54,7 @@ export class Threader {
       for (let i = candidates.length - 1; i >= 0 && !threadId; i -= 1) {
         const t = candidates[i]!;
         const people = this.#participants.get(t);
-        if (exists(t) && people && message.participants.some((p) => people.has(p))) threadId = t;
+        if (exists(t) && people && message.participants.some((p) => p !== this.#owner && people.has(p))) threadId = t;
       }
     }
     threadId ??= message.id;
