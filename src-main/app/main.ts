@@ -12,7 +12,8 @@ const log = createLogger('app');
 export async function startApp(): Promise<void> {
   let services: Services;
   try {
-    services = await openServices({ profileDir: app.getPath('userData') });
+    // MAILBRIDGE_PROFILE_DIR lets tests and power users point the app at another profile.
+    services = await openServices({ profileDir: process.env.MAILBRIDGE_PROFILE_DIR || app.getPath('userData') });
   } catch (error) {
     log.error('start-up failed', { error });
     dialog.showErrorBox('Mailbridge cannot start', error instanceof Error ? error.message : String(error));
