@@ -32,6 +32,8 @@ export function runSyncInWorker(
       if (settled) return;
       settled = true;
       options.signal?.removeEventListener('abort', abort);
+      // The worker listens for 'abort' on its port, which keeps it alive once done.
+      void worker.terminate();
       fn();
     };
     worker.on('message', (message: SyncWorkerMessage) => {

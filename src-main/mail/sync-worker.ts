@@ -21,7 +21,10 @@ const store = createMailStore(openEncryptedDatabase({ path: data.databasePath, k
 const controller = new AbortController();
 port.on('message', (message: { type: 'abort' }) => message.type === 'abort' && controller.abort());
 
+// The outcome is posted only after the store is closed, so the main thread may terminate
+// the worker as soon as it hears from it.
 let provider: GmailProvider | undefined;
+let outcome: SyncWorkerMessage;
 try {
   const tokens = store.accounts.getTokens<GoogleTokens>(data.accountId);
   if (!tokens?.refreshToken) throw new ReconnectRequiredError('no stored credentials');
@@ -37,17 +40,18 @@ try {
     onProgress: (progress) => post({ type: 'progress', progress }),
     signal: controller.signal,
   }).sync();
-  post({ type: 'result', result });
+  outcome = { type: 'result', result };
 } catch (error) {
   const reconnect = error instanceof ReconnectRequiredError || isInvalidGrant(error);
-  post({
+  outcome = {
     type: 'error',
     error: {
       kind: reconnect ? 'reconnect_required' : controller.signal.aborted ? 'aborted' : 'failed',
       message: error instanceof Error ? error.message : String(error),
     },
-  });
+  };
 } finally {
   provider?.close();
   store.close();
 }
+post(outcome);
