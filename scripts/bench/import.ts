@@ -1,0 +1,62 @@
+// Offline import benchmark: the corpus imported into a fresh profile by a child process,
+// so its peak RSS is the import's own and not the bench's. The same file is that child
+// (run directly: `node scripts/bench/import.ts CORPUS PROFILE_DIR`).
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openServices } from '../../src-main/core/services.ts';
+import { setLogSink } from '../../src-main/platform/logger.ts';
+import { round, runNodeJson } from './figures.ts';
+
+export interface ImportFigures {
+  messages: number;
+  inserted: number;
+  withWarnings: number;
+  /** importMailbox alone: read, parse, store (profile and key creation excluded). */
+  seconds: number;
+  messagesPerSecond: number;
+  /** Peak resident set of the importing process, MB (MiB, from getrusage maxRSS). */
+  peakRssMb: number;
+}
+
+interface ChildReport {
+  read: number;
+  inserted: number;
+  withWarnings: number;
+  seconds: number;
+  maxRssKb: number;
+}
+
+/** Imports `corpus` into `profileDir` in a child process (inside the same keyring session). */
+export async function benchImport(corpus: string, profileDir: string): Promise<ImportFigures> {
+  const report = await runNodeJson<ChildReport>(fileURLToPath(import.meta.url), [corpus, profileDir]);
+  return {
+    messages: report.read,
+    inserted: report.inserted,
+    withWarnings: report.withWarnings,
+    seconds: round(report.seconds, 2),
+    messagesPerSecond: Math.round(report.read / report.seconds),
+    peakRssMb: round(report.maxRssKb / 1024),
+  };
+}
+
+async function importChild(corpus: string, profileDir: string): Promise<ChildReport> {
+  setLogSink((line) => process.stderr.write(line + '\n'), 'warn');
+  const services = await openServices({ profileDir, config: { google: {} } });
+  try {
+    const started = performance.now();
+    const result = await services.importMailbox(corpus);
+    const seconds = (performance.now() - started) / 1000;
+    return { read: result.read, inserted: result.inserted, withWarnings: result.withWarnings, seconds, maxRssKb: 0 };
+  } finally {
+    services.close();
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [corpus, profileDir] = process.argv.slice(2);
+  if (!corpus || !profileDir) throw new Error('usage: node scripts/bench/import.ts CORPUS PROFILE_DIR');
+  const report = await importChild(corpus, profileDir);
+  // maxRSS is in KB (getrusage ru_maxrss), read after close so the WAL checkpoint counts too.
+  report.maxRssKb = process.resourceUsage().maxRSS;
+  process.stdout.write(JSON.stringify(report) + '\n');
+}
