@@ -4,6 +4,7 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededRandom } from './seeded-random.ts';
 
 export const SAMPLE_REP = { name: 'Riley Chen', address: 'riley.chen@mailbridge-demo.test' };
 
@@ -36,18 +37,6 @@ const REPLIES = [
   'Apologies for the delay, we were heads-down on the quarter close. Picking this back up now.',
 ];
 
-/** mulberry32: a tiny seeded PRNG, so the same seed always yields the same mailbox. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface SampleMailboxOptions {
   /** Maildir to create (cur/ and new/ are written). */
   dir: string;
@@ -59,7 +48,7 @@ export interface SampleMailboxOptions {
 
 /** Writes the sample mailbox; returns the number of messages written. */
 export async function generateSampleMailbox(options: SampleMailboxOptions): Promise<number> {
-  const random = prng(options.seed ?? 20261122);
+  const random = seededRandom(options.seed ?? 20261122);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const start = (options.start ?? new Date('2026-08-01T09:00:00Z')).getTime();
   mkdirSync(join(options.dir, 'cur'), { recursive: true });

@@ -16,17 +16,7 @@ export function round(value: number, digits = 1): number {
   return Math.round(value * f) / f;
 }
 
-/** mulberry32: a tiny deterministic PRNG, values in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../seeded-random.ts';
 
 /**
  * Runs `node script args…` and resolves with the last stdout line parsed as JSON.

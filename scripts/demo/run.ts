@@ -5,7 +5,8 @@
 import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { GOOGLE_DESKTOP_CLIENT, IdentityEmulator, type TestUser } from '../../test/emulators/identity/identity-emulator.ts';
+import { IdentityEmulator, type TestUser } from '../../test/emulators/identity/identity-emulator.ts';
+import { emulatedGoogleConfig } from '../../test/emulators/google-config.ts';
 import { consentingBrowserOpener } from '../../test/emulators/identity/browser-consent.ts';
 import { GmailEmulator } from '../../test/emulators/gmail/gmail-emulator.ts';
 import { CHROMIUM_PATH, launchChromium } from '../../test/support/chromium.ts';
@@ -92,18 +93,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const profileDir = join(options.runDir, 'profile');
     const services: Services = await openServices({
       profileDir,
-      config: {
-        google: {
-          clientId: GOOGLE_DESKTOP_CLIENT.clientId,
-          clientSecret: GOOGLE_DESKTOP_CLIENT.clientSecret,
-          authUrl: endpoints.authorizationUrl,
-          tokenUrl: endpoints.tokenUrl,
-          revokeUrl: endpoints.revocationUrl,
-          tokenInfoUrl: endpoints.tokenInfoUrl,
-          gmailUrl: `${gmailUrl}/`,
-          quotaUnitsPerSecond: 250,
-        },
-      },
+      config: { google: emulatedGoogleConfig(endpoints, gmailUrl, { quotaUnitsPerSecond: 250 }) },
     });
     cleanup.push(() => services.close());
     const databasePath = join(profileDir, DATABASE_FILE);

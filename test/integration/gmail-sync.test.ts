@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { IdentityEmulator, GOOGLE_DESKTOP_CLIENT, DEFAULT_TEST_USER } from '../emulators/identity/identity-emulator.ts';
+import { IdentityEmulator, DEFAULT_TEST_USER } from '../emulators/identity/identity-emulator.ts';
+import { emulatedGoogleConfig } from '../emulators/google-config.ts';
 import { consentingBrowserOpener } from '../emulators/identity/browser-consent.ts';
 import { GmailEmulator } from '../emulators/gmail/gmail-emulator.ts';
 import { launchChromium } from '../support/chromium.ts';
@@ -55,18 +56,7 @@ describe('Gmail sync of the Enron dasovich-j inbox', { skip }, () => {
     profileDir = mkdtempSync(join(tmpdir(), 'mailbridge-sync-'));
     services = await openServices({
       profileDir,
-      config: {
-        google: {
-          clientId: GOOGLE_DESKTOP_CLIENT.clientId,
-          clientSecret: GOOGLE_DESKTOP_CLIENT.clientSecret,
-          authUrl: endpoints.authorizationUrl,
-          tokenUrl: endpoints.tokenUrl,
-          revokeUrl: endpoints.revocationUrl,
-          tokenInfoUrl: endpoints.tokenInfoUrl,
-          gmailUrl: `${url}/`,
-          quotaUnitsPerSecond: null,
-        },
-      },
+      config: { google: emulatedGoogleConfig(endpoints, url, { quotaUnitsPerSecond: null }) },
     });
   });
 

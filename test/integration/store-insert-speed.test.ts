@@ -11,19 +11,10 @@ import { createOsSecretStore } from '../../src-main/platform/keychain.ts';
 import { databaseKeyAccount } from '../../src-main/store/database.ts';
 import { openMailStore } from '../../src-main/store/mail-store.ts';
 import { message } from '../unit/store/store-fixtures.ts';
+import { seededRandom } from '../../scripts/seeded-random.ts';
 
 const WORDS = ('pricing renewal contract proposal meeting quarterly forecast pipeline discount invoice onboarding ' +
   'integration security review legal procurement budget timeline stakeholder demo trial license seats').split(' ');
-
-// Deterministic pseudo-random text (mulberry32), so every run measures the same work.
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function realistic(i: number, random: () => number) {
   const words = (n: number) => Array.from({ length: n }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
@@ -56,7 +47,7 @@ after(async () => {
 test('batches of 100 messages with FTS cost under 50 ms of CPU (over 1,000 messages/s)', async (t) => {
   const store = await openMailStore({ path, secrets });
   const accountId = store.accounts.create({ provider: 'gmail', email: 'speed@example.com' }).id;
-  const random = rng(42);
+  const random = seededRandom(42);
   const total = 5_000;
   const batches = Array.from({ length: total / 100 }, (_, b) => Array.from({ length: 100 }, (_, k) => realistic(b * 100 + k, random)));
 

@@ -11,6 +11,7 @@ import { handleAdmin } from './admin.ts';
 import { GoogleApiError, notFound, rateLimited, serverError, unauthenticated } from './google-errors.ts';
 import { GmailMailbox, type StoredMessage } from './mailbox.ts';
 import { QUOTA_COST, QuotaBuckets } from './quota.ts';
+import { seededRandom } from '../../../scripts/seeded-random.ts';
 
 const log = createLogger('emulator.gmail');
 
@@ -63,7 +64,8 @@ export class GmailEmulator {
   #server: StartedServer | null = null;
   #failNext: { count: number; status: number } = { count: 0, status: 503 };
   #stats: Omit<GmailEmulatorStats, 'connections'> = { requests: {}, rateLimited: 0, serverErrors: 0 };
-  #random = 0x2545f491;
+  /** Reproducible error-rate draws across runs. */
+  #random = seededRandom(0x2545f491);
 
   constructor(options: GmailEmulatorOptions = {}) {
     this.#options = options;
@@ -207,16 +209,6 @@ export class GmailEmulator {
       this.#failNext.count -= 1;
       throw serverError(this.#failNext.status);
     }
-    if (this.settings.errorRate > 0 && this.#next() < this.settings.errorRate) throw serverError(this.settings.errorStatus);
-  }
-
-  /** xorshift32: reproducible error-rate draws across runs. */
-  #next(): number {
-    let x = this.#random;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.#random = x >>> 0;
-    return this.#random / 0x1_0000_0000;
+    if (this.settings.errorRate > 0 && this.#random() < this.settings.errorRate) throw serverError(this.settings.errorStatus);
   }
 }
