@@ -94,6 +94,33 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     return account;
   };
 
+  const syncs = new Map<number, Promise<SyncResult>>();
+  const runSync = async (accountId: number, syncOptions: { signal?: AbortSignal }): Promise<SyncResult> => {
+    const account = requireAccount(accountId);
+    if (account.provider !== 'gmail') throw new AppError('invalid_input', `${account.email} is not a Gmail account`);
+    store.syncState.set(accountId, { state: store.syncState.get(accountId)?.historyCursor ? 'incremental' : 'full_sync' });
+    try {
+      const result = await runSyncInWorker(
+        { databasePath, databaseKey, accountId, oauth: googleOAuth(), provider: providerOptions() },
+        {
+          onProgress: (p) => emit({ accountId, phase: p.phase, done: p.done, total: p.total }),
+          ...(syncOptions.signal ? { signal: syncOptions.signal } : {}),
+        },
+      );
+      emit({ accountId, phase: 'idle', done: 0, total: 0 });
+      return result;
+    } catch (error) {
+      emit({ accountId, phase: 'error', done: 0, total: 0 });
+      if (error instanceof SyncWorkerFailure && error.kind === 'reconnect_required') {
+        store.accounts.setStatus(accountId, 'reconnect_required');
+        store.syncState.set(accountId, { state: 'error', lastError: 'Google access was revoked or expired; reconnect required' });
+        throw new AppError('reconnect_required', `${account.email}: reconnect required`);
+      }
+      store.syncState.set(accountId, { state: 'error', lastError: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+  };
+
   const services: Services = {
     store,
 
@@ -116,30 +143,13 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       return requireAccount(account.id);
     },
 
-    async syncAccount(accountId, syncOptions = {}) {
-      const account = requireAccount(accountId);
-      if (account.provider !== 'gmail') throw new AppError('invalid_input', `${account.email} is not a Gmail account`);
-      store.syncState.set(accountId, { state: store.syncState.get(accountId)?.historyCursor ? 'incremental' : 'full_sync' });
-      try {
-        const result = await runSyncInWorker(
-          { databasePath, databaseKey, accountId, oauth: googleOAuth(), provider: providerOptions() },
-          {
-            onProgress: (p) => emit({ accountId, phase: p.phase, done: p.done, total: p.total }),
-            ...(syncOptions.signal ? { signal: syncOptions.signal } : {}),
-          },
-        );
-        emit({ accountId, phase: 'idle', done: 0, total: 0 });
-        return result;
-      } catch (error) {
-        emit({ accountId, phase: 'error', done: 0, total: 0 });
-        if (error instanceof SyncWorkerFailure && error.kind === 'reconnect_required') {
-          store.accounts.setStatus(accountId, 'reconnect_required');
-          store.syncState.set(accountId, { state: 'error', lastError: 'Google access was revoked or expired; reconnect required' });
-          throw new AppError('reconnect_required', `${account.email}: reconnect required`);
-        }
-        store.syncState.set(accountId, { state: 'error', lastError: error instanceof Error ? error.message : String(error) });
-        throw error;
-      }
+    syncAccount(accountId, syncOptions = {}) {
+      // One sync per account at a time: a second request joins the one under way.
+      const running = syncs.get(accountId);
+      if (running) return running;
+      const sync = runSync(accountId, syncOptions).finally(() => syncs.delete(accountId));
+      syncs.set(accountId, sync);
+      return sync;
     },
 
     async disconnect(accountId) {

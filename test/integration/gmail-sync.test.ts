@@ -123,7 +123,9 @@ describe('Gmail sync of the Enron dasovich-j inbox', { skip }, () => {
     const [first] = services.store.search.search('subject:"Incremental order 0"');
     assert.equal(first, undefined, 'not there before the incremental sync');
 
-    const result = await services.syncAccount(accountId);
+    const sync = services.syncAccount(accountId);
+    assert.equal(services.syncAccount(accountId), sync, 'a second request joins the sync under way');
+    const result = await sync;
     assert.equal(result.kind, 'incremental');
     assert.equal(result.added, 20);
     assert.equal(messageCount(), INBOX_SIZE + 20);
@@ -176,5 +178,12 @@ describe('Gmail sync of the Enron dasovich-j inbox', { skip }, () => {
     assert.ok(secrets.length >= 2);
     assert.ok(logLines.length > 0, 'the run logged something to check');
     for (const line of logLines) for (const secret of secrets) assert.ok(!line.includes(secret), `log line leaks a token: ${line.slice(0, 80)}`);
+  });
+
+  test('disconnect revokes, forgets the tokens and keeps the mail', async () => {
+    await services.disconnect(accountId);
+    assert.equal(services.store.accounts.get(accountId)?.status, 'disconnected');
+    assert.equal(services.store.accounts.getTokens<GoogleTokens>(accountId)?.refreshToken, undefined);
+    assert.equal(messageCount(), INBOX_SIZE + 19);
   });
 });
