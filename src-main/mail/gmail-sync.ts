@@ -143,7 +143,10 @@ export class GmailSync {
             progress.total -= 1; // deleted between list and get; history will say so
             return;
           }
-          batch.push({ incoming, parsed: await parse(incoming.raw) });
+          // Await first: `batch.push(…await…)` would bind the array before the await and
+          // push into one that a concurrent flush has already stored and replaced.
+          const parsed = await parse(incoming.raw);
+          batch.push({ incoming, parsed });
           if (batch.length >= batchSize) flush();
         }),
       );

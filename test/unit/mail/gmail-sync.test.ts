@@ -1,0 +1,94 @@
+// GmailSync against in-memory doubles of the provider and the store: the engine's own
+// rules (what a full sync fetches, keeps and deletes; how history folds in), independent
+// of HTTP and SQLite.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GmailSync, type SyncStore } from '../../../src-main/mail/gmail-sync.ts';
+import { HistoryExpiredError, type GmailProvider, type HistoryChanges } from '../../../src-main/mail/providers/gmail.ts';
+import type { IncomingMessage, ParsedMessage } from '../../../src-main/mail/types.ts';
+import { seededRandom } from '../../../scripts/seeded-random.ts';
+
+function memoryStore() {
+  const messages = new Map<string, string[]>();
+  let cursor: string | null = null;
+  const store: SyncStore = {
+    knownProviderIds: () => new Set(messages.keys()),
+    saveMessages: (_a, items) => items.forEach(({ incoming }) => messages.set(incoming.providerMessageId, [...incoming.labels])),
+    deleteMessages: (_a, ids) => ids.forEach((id) => messages.delete(id)),
+    applyLabelChanges: (_a, id, added, removed) =>
+      messages.set(id, [...(messages.get(id) ?? []).filter((l) => !removed.includes(l)), ...added]),
+    saveLabels: () => {},
+    getCursor: () => cursor,
+    setCursor: (_a, next) => void (cursor = next),
+  };
+  return { store, messages };
+}
+
+function fakeProvider(ids: string[], history?: HistoryChanges | 'expired') {
+  const gets: string[] = [];
+  const provider = {
+    getProfile: async () => ({ emailAddress: 'me@example.test', historyId: '100', messagesTotal: ids.length }),
+    listLabels: async () => [],
+    async *listMessageRefs() {
+      for (let i = 0; i < ids.length; i += 500) {
+        yield { refs: ids.slice(i, i + 500).map((id) => ({ id, threadId: id })), resultSizeEstimate: ids.length };
+      }
+    },
+    getMessage: async (id: string): Promise<IncomingMessage> => {
+      gets.push(id);
+      return { providerMessageId: id, providerThreadId: id, labels: ['INBOX'], internalDate: 0, raw: Buffer.from(`Subject: ${id}\r\n\r\nbody`) };
+    },
+    listHistory: async () => {
+      if (history === 'expired') throw new HistoryExpiredError('90');
+      return history!;
+    },
+  };
+  return { provider: provider as unknown as GmailProvider, gets };
+}
+
+const random = seededRandom(7);
+/** A parser whose results arrive out of order, as a worker pool's do. */
+const slowParse = async (raw: Uint8Array): Promise<ParsedMessage> => {
+  await sleep(Math.floor(random() * 5));
+  return { subject: Buffer.from(raw).toString(), warnings: [] } as unknown as ParsedMessage;
+};
+
+test('a full sync stores every message even when parses finish out of order', async () => {
+  const ids = Array.from({ length: 1_234 }, (_, i) => `m${i}`);
+  const { store, messages } = memoryStore();
+  const result = await new GmailSync({ accountId: 1, provider: fakeProvider(ids).provider, store, parse: slowParse, batchSize: 50 }).full();
+  assert.equal(result.added, ids.length);
+  assert.equal(messages.size, ids.length);
+});
+
+test('a full resync fetches only what the store lacks and drops what the mailbox lost', async () => {
+  const { store, messages } = memoryStore();
+  await new GmailSync({ accountId: 1, provider: fakeProvider(['a', 'b', 'c']).provider, store, parse: slowParse }).full();
+  const { provider, gets } = fakeProvider(['b', 'c', 'd']);
+  const result = await new GmailSync({ accountId: 1, provider, store, parse: slowParse }).full();
+  assert.deepEqual(gets, ['d']);
+  assert.deepEqual([...messages.keys()].sort(), ['b', 'c', 'd']);
+  assert.deepEqual({ added: result.added, deleted: result.deleted }, { added: 1, deleted: 1 });
+});
+
+test('history adds, deletes and relabels; an expired cursor falls back to a full sync', async () => {
+  const { store, messages } = memoryStore();
+  await new GmailSync({ accountId: 1, provider: fakeProvider(['a', 'b']).provider, store, parse: slowParse }).full();
+  const changes: HistoryChanges = {
+    added: [{ id: 'c', threadId: 'c' }],
+    deleted: ['a'],
+    labelChanges: [{ id: 'b', added: ['STARRED'], removed: ['INBOX'] }],
+    historyId: '120',
+  };
+  const incremental = await new GmailSync({ accountId: 1, provider: fakeProvider([], changes).provider, store, parse: slowParse }).sync();
+  assert.equal(incremental.kind, 'incremental');
+  assert.deepEqual([...messages.keys()].sort(), ['b', 'c']);
+  assert.deepEqual(messages.get('b'), ['STARRED']);
+  assert.equal(store.getCursor(1), '120');
+
+  const fallback = await new GmailSync({ accountId: 1, provider: fakeProvider(['b', 'c'], 'expired').provider, store, parse: slowParse }).sync();
+  assert.equal(fallback.kind, 'full');
+  assert.equal(fallback.added, 0);
+  assert.equal(store.getCursor(1), '100');
+});
