@@ -4,6 +4,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { AccountSummary, SearchHit, Stats } from '../../src-preload/contract/index.ts';
 import { call } from '../api/client.ts';
 
+const plural = (n: number, noun: string) => `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
+
 export function App() {
   const [accounts, setAccounts] = useState<AccountSummary[]>([]);
   const [stats, setStats] = useState<Stats | null>(null);
@@ -32,7 +34,7 @@ export function App() {
       {error && <p role="alert">{error}</p>}
       {stats && (
         <p>
-          {stats.messages} messages in {stats.threads} threads across {stats.accounts} accounts
+          {plural(stats.messages, 'message')} in {plural(stats.threads, 'thread')} across {plural(stats.accounts, 'account')}
           {stats.warnings > 0 && ` (${stats.warnings} with warnings)`}
         </p>
       )}
