@@ -43,8 +43,8 @@ export async function startRendererHarness(rendererDir: string, handlers: Handle
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}/`,
-    installBridge: (page) =>
-      page.addInitScript((secret: string) => {
+    installBridge: async (page) => {
+      await page.addInitScript((secret: string) => {
         const bridge = {
           invoke: (channel: string, input: unknown) =>
             fetch('/ipc', {
@@ -54,8 +54,9 @@ export async function startRendererHarness(rendererDir: string, handlers: Handle
             }).then((r) => r.json()),
           on: () => () => undefined,
         };
-        Object.defineProperty(window, 'mailbridge', { value: Object.freeze(bridge) });
-      }, token),
+        Object.defineProperty(globalThis, 'mailbridge', { value: Object.freeze(bridge) });
+      }, token);
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
