@@ -1,5 +1,6 @@
 // Offline import of a local mailbox (maildir, mbox such as a Google Takeout export, or a
 // folder of .eml files) into the store, through the same parser and store path as sync.
+// Takeout's X-GM-THRID and X-Gmail-Labels are kept, so its threads and labels survive.
 // Messages are keyed by a hash of their bytes, so importing the same source twice, or a
 // maildir whose flags changed, never duplicates anything.
 import { createHash } from 'node:crypto';
@@ -7,6 +8,7 @@ import type { MailStore } from '../../store/mail-store.ts';
 import type { ParsedMessage, IncomingMessage } from '../types.ts';
 import { parseMessage } from '../mime/index.ts';
 import { readMailbox } from './mailbox-reader.ts';
+import { readTakeoutMetadata } from './takeout.ts';
 
 export interface ImportOptions {
   /** Store account the messages belong to; created when absent. */
@@ -56,11 +58,12 @@ export async function importMailbox(store: MailStore, path: string, options: Imp
     const parsed = await parseMessage(entry.raw);
     result.read += 1;
     if (parsed.warnings.length) result.withWarnings += 1;
+    const takeout = readTakeoutMetadata(entry.raw);
     batch.push({
       incoming: {
         providerMessageId: createHash('sha256').update(entry.raw).digest('base64url').slice(0, 32),
-        providerThreadId: null,
-        labels: labelsFor(entry.key),
+        providerThreadId: takeout.threadId,
+        labels: takeout.labels ?? labelsFor(entry.key),
         internalDate: null,
         raw: entry.raw,
       },
