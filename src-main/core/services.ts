@@ -95,6 +95,8 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   };
 
   const syncs = new Map<number, Promise<SyncResult>>();
+  /** Aborted by close(), so quitting stops running sync workers between batches. */
+  const shutdown = new AbortController();
   const runSync = async (accountId: number, syncOptions: { signal?: AbortSignal }): Promise<SyncResult> => {
     const account = requireAccount(accountId);
     if (account.provider !== 'gmail') throw new AppError('invalid_input', `${account.email} is not a Gmail account`);
@@ -147,7 +149,8 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       // One sync per account at a time: a second request joins the one under way.
       const running = syncs.get(accountId);
       if (running) return running;
-      const sync = runSync(accountId, syncOptions).finally(() => syncs.delete(accountId));
+      const signal = syncOptions.signal ? AbortSignal.any([syncOptions.signal, shutdown.signal]) : shutdown.signal;
+      const sync = runSync(accountId, { signal }).finally(() => syncs.delete(accountId));
       syncs.set(accountId, sync);
       return sync;
     },
@@ -192,6 +195,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     },
 
     close() {
+      shutdown.abort();
       listeners.clear();
       store.close();
     },

@@ -146,6 +146,9 @@ export class GmailSync {
           // Await first: `batch.push(…await…)` would bind the array before the await and
           // push into one that a concurrent flush has already stored and replaced.
           const parsed = await parse(incoming.raw);
+          // Every callback of a window starts at once, so an abort is honoured here, as each
+          // message arrives; the worker then drops the provider's queued requests.
+          this.#o.signal?.throwIfAborted();
           batch.push({ incoming, parsed });
           if (batch.length >= batchSize) flush();
         }),

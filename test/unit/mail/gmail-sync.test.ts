@@ -92,3 +92,21 @@ test('history adds, deletes and relabels; an expired cursor falls back to a full
   assert.equal(fallback.added, 0);
   assert.equal(store.getCursor(1), '100');
 });
+
+test('an aborted sync stops between messages and keeps what it stored', async () => {
+  const ids = Array.from({ length: 600 }, (_, i) => `m${i}`);
+  const { store, messages } = memoryStore();
+  const controller = new AbortController();
+  const sync = new GmailSync({
+    accountId: 1,
+    provider: fakeProvider(ids).provider,
+    store,
+    parse: slowParse,
+    batchSize: 50,
+    signal: controller.signal,
+    onProgress: ({ done }) => done >= 100 && controller.abort(),
+  });
+  await assert.rejects(sync.full(), { name: 'AbortError' });
+  assert.ok(messages.size >= 100 && messages.size < ids.length, `stored ${messages.size}`);
+  assert.equal(store.getCursor(1), null, 'no cursor: the next sync is a full one again');
+});
