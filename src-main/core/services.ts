@@ -17,9 +17,9 @@ import {
 } from '../auth/index.ts';
 import { GmailProvider } from '../mail/providers/gmail.ts';
 import type { SyncResult } from '../mail/gmail-sync.ts';
-import { runSyncInWorker, SyncWorkerFailure } from '../mail/sync-worker-client.ts';
+import { runInWorker, SyncWorkerFailure } from '../mail/sync-worker-client.ts';
 import { resolveDatabaseKey } from '../store/database.ts';
-import { importMailbox, type ImportOptions, type ImportResult } from '../mail/import/importer.ts';
+import type { ImportOptions, ImportResult } from '../mail/import/importer.ts';
 import { readProfileConfig, type ProfileConfig } from './config.ts';
 import { AppError, type Handlers } from './dispatch.ts';
 import type { EventPayload } from '../../src-preload/contract/index.ts';
@@ -48,7 +48,7 @@ export interface Services {
   connectGmail(options: ConnectOptions): Promise<Account>;
   syncAccount(accountId: number, options?: { signal?: AbortSignal }): Promise<SyncResult>;
   disconnect(accountId: number): Promise<void>;
-  importMailbox(path: string, options?: ImportOptions): Promise<ImportResult>;
+  importMailbox(path: string, options?: Pick<ImportOptions, 'accountEmail' | 'onProgress' | 'signal'>): Promise<ImportResult>;
   onSyncProgress(listener: (progress: SyncProgressEvent) => void): () => void;
   close(): void;
 }
@@ -102,10 +102,10 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     if (account.provider !== 'gmail') throw new AppError('invalid_input', `${account.email} is not a Gmail account`);
     store.syncState.set(accountId, { state: store.syncState.get(accountId)?.historyCursor ? 'incremental' : 'full_sync' });
     try {
-      const result = await runSyncInWorker(
-        { databasePath, databaseKey, accountId, oauth: googleOAuth(), provider: providerOptions() },
+      const result = await runInWorker(
+        { databasePath, databaseKey, job: { kind: 'gmail-sync', accountId, oauth: googleOAuth(), provider: providerOptions() } },
         {
-          onProgress: (p) => emit({ accountId, phase: p.phase, done: p.done, total: p.total }),
+          onProgress: (p) => p.phase !== 'import' && emit({ accountId, phase: p.phase, done: p.done, total: p.total }),
           ...(syncOptions.signal ? { signal: syncOptions.signal } : {}),
         },
       );
@@ -163,7 +163,15 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       store.accounts.setStatus(accountId, 'disconnected');
     },
 
-    importMailbox: (path, importOptions) => importMailbox(store, path, importOptions),
+    // In the worker too: an import writes as much as a full sync.
+    importMailbox: (path, importOptions = {}) =>
+      runInWorker(
+        { databasePath, databaseKey, job: { kind: 'import', path, ...(importOptions.accountEmail ? { accountEmail: importOptions.accountEmail } : {}) } },
+        {
+          onProgress: (p) => importOptions.onProgress?.({ done: p.done }),
+          ...(importOptions.signal ? { signal: importOptions.signal } : {}),
+        },
+      ),
 
     onSyncProgress(listener) {
       listeners.add(listener);

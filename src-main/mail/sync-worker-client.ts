@@ -1,11 +1,10 @@
-// Starts a sync in a worker thread and turns its messages back into a promise, progress
-// callbacks and log lines on the main thread's sink.
+// Starts a bulk job (sync, import) in a worker thread and turns its messages back into a
+// promise, progress callbacks and log lines on the main thread's sink.
 import { Worker } from 'node:worker_threads';
 import { writeLogLine } from '../platform/logger.ts';
-import type { SyncProgress, SyncResult } from './gmail-sync.ts';
-import type { SyncWorkerData, SyncWorkerError, SyncWorkerMessage } from './sync-worker-protocol.ts';
+import type { JobProgress, JobResults, SyncWorkerData, SyncWorkerError, SyncWorkerMessage, WorkerJob } from './sync-worker-protocol.ts';
 
-/** A sync the worker reported as failed; `kind` says whether the account needs reconnecting. */
+/** A job the worker reported as failed; `kind` says whether the account needs reconnecting. */
 export class SyncWorkerFailure extends Error {
   readonly kind: SyncWorkerError['kind'];
   constructor(error: SyncWorkerError) {
@@ -19,10 +18,10 @@ export class SyncWorkerFailure extends Error {
 // beside the main bundle, which is where this module ends up too.
 const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './sync-worker.ts' : './sync-worker.js', import.meta.url);
 
-export function runSyncInWorker(
-  data: SyncWorkerData,
-  options: { onProgress?: (progress: SyncProgress) => void; signal?: AbortSignal } = {},
-): Promise<SyncResult> {
+export function runInWorker<J extends WorkerJob>(
+  data: SyncWorkerData & { job: J },
+  options: { onProgress?: (progress: JobProgress) => void; signal?: AbortSignal } = {},
+): Promise<JobResults[J['kind']]> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_URL, { workerData: data });
     let settled = false;
@@ -39,7 +38,7 @@ export function runSyncInWorker(
     worker.on('message', (message: SyncWorkerMessage) => {
       if (message.type === 'progress') options.onProgress?.(message.progress);
       else if (message.type === 'log') writeLogLine(message.line, message.level);
-      else if (message.type === 'result') finish(() => resolve(message.result));
+      else if (message.type === 'result') finish(() => resolve(message.result as JobResults[J['kind']]));
       else finish(() => reject(new SyncWorkerFailure(message.error)));
     });
     worker.on('error', (error) => finish(() => reject(error)));

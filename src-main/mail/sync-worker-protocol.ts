@@ -1,21 +1,39 @@
-// Messages between the main thread and the sync worker (structured-clone data only).
+// Messages between the main thread and the mail worker (structured-clone data only). The
+// worker runs the bulk jobs that write to the store: a Gmail sync or an offline import.
 import type { GoogleOAuthConfig } from '../auth/index.ts';
 import type { LogLevel } from '../platform/logger.ts';
 import type { SyncProgress, SyncResult } from './gmail-sync.ts';
+import type { ImportResult } from './import/importer.ts';
+
+export type WorkerJob =
+  | {
+      kind: 'gmail-sync';
+      accountId: number;
+      oauth: GoogleOAuthConfig;
+      provider: { rootUrl?: string; unitsPerSecond?: number | null; concurrency?: number };
+    }
+  | { kind: 'import'; path: string; accountEmail?: string };
+
+/** What each job kind reports when it finishes. */
+export interface JobResults {
+  'gmail-sync': SyncResult;
+  import: ImportResult;
+}
 
 export interface SyncWorkerData {
   databasePath: string;
   /** 64 hex characters; passed in memory to the worker, never written anywhere. */
   databaseKey: string;
-  accountId: number;
-  oauth: GoogleOAuthConfig;
-  provider: { rootUrl?: string; unitsPerSecond?: number | null; concurrency?: number };
+  job: WorkerJob;
 }
 
 export type SyncWorkerError = { kind: 'reconnect_required' | 'aborted' | 'failed'; message: string };
 
+/** Sync progress, or for an import just the messages read so far. */
+export type JobProgress = SyncProgress | { phase: 'import'; done: number };
+
 export type SyncWorkerMessage =
-  | { type: 'progress'; progress: SyncProgress }
+  | { type: 'progress'; progress: JobProgress }
   | { type: 'log'; line: string; level: LogLevel }
-  | { type: 'result'; result: SyncResult }
+  | { type: 'result'; result: JobResults[keyof JobResults] }
   | { type: 'error'; error: SyncWorkerError };

@@ -1,6 +1,7 @@
-// Worker-thread entry that runs one Gmail sync: fetching, MIME parsing and database writes
-// all happen here, on the worker's own connection to the encrypted store, so the main
-// process event loop (IPC, windows) never waits on them (DESIGN.md: ≤ 50 ms stalls).
+// Worker-thread entry that runs one bulk job — a Gmail sync or an offline import: fetching
+// or reading, MIME parsing and database writes all happen here, on the worker's own
+// connection to the encrypted store, so the main process event loop (IPC, windows) never
+// waits on them (DESIGN.md: ≤ 50 ms stalls).
 import { parentPort, workerData } from 'node:worker_threads';
 import { openEncryptedDatabase } from '../store/database.ts';
 import { createMailStore } from '../store/mail-store.ts';
@@ -10,7 +11,9 @@ import { GmailProvider } from './providers/gmail.ts';
 import { GmailSync } from './gmail-sync.ts';
 import { syncStoreFor } from './sync-store.ts';
 import { parseMessage } from './mime/index.ts';
-import type { SyncWorkerData, SyncWorkerMessage } from './sync-worker-protocol.ts';
+import { importMailbox } from './import/importer.ts';
+import type { JobResults, SyncWorkerData, SyncWorkerMessage, WorkerJob } from './sync-worker-protocol.ts';
+import type { MailStore } from '../store/mail-store.ts';
 
 const port = parentPort!;
 const post = (message: SyncWorkerMessage) => port.postMessage(message);
@@ -21,25 +24,40 @@ const store = createMailStore(openEncryptedDatabase({ path: data.databasePath, k
 const controller = new AbortController();
 port.on('message', (message: { type: 'abort' }) => message.type === 'abort' && controller.abort());
 
+async function gmailSync(job: Extract<WorkerJob, { kind: 'gmail-sync' }>, store: MailStore): Promise<JobResults['gmail-sync']> {
+  const tokens = store.accounts.getTokens<GoogleTokens>(job.accountId);
+  if (!tokens?.refreshToken) throw new ReconnectRequiredError('no stored credentials');
+  const provider = new GmailProvider({
+    auth: createGoogleClient(job.oauth, tokens, { onTokens: (next) => store.accounts.setTokens(job.accountId, next) }),
+    ...job.provider,
+  });
+  try {
+    return await new GmailSync({
+      accountId: job.accountId,
+      provider,
+      store: syncStoreFor(store),
+      parse: parseMessage,
+      onProgress: (progress) => post({ type: 'progress', progress }),
+      signal: controller.signal,
+    }).sync();
+  } finally {
+    provider.close();
+  }
+}
+
+function runImport(job: Extract<WorkerJob, { kind: 'import' }>, store: MailStore): Promise<JobResults['import']> {
+  return importMailbox(store, job.path, {
+    ...(job.accountEmail ? { accountEmail: job.accountEmail } : {}),
+    onProgress: ({ done }) => post({ type: 'progress', progress: { phase: 'import', done } }),
+    signal: controller.signal,
+  });
+}
+
 // The outcome is posted only after the store is closed, so the main thread may terminate
 // the worker as soon as it hears from it.
-let provider: GmailProvider | undefined;
 let outcome: SyncWorkerMessage;
 try {
-  const tokens = store.accounts.getTokens<GoogleTokens>(data.accountId);
-  if (!tokens?.refreshToken) throw new ReconnectRequiredError('no stored credentials');
-  provider = new GmailProvider({
-    auth: createGoogleClient(data.oauth, tokens, { onTokens: (next) => store.accounts.setTokens(data.accountId, next) }),
-    ...data.provider,
-  });
-  const result = await new GmailSync({
-    accountId: data.accountId,
-    provider,
-    store: syncStoreFor(store),
-    parse: parseMessage,
-    onProgress: (progress) => post({ type: 'progress', progress }),
-    signal: controller.signal,
-  }).sync();
+  const result = data.job.kind === 'gmail-sync' ? await gmailSync(data.job, store) : await runImport(data.job, store);
   outcome = { type: 'result', result };
 } catch (error) {
   const reconnect = error instanceof ReconnectRequiredError || isInvalidGrant(error);
@@ -51,7 +69,6 @@ try {
     },
   };
 } finally {
-  provider?.close();
   store.close();
 }
 post(outcome);
