@@ -30,6 +30,19 @@ if [ "$(node_major node)" -lt 22 ]; then
   export PATH="$root/.toolchain/node_modules/node/bin:$PATH"
 fi
 
+# npm 11: with npm 10 the lockfile's Vite 8 / rolldown bindings do not install (seen on
+# machines of this kind whose npm upgrade failed), so bring npm 11 the same way.
+npm_major() { npm --version 2>/dev/null | cut -d. -f1 || echo 0; }
+if [ "$(npm_major)" -lt 11 ]; then
+  local_npm="$root/.toolchain/npm/node_modules/npm/bin/npm-cli.js"
+  if [ ! -f "$local_npm" ]; then
+    say "npm is $(npm --version 2>/dev/null || echo missing); installing npm 11 into .toolchain/npm"
+    mkdir -p .toolchain/npm
+    npm install --prefix .toolchain/npm --no-save --no-package-lock --loglevel=error npm@11 >&2
+  fi
+  export PATH="$root/.toolchain/npm/node_modules/.bin:$PATH"
+fi
+
 # Debian packages the tests start for real: Chromium (renderer and OAuth browser half),
 # D-Bus + gnome-keyring (the OS keychain), OpenSSL (test CA).
 if [ "$want_system" = 1 ]; then
