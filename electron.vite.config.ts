@@ -11,9 +11,9 @@ export default defineConfig({
   main: {
     build: {
       outDir: resolve(root, 'out/main'),
-      // The sync worker is its own entry: it is loaded by URL beside the main bundle.
+      // The mail worker (sync, import) is its own entry: it is loaded by URL beside the main bundle.
       lib: {
-        entry: { index: resolve(root, 'src-main/index.ts'), 'sync-worker': resolve(root, 'src-main/mail/sync-worker.ts') },
+        entry: { index: resolve(root, 'src-main/index.ts'), 'mail-worker': resolve(root, 'src-main/mail/mail-worker.ts') },
         formats: ['es'],
       },
     },

@@ -55,7 +55,7 @@ export interface GmailSyncFigures {
   serverErrors: number;
   requests: number;
   connections: number;
-  /** CPU time of the bench process (main thread + sync worker) and of the emulator during the sync, s. */
+  /** CPU time of the bench process (main thread + mail worker) and of the emulator during the sync, s. */
   clientCpuSeconds: number;
   emulatorCpuSeconds: number | null;
 }

@@ -17,7 +17,7 @@ import {
 } from '../auth/index.ts';
 import { GmailProvider } from '../mail/providers/gmail.ts';
 import type { SyncResult } from '../mail/gmail-sync.ts';
-import { runInWorker, SyncWorkerFailure } from '../mail/sync-worker-client.ts';
+import { runInWorker, MailWorkerFailure } from '../mail/mail-worker-client.ts';
 import { resolveDatabaseKey } from '../store/database.ts';
 import type { ImportOptions, ImportResult } from '../mail/import/importer.ts';
 import { readProfileConfig, type ProfileConfig } from './config.ts';
@@ -95,7 +95,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   };
 
   const syncs = new Map<number, Promise<SyncResult>>();
-  /** Aborted by close(), so quitting stops running sync workers between batches. */
+  /** Aborted by close(), so quitting stops running sync and import workers. */
   const shutdown = new AbortController();
   const runSync = async (accountId: number, syncOptions: { signal?: AbortSignal }): Promise<SyncResult> => {
     const account = requireAccount(accountId);
@@ -113,7 +113,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       return result;
     } catch (error) {
       emit({ accountId, phase: 'error', done: 0, total: 0 });
-      if (error instanceof SyncWorkerFailure && error.kind === 'reconnect_required') {
+      if (error instanceof MailWorkerFailure && error.kind === 'reconnect_required') {
         store.accounts.setStatus(accountId, 'reconnect_required');
         store.syncState.set(accountId, { state: 'error', lastError: 'Google access was revoked or expired; reconnect required' });
         throw new AppError('reconnect_required', `${account.email}: reconnect required`);

@@ -12,14 +12,14 @@ import { GmailSync } from './gmail-sync.ts';
 import { syncStoreFor } from './sync-store.ts';
 import { parseMessage } from './mime/index.ts';
 import { importMailbox } from './import/importer.ts';
-import type { JobResults, SyncWorkerData, SyncWorkerMessage, WorkerJob } from './sync-worker-protocol.ts';
+import type { JobResults, MailWorkerData, MailWorkerMessage, WorkerJob } from './mail-worker-protocol.ts';
 import type { MailStore } from '../store/mail-store.ts';
 
 const port = parentPort!;
-const post = (message: SyncWorkerMessage) => port.postMessage(message);
+const post = (message: MailWorkerMessage) => port.postMessage(message);
 setLogSink((line, level) => post({ type: 'log', line, level }), 'debug');
 
-const data = workerData as SyncWorkerData;
+const data = workerData as MailWorkerData;
 const store = createMailStore(openEncryptedDatabase({ path: data.databasePath, key: data.databaseKey }));
 const controller = new AbortController();
 port.on('message', (message: { type: 'abort' }) => message.type === 'abort' && controller.abort());
@@ -55,7 +55,7 @@ function runImport(job: Extract<WorkerJob, { kind: 'import' }>, store: MailStore
 
 // The outcome is posted only after the store is closed, so the main thread may terminate
 // the worker as soon as it hears from it.
-let outcome: SyncWorkerMessage;
+let outcome: MailWorkerMessage;
 try {
   const result = data.job.kind === 'gmail-sync' ? await gmailSync(data.job, store) : await runImport(data.job, store);
   outcome = { type: 'result', result };

@@ -2,24 +2,24 @@
 // promise, progress callbacks and log lines on the main thread's sink.
 import { Worker } from 'node:worker_threads';
 import { writeLogLine } from '../platform/logger.ts';
-import type { JobProgress, JobResults, SyncWorkerData, SyncWorkerError, SyncWorkerMessage, WorkerJob } from './sync-worker-protocol.ts';
+import type { JobProgress, JobResults, MailWorkerData, MailWorkerError, MailWorkerMessage, WorkerJob } from './mail-worker-protocol.ts';
 
 /** A job the worker reported as failed; `kind` says whether the account needs reconnecting. */
-export class SyncWorkerFailure extends Error {
-  readonly kind: SyncWorkerError['kind'];
-  constructor(error: SyncWorkerError) {
+export class MailWorkerFailure extends Error {
+  readonly kind: MailWorkerError['kind'];
+  constructor(error: MailWorkerError) {
     super(error.message);
-    this.name = 'SyncWorkerFailure';
+    this.name = 'MailWorkerFailure';
     this.kind = error.kind;
   }
 }
 
-// Source runs as .ts (Node type stripping); the electron-vite bundle puts sync-worker.js
+// Source runs as .ts (Node type stripping); the electron-vite bundle puts mail-worker.js
 // beside the main bundle, which is where this module ends up too.
-const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './sync-worker.ts' : './sync-worker.js', import.meta.url);
+const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './mail-worker.ts' : './mail-worker.js', import.meta.url);
 
 export function runInWorker<J extends WorkerJob>(
-  data: SyncWorkerData & { job: J },
+  data: MailWorkerData & { job: J },
   options: { onProgress?: (progress: JobProgress) => void; signal?: AbortSignal } = {},
 ): Promise<JobResults[J['kind']]> {
   return new Promise((resolve, reject) => {
@@ -35,13 +35,13 @@ export function runInWorker<J extends WorkerJob>(
       void worker.terminate();
       fn();
     };
-    worker.on('message', (message: SyncWorkerMessage) => {
+    worker.on('message', (message: MailWorkerMessage) => {
       if (message.type === 'progress') options.onProgress?.(message.progress);
       else if (message.type === 'log') writeLogLine(message.line, message.level);
       else if (message.type === 'result') finish(() => resolve(message.result as JobResults[J['kind']]));
-      else finish(() => reject(new SyncWorkerFailure(message.error)));
+      else finish(() => reject(new MailWorkerFailure(message.error)));
     });
     worker.on('error', (error) => finish(() => reject(error)));
-    worker.on('exit', (code) => finish(() => reject(new Error(`sync worker exited with code ${code} before reporting`))));
+    worker.on('exit', (code) => finish(() => reject(new Error(`mail worker exited with code ${code} before reporting`))));
   });
 }

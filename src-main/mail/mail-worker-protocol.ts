@@ -20,20 +20,20 @@ export interface JobResults {
   import: ImportResult;
 }
 
-export interface SyncWorkerData {
+export interface MailWorkerData {
   databasePath: string;
   /** 64 hex characters; passed in memory to the worker, never written anywhere. */
   databaseKey: string;
   job: WorkerJob;
 }
 
-export type SyncWorkerError = { kind: 'reconnect_required' | 'aborted' | 'failed'; message: string };
+export type MailWorkerError = { kind: 'reconnect_required' | 'aborted' | 'failed'; message: string };
 
 /** Sync progress, or for an import just the messages read so far. */
 export type JobProgress = SyncProgress | { phase: 'import'; done: number };
 
-export type SyncWorkerMessage =
+export type MailWorkerMessage =
   | { type: 'progress'; progress: JobProgress }
   | { type: 'log'; line: string; level: LogLevel }
   | { type: 'result'; result: JobResults[keyof JobResults] }
-  | { type: 'error'; error: SyncWorkerError };
+  | { type: 'error'; error: MailWorkerError };
