@@ -9,8 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureTestCa } from '../test/support/test-ca.ts';
-import { withKeyringSession } from './keyring-session.ts';
+import { runSessionEnv, withKeyringSession } from './keyring-session.ts';
 import { setLogSink } from '../src-main/platform/logger.ts';
 import { openServices } from '../src-main/core/services.ts';
 import { benchGmailSync, type GmailSyncFigures } from './bench/gmail-sync.ts';
@@ -54,18 +53,14 @@ async function launch(args: string[]): Promise<number> {
   const started = performance.now();
   const runDir = mkdtempSync(join(tmpdir(), 'mailbridge-bench-'));
   try {
-    const ca = await ensureTestCa(join(runDir, 'ca'));
+    const sessionEnv = await runSessionEnv(runDir);
     const code = await new Promise<number>((resolve) => {
       const child = spawn(...withKeyringSession(process.execPath, [fileURLToPath(import.meta.url), ...args]), {
         stdio: 'inherit',
         env: {
           ...process.env,
-          // Read at process start: every Node process that talks HTTPS inherits it from here.
-          NODE_EXTRA_CA_CERTS: ca.caCertPath,
-          MAILBRIDGE_TEST_CA_DIR: ca.dir,
+          ...sessionEnv,
           [RUN_DIR_ENV]: runDir,
-          // A keyring of the run's own: the bench never reads or writes the real keychain.
-          XDG_DATA_HOME: join(runDir, 'xdg-data'),
         },
       });
       child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));

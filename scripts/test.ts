@@ -5,12 +5,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureTestCa } from '../test/support/test-ca.ts';
-import { withKeyringSession } from './keyring-session.ts';
+import { runSessionEnv, withKeyringSession } from './keyring-session.ts';
 
 const patterns = process.argv.slice(2).length ? process.argv.slice(2) : ['test/**/*.test.ts'];
 const runDir = mkdtempSync(join(tmpdir(), 'mailbridge-test-'));
-const ca = await ensureTestCa(join(runDir, 'ca'));
+const sessionEnv = await runSessionEnv(runDir);
 const summaryPath = join(runDir, 'summary.json');
 
 const nodeArgs = [
@@ -29,11 +28,8 @@ const code = await new Promise<number>((resolve) => {
     stdio: 'inherit',
     env: {
       ...process.env,
-      NODE_EXTRA_CA_CERTS: ca.caCertPath,
-      MAILBRIDGE_TEST_CA_DIR: ca.dir,
+      ...sessionEnv,
       MAILBRIDGE_TEST_RUN_DIR: runDir,
-      // A keyring of the run's own: tests never read or write the developer's real keychain.
-      XDG_DATA_HOME: join(runDir, 'xdg-data'),
     },
   });
   child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
