@@ -3,53 +3,93 @@
 // request against `input` before a handler sees it.
 import { z } from 'zod';
 import type { Result } from './result.ts';
+import { Id, Label, MessageLogState, SearchHit, Stats, ThreadFilter, ThreadPage, ThreadView } from './mail.ts';
+import { CrmStatus, Timeline } from './crm.ts';
+import { Settings, SettingsPatch } from './settings.ts';
 
 export * from './result.ts';
+export * from './mail.ts';
+export * from './crm.ts';
+export * from './settings.ts';
+
+const Provider = z.enum(['gmail', 'microsoft', 'import']);
 
 const AccountSummary = z.object({
-  id: z.number().int(),
-  provider: z.enum(['gmail', 'microsoft', 'import']),
+  id: Id,
+  provider: Provider,
   email: z.string(),
   status: z.enum(['connected', 'reconnect_required', 'disconnected']),
+  syncState: z.enum(['never_synced', 'full_sync', 'incremental', 'idle', 'error']),
   lastSyncAt: z.number().nullable(),
-});
-
-const SearchHit = z.object({
-  messageId: z.number().int(),
-  threadId: z.number().int(),
-  subject: z.string(),
-  from: z.string().nullable(),
-  date: z.number().nullable(),
-  snippet: z.string(),
-});
-
-const Stats = z.object({
-  accounts: z.number().int(),
-  messages: z.number().int(),
-  threads: z.number().int(),
-  warnings: z.number().int(),
+  /** The last sync's failure, in words for the rep; null after a good sync. */
+  lastError: z.string().nullable(),
 });
 
 export const SyncProgress = z.object({
-  accountId: z.number().int(),
+  accountId: Id,
   phase: z.enum(['full', 'incremental', 'idle', 'error']),
   done: z.number().int(),
   total: z.number().int(),
 });
 
+const Email = z.email().max(320).toLowerCase();
+
 /** Request/response channels: `input` is validated in main, `output` documents the reply. */
 export const channels = {
   'accounts:list': { input: z.undefined(), output: z.array(AccountSummary) },
+  /** Opens the system browser for OAuth; resolves once the account is connected (and its first sync started). */
+  'accounts:connect': {
+    input: z.object({ provider: z.enum(['gmail', 'microsoft']), loopback: z.boolean().default(false) }),
+    output: AccountSummary,
+  },
+  /** Starts a sync now; progress arrives as sync:progress events. */
+  'accounts:sync': { input: z.object({ accountId: Id }), output: z.null() },
+  /** Revokes the account's tokens; with deleteLocalData also removes its mail from this computer. */
+  'accounts:disconnect': { input: z.object({ accountId: Id, deleteLocalData: z.boolean() }), output: z.null() },
+
+  'mail:threads': {
+    input: z.object({
+      filter: ThreadFilter.default({}),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
+    output: ThreadPage,
+  },
+  'mail:labels': { input: z.object({ accountId: Id.optional() }).default({}), output: z.array(Label) },
+  'mail:thread': { input: z.object({ threadId: Id }), output: ThreadView },
   'mail:search': {
     input: z.object({ query: z.string().min(1).max(500), limit: z.number().int().min(1).max(200).default(50) }),
     output: z.array(SearchHit),
   },
   'mail:stats': { input: z.undefined(), output: Stats },
+  /** Allows remote images and styles in mail from this sender from now on. */
+  'mail:allow-remote-content': { input: z.object({ sender: Email }), output: z.null() },
+
+  'contacts:timeline': { input: z.object({ address: Email }), output: Timeline },
+
+  'crm:status': { input: z.undefined(), output: CrmStatus },
+  /** Verifies the HubSpot private-app token with HubSpot before storing it (encrypted). */
+  'crm:connect': { input: z.object({ accessToken: z.string().trim().min(10).max(500) }), output: CrmStatus },
+  'crm:disconnect': { input: z.undefined(), output: CrmStatus },
+  'crm:log-message': { input: z.object({ messageId: Id }), output: MessageLogState },
+  'crm:log-thread': { input: z.object({ threadId: Id }), output: z.array(MessageLogState) },
+  'crm:retry': { input: z.object({ outboxId: Id }), output: z.null() },
+
+  'settings:get': { input: z.undefined(), output: Settings },
+  'settings:set': { input: SettingsPatch, output: Settings },
 } as const;
 
 /** Events main pushes to the renderer. */
 export const events = {
   'sync:progress': SyncProgress,
+  /** An account was added, removed or changed status: re-read accounts:list. */
+  'accounts:changed': z.null(),
+  /** New or changed mail: re-read visible lists. */
+  'mail:changed': z.object({ accountId: Id }),
+  /** Outbox items of these messages changed state. */
+  'crm:log-states': z.object({ messageIds: z.array(Id) }),
+  'crm:status': CrmStatus,
+  'settings:changed': Settings,
 } as const;
 
 export type Channels = typeof channels;
@@ -60,8 +100,7 @@ export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 
 export type AccountSummary = z.output<typeof AccountSummary>;
-export type SearchHit = z.output<typeof SearchHit>;
-export type Stats = z.output<typeof Stats>;
+export type SyncProgress = z.output<typeof SyncProgress>;
 
 /** What the preload exposes as `window.mailbridge`. */
 export interface MailbridgeApi {

@@ -1,0 +1,128 @@
+// Mail shapes the renderer reads: thread lists, threads, messages, labels, search hits.
+// Times are ms since the Unix epoch; ids are the local database's integer ids.
+import { z } from 'zod';
+
+export const Id = z.number().int().positive();
+
+export const LogStateName = z.enum(['none', 'queued', 'logged', 'failed', 'paused']);
+
+/** Where a message stands with the CRM: one outbox item per CRM contact among its participants. */
+export const MessageLogState = z.object({
+  messageId: Id,
+  state: LogStateName,
+  /** Why the last attempt failed or why logging is paused; null otherwise. */
+  error: z.string().nullable(),
+  items: z.array(
+    z.object({
+      outboxId: Id,
+      contactEmail: z.string(),
+      state: z.enum(['queued', 'logged', 'failed', 'paused']),
+      error: z.string().nullable(),
+    }),
+  ),
+});
+
+export const Participant = z.object({
+  address: z.string(),
+  name: z.string(),
+  /** A cached CRM contact has this address. */
+  isContact: z.boolean(),
+});
+
+export const ThreadListItem = z.object({
+  id: Id,
+  accountId: Id,
+  subject: z.string(),
+  /** Display name (else address) of the newest message's sender. */
+  from: z.string().nullable(),
+  snippet: z.string(),
+  lastMessageAt: z.number(),
+  messageCount: z.number().int(),
+  unread: z.boolean(),
+  hasAttachments: z.boolean(),
+  /** At least one message of the thread is logged to the CRM. */
+  logged: z.boolean(),
+});
+
+export const ThreadFilter = z.object({
+  accountId: Id.optional(),
+  labelId: Id.optional(),
+});
+
+export const ThreadPage = z.object({
+  /** Threads matching the filter, for sizing a virtualised list. */
+  total: z.number().int(),
+  offset: z.number().int(),
+  threads: z.array(ThreadListItem),
+});
+
+export const Attachment = z.object({
+  filename: z.string(),
+  contentType: z.string(),
+  /** Bytes. */
+  size: z.number().int(),
+});
+
+export const MessageView = z.object({
+  id: Id,
+  accountId: Id,
+  subject: z.string(),
+  from: Participant.nullable(),
+  to: z.array(Participant),
+  cc: z.array(Participant),
+  /** Sent or received time. */
+  date: z.number(),
+  unread: z.boolean(),
+  text: z.string(),
+  /** The message's HTML exactly as received; the renderer sanitises it before display. */
+  html: z.string().nullable(),
+  attachments: z.array(Attachment),
+  /** Parser warnings (malformed parts are kept, never dropped). */
+  warnings: z.array(z.string()),
+  /** The rep allowed remote content (images, styles) from this sender. */
+  remoteContentAllowed: z.boolean(),
+  logState: MessageLogState,
+});
+
+export const ThreadView = z.object({
+  id: Id,
+  accountId: Id,
+  subject: z.string(),
+  /** Oldest first. */
+  messages: z.array(MessageView),
+});
+
+export const Label = z.object({
+  id: Id,
+  accountId: Id,
+  name: z.string(),
+  type: z.enum(['system', 'user']),
+});
+
+export const SearchHit = z.object({
+  messageId: Id,
+  threadId: Id,
+  subject: z.string(),
+  from: z.string().nullable(),
+  date: z.number().nullable(),
+  snippet: z.string(),
+});
+
+export const Stats = z.object({
+  accounts: z.number().int(),
+  messages: z.number().int(),
+  threads: z.number().int(),
+  warnings: z.number().int(),
+});
+
+export type MessageLogState = z.output<typeof MessageLogState>;
+export type LogStateName = z.output<typeof LogStateName>;
+export type Participant = z.output<typeof Participant>;
+export type ThreadListItem = z.output<typeof ThreadListItem>;
+export type ThreadFilter = z.output<typeof ThreadFilter>;
+export type ThreadPage = z.output<typeof ThreadPage>;
+export type MessageView = z.output<typeof MessageView>;
+export type ThreadView = z.output<typeof ThreadView>;
+export type Label = z.output<typeof Label>;
+export type SearchHit = z.output<typeof SearchHit>;
+export type Stats = z.output<typeof Stats>;

@@ -1,0 +1,39 @@
+// The typed settings registry (CONVENTIONS.md §9): one definition per setting with its
+// schema and default. Main owns and persists the values; changes are broadcast.
+import { z } from 'zod';
+
+/** An address (rep@example.com) or a whole domain (example.com, also written @example.com). */
+export const AddressOrDomain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((s) => s.replace(/^@/, ''))
+  .pipe(z.string().regex(/^([^\s@]+@)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'an email address or a domain'));
+
+export const settingDefinitions = {
+  /** Minutes between background syncs of each account. */
+  syncIntervalMinutes: { schema: z.number().int().min(1).max(1440), default: 5 },
+  /** Log every synced email that has a known CRM contact among its participants. */
+  autoLogKnownContacts: { schema: z.boolean(), default: false },
+  /** Addresses and domains never logged, by hand or by the auto-log rule. */
+  neverLog: { schema: z.array(AddressOrDomain).max(1000), default: [] as string[] },
+  /** Senders whose remote images and styles the rep allowed. */
+  remoteContentSenders: { schema: z.array(z.email().toLowerCase()).max(10_000), default: [] as string[] },
+  theme: { schema: z.enum(['system', 'light', 'dark']), default: 'system' as 'system' | 'light' | 'dark' },
+} as const;
+
+type Definitions = typeof settingDefinitions;
+
+export const Settings = z.object(
+  Object.fromEntries(Object.entries(settingDefinitions).map(([key, d]) => [key, d.schema])) as {
+    [K in keyof Definitions]: Definitions[K]['schema'];
+  },
+);
+export const SettingsPatch = Settings.partial().strict();
+
+export type Settings = z.output<typeof Settings>;
+export type SettingsPatch = z.input<typeof SettingsPatch>;
+
+export const DEFAULT_SETTINGS: Settings = Object.fromEntries(
+  Object.entries(settingDefinitions).map(([key, d]) => [key, d.default]),
+) as Settings;
