@@ -3,8 +3,10 @@
 import type { SecretStore } from '../platform/keychain.ts';
 import { AccountRepository } from './account-repository.ts';
 import { openEncryptedDatabase, resolveDatabaseKey } from './database.ts';
+import { InboxRepository } from './inbox-repository.ts';
 import { MessageRepository } from './message-repository.ts';
 import { SearchRepository } from './search-repository.ts';
+import { SettingsRepository } from './settings-repository.ts';
 import { SyncStateRepository } from './sync-state-repository.ts';
 import { ThreadRepository } from './thread-repository.ts';
 import type { Db } from './types.ts';
@@ -17,6 +19,8 @@ export interface MailStore {
   readonly threads: ThreadRepository;
   readonly search: SearchRepository;
   readonly syncState: SyncStateRepository;
+  readonly inbox: InboxRepository;
+  readonly settings: SettingsRepository;
   /** Checkpoints the WAL and closes the connection. */
   close(): void;
 }
@@ -50,6 +54,8 @@ export function createMailStore(db: Db, now: () => number = Date.now): MailStore
     threads: new ThreadRepository(db),
     search: new SearchRepository(db),
     syncState: new SyncStateRepository(db, now),
+    inbox: new InboxRepository(db),
+    settings: new SettingsRepository(db, now),
     close() {
       if (!db.open) return;
       db.pragma('wal_checkpoint(TRUNCATE)');

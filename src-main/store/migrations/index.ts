@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { createLogger } from '../../platform/logger.ts';
 import { DatabaseTooNewError } from '../errors.ts';
 import { migration0010 } from './0010-initial-schema.ts';
+import { migration0030 } from './0030-settings-and-inbox.ts';
 
 export interface Migration {
   /** Target PRAGMA user_version: a multiple of 10, strictly increasing. */
@@ -13,7 +14,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0010];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0030];
 
 const log = createLogger('store.migrations');
 

@@ -1,0 +1,136 @@
+// The desktop inbox's reads: offset pages over every account's threads (a virtualised
+// list jumps anywhere in 100,000 rows, so pages are addressed by position), filtered by
+// account and label, with the unread / attachment / logged flags the list shows.
+import type { Db } from './types.ts';
+
+export interface InboxFilter {
+  accountId?: number | undefined;
+  labelId?: number | undefined;
+}
+
+export interface InboxRow {
+  id: number;
+  accountId: number;
+  subject: string;
+  /** Display name, else address, of the newest message's sender. */
+  from: string | null;
+  snippet: string;
+  lastMessageAt: number;
+  messageCount: number;
+  unread: boolean;
+  hasAttachments: boolean;
+  /** Some message of the thread has a CRM activity. */
+  logged: boolean;
+}
+
+export interface LabelRow {
+  id: number;
+  accountId: number;
+  name: string;
+  type: 'system' | 'user';
+}
+
+interface Row {
+  id: number;
+  account_id: number;
+  subject: string;
+  last_message_at: number;
+  message_count: number;
+  snippet: string | null;
+  from_address: string | null;
+  from_name: string | null;
+  unread: number;
+  has_attachments: number;
+  logged: number;
+}
+
+// The newest message gives sender and snippet; flags are EXISTS probes on indexed columns,
+// so a page of 200 costs 200 small index lookups whatever the offset.
+const COLUMNS = `t.id, t.account_id, t.subject, t.last_message_at, t.message_count, m.snippet, m.from_address, m.from_name,
+  EXISTS (SELECT 1 FROM messages u WHERE u.thread_id = t.id AND u.unread = 1) AS unread,
+  EXISTS (SELECT 1 FROM messages a WHERE a.thread_id = t.id AND a.has_attachments = 1) AS has_attachments,
+  EXISTS (SELECT 1 FROM messages l JOIN activities act ON act.message_id = l.id WHERE l.thread_id = t.id) AS logged`;
+const NEWEST = 'LEFT JOIN messages m ON m.id = (SELECT id FROM messages WHERE thread_id = t.id ORDER BY received_at DESC, id DESC LIMIT 1)';
+const HAS_LABEL = `EXISTS (SELECT 1 FROM message_labels ml JOIN messages lm ON lm.id = ml.message_id
+  WHERE ml.label_id = @label AND lm.thread_id = t.id)`;
+
+function where(filter: InboxFilter): string {
+  const conditions = [];
+  if (filter.accountId !== undefined) conditions.push('t.account_id = @account');
+  if (filter.labelId !== undefined) conditions.push(HAS_LABEL);
+  return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+}
+
+/** SQL of one inbox page for `filter`; exported for the query-plan test. */
+export function inboxPageSql(filter: InboxFilter): string {
+  return `SELECT ${COLUMNS} FROM threads t ${NEWEST} ${where(filter)}
+    ORDER BY t.last_message_at DESC, t.id DESC LIMIT @limit OFFSET @offset`;
+}
+
+export class InboxRepository {
+  readonly #db: Db;
+  readonly #statements = new Map<string, ReturnType<Db['prepare']>>();
+  readonly #labels;
+  readonly #labelsOfAccount;
+
+  constructor(db: Db) {
+    this.#db = db;
+    const labels = 'SELECT id, account_id AS accountId, name, type FROM labels';
+    this.#labels = db.prepare<[], LabelRow>(`${labels} ORDER BY type DESC, name`);
+    this.#labelsOfAccount = db.prepare<[number], LabelRow>(`${labels} WHERE account_id = ? ORDER BY type DESC, name`);
+  }
+
+  /**
+   * Threads newest first, rows `offset` … `offset + limit - 1` of those matching `filter`,
+   * and how many match in all (to size a virtualised list). `limit` is clamped to 1–500.
+   */
+  page(filter: InboxFilter, offset: number, limit: number): { total: number; threads: InboxRow[] } {
+    const params = {
+      ...(filter.accountId !== undefined ? { account: filter.accountId } : {}),
+      ...(filter.labelId !== undefined ? { label: filter.labelId } : {}),
+    };
+    const rows = this.#statement(inboxPageSql(filter)).all({
+      ...params,
+      offset: Math.max(0, Math.trunc(offset)),
+      limit: Math.min(500, Math.max(1, Math.trunc(limit))),
+    }) as Row[];
+    const total = this.#statement(`SELECT count(*) FROM threads t ${where(filter)}`).pluck().get(params) as number;
+    return { total, threads: rows.map(toInboxRow) };
+  }
+
+  /** The subset of `addresses` (lower-cased) that belong to a cached CRM contact. */
+  contactAddresses(addresses: readonly string[]): Set<string> {
+    const found = new Set<string>();
+    const statement = this.#statement('SELECT email FROM contacts WHERE email = ?').pluck();
+    for (const address of addresses) if (statement.get(address) !== undefined) found.add(address);
+    return found;
+  }
+
+  labels(accountId?: number): LabelRow[] {
+    return accountId === undefined ? this.#labels.all() : this.#labelsOfAccount.all(accountId);
+  }
+
+  #statement(sql: string) {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+function toInboxRow(row: Row): InboxRow {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    subject: row.subject,
+    from: row.from_address === null ? null : row.from_name || row.from_address,
+    snippet: row.snippet ?? '',
+    lastMessageAt: row.last_message_at,
+    messageCount: row.message_count,
+    unread: row.unread === 1,
+    hasAttachments: row.has_attachments === 1,
+    logged: row.logged === 1,
+  };
+}
