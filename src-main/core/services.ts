@@ -22,11 +22,20 @@ import { resolveDatabaseKey } from '../store/database.ts';
 import type { ImportOptions, ImportResult } from '../mail/import/importer.ts';
 import { readProfileConfig, type ProfileConfig } from './config.ts';
 import { AppError, type Handlers } from './dispatch.ts';
-import type { EventPayload } from '../../src-preload/contract/index.ts';
+import type { EventName, EventPayload } from '../../src-preload/contract/index.ts';
+import { createSettingsService, type SettingsService } from './settings-service.ts';
+import { startSyncScheduler } from './sync-scheduler.ts';
+import { accountHandlers } from './handlers/account-handlers.ts';
+import { mailHandlers } from './handlers/mail-handlers.ts';
+import { crmHandlers, type CrmFacade } from './handlers/crm-handlers.ts';
+import { openInSystemBrowser } from '../auth/system-browser.ts';
 
 const log = createLogger('services');
 
 export type SyncProgressEvent = EventPayload<'sync:progress'>;
+
+/** One main-process event for the renderer, as the contract's `events` define them. */
+export type AppEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
 
 export interface OpenServicesOptions {
   profileDir: string;
@@ -34,6 +43,8 @@ export interface OpenServicesOptions {
   secrets?: SecretStore;
   /** Defaults to DIR/config.json. */
   config?: ProfileConfig;
+  /** Opens OAuth pages for accounts:connect; defaults to the OS's browser (the Electron shell passes shell.openExternal). */
+  openBrowser?: (url: string) => Promise<void>;
 }
 
 export interface ConnectOptions {
@@ -44,12 +55,17 @@ export interface ConnectOptions {
 
 export interface Services {
   readonly store: MailStore;
+  readonly settings: SettingsService;
   readonly handlers: Handlers;
   connectGmail(options: ConnectOptions): Promise<Account>;
   syncAccount(accountId: number, options?: { signal?: AbortSignal }): Promise<SyncResult>;
   disconnect(accountId: number): Promise<void>;
   importMailbox(path: string, options?: Pick<ImportOptions, 'accountEmail' | 'onProgress' | 'signal'>): Promise<ImportResult>;
   onSyncProgress(listener: (progress: SyncProgressEvent) => void): () => void;
+  /** Every event for the renderer (sync progress, account, mail, CRM and settings changes); returns unsubscribe. */
+  onEvent(listener: (event: AppEvent) => void): () => void;
+  /** Syncs every connected mailbox on the settings' interval until close(). The app calls it; tests and the CLI do not. */
+  startBackgroundSync(): void;
   close(): void;
 }
 
@@ -62,8 +78,24 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const store = await openMailStore({ path: databasePath, secrets });
   // Sync workers open their own connection and need the key; it stays in memory.
   const databaseKey = await resolveDatabaseKey({ path: databasePath, secrets });
-  const listeners = new Set<(progress: SyncProgressEvent) => void>();
-  const emit = (progress: SyncProgressEvent) => listeners.forEach((listener) => listener(progress));
+  const settings = createSettingsService(store.settings);
+  const eventListeners = new Set<(event: AppEvent) => void>();
+  const publish = (event: AppEvent) => eventListeners.forEach((listener) => listener(event));
+  const emit = (progress: SyncProgressEvent) => publish({ name: 'sync:progress', payload: progress });
+  settings.onChange((payload) => publish({ name: 'settings:changed', payload }));
+  const stopTasks: Array<() => void> = [];
+  // TEMPORARY until src-main/crm/crm-service.ts lands: no CRM connected.
+  const notConnected = () => new AppError('invalid_input', 'connect a CRM in Settings first');
+  const crm: CrmFacade = {
+    status: () => ({ crm: 'hubspot', state: 'not_connected', accountLabel: null, online: true, pending: 0, failed: 0, lastError: null }),
+    connect: () => Promise.reject(notConnected()),
+    disconnect: () => undefined,
+    logMessage: () => { throw notConnected(); },
+    logThread: () => { throw notConnected(); },
+    retry: () => { throw notConnected(); },
+    logStates: () => new Map(),
+    timeline: (address) => Promise.resolve({ address, contact: null, emails: [] }),
+  };
 
   const googleOAuth = (): GoogleOAuthConfig => {
     const g = config.google;
@@ -110,9 +142,12 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
         },
       );
       emit({ accountId, phase: 'idle', done: 0, total: 0 });
+      publish({ name: 'mail:changed', payload: { accountId } });
+      publish({ name: 'accounts:changed', payload: null });
       return result;
     } catch (error) {
       emit({ accountId, phase: 'error', done: 0, total: 0 });
+      publish({ name: 'accounts:changed', payload: null });
       if (error instanceof MailWorkerFailure && error.kind === 'reconnect_required') {
         store.accounts.setStatus(accountId, 'reconnect_required');
         store.syncState.set(accountId, { state: 'error', lastError: 'Google access was revoked or expired; reconnect required' });
@@ -125,6 +160,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
 
   const services: Services = {
     store,
+    settings,
 
     async connectGmail(connect) {
       const tokens = await signInWithGoogle(googleOAuth(), connect);
@@ -173,40 +209,66 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
         },
       ),
 
-    onSyncProgress(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+    onSyncProgress: (listener) => services.onEvent((event) => event.name === 'sync:progress' && listener(event.payload)),
+
+    onEvent(listener) {
+      eventListeners.add(listener);
+      return () => eventListeners.delete(listener);
     },
 
-    handlers: {
-      'accounts:list': () =>
-        store.accounts.list().map((a) => {
-          const state = store.syncState.get(a.id);
-          return {
-            id: a.id,
-            provider: a.provider,
-            email: a.email,
-            status: a.status,
-            lastSyncAt: state ? Math.max(state.lastFullSyncAt ?? 0, state.lastIncrementalSyncAt ?? 0) || null : null,
-          };
+    startBackgroundSync() {
+      stopTasks.push(
+        startSyncScheduler({
+          accounts: () => store.accounts.list(),
+          startSync,
+          intervalMinutes: () => settings.get().syncIntervalMinutes,
+          onIntervalChange: (listener) => {
+            let last = settings.get().syncIntervalMinutes;
+            return settings.onChange((next) => {
+              if (next.syncIntervalMinutes !== last) listener();
+              last = next.syncIntervalMinutes;
+            });
+          },
         }),
-      'mail:search': ({ query, limit }) =>
-        store.search.search(query, { limit }).map((hit) => ({
-          messageId: hit.messageId,
-          threadId: hit.threadId,
-          subject: hit.subject,
-          from: hit.from ? hit.from.name || hit.from.address : null,
-          date: hit.date,
-          snippet: hit.snippet,
-        })),
-      'mail:stats': () => store.messages.stats(),
+      );
+    },
+
+    get handlers(): Handlers {
+      return handlers;
     },
 
     close() {
       shutdown.abort();
-      listeners.clear();
+      stopTasks.forEach((stop) => stop());
+      eventListeners.clear();
       store.close();
     },
+  };
+
+  const startSync = (accountId: number) => {
+    services.syncAccount(accountId).catch((error: unknown) => log.warn('sync failed', { accountId, error }));
+  };
+  const handlers: Handlers = {
+    ...accountHandlers({
+      store,
+      connect: (provider) => {
+        if (provider === 'microsoft') throw new AppError('invalid_input', 'Outlook sign-in is not available in this build yet');
+        return services.connectGmail({ openBrowser: options.openBrowser ?? openInSystemBrowser }).finally(() =>
+          publish({ name: 'accounts:changed', payload: null }),
+        );
+      },
+      startSync,
+      disconnect: async (accountId, { deleteLocalData }) => {
+        await services.disconnect(accountId);
+        if (deleteLocalData) store.accounts.remove(accountId);
+        publish({ name: 'accounts:changed', payload: null });
+        publish({ name: 'mail:changed', payload: { accountId } });
+      },
+    }),
+    ...mailHandlers({ store, settings, logStates: (ids) => crm.logStates(ids) }),
+    ...crmHandlers(crm),
+    'settings:get': () => settings.get(),
+    'settings:set': (patch) => settings.set(patch),
   };
   return services;
 }

@@ -30,11 +30,10 @@ describe('renderer against the real services', () => {
     await generateSampleMailbox({ dir: join(work, 'mailbox'), threads: 40 });
     services = await openServices({ profileDir: join(work, 'profile') });
     await services.importMailbox(join(work, 'mailbox'));
-    harness = await startRendererHarness(join(root, 'out/renderer'), services.handlers);
+    harness = await startRendererHarness(join(root, 'out/renderer'), services);
     browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await harness.installBridge(page);
     await page.goto(harness.url);
   });
 

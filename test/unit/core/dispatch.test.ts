@@ -2,9 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppError, dispatch, type Handlers } from '../../../src-main/core/dispatch.ts';
 import { setLogSink } from '../../../src-main/platform/logger.ts';
+import { DEFAULT_SETTINGS } from '../../../src-preload/contract/index.ts';
 
 const calls: unknown[] = [];
-const handlers: Handlers = {
+// Only the channels these tests call; the cast stands for the rest.
+const handlers = {
   'accounts:list': () => [],
   'mail:search': (input) => {
     calls.push(input);
@@ -13,7 +15,11 @@ const handlers: Handlers = {
     return [];
   },
   'mail:stats': () => ({ accounts: 1, messages: 2, threads: 1, warnings: 0 }),
-};
+  'settings:set': (patch) => {
+    calls.push(patch);
+    return DEFAULT_SETTINGS;
+  },
+} satisfies Partial<Handlers> as unknown as Handlers;
 
 test('valid input reaches the handler with defaults applied', async () => {
   calls.length = 0;
@@ -48,4 +54,15 @@ test('AppError keeps its code; other errors answer internal without their messag
   } finally {
     restore();
   }
+});
+
+test('settings patches are validated against the registry: unknown keys and bad values are refused', async () => {
+  calls.length = 0;
+  for (const input of [{ theme: 'neon' }, { syncIntervalMinutes: 0 }, { neverLog: ['not an address'] }, { apiKey: 'x' }]) {
+    const result = await dispatch(handlers, 'settings:set', input);
+    assert.equal(!result.ok && result.error.code, 'invalid_input', JSON.stringify(input));
+  }
+  assert.deepEqual(calls, []);
+  assert.equal((await dispatch(handlers, 'settings:set', { neverLog: ['@Example.COM', 'Lawyer@firm.test'] })).ok, true);
+  assert.deepEqual(calls, [{ neverLog: ['example.com', 'lawyer@firm.test'] }]);
 });

@@ -1,0 +1,91 @@
+// The inbox, thread and search channels: read-only views over the local store, so they
+// answer the same offline as online. Log states come from the CRM side.
+import type { Handlers } from '../dispatch.ts';
+import { AppError } from '../dispatch.ts';
+import type { MailStore } from '../../store/mail-store.ts';
+import type { SettingsService } from '../settings-service.ts';
+import type { MessageLogState, MessageView, Participant } from '../../../src-preload/contract/index.ts';
+import type { MessageRecord } from '../../store/types.ts';
+
+type MailChannels = 'mail:threads' | 'mail:labels' | 'mail:thread' | 'mail:search' | 'mail:stats' | 'mail:allow-remote-content';
+
+export interface MailHandlerDeps {
+  store: MailStore;
+  settings: SettingsService;
+  /** Log state per message id; messages never queued are absent. */
+  logStates(messageIds: number[]): Map<number, MessageLogState>;
+}
+
+export const noLogState = (messageId: number): MessageLogState => ({ messageId, state: 'none', error: null, items: [] });
+
+export function mailHandlers({ store, settings, logStates }: MailHandlerDeps): Pick<Handlers, MailChannels> {
+  return {
+    'mail:threads': ({ filter, offset, limit }) => ({ offset, ...store.inbox.page(filter, offset, limit) }),
+
+    'mail:labels': ({ accountId }) => store.inbox.labels(accountId),
+
+    'mail:thread': ({ threadId }) => {
+      const thread = store.threads.getThread(threadId);
+      if (!thread) throw new AppError('not_found', 'this conversation is no longer on this computer');
+      const messages = store.messages.listThreadMessages(threadId);
+      const addresses = new Set(messages.flatMap((m) => m.participants.map((p) => p.address)));
+      const contacts = store.inbox.contactAddresses([...addresses]);
+      const allowed = new Set(settings.get().remoteContentSenders);
+      const states = logStates(messages.map((m) => m.id));
+      return {
+        id: thread.id,
+        accountId: thread.accountId,
+        subject: thread.subject,
+        messages: messages.map((m) => toMessageView(m, contacts, allowed, states.get(m.id) ?? noLogState(m.id))),
+      };
+    },
+
+    'mail:search': ({ query, limit }) =>
+      store.search.search(query, { limit }).map((hit) => ({
+        messageId: hit.messageId,
+        threadId: hit.threadId,
+        subject: hit.subject,
+        from: hit.from ? hit.from.name || hit.from.address : null,
+        date: hit.date,
+        snippet: hit.snippet,
+      })),
+
+    'mail:stats': () => store.messages.stats(),
+
+    'mail:allow-remote-content': ({ sender }) => {
+      const current = settings.get().remoteContentSenders;
+      if (!current.includes(sender)) settings.set({ remoteContentSenders: [...current, sender] });
+      return null;
+    },
+  };
+}
+
+function toMessageView(
+  m: Omit<MessageRecord, 'raw'>,
+  contacts: Set<string>,
+  remoteAllowed: Set<string>,
+  logState: MessageLogState,
+): MessageView {
+  const participant = (p: { address: string; name: string }): Participant => ({
+    address: p.address,
+    name: p.name,
+    isContact: contacts.has(p.address),
+  });
+  const role = (r: string) => m.participants.filter((p) => p.role === r).map(participant);
+  return {
+    id: m.id,
+    accountId: m.accountId,
+    subject: m.subject,
+    from: m.from ? participant(m.from) : null,
+    to: role('to'),
+    cc: role('cc'),
+    date: m.date ?? m.receivedAt,
+    unread: m.unread,
+    text: m.text,
+    html: m.html,
+    attachments: m.attachments.map((a) => ({ filename: a.filename ?? '(unnamed)', contentType: a.mimeType, size: a.size })),
+    warnings: m.warnings,
+    remoteContentAllowed: m.from !== null && remoteAllowed.has(m.from.address),
+    logState,
+  };
+}
