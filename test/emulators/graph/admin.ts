@@ -1,0 +1,82 @@
+// /__admin/* endpoints: the Graph emulator's test knobs over HTTP, for the standalone process
+// that benchmarks and other tools drive. Loopback only and unauthenticated by design.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, sendJson } from '../http-server.ts';
+import type { GraphEmulator, GraphEmulatorSettings } from './graph-emulator.ts';
+
+/**
+ * GET  /__admin/stats                          → GraphEmulatorStats
+ * POST /__admin/stats/reset                    → 204
+ * GET  /__admin/settings                       → GraphEmulatorSettings
+ * POST /__admin/settings {…partial}            → merged settings; 400 on unknown keys or wrong types
+ * POST /__admin/fail-next {count, status?, retryAfterSeconds?} → 204
+ * POST /__admin/expire-delta {folder?}         → 204 (all tokens, or one folder's)
+ * POST /__admin/folders {path}                 → {id, displayName}
+ * POST /__admin/messages {raw (base64/base64url RFC 5322), folder?, isRead?} → {id, conversationId, parentFolderId}
+ * POST /__admin/messages/{id}/move {folder}    → {id} (the new id), 404 when unknown
+ * POST /__admin/messages/{id}/read {isRead?}   → {id, isRead}, 404 when unknown
+ * DELETE /__admin/messages/{id}                → 204, 404 when unknown
+ */
+export async function handleAdmin(emulator: GraphEmulator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const path = url.pathname.slice('/__admin'.length);
+  const method = req.method ?? 'GET';
+  const body = async (): Promise<Record<string, unknown>> => {
+    const bytes = await readBody(req);
+    return bytes.length ? (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>) : {};
+  };
+  const noContent = (): void => void res.writeHead(204).end();
+  try {
+    if (method === 'GET' && path === '/stats') return sendJson(res, 200, emulator.stats());
+    if (method === 'POST' && path === '/stats/reset') return (emulator.resetStats(), noContent());
+    if (method === 'GET' && path === '/settings') return sendJson(res, 200, emulator.settings);
+    if (method === 'POST' && path === '/settings') {
+      const patch = await body();
+      for (const [key, value] of Object.entries(patch)) {
+        if (!(key in emulator.settings) || typeof value !== typeof emulator.settings[key as keyof GraphEmulatorSettings]) {
+          return sendJson(res, 400, { error: `bad setting ${key}` });
+        }
+      }
+      Object.assign(emulator.settings, patch);
+      return sendJson(res, 200, emulator.settings);
+    }
+    if (method === 'POST' && path === '/fail-next') {
+      const { count, status, retryAfterSeconds } = await body();
+      emulator.failNext(Number(count ?? 1), Number(status ?? 503), Number(retryAfterSeconds ?? 1));
+      return noContent();
+    }
+    if (method === 'POST' && path === '/expire-delta') {
+      const { folder } = await body();
+      emulator.expireDeltaTokens(typeof folder === 'string' ? folder : undefined);
+      return noContent();
+    }
+    if (method === 'POST' && path === '/folders') {
+      const { path: folderPath } = await body();
+      if (typeof folderPath !== 'string') return sendJson(res, 400, { error: 'path required' });
+      const folder = emulator.createFolder(folderPath);
+      return sendJson(res, 200, { id: folder.id, displayName: folder.displayName });
+    }
+    if (method === 'POST' && path === '/messages') {
+      const { raw, folder, isRead } = await body();
+      if (typeof raw !== 'string') return sendJson(res, 400, { error: 'raw (base64url) required' });
+      const m = emulator.addMessage(Buffer.from(raw, 'base64url'), typeof folder === 'string' ? folder : 'inbox', { isRead: isRead === true });
+      return sendJson(res, 200, { id: m.id, conversationId: m.conversationId, parentFolderId: m.folderId });
+    }
+    const action = /^\/messages\/([A-Za-z0-9_=-]+)(?:\/(move|read))?$/.exec(path);
+    if (action && method === 'POST' && action[2] === 'move') {
+      const { folder } = await body();
+      const m = emulator.moveMessage(action[1]!, String(folder));
+      return m ? sendJson(res, 200, { id: m.id }) : sendJson(res, 404, { error: 'no such message' });
+    }
+    if (action && method === 'POST' && action[2] === 'read') {
+      const { isRead } = await body();
+      const m = emulator.markRead(action[1]!, isRead !== false);
+      return m ? sendJson(res, 200, { id: m.id, isRead: m.isRead }) : sendJson(res, 404, { error: 'no such message' });
+    }
+    if (action && method === 'DELETE' && !action[2]) {
+      return emulator.deleteMessage(action[1]!) ? noContent() : sendJson(res, 404, { error: 'no such message' });
+    }
+    sendJson(res, 404, { error: `no admin endpoint ${method} ${path}` });
+  } catch (error) {
+    sendJson(res, 400, { error: String(error) });
+  }
+}

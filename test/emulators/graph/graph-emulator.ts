@@ -1,0 +1,320 @@
+// An in-process Microsoft Graph v1.0 mail server over HTTPS for tests and benchmarks: the real
+// @microsoft/microsoft-graph-client talks to it unchanged. It adds what a test needs and Graph
+// cannot give: Outlook throttling on demand, faults, expired delta tokens and mailbox mutations.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readMailbox } from '../../../src-main/mail/import/mailbox-reader.ts';
+import { createLogger } from '../../../src-main/platform/logger.ts';
+import { seededRandom } from '../../../scripts/seeded-random.ts';
+import { readBody, sendJson, startHttpsServer, type StartedServer } from '../http-server.ts';
+import { handleAdmin } from './admin.ts';
+import { pathSegments, route, type ApiContext, type GraphUser } from './api.ts';
+import { DeltaTokens } from './delta.ts';
+import { GraphApiError, injected, newRequestId, throttled, unauthenticated, unknownSegment } from './graph-errors.ts';
+import { GraphMailbox, type GraphFolder, type GraphMessage } from './mailbox.ts';
+import { MailboxThrottle } from './throttle.ts';
+
+const log = createLogger('emulator.graph');
+
+/** Knobs a test may change at any time (also POST /__admin/settings). */
+export interface GraphEmulatorSettings {
+  /** Enforce Outlook's concurrent-request limit per mailbox (429 MailboxConcurrency). */
+  concurrencyLimit: boolean;
+  /** Concurrent requests allowed per mailbox; Outlook allows 4. */
+  maxConcurrentRequests: number;
+  /** Enforce the per-mailbox request rate (429 MailboxRequests + Retry-After). */
+  rateLimit: boolean;
+  /** Requests per window; Outlook allows 10,000 per 10 minutes. */
+  requestsPer10Minutes: number;
+  /** The rate window, ms (600,000 in Outlook; shrink it to test recovery quickly). */
+  rateWindowMs: number;
+  /** Retry-After (s) sent with a MailboxConcurrency 429. */
+  concurrencyRetryAfterSeconds: number;
+  /** Fixed delay before every API answer, ms (requests count as in flight meanwhile). */
+  latencyMs: number;
+  /** Fraction (0..1) of API requests answered with `errorStatus`, from a seeded PRNG. */
+  errorRate: number;
+  errorStatus: number;
+  /** Delta page size when the client sends no Prefer: odata.maxpagesize (nor $top). */
+  deltaPageSize: number;
+  /** Cap on any page size ($top, odata.maxpagesize). */
+  maxPageSize: number;
+}
+
+/** A folder to create, optionally filled from a maildir/mbox folder through readMailbox. */
+export interface GraphFolderLoad {
+  /** Well-known name (inbox, sentitems, …), or a display path such as "Inbox/Projects" (created when missing). */
+  folder: string;
+  /** maildir / mbox / .eml folder to deliver into it at start(). */
+  mailbox?: string;
+  /** isRead for loaded mail without maildir flags (a maildir "S" flag always means read). Default false. */
+  isRead?: boolean;
+}
+
+export interface GraphEmulatorOptions {
+  /** Shorthand for folders: [{folder: 'inbox', mailbox}]. */
+  mailbox?: string;
+  /** Folders to create and load, in order (after `mailbox`). */
+  folders?: GraphFolderLoad[];
+  /** The signed-in user (GET /me). Default derives from `verifyAccessToken`'s email, else me@mailbridge.test. */
+  user?: Partial<GraphUser>;
+  /** Checks a bearer token; null = 401 InvalidAuthenticationToken. Default accepts any non-empty token. */
+  verifyAccessToken?: (token: string) => Promise<{ email: string; name?: string } | null>;
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  settings?: Partial<GraphEmulatorSettings>;
+  /** Seed of the error-rate PRNG. */
+  seed?: number;
+  /** TLS certificate and key; default the run's test CA loopback certificate. */
+  cert?: string;
+  key?: string;
+}
+
+export interface GraphEmulatorStats {
+  /** Requests received per route name (e.g. messages.delta, messages.value), all outcomes. */
+  requests: Record<string, number>;
+  /** 429s sent (concurrency, rate and injected). */
+  throttled: number;
+  /** 429s for the concurrency limit alone. */
+  concurrencyThrottled: number;
+  serverErrors: number;
+  /** Most requests in flight at once for the mailbox since start / resetStats. */
+  concurrentPeak: number;
+  /** Messages returned by delta and list pages. */
+  messagesServed: number;
+  /** TLS connections accepted since start. */
+  connections: number;
+}
+
+const DEFAULT_SETTINGS: GraphEmulatorSettings = {
+  concurrencyLimit: false, maxConcurrentRequests: 4,
+  rateLimit: false, requestsPer10Minutes: 10_000, rateWindowMs: 600_000, concurrencyRetryAfterSeconds: 1,
+  latencyMs: 0, errorRate: 0, errorStatus: 503,
+  deltaPageSize: 10, maxPageSize: 1000,
+};
+
+export class GraphEmulator {
+  readonly mailbox: GraphMailbox;
+  readonly settings: GraphEmulatorSettings;
+  readonly #options: GraphEmulatorOptions;
+  readonly #tokens = new DeltaTokens();
+  readonly #throttle = new MailboxThrottle();
+  #server: StartedServer | null = null;
+  #loaded = false;
+  #failNext = { count: 0, status: 503, retryAfterSeconds: 1 };
+  #stats = { requests: {} as Record<string, number>, throttled: 0, concurrencyThrottled: 0, serverErrors: 0, messagesServed: 0 };
+  #random: () => number;
+
+  constructor(options: GraphEmulatorOptions = {}) {
+    this.#options = options;
+    this.mailbox = new GraphMailbox(options.user?.mail ?? 'me@mailbridge.test');
+    this.settings = { ...DEFAULT_SETTINGS, ...options.settings };
+    this.#random = seededRandom(options.seed ?? 0x6a09e667);
+  }
+
+  /** Loads the folders (if given) and listens. Returns the root URL (no trailing slash; the API is under /v1.0). */
+  async start(): Promise<{ url: string }> {
+    if (!this.#loaded) {
+      this.#loaded = true;
+      const loads = [...(this.#options.mailbox ? [{ folder: 'inbox', mailbox: this.#options.mailbox }] : []), ...(this.#options.folders ?? [])];
+      for (const load of loads) {
+        const folder = this.mailbox.folder(load.folder) ?? this.mailbox.ensurePath(load.folder);
+        if (!load.mailbox) continue;
+        for await (const { key, raw } of readMailbox(load.mailbox)) {
+          const flags = /:2,([A-Za-z]*)$/.exec(key)?.[1];
+          this.mailbox.add(raw, folder, { isRead: flags !== undefined ? flags.includes('S') : load.isRead ?? false });
+        }
+        log.info('folder loaded', { folder: load.folder, messages: folder.messages.size });
+      }
+    }
+    this.#server = await startHttpsServer((req, res) => this.#handle(req, res), {
+      port: this.#options.port ?? 0,
+      ...(this.#options.cert && this.#options.key ? { cert: this.#options.cert, key: this.#options.key } : {}),
+    });
+    return { url: this.#server.url };
+  }
+
+  async stop(): Promise<void> {
+    await this.#server?.close();
+    this.#server = null;
+  }
+
+  /** https://127.0.0.1:<port> (no /v1.0). Throws when not started. */
+  get url(): string {
+    if (!this.#server) throw new Error('GraphEmulator is not started');
+    return this.#server.url;
+  }
+
+  /** A folder by id, well-known name or display path ("Inbox/Projects"); undefined when absent. */
+  folder(ref: string): GraphFolder | undefined {
+    return this.mailbox.folder(ref);
+  }
+
+  /** Creates (or returns) the folder at a display path such as "Inbox/Projects". */
+  createFolder(path: string): GraphFolder {
+    return this.mailbox.ensurePath(path);
+  }
+
+  /** A message arrives in `folder` (default inbox, unread); its folder's delta reports it. Throws for an unknown folder. */
+  addMessage(raw: Buffer | string, folder = 'inbox', options: { isRead?: boolean; receivedMs?: number } = {}): GraphMessage {
+    return this.mailbox.add(Buffer.from(raw), this.#folderOrThrow(folder), options);
+  }
+
+  /** Deletes for good (the folder's delta reports {"id", "@removed"}). False when the id is unknown. */
+  deleteMessage(id: string): boolean {
+    return this.mailbox.delete(id);
+  }
+
+  /** Moves to `folder`; the message gets a new id, as in Exchange. Undefined when the id is unknown. */
+  moveMessage(id: string, folder: string): GraphMessage | undefined {
+    return this.mailbox.move(id, this.#folderOrThrow(folder));
+  }
+
+  /** Sets isRead (an update in delta). Undefined when the id is unknown. */
+  markRead(id: string, isRead = true): GraphMessage | undefined {
+    return this.mailbox.setRead(id, isRead);
+  }
+
+  /** Every delta/skip token issued so far (for one folder, or all) now answers 410 syncStateNotFound. */
+  expireDeltaTokens(folder?: string): void {
+    this.#tokens.expire(folder === undefined ? undefined : this.#folderOrThrow(folder).id);
+  }
+
+  /** The next `count` API requests answer `status` (default 503); 429 and 503 carry Retry-After: `retryAfterSeconds`. */
+  failNext(count: number, status = 503, retryAfterSeconds = 1): void {
+    this.#failNext = { count, status, retryAfterSeconds };
+  }
+
+  /** A 429 storm: the next `count` requests answer 429 ApplicationThrottled with Retry-After. */
+  throttleNext(count: number, retryAfterSeconds = 1): void {
+    this.failNext(count, 429, retryAfterSeconds);
+  }
+
+  stats(): GraphEmulatorStats {
+    return {
+      requests: { ...this.#stats.requests },
+      throttled: this.#stats.throttled,
+      concurrencyThrottled: this.#stats.concurrencyThrottled,
+      serverErrors: this.#stats.serverErrors,
+      concurrentPeak: this.#throttle.peak,
+      messagesServed: this.#stats.messagesServed,
+      connections: this.#server?.connections() ?? 0,
+    };
+  }
+
+  resetStats(): void {
+    this.#stats = { requests: {}, throttled: 0, concurrencyThrottled: 0, serverErrors: 0, messagesServed: 0 };
+    this.#throttle.reset();
+  }
+
+  #folderOrThrow(ref: string): GraphFolder {
+    const folder = this.mailbox.folder(ref);
+    if (!folder) throw new Error(`no folder ${ref}`);
+    return folder;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://emulator.invalid');
+    if (url.pathname.startsWith('/__admin/')) return handleAdmin(this, req, res, url);
+    const requestId = newRequestId();
+    const clientRequestId = String(req.headers['client-request-id'] ?? requestId);
+    const segments = url.pathname.startsWith('/v1.0/') ? safeSegments(url.pathname.slice('/v1.0/'.length)) : null;
+    const found = segments ? route({ httpMethod: req.method ?? 'GET', segments, query: url.searchParams, headers: req.headers, body: () => readBody(req) }) : null;
+    const name = found?.name ?? 'unknown';
+    this.#stats.requests[name] = (this.#stats.requests[name] ?? 0) + 1;
+    let entered: string | null = null;
+    try {
+      const identity = await this.#authenticate(req);
+      const mailboxKey = identity.email.toLowerCase();
+      if (!this.#throttle.enter(mailboxKey, this.settings.concurrencyLimit ? this.settings.maxConcurrentRequests : null)) {
+        this.#stats.concurrencyThrottled += 1;
+        throw throttled('MailboxConcurrency', this.settings.concurrencyRetryAfterSeconds);
+      }
+      entered = mailboxKey;
+      if (this.settings.latencyMs > 0) await sleep(this.settings.latencyMs);
+      if (!found) throw unknownSegment(segments?.at(-1) ?? url.pathname);
+      this.#injectFault();
+      if (this.settings.rateLimit) {
+        const wait = this.#throttle.admit(mailboxKey, this.settings.requestsPer10Minutes, this.settings.rateWindowMs);
+        if (wait > 0) throw throttled('MailboxRequests', wait);
+      }
+      const result = await found.run(this.#context(identity));
+      this.#stats.messagesServed += result.items ?? 0;
+      const headers = { 'request-id': requestId, 'client-request-id': clientRequestId, ...result.headers };
+      if (result.bytes) {
+        res.writeHead(result.status, { ...headers, 'content-type': result.contentType ?? 'application/octet-stream', 'content-length': result.bytes.length });
+        res.end(result.bytes);
+      } else if (result.json === undefined) {
+        res.writeHead(result.status, headers).end();
+      } else {
+        res.writeHead(result.status, {
+          ...headers,
+          'content-type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8',
+          'content-length': Buffer.byteLength(result.json),
+        });
+        res.end(result.json);
+      }
+    } catch (error) {
+      const apiError = error instanceof GraphApiError ? error
+        : (error as { status?: number }).status === 413 ? new GraphApiError(413, 'RequestEntityTooLarge', 'The request is too large.')
+          : injected(500);
+      if (!(error instanceof GraphApiError)) log.error('handler failed', { route: name, error });
+      if (apiError.status === 429) this.#stats.throttled += 1;
+      if (apiError.status >= 500) this.#stats.serverErrors += 1;
+      sendJson(res, apiError.status, apiError.body(requestId, clientRequestId), {
+        'request-id': requestId, 'client-request-id': clientRequestId, ...apiError.headers,
+      });
+    } finally {
+      if (entered) this.#throttle.leave(entered);
+    }
+  }
+
+  #context(identity: { email: string; name?: string }): ApiContext {
+    const mail = this.#options.user?.mail ?? identity.email;
+    return {
+      mailbox: this.mailbox,
+      tokens: this.#tokens,
+      user: {
+        id: this.#options.user?.id ?? userId(mail),
+        displayName: this.#options.user?.displayName ?? identity.name ?? mail.split('@')[0]!,
+        mail,
+        userPrincipalName: this.#options.user?.userPrincipalName ?? mail,
+      },
+      base: `${this.url}/v1.0`,
+      deltaPageSize: this.settings.deltaPageSize,
+      maxPageSize: this.settings.maxPageSize,
+    };
+  }
+
+  async #authenticate(req: IncomingMessage): Promise<{ email: string; name?: string }> {
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!token) throw unauthenticated();
+    const verify = this.#options.verifyAccessToken;
+    const identity = verify ? await verify(token) : { email: this.#options.user?.mail ?? 'me@mailbridge.test' };
+    if (!identity) throw unauthenticated('Access token validation failure. Invalid audience.');
+    return identity;
+  }
+
+  #injectFault(): void {
+    if (this.#failNext.count > 0) {
+      this.#failNext.count -= 1;
+      throw injected(this.#failNext.status, this.#failNext.retryAfterSeconds);
+    }
+    if (this.settings.errorRate > 0 && this.#random() < this.settings.errorRate) throw injected(this.settings.errorStatus);
+  }
+}
+
+/** A stable GUID-shaped user id derived from the address (Entra object ids are GUIDs). */
+function userId(mail: string): string {
+  const h = createHash('sha256').update(mail.toLowerCase()).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+function safeSegments(path: string): string[] | null {
+  try {
+    return pathSegments(path);
+  } catch {
+    return null;
+  }
+}

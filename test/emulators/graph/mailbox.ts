@@ -1,0 +1,285 @@
+// The emulated Exchange mailbox behind the Graph emulator: folders (well-known and custom),
+// messages with opaque base64url ids, conversations, and a per-folder change log that
+// delta queries read with a binary search, so a delta page costs O(log n + page).
+import { createHash, randomBytes } from 'node:crypto';
+import { Threader, addresses, messageIds } from '../gmail/threading.ts';
+import { graphDateTime, readMessage, type FixedFields } from './message-resource.ts';
+
+export interface GraphMessage {
+  id: string;
+  folderId: string;
+  conversationId: string;
+  raw: Buffer;
+  isRead: boolean;
+  /** Bumped on every change; changeKey and @odata.etag derive from it. */
+  version: number;
+  receivedMs: number;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  fixed: FixedFields;
+  /** The full resource as JSON, built on first read and dropped on change. */
+  json?: string;
+}
+
+/** One entry of a folder's change log: the message arrived/changed, or left the folder. */
+export interface ChangeEvent {
+  seq: number;
+  id: string;
+  removed: boolean;
+}
+
+export interface GraphFolder {
+  id: string;
+  displayName: string;
+  parentFolderId: string;
+  /** Graph's well-known folder name (inbox, sentitems, …), usable in place of the id. */
+  wellKnownName: string | null;
+  childIds: string[];
+  messages: Set<string>;
+  unread: number;
+  /** Change log in ascending seq; `latest` maps a message id to its newest event's seq. */
+  events: ChangeEvent[];
+  latest: Map<string, number>;
+  /** Message ids newest first (receivedDateTime desc), rebuilt after a change. */
+  byDate?: string[];
+}
+
+/** Top-level well-known folders and their display names (Exchange Online, English). */
+export const WELL_KNOWN_FOLDERS: Record<string, string> = {
+  archive: 'Archive',
+  deleteditems: 'Deleted Items',
+  drafts: 'Drafts',
+  inbox: 'Inbox',
+  junkemail: 'Junk Email',
+  outbox: 'Outbox',
+  sentitems: 'Sent Items',
+};
+
+const MESSAGE_PREFIX = Buffer.from([0x00, 0x03, 0x24, 0x00]); // base64url "AAMkA…", like Exchange item ids
+const FOLDER_PREFIX = Buffer.from([0x01, 0x03, 0x24, 0x00]); // "AQMkA…", like Exchange folder ids
+const CONVERSATION_PREFIX = Buffer.from([0x00, 0x04, 0x24, 0x00]); // "AAQkA…"
+export const ID_PATTERN = /^[A-Za-z0-9_-]{20,200}={0,2}$/;
+
+export class GraphMailbox {
+  readonly root: GraphFolder;
+  readonly owner: string;
+  readonly #folders = new Map<string, GraphFolder>();
+  readonly #messages = new Map<string, GraphMessage>();
+  readonly #threads = new Map<string, number>();
+  readonly #threader: Threader;
+  readonly #key = randomBytes(16);
+  #counter = 0;
+  #seq = 0;
+
+  /** `owner`: the mailbox address; it never makes two conversations one. */
+  constructor(owner: string) {
+    this.owner = owner;
+    this.#threader = new Threader(owner);
+    this.root = this.#newFolder('Top of Information Store', '', 'msgfolderroot');
+    for (const [name, displayName] of Object.entries(WELL_KNOWN_FOLDERS)) this.createFolder(displayName, this.root.id, name);
+  }
+
+  get size(): number {
+    return this.#messages.size;
+  }
+
+  /** The newest change sequence number; delta rounds are bounded by it. */
+  get seq(): number {
+    return this.#seq;
+  }
+
+  /** A folder by id, well-known name (case-insensitive) or display path ("Inbox/Projects"). */
+  folder(ref: string): GraphFolder | undefined {
+    const direct = this.#folders.get(ref) ?? this.#folders.get(ref.toLowerCase());
+    if (direct) return direct;
+    let current: GraphFolder | undefined = this.root;
+    for (const part of ref.split('/').filter(Boolean)) {
+      current = this.#child(current, part);
+      if (!current) return undefined;
+    }
+    return current === this.root ? undefined : current;
+  }
+
+  children(folder: GraphFolder): GraphFolder[] {
+    return folder.childIds.map((id) => this.#folders.get(id)!);
+  }
+
+  /** Creates a folder under `parentId` (returns the existing one when the name is taken). */
+  createFolder(displayName: string, parentId: string, wellKnownName: string | null = null): GraphFolder {
+    const parent = this.#folders.get(parentId);
+    if (!parent) throw new Error(`no folder ${parentId}`);
+    const existing = this.children(parent).find((f) => f.displayName.toLowerCase() === displayName.toLowerCase());
+    if (existing) return existing;
+    const folder = this.#newFolder(displayName, parent.id, wellKnownName);
+    parent.childIds.push(folder.id);
+    parent.childIds.sort((a, b) => this.#folders.get(a)!.displayName.localeCompare(this.#folders.get(b)!.displayName));
+    return folder;
+  }
+
+  /** Creates every missing folder of a display path such as "Inbox/Projects/2001". */
+  ensurePath(path: string): GraphFolder {
+    let folder = this.root;
+    for (const part of path.split('/').filter(Boolean)) folder = this.#child(folder, part) ?? this.createFolder(part, folder.id);
+    return folder;
+  }
+
+  #child(parent: GraphFolder, name: string): GraphFolder | undefined {
+    const lower = name.toLowerCase();
+    return this.children(parent).find((f) => f.displayName.toLowerCase() === lower || f.wellKnownName === lower);
+  }
+
+  get(id: string): GraphMessage | undefined {
+    return this.#messages.get(id);
+  }
+
+  /** Delivers `raw` into `folder` (isRead as given) and logs the change for delta. */
+  add(raw: Buffer, folder: GraphFolder, options: { isRead?: boolean; receivedMs?: number } = {}): GraphMessage {
+    const now = Date.now();
+    const { fixed, threading, receivedMs } = readMessage(raw, options.receivedMs ?? now);
+    if (options.receivedMs !== undefined) fixed.receivedDateTime = graphDateTime(options.receivedMs);
+    const id = this.#newId(MESSAGE_PREFIX);
+    const threadId = this.#threader.assign(
+      {
+        id,
+        messageId: messageIds(threading.messageId)[0] ?? null,
+        parents: [...messageIds(threading.inReplyTo), ...messageIds(threading.references).reverse()],
+        subject: threading.subject,
+        participants: addresses(threading.from, threading.to, threading.cc),
+      },
+      (t) => (this.#threads.get(t) ?? 0) > 0,
+    );
+    this.#threads.set(threadId, (this.#threads.get(threadId) ?? 0) + 1);
+    const created = graphDateTime(options.receivedMs ?? receivedMs);
+    const message: GraphMessage = {
+      id, folderId: folder.id, raw, isRead: options.isRead ?? false, version: 1,
+      receivedMs: options.receivedMs ?? receivedMs,
+      createdDateTime: created, lastModifiedDateTime: created, fixed,
+      conversationId: Buffer.concat([CONVERSATION_PREFIX, createHash('sha256').update(threadId).digest().subarray(0, 16)]).toString('base64url'),
+    };
+    this.#messages.set(id, message);
+    this.#enter(folder, message);
+    return message;
+  }
+
+  /** Deletes for good (the folder's delta reports it @removed). False when unknown. */
+  delete(id: string): boolean {
+    const message = this.#messages.get(id);
+    if (!message) return false;
+    this.#leave(message);
+    this.#messages.delete(id);
+    return true;
+  }
+
+  /**
+   * Moves a message. As in Exchange (without ImmutableId), the moved item gets a new id:
+   * the source folder's delta reports the old id @removed, the target's a new message.
+   * Returns the message under its new id; undefined when unknown.
+   */
+  move(id: string, target: GraphFolder): GraphMessage | undefined {
+    const message = this.#messages.get(id);
+    if (!message) return undefined;
+    if (message.folderId === target.id) return message;
+    this.#leave(message);
+    this.#messages.delete(id);
+    const moved: GraphMessage = { ...message, id: this.#newId(MESSAGE_PREFIX), folderId: target.id, version: message.version + 1,
+      lastModifiedDateTime: graphDateTime(Date.now()) };
+    delete moved.json;
+    this.#messages.set(moved.id, moved);
+    this.#enter(target, moved);
+    return moved;
+  }
+
+  /** Sets isRead; a real change is logged (delta reports the message as updated). */
+  setRead(id: string, isRead: boolean): GraphMessage | undefined {
+    const message = this.#messages.get(id);
+    if (!message) return undefined;
+    if (message.isRead === isRead) return message;
+    message.isRead = isRead;
+    this.#touch(message);
+    this.#folders.get(message.folderId)!.unread += isRead ? -1 : 1;
+    this.#log(this.#folders.get(message.folderId)!, message.id, false);
+    return message;
+  }
+
+  /**
+   * Changes logged in `folder` with afterSeq < seq ≤ upperSeq, oldest first, one per
+   * message (its newest). Removals are left out when `includeRemoved` is false (a first
+   * sync lists only what is there). `done` is false when more than `max` remain.
+   */
+  changes(folder: GraphFolder, afterSeq: number, upperSeq: number, includeRemoved: boolean, max: number): { events: ChangeEvent[]; done: boolean } {
+    const events = folder.events;
+    let lo = 0;
+    let hi = events.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (events[mid]!.seq <= afterSeq) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: ChangeEvent[] = [];
+    for (let i = lo; i < events.length && events[i]!.seq <= upperSeq; i += 1) {
+      const event = events[i]!;
+      if (folder.latest.get(event.id) !== event.seq) continue;
+      if (event.removed && !includeRemoved) continue;
+      if (out.length === max) return { events: out, done: false };
+      out.push(event);
+    }
+    return { events: out, done: true };
+  }
+
+  /** The folder's message ids, newest first. */
+  listByDate(folder: GraphFolder): string[] {
+    return (folder.byDate ??= [...folder.messages].sort((a, b) =>
+      this.#messages.get(b)!.receivedMs - this.#messages.get(a)!.receivedMs || (a < b ? -1 : 1)));
+  }
+
+  changeKey(message: GraphMessage): string {
+    const bytes = Buffer.alloc(20);
+    bytes.writeUInt32BE(message.version, 0);
+    createHash('sha1').update(message.id).digest().copy(bytes, 4, 0, 16);
+    return bytes.toString('base64');
+  }
+
+  #enter(folder: GraphFolder, message: GraphMessage): void {
+    folder.messages.add(message.id);
+    if (!message.isRead) folder.unread += 1;
+    folder.byDate = undefined;
+    this.#log(folder, message.id, false);
+  }
+
+  #leave(message: GraphMessage): void {
+    const folder = this.#folders.get(message.folderId)!;
+    folder.messages.delete(message.id);
+    if (!message.isRead) folder.unread -= 1;
+    folder.byDate = undefined;
+    this.#log(folder, message.id, true);
+  }
+
+  #touch(message: GraphMessage): void {
+    message.version += 1;
+    message.lastModifiedDateTime = graphDateTime(Date.now());
+    delete message.json;
+  }
+
+  #log(folder: GraphFolder, id: string, removed: boolean): void {
+    this.#seq += 1;
+    folder.events.push({ seq: this.#seq, id, removed });
+    folder.latest.set(id, this.#seq);
+  }
+
+  #newFolder(displayName: string, parentFolderId: string, wellKnownName: string | null): GraphFolder {
+    const folder: GraphFolder = {
+      id: this.#newId(FOLDER_PREFIX), displayName, parentFolderId, wellKnownName, childIds: [],
+      messages: new Set(), unread: 0, events: [], latest: new Map(),
+    };
+    this.#folders.set(folder.id, folder);
+    if (wellKnownName) this.#folders.set(wellKnownName, folder);
+    return folder;
+  }
+
+  /** Opaque ids: a type prefix, this mailbox's random key, a counter and random bytes, base64url. */
+  #newId(prefix: Buffer): string {
+    const counter = Buffer.alloc(4);
+    counter.writeUInt32BE(this.#counter++);
+    return Buffer.concat([prefix, this.#key, counter, randomBytes(6)]).toString('base64url');
+  }
+}
