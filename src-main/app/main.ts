@@ -1,6 +1,7 @@
 // The one assembly point of the desktop app (CONVENTIONS.md §6): open the encrypted store
-// (migrations first), build the services, register IPC, then open the window.
-import { app, BrowserWindow, dialog, type IpcMainInvokeEvent } from 'electron';
+// (migrations first), build the services, register IPC and events, open the window, then
+// start background work (sync schedule, deep links).
+import { app, BrowserWindow, dialog, shell, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import { openServices, type Services } from '../core/services.ts';
 import { registerIpc, broadcast } from '../ipc/register.ts';
@@ -9,11 +10,14 @@ import { createLogger } from '../platform/logger.ts';
 
 const log = createLogger('app');
 
-export async function startApp(): Promise<void> {
+export async function startApp(deepLinks: { attach(deliver: (url: string) => void): void }): Promise<void> {
   let services: Services;
   try {
     // MAILBRIDGE_PROFILE_DIR lets tests and power users point the app at another profile.
-    services = await openServices({ profileDir: process.env.MAILBRIDGE_PROFILE_DIR || app.getPath('userData') });
+    services = await openServices({
+      profileDir: process.env.MAILBRIDGE_PROFILE_DIR || app.getPath('userData'),
+      openBrowser: (url) => shell.openExternal(url),
+    });
   } catch (error) {
     log.error('start-up failed', { error });
     dialog.showErrorBox('Mailbridge cannot start', error instanceof Error ? error.message : String(error));
@@ -26,8 +30,14 @@ export async function startApp(): Promise<void> {
   const isOwnWindow = (event: IpcMainInvokeEvent) =>
     BrowserWindow.fromWebContents(event.sender) === window && event.senderFrame === window.webContents.mainFrame;
   const unregister = registerIpc(services.handlers, isOwnWindow);
-  const unsubscribe = services.onSyncProgress((progress) => broadcast([window], 'sync:progress', progress));
+  const unsubscribe = services.onEvent((event) => broadcast([window], event.name, event.payload as never));
+  services.startBackgroundSync();
 
+  deepLinks.attach((url) => {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+    if (!services.handleDeepLink(url)) log.warn('deep link not expected; ignored');
+  });
   app.on('second-instance', () => {
     if (window.isMinimized()) window.restore();
     window.focus();

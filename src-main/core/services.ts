@@ -64,6 +64,11 @@ export interface Services {
   onSyncProgress(listener: (progress: SyncProgressEvent) => void): () => void;
   /** Every event for the renderer (sync progress, account, mail, CRM and settings changes); returns unsubscribe. */
   onEvent(listener: (event: AppEvent) => void): () => void;
+  /**
+   * Hands a mailbridge:// link (delivered by the OS to this instance) to whatever waits for
+   * it, e.g. a Microsoft sign-in. Returns false when nothing was waiting for this link.
+   */
+  handleDeepLink(url: string): boolean;
   /** Syncs every connected mailbox on the settings' interval until close(). The app calls it; tests and the CLI do not. */
   startBackgroundSync(): void;
   close(): void;
@@ -215,6 +220,9 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       eventListeners.add(listener);
       return () => eventListeners.delete(listener);
     },
+
+    // Microsoft sign-in (issue 4) registers its pending redirect here.
+    handleDeepLink: () => false,
 
     startBackgroundSync() {
       stopTasks.push(

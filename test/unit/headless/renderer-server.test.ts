@@ -53,7 +53,7 @@ describe('headless renderer server', () => {
     const response = await ipc({ cookie, 'x-mailbridge': '1' });
     assert.deepEqual(await response.json(), { ok: true, value: { accounts: 1, messages: 2, threads: 1, warnings: 0 } });
     assert.equal((await ipc({ cookie })).status, 403);
-    const invalid = await (await ipc({ cookie, 'x-mailbridge': '1' }, { channel: 'shell:exec' })).json();
+    const invalid = (await (await ipc({ cookie, 'x-mailbridge': '1' }, { channel: 'shell:exec' })).json()) as { error: { code: string } };
     assert.equal(invalid.error.code, 'invalid_input');
   });
 
