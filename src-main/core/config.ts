@@ -21,12 +21,24 @@ export const GoogleConfigSchema = z.object({
   concurrency: z.number().int().min(1).max(64).optional(),
 });
 
+/** HubSpot CRM v3 endpoint and pacing; the private-app token itself lives in the encrypted store. */
+export const HubSpotConfigSchema = z.object({
+  /** API root, default https://api.hubapi.com (an emulator in tests and the demo). */
+  apiUrl: z.url().optional(),
+  /** Requests per rolling 10 s the client allows itself (HubSpot private apps: 100–190). */
+  requestsPer10Seconds: z.number().int().min(1).max(1000).optional(),
+});
+
 export const ProfileConfigSchema = z.object({
   google: GoogleConfigSchema.default({}),
+  hubspot: HubSpotConfigSchema.default({}),
 });
 
 export type GoogleConfig = z.infer<typeof GoogleConfigSchema>;
+export type HubSpotConfig = z.infer<typeof HubSpotConfigSchema>;
 export type ProfileConfig = z.infer<typeof ProfileConfigSchema>;
+/** A config as written by hand or by tests: sections may be left out. */
+export type ProfileConfigInput = z.input<typeof ProfileConfigSchema>;
 
 /** Reads DIR/config.json; a missing file is an empty config, an invalid one a clear error. */
 export function readProfileConfig(profileDir: string): ProfileConfig {
@@ -38,9 +50,13 @@ export function readProfileConfig(profileDir: string): ProfileConfig {
 }
 
 /** Merges `patch` into DIR/config.json (validated before writing). */
-export function updateProfileConfig(profileDir: string, patch: { google?: GoogleConfig }): ProfileConfig {
+export function updateProfileConfig(profileDir: string, patch: { google?: GoogleConfig; hubspot?: HubSpotConfig }): ProfileConfig {
   const current = readProfileConfig(profileDir);
-  const next = ProfileConfigSchema.parse({ ...current, google: { ...current.google, ...patch.google } });
+  const next = ProfileConfigSchema.parse({
+    ...current,
+    google: { ...current.google, ...patch.google },
+    hubspot: { ...current.hubspot, ...patch.hubspot },
+  });
   mkdirSync(profileDir, { recursive: true, mode: 0o700 });
   writeFileSync(join(profileDir, CONFIG_FILE), JSON.stringify(next, null, 2) + '\n');
   return next;

@@ -20,7 +20,7 @@ import type { SyncResult } from '../mail/gmail-sync.ts';
 import { runInWorker, MailWorkerFailure } from '../mail/mail-worker-client.ts';
 import { resolveDatabaseKey } from '../store/database.ts';
 import type { ImportOptions, ImportResult } from '../mail/import/importer.ts';
-import { readProfileConfig, type ProfileConfig } from './config.ts';
+import { ProfileConfigSchema, readProfileConfig, type ProfileConfigInput } from './config.ts';
 import { AppError, type Handlers } from './dispatch.ts';
 import type { EventName, EventPayload } from '../../src-preload/contract/index.ts';
 import { createSettingsService, type SettingsService } from './settings-service.ts';
@@ -42,7 +42,7 @@ export interface OpenServicesOptions {
   /** Defaults to the OS keychain (Secret Service on Linux). */
   secrets?: SecretStore;
   /** Defaults to DIR/config.json. */
-  config?: ProfileConfig;
+  config?: ProfileConfigInput;
   /** Opens OAuth pages for accounts:connect; defaults to the OS's browser (the Electron shell passes shell.openExternal). */
   openBrowser?: (url: string) => Promise<void>;
 }
@@ -77,7 +77,7 @@ export interface Services {
 /** Opens the profile's store (creating the profile and its key on first run) and builds the services. */
 export async function openServices(options: OpenServicesOptions): Promise<Services> {
   mkdirSync(options.profileDir, { recursive: true, mode: 0o700 });
-  const config = options.config ?? readProfileConfig(options.profileDir);
+  const config = options.config ? ProfileConfigSchema.parse(options.config) : readProfileConfig(options.profileDir);
   const databasePath = join(options.profileDir, DATABASE_FILE);
   const secrets = options.secrets ?? createOsSecretStore();
   const store = await openMailStore({ path: databasePath, secrets });
