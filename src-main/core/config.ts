@@ -1,6 +1,6 @@
-// Per-profile configuration (DIR/config.json): which Google endpoints and client to use,
-// and how fast to sync. Nothing secret lives here — a desktop client's secret is not
-// confidential (RFC 8252 §8.5); tokens and keys live in the encrypted store and keychain.
+// Per-profile configuration (DIR/config.json): which Google, Microsoft and HubSpot endpoints
+// and clients to use, and how fast to sync. Nothing secret lives here — a desktop client's
+// secret is not confidential (RFC 8252 §8.5); tokens and keys live in the encrypted store and keychain.
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -29,13 +29,36 @@ export const HubSpotConfigSchema = z.object({
   requestsPer10Seconds: z.number().int().min(1).max(1000).optional(),
 });
 
+export const MicrosoftConfigSchema = z.object({
+  /** Application (client) id of the Entra ID "Mobile and desktop" registration. */
+  clientId: z.string().min(1).optional(),
+  /** 'common' (default), 'organizations' or a tenant id / domain: https://login.microsoftonline.com/<tenant>. */
+  tenant: z.string().regex(/^[\w.-]+$/).optional(),
+  /** Overrides the tenant authority, e.g. a local OIDC authority (must be HTTPS and in knownAuthorities). */
+  authority: z.url().optional(),
+  /** host[:port] entries msal trusts without instance discovery. */
+  knownAuthorities: z.array(z.string().min(1)).optional(),
+  /** 'OIDC' for a plain OpenID Connect authority (the emulator). */
+  protocolMode: z.enum(['AAD', 'OIDC']).optional(),
+  /** Graph base URL including the version, e.g. https://graph.microsoft.com/v1.0 or an emulator's. */
+  graphUrl: z.url().optional(),
+  /** Graph requests in flight per mailbox; Outlook allows 4. */
+  concurrency: z.number().int().min(1).max(64).optional(),
+  /** Requests per 10 minutes to pace at (Outlook: 10,000); null turns pacing off (emulator without limits). */
+  requestsPer10Minutes: z.number().positive().nullable().optional(),
+  /** Delegated scopes; default User.Read Mail.Read (msal adds openid profile offline_access). */
+  scopes: z.array(z.string().min(1)).optional(),
+});
+
 export const ProfileConfigSchema = z.object({
   google: GoogleConfigSchema.default({}),
   hubspot: HubSpotConfigSchema.default({}),
+  microsoft: MicrosoftConfigSchema.default({}),
 });
 
 export type GoogleConfig = z.infer<typeof GoogleConfigSchema>;
 export type HubSpotConfig = z.infer<typeof HubSpotConfigSchema>;
+export type MicrosoftConfig = z.infer<typeof MicrosoftConfigSchema>;
 export type ProfileConfig = z.infer<typeof ProfileConfigSchema>;
 /** A config as written by hand or by tests: sections may be left out. */
 export type ProfileConfigInput = z.input<typeof ProfileConfigSchema>;
@@ -50,12 +73,13 @@ export function readProfileConfig(profileDir: string): ProfileConfig {
 }
 
 /** Merges `patch` into DIR/config.json (validated before writing). */
-export function updateProfileConfig(profileDir: string, patch: { google?: GoogleConfig; hubspot?: HubSpotConfig }): ProfileConfig {
+export function updateProfileConfig(profileDir: string, patch: { google?: GoogleConfig; hubspot?: HubSpotConfig; microsoft?: MicrosoftConfig }): ProfileConfig {
   const current = readProfileConfig(profileDir);
   const next = ProfileConfigSchema.parse({
     ...current,
     google: { ...current.google, ...patch.google },
     hubspot: { ...current.hubspot, ...patch.hubspot },
+    microsoft: { ...current.microsoft, ...patch.microsoft },
   });
   mkdirSync(profileDir, { recursive: true, mode: 0o700 });
   writeFileSync(join(profileDir, CONFIG_FILE), JSON.stringify(next, null, 2) + '\n');

@@ -22,6 +22,18 @@ export const DEFAULT_TEST_USER: TestUser = {
   name: 'Jeff Dasovich',
 };
 
+/**
+ * Microsoft Entra "Mobile and desktop" public client: no secret, PKCE required, redirects to
+ * the app's custom scheme or to msal-node's loopback listener (http://localhost:<any port>).
+ */
+export const MICROSOFT_PUBLIC_CLIENT = {
+  clientId: '5b1d3c2a-6f4e-4a8b-9c0d-mailbridge0001',
+  redirectUri: 'mailbridge://auth/microsoft',
+} as const;
+
+/** Microsoft Graph delegated scopes the emulator grants (https://learn.microsoft.com/graph/permissions-reference). */
+export const MICROSOFT_GRAPH_SCOPES = ['User.Read', 'Mail.Read', 'Mail.Send'] as const;
+
 /** Google "Desktop app" OAuth client: the client_secret is not secret, but the token endpoint requires it. */
 export const GOOGLE_DESKTOP_CLIENT = {
   clientId: '407408718192-mailbridge.apps.googleusercontent.test',
@@ -197,6 +209,16 @@ export class IdentityEmulator {
           'mailbridge://auth/microsoft',
         ],
       },
+      {
+        client_id: MICROSOFT_PUBLIC_CLIENT.clientId,
+        client_name: 'Mailbridge',
+        application_type: 'native',
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        // msal-node's loopback listener answers on http://localhost:<port> with form_post.
+        redirect_uris: [MICROSOFT_PUBLIC_CLIENT.redirectUri, 'http://localhost'],
+      },
       ...this.#extraClients,
     ];
     const provider = new Provider(issuer, {
@@ -204,8 +226,8 @@ export class IdentityEmulator {
       clients,
       jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'emulator-rs256', use: 'sig', alg: 'RS256' }] },
       cookies: { keys: [randomBytes(32).toString('base64url')] },
-      scopes: ['openid', 'offline_access', 'email', 'profile', GMAIL_READONLY_SCOPE],
-      claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+      scopes: ['openid', 'offline_access', 'email', 'profile', GMAIL_READONLY_SCOPE, ...MICROSOFT_GRAPH_SCOPES],
+      claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
       // Google puts email/name into the ID token of the code flow too.
       conformIdTokenClaims: false,
       responseTypes: ['code'],
@@ -233,7 +255,8 @@ export class IdentityEmulator {
         if (!user) return undefined;
         return {
           accountId: sub,
-          claims: async () => ({ sub, email: user.email, email_verified: true, name: user.name }),
+          // preferred_username is what Microsoft's v2 ID token names the account with (profile scope).
+          claims: async () => ({ sub, email: user.email, email_verified: true, name: user.name, preferred_username: user.email }),
         };
       },
       renderError: async (ctx: { type: string; body: string }, out: Record<string, string>) => {
@@ -276,6 +299,15 @@ export class IdentityEmulator {
       scopes.add('offline_access');
       url.searchParams.set('scope', [...scopes].join(' '));
       req.url = `${url.pathname}${url.search}`;
+    }
+    if (url.pathname === '/auth' && url.searchParams.get('client_id') === MICROSOFT_PUBLIC_CLIENT.clientId) {
+      // Entra ID issues a refresh token for offline_access whatever the prompt; oidc-provider
+      // keeps offline_access only with prompt=consent (OIDC Core §11), so ask for it.
+      const scopes = (url.searchParams.get('scope') ?? '').split(' ');
+      if (scopes.includes('offline_access')) {
+        url.searchParams.set('prompt', 'consent');
+        req.url = `${url.pathname}${url.search}`;
+      }
     }
     this.#providerCallback?.(req, res);
   }
