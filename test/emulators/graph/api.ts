@@ -5,7 +5,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { badRequest, itemNotFound, malformedId, GraphApiError, invalidSyncState } from './graph-errors.ts';
 import { deltaPage, latestDeltaLink, type DeltaTokens } from './delta.ts';
 import { ID_PATTERN, type GraphFolder, type GraphMailbox, type GraphMessage } from './mailbox.ts';
-import { FOLDER_PROPERTIES, MESSAGE_PROPERTIES, folderObject, messageText, parseSelect } from './resources.ts';
+import { FOLDER_PROPERTIES, MESSAGE_PROPERTIES, folderObject, messageText, parseSelect, type BodyType } from './resources.ts';
 
 /** The signed-in user as GET /me shows them. */
 export interface GraphUser {
@@ -88,12 +88,12 @@ export function route(req: ApiRequest): Route | null {
       return { name: 'mailFolders.childFolders', run: (ctx) => folderList(ctx, folder(ctx, folderRef), q, `mailFolders('${folderRef}')/childFolders`) };
     }
     if (low[2] !== 'messages') return null;
-    if (n === 3 && m === 'GET') return { name: 'messages.list', run: (ctx) => messageList(ctx, folder(ctx, folderRef), q) };
+    if (n === 3 && m === 'GET') return { name: 'messages.list', run: (ctx) => messageList(ctx, folder(ctx, folderRef), q, req.headers) };
     if (n === 4 && /^(microsoft\.graph\.)?delta(\(\))?$/.test(low[3]!) && m === 'GET') return { name: 'messages.delta', run: (ctx) => delta(ctx, folderRef, req) };
     return messageRoutes(seg.slice(3), low.slice(3), req, folderRef);
   }
   if (low[0] === 'messages') {
-    if (n === 1 && m === 'GET') return { name: 'messages.list', run: (ctx) => messageList(ctx, null, q) };
+    if (n === 1 && m === 'GET') return { name: 'messages.list', run: (ctx) => messageList(ctx, null, q, req.headers) };
     return messageRoutes(seg.slice(1), low.slice(1), req, null);
   }
   return null;
@@ -106,7 +106,7 @@ function messageRoutes(seg: string[], low: string[], req: ApiRequest, folderRef:
   const m = req.httpMethod;
   const n = seg.length;
   const find = (ctx: ApiContext): GraphMessage => message(ctx, id, folderRef);
-  if (n === 1 && m === 'GET') return { name: 'messages.get', run: (ctx) => messageGet(ctx, find(ctx), req.query) };
+  if (n === 1 && m === 'GET') return { name: 'messages.get', run: (ctx) => messageGet(ctx, find(ctx), req.query, req.headers) };
   if (n === 2 && low[1] === '$value' && m === 'GET') {
     // Graph answers the MIME content as text/plain (https://learn.microsoft.com/en-us/graph/outlook-get-mime-message).
     return { name: 'messages.value', run: (ctx) => ({ status: 200, bytes: find(ctx).raw, contentType: 'text/plain' }) };
@@ -120,7 +120,7 @@ function messageRoutes(seg: string[], low: string[], req: ApiRequest, folderRef:
         if (typeof patch.isRead !== 'boolean') throw badRequest("Invalid value for 'isRead'.");
         ctx.mailbox.setRead(target.id, patch.isRead);
       }
-      return messageGet(ctx, target, new URLSearchParams());
+      return messageGet(ctx, target, new URLSearchParams(), req.headers);
     } };
   }
   if (n === 1 && m === 'DELETE') {
@@ -139,7 +139,8 @@ function messageRoutes(seg: string[], low: string[], req: ApiRequest, folderRef:
       const { destinationId } = json(await req.body()) as { destinationId?: unknown };
       if (typeof destinationId !== 'string') throw badRequest("The parameter 'destinationId' is required.", 'ErrorInvalidParameter');
       const moved = ctx.mailbox.move(target.id, folder(ctx, destinationId))!;
-      return { status: 201, json: messageText(ctx.mailbox, moved, null) };
+      const { bodyType, applied } = preferences(req.headers, ctx.maxPageSize);
+      return { status: 201, json: messageText(ctx.mailbox, moved, null, bodyType), headers: applied };
     } };
   }
   return null;
@@ -210,16 +211,17 @@ function folderList(ctx: ApiContext, parent: GraphFolder, q: URLSearchParams, pa
   }));
 }
 
-function messageList(ctx: ApiContext, parent: GraphFolder | null, q: URLSearchParams): ApiResult {
+function messageList(ctx: ApiContext, parent: GraphFolder | null, q: URLSearchParams, headers: ApiRequest['headers']): ApiResult {
   unsupported(q);
   const fields = select(q, 'message');
+  const { bodyType, applied } = preferences(headers, ctx.maxPageSize);
   const ids = parent ? ctx.mailbox.listByDate(parent) : allMessageIds(ctx.mailbox);
   const path = parent ? `mailFolders('${parent.id}')/messages` : 'messages';
   const { page, nextLink } = paged(ctx, q, ids, path, 10);
   const context = JSON.stringify(`${ctx.base}/$metadata#users('${encodeURIComponent(ctx.user.id)}')/${path}`);
-  const items = page.map((id) => messageText(ctx.mailbox, ctx.mailbox.get(id)!, fields));
+  const items = page.map((id) => messageText(ctx.mailbox, ctx.mailbox.get(id)!, fields, bodyType));
   const link = nextLink ? `"@odata.nextLink":${JSON.stringify(nextLink)},` : '';
-  return { status: 200, json: `{"@odata.context":${context},${link}"value":[${items.join(',')}]}`, items: items.length };
+  return { status: 200, json: `{"@odata.context":${context},${link}"value":[${items.join(',')}]}`, items: items.length, headers: applied };
 }
 
 function allMessageIds(mailbox: GraphMailbox): string[] {
@@ -233,17 +235,30 @@ function allMessageIds(mailbox: GraphMailbox): string[] {
   return ids.sort((a, b) => mailbox.get(b)!.receivedMs - mailbox.get(a)!.receivedMs || (a < b ? -1 : 1));
 }
 
-function messageGet(ctx: ApiContext, m: GraphMessage, q: URLSearchParams): ApiResult {
-  const text = messageText(ctx.mailbox, m, select(q, 'message'));
+function messageGet(ctx: ApiContext, m: GraphMessage, q: URLSearchParams, headers: ApiRequest['headers']): ApiResult {
+  const { bodyType, applied } = preferences(headers, ctx.maxPageSize);
+  const text = messageText(ctx.mailbox, m, select(q, 'message'), bodyType);
   const context = JSON.stringify(`${ctx.base}/$metadata#users('${encodeURIComponent(ctx.user.id)}')/messages/$entity`);
-  return { status: 200, json: `{"@odata.context":${context},${text.slice(1)}` };
+  return { status: 200, json: `{"@odata.context":${context},${text.slice(1)}`, headers: applied };
 }
 
-/** odata.maxpagesize from Prefer (RFC 7240; Graph also accepts it among other preferences). */
-export function maxPageSize(headers: ApiRequest['headers']): number | null {
+/**
+ * The Prefer preferences the emulator honours (RFC 7240): odata.maxpagesize=N (capped at
+ * `cap`) and outlook.body-content-type="text"|"html" (default html), with the
+ * Preference-Applied header that reports them.
+ * Source: https://learn.microsoft.com/en-us/graph/api/message-get (request headers)
+ */
+export function preferences(headers: ApiRequest['headers'], cap: number): { maxPageSize: number | null; bodyType: BodyType; applied: Record<string, string> } {
   const prefer = [headers.prefer ?? []].flat().join(',');
-  const match = /(?:^|[,;\s])odata\.maxpagesize\s*=\s*"?(\d+)"?/i.exec(prefer);
-  return match ? Number(match[1]) : null;
+  const size = /(?:^|[,;\s])odata\.maxpagesize\s*=\s*"?(\d+)"?/i.exec(prefer);
+  const body = /(?:^|[,;\s])outlook\.body-content-type\s*=\s*"?(text|html)"?/i.exec(prefer);
+  const maxPageSize = size ? Math.max(1, Math.min(Number(size[1]), cap)) : null;
+  const bodyType = (body?.[1]?.toLowerCase() ?? 'html') as BodyType;
+  const applied = [
+    ...(maxPageSize !== null ? [`odata.maxpagesize=${maxPageSize}`] : []),
+    ...(body ? [`outlook.body-content-type="${bodyType}"`] : []),
+  ];
+  return { maxPageSize, bodyType, applied: applied.length ? { 'preference-applied': applied.join(', ') } : {} };
 }
 
 function delta(ctx: ApiContext, folderRef: string, req: ApiRequest): ApiResult {
@@ -252,10 +267,9 @@ function delta(ctx: ApiContext, folderRef: string, req: ApiRequest): ApiResult {
   const target = folder(ctx, folderRef);
   const skip = q.get('$skiptoken') ?? q.get('$skipToken');
   const deltaToken = q.get('$deltatoken') ?? q.get('$deltaToken');
-  const preferred = maxPageSize(req.headers);
-  const pageSize = Math.max(1, Math.min(preferred ?? intParam(q, '$top', ctx.deltaPageSize, ctx.maxPageSize), ctx.maxPageSize));
-  const headers: Record<string, string> = preferred !== null ? { 'preference-applied': `odata.maxpagesize=${pageSize}` } : {};
-  const request = { folder: target, state: null, select: select(q, 'message'), pageSize, base: ctx.base };
+  const { maxPageSize, bodyType, applied: headers } = preferences(req.headers, ctx.maxPageSize);
+  const pageSize = maxPageSize ?? Math.max(1, intParam(q, '$top', ctx.deltaPageSize, ctx.maxPageSize));
+  const request = { folder: target, state: null, select: select(q, 'message'), pageSize, bodyType, base: ctx.base };
   if (deltaToken === 'latest') return { status: 200, json: latestDeltaLink(ctx.mailbox, ctx.tokens, request), headers };
   const state = skip !== null ? ctx.tokens.read(skip, 'skip') : deltaToken !== null ? ctx.tokens.read(deltaToken, 'delta') : null;
   if (state && state.folderId !== target.id) throw invalidSyncState();

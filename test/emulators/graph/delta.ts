@@ -6,7 +6,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { invalidSyncState, syncStateNotFound } from './graph-errors.ts';
 import type { GraphFolder, GraphMailbox } from './mailbox.ts';
-import { messageText, selectMessage } from './resources.ts';
+import { messageText, type BodyType } from './resources.ts';
 
 /** The state a token carries: folder, the round's bounds (seq numbers), paging cursor, $select. */
 export interface DeltaState {
@@ -69,6 +69,7 @@ export interface DeltaRequest {
   state: DeltaState | null;
   select: string[] | null;
   pageSize: number;
+  bodyType: BodyType;
   /** https://host:port/v1.0 (links are absolute, as Graph's are). */
   base: string;
 }
@@ -90,7 +91,7 @@ export function deltaPage(mailbox: GraphMailbox, tokens: DeltaTokens, req: Delta
       items.push(JSON.stringify({ id: event.id, '@removed': { reason: 'deleted' } }));
       continue;
     }
-    const text = select ? JSON.stringify(selectMessage(mailbox, m, select)) : messageText(mailbox, m, null);
+    const text = messageText(mailbox, m, select, req.bodyType);
     items.push('{"@odata.type":"#microsoft.graph.message",' + text.slice(1));
   }
   const link = `${req.base}/me/mailFolders('${folder.id}')/messages/delta`;

@@ -17,8 +17,9 @@ export interface GraphMessage {
   createdDateTime: string;
   lastModifiedDateTime: string;
   fixed: FixedFields;
-  /** The full resource as JSON, built on first read and dropped on change. */
+  /** The full resource as JSON (body as HTML / as text), built on first read and dropped on change. */
   json?: string;
+  jsonText?: string;
 }
 
 /** One entry of a folder's change log: the message arrived/changed, or left the folder. */
@@ -184,6 +185,7 @@ export class GraphMailbox {
     const moved: GraphMessage = { ...message, id: this.#newId(MESSAGE_PREFIX), folderId: target.id, version: message.version + 1,
       lastModifiedDateTime: graphDateTime(Date.now()) };
     delete moved.json;
+    delete moved.jsonText;
     this.#messages.set(moved.id, moved);
     this.#enter(target, moved);
     return moved;
@@ -258,6 +260,7 @@ export class GraphMailbox {
     message.version += 1;
     message.lastModifiedDateTime = graphDateTime(Date.now());
     delete message.json;
+    delete message.jsonText;
   }
 
   #log(folder: GraphFolder, id: string, removed: boolean): void {

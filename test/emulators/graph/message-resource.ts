@@ -109,8 +109,24 @@ export function recipients(value: string | null): Recipient[] {
     .map((a) => ({ emailAddress: { name: a.name || a.address, address: a.address } }));
 }
 
-function htmlToText(html: string): string {
-  return html.slice(0, 20_000).replace(/<(style|script)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ')
+/**
+ * The body in the requested format, converted as Exchange does: text becomes a minimal HTML
+ * document (escaped, line breaks kept), HTML becomes text with tags and entities removed.
+ */
+export function bodyAs(body: FixedFields['body'], type: 'text' | 'html'): FixedFields['body'] {
+  if (body.contentType === type) return body;
+  if (type === 'text') return { contentType: 'text', content: htmlToText(body.content, Infinity).replace(/[ \t]+/g, ' ').trim() };
+  const escaped = body.content.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  return {
+    contentType: 'html',
+    content: '<html><head>\r\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head><body>' +
+      `<div class="PlainText">${escaped.replace(/\r?\n/g, '<br>\r\n')}</div></body></html>`,
+  };
+}
+
+function htmlToText(html: string, limit = 20_000): string {
+  return html.slice(0, limit).replace(/<(style|script)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<br\s*\/?>|<\/(?:p|div|tr|li|h\d)>/gi, '\n').replace(/<[^>]*>/g, ' ')
     .replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 }
 

@@ -5,7 +5,10 @@
 //          https://learn.microsoft.com/en-us/graph/api/resources/mailfolder?view=graph-rest-1.0
 import { badRequest } from './graph-errors.ts';
 import type { GraphFolder, GraphMailbox, GraphMessage } from './mailbox.ts';
-import { internetMessageHeaders } from './message-resource.ts';
+import { bodyAs, internetMessageHeaders } from './message-resource.ts';
+
+/** The body format a client asked for with Prefer: outlook.body-content-type (default html). */
+export type BodyType = 'html' | 'text';
 
 /** Properties a client may $select on a message (all scalar/complex properties of v1.0). */
 export const MESSAGE_PROPERTIES = new Set([
@@ -39,7 +42,7 @@ export function etag(mailbox: GraphMailbox, m: GraphMessage): string {
 }
 
 /** Every default property of the message (what GET returns without $select). */
-export function messageObject(mailbox: GraphMailbox, m: GraphMessage): Record<string, unknown> {
+export function messageObject(mailbox: GraphMailbox, m: GraphMessage, bodyType: BodyType = 'html'): Record<string, unknown> {
   const f = m.fixed;
   return {
     '@odata.etag': etag(mailbox, m),
@@ -63,7 +66,7 @@ export function messageObject(mailbox: GraphMailbox, m: GraphMessage): Record<st
     isDraft: false,
     webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(m.id)}&exvsurl=1&viewmodel=ReadMessageItem`,
     inferenceClassification: 'focused',
-    body: f.body,
+    body: bodyAs(f.body, bodyType),
     ...(f.sender ? { sender: f.sender } : {}),
     ...(f.from ? { from: f.from } : {}),
     toRecipients: f.toRecipients,
@@ -75,25 +78,27 @@ export function messageObject(mailbox: GraphMailbox, m: GraphMessage): Record<st
 }
 
 /** The full message as JSON, cached until the message changes. */
-export function messageJson(mailbox: GraphMailbox, m: GraphMessage): string {
-  return (m.json ??= JSON.stringify(messageObject(mailbox, m)));
+export function messageJson(mailbox: GraphMailbox, m: GraphMessage, bodyType: BodyType = 'html'): string {
+  return bodyType === 'html'
+    ? (m.json ??= JSON.stringify(messageObject(mailbox, m, 'html')))
+    : (m.jsonText ??= JSON.stringify(messageObject(mailbox, m, 'text')));
 }
 
 /** The message with only `select` (plus @odata.etag and id, which Graph always returns). */
-export function selectMessage(mailbox: GraphMailbox, m: GraphMessage, select: string[]): Record<string, unknown> {
-  const all = messageObject(mailbox, m);
+export function selectMessage(mailbox: GraphMailbox, m: GraphMessage, select: string[], bodyType: BodyType = 'html'): Record<string, unknown> {
+  const all = messageObject(mailbox, m, bodyType);
   const out: Record<string, unknown> = { '@odata.etag': all['@odata.etag'], id: m.id };
   for (const name of select) {
     if (name === 'internetMessageHeaders') out.internetMessageHeaders = internetMessageHeaders(m.raw);
-    else if (name === 'uniqueBody') out.uniqueBody = m.fixed.body;
+    else if (name === 'uniqueBody') out.uniqueBody = all.body;
     else if (name in all) out[name] = all[name];
   }
   return out;
 }
 
 /** A message as JSON text, full or selected. */
-export function messageText(mailbox: GraphMailbox, m: GraphMessage, select: string[] | null): string {
-  return select ? JSON.stringify(selectMessage(mailbox, m, select)) : messageJson(mailbox, m);
+export function messageText(mailbox: GraphMailbox, m: GraphMessage, select: string[] | null, bodyType: BodyType = 'html'): string {
+  return select ? JSON.stringify(selectMessage(mailbox, m, select, bodyType)) : messageJson(mailbox, m, bodyType);
 }
 
 export function folderObject(folder: GraphFolder, select: string[] | null = null): Record<string, unknown> {
