@@ -1,0 +1,274 @@
+// Outlook synchronisation as Microsoft Graph describes it: per-folder message delta rounds
+// (nextLink pages until a deltaLink, kept per folder as the next cursor), raw MIME fetched for
+// messages the store lacks so Gmail and Outlook share one parser and one store path, and an
+// expired delta token (410) resyncing only that folder without duplicates.
+// Reference: https://learn.microsoft.com/graph/delta-query-messages
+import type { IncomingMessage, ParsedMessage } from './types.ts';
+import type { SyncProgress, SyncResult, SyncStore } from './gmail-sync.ts';
+import { DeltaExpiredError, type DeltaChange, type DeltaPage, type GraphFolderInfo } from './providers/graph.ts';
+import { createLogger } from '../platform/logger.ts';
+
+const log = createLogger('mail.graph-sync');
+
+/** What the engine needs of a Graph provider (GraphProvider implements it; tests fake it). */
+export interface GraphSource {
+  listFolders(): Promise<GraphFolderInfo[]>;
+  delta(folderId: string, deltaLink: string | null): AsyncIterable<DeltaPage>;
+  getMime(id: string): Promise<Uint8Array | null>;
+}
+
+/** The store as the Gmail engine sees it, plus where each stored message is filed. */
+export interface GraphSyncStore extends SyncStore {
+  /** provider message id → the ids of its stored labels (folder ids, UNREAD). */
+  labelsByMessage(accountId: number): Map<string, string[]>;
+}
+
+export interface GraphSyncResult extends SyncResult {
+  /** Folders walked. */
+  folders: number;
+  /** Folders whose delta token had expired and that were resynced from scratch. */
+  resynced: string[];
+}
+
+export interface GraphSyncOptions {
+  accountId: number;
+  provider: GraphSource;
+  store: GraphSyncStore;
+  parse: (raw: Uint8Array) => Promise<ParsedMessage>;
+  onProgress?: (progress: SyncProgress) => void;
+  /** Messages per store transaction (default 50): small, so the event loop never stalls. */
+  batchSize?: number;
+  signal?: AbortSignal;
+}
+
+/** sync_state.history_cursor for Graph: one deltaLink per folder id. */
+interface GraphCursor {
+  v: 1;
+  folders: Record<string, string>;
+}
+
+export const UNREAD_LABEL = 'UNREAD';
+/** Raw messages fetched but not yet stored, at most: bounds memory on large folders. */
+const FETCH_WINDOW = 400;
+
+export function parseGraphCursor(text: string | null): GraphCursor {
+  if (!text) return { v: 1, folders: {} };
+  try {
+    const parsed = JSON.parse(text) as Partial<GraphCursor>;
+    if (parsed.v === 1 && parsed.folders && typeof parsed.folders === 'object') return { v: 1, folders: { ...parsed.folders } };
+  } catch {
+    // not ours (e.g. written by another provider): start over
+  }
+  return { v: 1, folders: {} };
+}
+
+interface Run {
+  known: Set<string>;
+  labels: Map<string, string[]>;
+  folderIds: Set<string>;
+  /** Ids fetched (or being fetched) in this run. */
+  claimed: Set<string>;
+  /** id → folder, for every upsert this run saw (a move keeping its id shows up here). */
+  seenIn: Map<string, string>;
+  /** `folderId\nid` → removal; a later upsert of the id in the same folder cancels it (latest state wins). */
+  removals: Map<string, { id: string; folderId: string }>;
+  cursor: GraphCursor;
+  resynced: string[];
+  anyFull: boolean;
+  added: number;
+  labelChanges: number;
+  progress: SyncProgress;
+  inFlight: Set<Promise<void>>;
+  batch: Array<{ incoming: IncomingMessage; parsed: ParsedMessage }>;
+  failure: unknown;
+}
+
+export class GraphSync {
+  readonly #o: GraphSyncOptions & { batchSize: number };
+
+  constructor(options: GraphSyncOptions) {
+    this.#o = { batchSize: 50, ...options };
+  }
+
+  /**
+   * Walks every folder's delta (from its deltaLink, or from scratch the first time), stores
+   * what is new, applies moves, read-state changes and removals, then records the new
+   * deltaLinks. Throws the provider's error when a request fails for good (the cursor is
+   * then left as it was; messages already stored are not fetched again). Result `kind` is
+   * 'full' when any folder was walked from scratch.
+   */
+  async sync(): Promise<GraphSyncResult> {
+    const { store, accountId, provider } = this.#o;
+    const folders = await provider.listFolders();
+    store.saveLabels(accountId, [
+      ...folders.map((f) => ({ id: f.id, name: f.path, type: f.topLevel ? 'system' : 'user' })),
+      { id: UNREAD_LABEL, name: 'Unread', type: 'system' },
+    ]);
+    const previous = parseGraphCursor(store.getCursor(accountId));
+    const run: Run = {
+      known: store.knownProviderIds(accountId),
+      labels: store.labelsByMessage(accountId),
+      folderIds: new Set(folders.map((f) => f.id)),
+      claimed: new Set(),
+      seenIn: new Map(),
+      removals: new Map(),
+      cursor: { v: 1, folders: {} },
+      resynced: [],
+      anyFull: false,
+      added: 0,
+      labelChanges: 0,
+      progress: { phase: Object.keys(previous.folders).length ? 'incremental' : 'full', done: 0, total: 0 },
+      inFlight: new Set(),
+      batch: [],
+      failure: undefined,
+    };
+    this.#o.onProgress?.({ ...run.progress });
+
+    const walks = await Promise.allSettled(folders.map((folder) => this.#syncFolder(run, folder, previous.folders[folder.id] ?? null)));
+    // Fetches under way finish (or fail) before the store may be closed by the caller.
+    while (run.inFlight.size) await Promise.all(run.inFlight);
+    const walkFailure = walks.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+    if (walkFailure) throw walkFailure.reason;
+    if (run.failure !== undefined) throw run.failure;
+    this.#flush(run);
+
+    // Messages filed in folders that no longer exist (and not seen elsewhere) are gone too.
+    for (const [id, labels] of run.labels) {
+      const folder = labels.find((l) => l !== UNREAD_LABEL);
+      if (folder && !run.folderIds.has(folder) && !run.seenIn.has(id)) run.removals.set(`${folder}\n${id}`, { id, folderId: folder });
+    }
+    const deleted = this.#applyRemovals(run);
+    store.setCursor(accountId, JSON.stringify(run.cursor), run.anyFull ? 'full' : 'incremental');
+    this.#o.onProgress?.({ ...run.progress });
+    const kind = run.anyFull ? 'full' : 'incremental';
+    log.info('graph sync done', { accountId, kind, added: run.added, deleted, folders: folders.length, resynced: run.resynced.length });
+    return { kind, added: run.added, deleted, labelChanges: run.labelChanges, historyId: '', folders: folders.length, resynced: run.resynced };
+  }
+
+  /** One folder's delta round; a 410 on an old deltaLink restarts the folder from scratch. */
+  async #syncFolder(run: Run, folder: GraphFolderInfo, deltaLink: string | null): Promise<void> {
+    try {
+      await this.#walk(run, folder, deltaLink);
+    } catch (error) {
+      if (!(error instanceof DeltaExpiredError)) throw error;
+      log.warn('delta token expired; resyncing the folder', { accountId: this.#o.accountId, folder: folder.path });
+      run.resynced.push(folder.id);
+      await this.#walk(run, folder, null);
+    }
+  }
+
+  async #walk(run: Run, folder: GraphFolderInfo, deltaLink: string | null): Promise<void> {
+    const full = deltaLink === null;
+    if (full) run.anyFull = true;
+    const seen = new Set<string>();
+    for await (const page of this.#o.provider.delta(folder.id, deltaLink)) {
+      this.#o.signal?.throwIfAborted();
+      if (run.failure !== undefined) throw run.failure;
+      for (const change of page.changes) {
+        if (change.kind === 'removed') {
+          run.removals.set(`${folder.id}\n${change.id}`, { id: change.id, folderId: folder.id });
+          continue;
+        }
+        run.removals.delete(`${folder.id}\n${change.id}`);
+        seen.add(change.id);
+        run.seenIn.set(change.id, change.folderId);
+        await this.#upsert(run, change, full);
+      }
+      if (page.deltaLink) run.cursor.folders[folder.id] = page.deltaLink;
+    }
+    if (!full) return;
+    // A walk from scratch lists the whole folder: what the store files here but the folder
+    // no longer has was removed while the token was lost (410) or before the first sync.
+    for (const [id, labels] of run.labels) {
+      if (labels.includes(folder.id) && !seen.has(id)) run.removals.set(`${folder.id}\n${id}`, { id, folderId: folder.id });
+    }
+  }
+
+  async #upsert(run: Run, change: Extract<DeltaChange, { kind: 'upsert' }>, full: boolean): Promise<void> {
+    const { store, accountId } = this.#o;
+    run.progress.total += 1;
+    if (run.claimed.has(change.id)) {
+      // Already fetched by this run (e.g. reported again by a resync): count it once.
+      run.progress.total -= 1;
+      return;
+    }
+    if (!run.known.has(change.id)) {
+      run.claimed.add(change.id);
+      if (run.inFlight.size >= FETCH_WINDOW) await Promise.race(run.inFlight);
+      const task = this.#fetch(run, change).catch((error: unknown) => {
+        run.failure ??= error;
+      });
+      run.inFlight.add(task);
+      void task.finally(() => run.inFlight.delete(task));
+      return;
+    }
+    run.progress.done += 1;
+    const current = run.labels.get(change.id) ?? [];
+    const added: string[] = [];
+    const removed: string[] = [];
+    if (!current.includes(change.folderId)) {
+      added.push(change.folderId);
+      removed.push(...current.filter((l) => l !== UNREAD_LABEL && l !== change.folderId));
+    }
+    if (change.isRead === false && !current.includes(UNREAD_LABEL)) added.push(UNREAD_LABEL);
+    if (change.isRead === true && current.includes(UNREAD_LABEL)) removed.push(UNREAD_LABEL);
+    if (added.length || removed.length) {
+      store.applyLabelChanges(accountId, change.id, added, removed);
+      run.labels.set(change.id, [...current.filter((l) => !removed.includes(l)), ...added]);
+      run.labelChanges += 1;
+    }
+    if (!full && run.progress.done % 200 === 0) this.#o.onProgress?.({ ...run.progress });
+  }
+
+  async #fetch(run: Run, change: Extract<DeltaChange, { kind: 'upsert' }>): Promise<void> {
+    const raw = await this.#o.provider.getMime(change.id);
+    if (!raw) {
+      run.progress.total -= 1; // deleted between delta and $value; the next delta says so
+      return;
+    }
+    // Await first: pushing while awaiting would bind a batch a concurrent flush replaced.
+    const parsed = await this.#o.parse(raw);
+    this.#o.signal?.throwIfAborted();
+    run.batch.push({
+      incoming: {
+        providerMessageId: change.id,
+        providerThreadId: change.conversationId,
+        labels: [change.folderId, ...(change.isRead === false ? [UNREAD_LABEL] : [])],
+        internalDate: change.receivedAt,
+        raw,
+      },
+      parsed,
+    });
+    run.labels.set(change.id, [change.folderId, ...(change.isRead === false ? [UNREAD_LABEL] : [])]);
+    if (run.batch.length >= this.#o.batchSize) this.#flush(run);
+  }
+
+  #flush(run: Run): void {
+    if (!run.batch.length) return;
+    this.#o.store.saveMessages(this.#o.accountId, run.batch);
+    for (const item of run.batch) run.known.add(item.incoming.providerMessageId);
+    run.added += run.batch.length;
+    run.progress.done += run.batch.length;
+    run.batch = [];
+    this.#o.onProgress?.({ ...run.progress });
+  }
+
+  /**
+   * Deletes removed messages, except one that this run saw filed in another folder (a move
+   * that kept its id) or that the store files elsewhere: then only the folder label goes.
+   */
+  #applyRemovals(run: Run): number {
+    const { store, accountId } = this.#o;
+    const doomed = new Set<string>();
+    for (const { id, folderId } of run.removals.values()) {
+      if (!run.known.has(id)) continue;
+      const now = run.seenIn.get(id);
+      if (now !== undefined && now !== folderId) continue;
+      const filed = (run.labels.get(id) ?? []).filter((l) => l !== UNREAD_LABEL);
+      if (now === undefined && filed.length && !filed.includes(folderId) && filed.every((l) => run.folderIds.has(l))) continue;
+      doomed.add(id);
+    }
+    if (doomed.size) store.deleteMessages(accountId, [...doomed]);
+    return doomed.size;
+  }
+}

@@ -1,0 +1,242 @@
+// Microsoft Graph v1.0 mail adapter: the calls a sync needs (folders, per-folder message
+// delta, raw MIME), kept inside Outlook's per-mailbox limits — 4 concurrent requests,
+// 10,000 requests per 10 minutes, 429 with Retry-After — through the shared RequestPacer.
+// References: https://learn.microsoft.com/graph/delta-query-messages
+//             https://learn.microsoft.com/graph/outlook-get-mime-message
+//             https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
+import { AuthenticationHandler, Client, HTTPMessageHandler, ResponseType, type AuthenticationProvider } from '@microsoft/microsoft-graph-client';
+import { createLogger } from '../../platform/logger.ts';
+import { RequestPacer, statusOf, type PacingStats } from './request-pacing.ts';
+
+const log = createLogger('mail.graph');
+
+export const GRAPH_URL = 'https://graph.microsoft.com/v1.0';
+/** Outlook's limits per app per mailbox. */
+export const OUTLOOK_CONCURRENT_REQUESTS = 4;
+export const OUTLOOK_REQUESTS_PER_10_MINUTES = 10_000;
+export const OUTLOOK_WINDOW_MS = 600_000;
+
+/** The fields a sync reads from each delta item. */
+const DELTA_SELECT = 'id,conversationId,parentFolderId,receivedDateTime,isRead';
+
+export interface GraphProviderOptions {
+  /** A bearer token for Graph; called before each request (cache it: MicrosoftTokenSource does). */
+  getAccessToken(): Promise<string>;
+  /** Graph base including the version: https://graph.microsoft.com/v1.0 (default) or an emulator's. */
+  graphUrl?: string;
+  /** Requests in flight at once (default 4, Outlook's limit). */
+  concurrency?: number;
+  /** Requests per window to pace at (default 10,000); null turns pacing off. */
+  requestsPerWindow?: number | null;
+  /** The budget's window, ms (default 600,000). Shrink it together with the server's in benchmarks. */
+  windowMs?: number;
+  /** Delta page size asked for with Prefer: odata.maxpagesize (default 200). */
+  pageSize?: number;
+  /** Attempts per request for 5xx/transport failures (default 6); 429s are retried separately. */
+  attempts?: number;
+  signal?: AbortSignal;
+}
+
+/** A mail folder with its display path ("Inbox/Projects"). */
+export interface GraphFolderInfo {
+  id: string;
+  displayName: string;
+  path: string;
+  parentFolderId: string | null;
+  totalItemCount: number;
+  /** True for top-level folders (Inbox, Sent Items, …). */
+  topLevel: boolean;
+}
+
+/** One delta item: a message now in the folder (new or changed), or a removal. */
+export type DeltaChange =
+  | { kind: 'upsert'; id: string; conversationId: string | null; folderId: string; receivedAt: number | null; isRead: boolean | null }
+  | { kind: 'removed'; id: string };
+
+export interface DeltaPage {
+  changes: DeltaChange[];
+  /** Present on the round's last page: the cursor for the next sync. */
+  deltaLink?: string;
+}
+
+/** The delta or skip token is gone (HTTP 410, syncStateNotFound): the folder must resync from scratch. */
+export class DeltaExpiredError extends Error {
+  readonly folderId: string;
+  constructor(folderId: string) {
+    super(`the delta token of folder ${folderId} expired`);
+    this.name = 'DeltaExpiredError';
+    this.folderId = folderId;
+  }
+}
+
+interface RawDeltaItem {
+  id?: string;
+  conversationId?: string;
+  parentFolderId?: string;
+  receivedDateTime?: string;
+  isRead?: boolean;
+  '@removed'?: { reason?: string };
+}
+
+interface RawFolder {
+  id: string;
+  displayName?: string;
+  parentFolderId?: string;
+  childFolderCount?: number;
+  totalItemCount?: number;
+}
+
+/** Splits "https://host/v1.0" into the client's baseUrl and defaultVersion. */
+function splitGraphUrl(graphUrl: string): { baseUrl: string; version: string; host: string } {
+  const url = new URL(graphUrl.replace(/\/+$/, ''));
+  const parts = url.pathname.split('/').filter(Boolean);
+  const version = parts.pop() ?? 'v1.0';
+  const prefix = parts.length ? `/${parts.join('/')}` : '';
+  return { baseUrl: `${url.origin}${prefix}/`, version, host: url.hostname };
+}
+
+export class GraphProvider {
+  readonly #client: Client;
+  readonly #pacer: RequestPacer;
+  readonly #pageSize: number;
+
+  constructor(options: GraphProviderOptions) {
+    const { baseUrl, version, host } = splitGraphUrl(options.graphUrl ?? GRAPH_URL);
+    const authProvider: AuthenticationProvider = { getAccessToken: () => options.getAccessToken() };
+    // The client sends the bearer token only to Graph's own hosts and `customHosts` (https).
+    // No RetryHandler in the chain: the pacer retries, so a 429 pauses the whole mailbox.
+    this.#client = Client.initWithMiddleware({
+      baseUrl,
+      defaultVersion: version,
+      customHosts: new Set([host]),
+      middleware: [new AuthenticationHandler(authProvider), new HTTPMessageHandler()],
+    });
+    this.#pageSize = options.pageSize ?? 200;
+    const perWindow = options.requestsPerWindow === undefined ? OUTLOOK_REQUESTS_PER_10_MINUTES : options.requestsPerWindow;
+    this.#pacer = new RequestPacer({
+      concurrency: options.concurrency ?? OUTLOOK_CONCURRENT_REQUESTS,
+      budget: perWindow ? { limit: perWindow, intervalMs: options.windowMs ?? OUTLOOK_WINDOW_MS } : null,
+      ...(options.attempts ? { attempts: options.attempts } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      log,
+    });
+  }
+
+  /** Counters for benchmarks and diagnostics (requests, retries, 429s, requests given up). */
+  get stats(): PacingStats {
+    return this.#pacer.stats;
+  }
+
+  /** GET /me: who owns the mailbox (https://learn.microsoft.com/graph/api/user-get). */
+  async getMe(): Promise<{ id: string; mail: string; displayName: string }> {
+    const me = await this.#pacer.run(
+      () => this.#client.api('/me').select('id,displayName,mail,userPrincipalName').get() as Promise<Record<string, string | null>>,
+      { what: 'me' },
+    );
+    return { id: me.id ?? '', mail: (me.mail ?? me.userPrincipalName ?? '').toLowerCase(), displayName: me.displayName ?? '' };
+  }
+
+  /**
+   * Every mail folder, top-level and nested, with display paths
+   * (https://learn.microsoft.com/graph/api/user-list-mailfolders, mailfolder-list-childfolders).
+   */
+  async listFolders(): Promise<GraphFolderInfo[]> {
+    const out: GraphFolderInfo[] = [];
+    const walk = async (path: string, parent: RawFolder | null): Promise<void> => {
+      const link = parent ? `/me/mailFolders/${encodeURIComponent(parent.id)}/childFolders` : '/me/mailFolders';
+      const folders = await this.#collect<RawFolder>(`${link}?$top=100&$select=id,displayName,parentFolderId,childFolderCount,totalItemCount`);
+      await Promise.all(
+        folders.map(async (f) => {
+          const name = f.displayName ?? f.id;
+          const folderPath = path ? `${path}/${name}` : name;
+          out.push({
+            id: f.id,
+            displayName: name,
+            path: folderPath,
+            parentFolderId: f.parentFolderId ?? null,
+            totalItemCount: f.totalItemCount ?? 0,
+            topLevel: parent === null,
+          });
+          if ((f.childFolderCount ?? 0) > 0) await walk(folderPath, f);
+        }),
+      );
+    };
+    await walk('', null);
+    return out.sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  /**
+   * One folder's message delta round: the first page from `deltaLink` (or from scratch when
+   * null), then each @odata.nextLink until the page that carries @odata.deltaLink. Throws
+   * DeltaExpiredError on 410 (syncStateNotFound) at any page.
+   */
+  async *delta(folderId: string, deltaLink: string | null): AsyncGenerator<DeltaPage> {
+    let link: string | undefined = deltaLink ?? `/me/mailFolders/${encodeURIComponent(folderId)}/messages/delta?$select=${DELTA_SELECT}`;
+    while (link) {
+      const current: string = link;
+      let page: { value?: RawDeltaItem[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
+      try {
+        page = await this.#pacer.run(
+          () => this.#client.api(current).header('Prefer', `odata.maxpagesize=${this.#pageSize}`).get() as Promise<typeof page>,
+          { what: 'delta' },
+        );
+      } catch (error) {
+        if (statusOf(error) === 410 || (error as { code?: unknown }).code === 'syncStateNotFound') throw new DeltaExpiredError(folderId);
+        throw error;
+      }
+      const changes: DeltaChange[] = [];
+      for (const item of page.value ?? []) {
+        if (!item.id) continue;
+        if (item['@removed']) {
+          changes.push({ kind: 'removed', id: item.id });
+          continue;
+        }
+        const received = item.receivedDateTime ? Date.parse(item.receivedDateTime) : Number.NaN;
+        changes.push({
+          kind: 'upsert',
+          id: item.id,
+          conversationId: item.conversationId ?? null,
+          folderId: item.parentFolderId ?? folderId,
+          receivedAt: Number.isNaN(received) ? null : received,
+          isRead: typeof item.isRead === 'boolean' ? item.isRead : null,
+        });
+      }
+      link = page['@odata.nextLink'];
+      yield link ? { changes } : { changes, ...(page['@odata.deltaLink'] ? { deltaLink: page['@odata.deltaLink'] } : {}) };
+    }
+  }
+
+  /** GET /me/messages/{id}/$value: the RFC 5322 source. Null when the message is gone (404). */
+  async getMime(id: string): Promise<Uint8Array | null> {
+    try {
+      const body = await this.#pacer.run(
+        () => this.#client.api(`/me/messages/${encodeURIComponent(id)}/$value`).responseType(ResponseType.ARRAYBUFFER).get() as Promise<ArrayBuffer>,
+        { what: 'mime' },
+      );
+      return new Uint8Array(body);
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw error;
+    }
+  }
+
+  /** Drops requests not yet started (a cancelled sync); requests in flight finish. */
+  close(): void {
+    this.#pacer.clear();
+  }
+
+  /** Every item of a collection, following @odata.nextLink. */
+  async #collect<T>(first: string): Promise<T[]> {
+    const items: T[] = [];
+    let link: string | undefined = first;
+    while (link) {
+      const current: string = link;
+      const page = await this.#pacer.run(() => this.#client.api(current).get() as Promise<{ value?: T[]; '@odata.nextLink'?: string }>, {
+        what: 'list',
+      });
+      items.push(...(page.value ?? []));
+      link = page['@odata.nextLink'];
+    }
+    return items;
+  }
+}
