@@ -109,6 +109,12 @@ test('GET /me and the folder tree, with well-known names, counts, child folders 
   const children = await api.api(`/me/mailFolders/${inbox.id}/childFolders`).get();
   assert.deepEqual(children.value.map((f: { displayName: string; parentFolderId: string }) => [f.displayName, f.parentFolderId]), [['Projects', inbox.id]]);
 
+  const projectsId = children.value[0].id as string;
+  const nested = await api.api(`/me/mailFolders/inbox/childFolders/${projectsId}/messages/delta`).get();
+  assert.ok(nested['@odata.deltaLink'], 'delta addressed through childFolders');
+  const wrongParent = await graphError(api.api(`/me/mailFolders/drafts/childFolders/${projectsId}`).get());
+  assert.equal(wrongParent.statusCode, 404);
+
   const first = await api.api('/me/mailFolders').top(3).get();
   assert.equal(first.value.length, 3);
   const second = await api.api(first['@odata.nextLink']).get();

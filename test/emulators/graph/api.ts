@@ -81,16 +81,29 @@ export function route(req: ApiRequest): Route | null {
   if (n === 0 && m === 'GET') return { name: 'me.get', run: (ctx) => me(ctx, q) };
   if (low[0] === 'sendmail' && n === 1 && m === 'POST') return { name: 'sendMail', run: (ctx) => sendMail(ctx, req) };
   if (low[0] === 'mailfolders') {
-    if (n === 1 && m === 'GET') return { name: 'mailFolders.list', run: (ctx) => folderList(ctx, ctx.mailbox.root, q, 'mailFolders') };
+    if (seg.length === 1 && m === 'GET') return { name: 'mailFolders.list', run: (ctx) => folderList(ctx, ctx.mailbox.root, q, 'mailFolders') };
+    // mailFolders/{a}/childFolders/{b}/… addresses folder b (which must be a child of a).
+    let parentRef: string | null = null;
+    while (low[2] === 'childfolders' && seg.length >= 4) {
+      parentRef = seg[1]!;
+      seg.splice(1, 2);
+      low.splice(1, 2);
+    }
+    const k = seg.length;
     const folderRef = seg[1]!;
-    if (n === 2 && m === 'GET') return { name: 'mailFolders.get', run: (ctx) => ok(withContext(ctx, 'mailFolders/$entity', folderObject(folder(ctx, folderRef), select(q, 'folder')))) };
-    if (n === 3 && low[2] === 'childfolders' && m === 'GET') {
+    const folder = (ctx: ApiContext, ref: string): GraphFolder => {
+      const found = folderOf(ctx, ref);
+      if (parentRef !== null && ref === folderRef && found.parentFolderId !== folderOf(ctx, parentRef).id) throw itemNotFound();
+      return found;
+    };
+    if (k === 2 && m === 'GET') return { name: 'mailFolders.get', run: (ctx) => ok(withContext(ctx, 'mailFolders/$entity', folderObject(folder(ctx, folderRef), select(q, 'folder')))) };
+    if (k === 3 && low[2] === 'childfolders' && m === 'GET') {
       return { name: 'mailFolders.childFolders', run: (ctx) => folderList(ctx, folder(ctx, folderRef), q, `mailFolders('${folderRef}')/childFolders`) };
     }
     if (low[2] !== 'messages') return null;
-    if (n === 3 && m === 'GET') return { name: 'messages.list', run: (ctx) => messageList(ctx, folder(ctx, folderRef), q, req.headers) };
-    if (n === 4 && /^(microsoft\.graph\.)?delta(\(\))?$/.test(low[3]!) && m === 'GET') return { name: 'messages.delta', run: (ctx) => delta(ctx, folderRef, req) };
-    return messageRoutes(seg.slice(3), low.slice(3), req, folderRef);
+    if (k === 3 && m === 'GET') return { name: 'messages.list', run: (ctx) => messageList(ctx, folder(ctx, folderRef), q, req.headers) };
+    if (k === 4 && /^(microsoft\.graph\.)?delta(\(\))?$/.test(low[3]!) && m === 'GET') return { name: 'messages.delta', run: (ctx) => delta(ctx, folder(ctx, folderRef), req) };
+    return messageRoutes(seg.slice(3), low.slice(3), req, (ctx) => folder(ctx, folderRef));
   }
   if (low[0] === 'messages') {
     if (n === 1 && m === 'GET') return { name: 'messages.list', run: (ctx) => messageList(ctx, null, q, req.headers) };
@@ -100,12 +113,12 @@ export function route(req: ApiRequest): Route | null {
 }
 
 /** /messages/{id}, /messages/{id}/$value, /messages/{id}/move (under /me or a folder). */
-function messageRoutes(seg: string[], low: string[], req: ApiRequest, folderRef: string | null): Route | null {
+function messageRoutes(seg: string[], low: string[], req: ApiRequest, inFolder: ((ctx: ApiContext) => GraphFolder) | null): Route | null {
   const id = seg[0];
   if (!id) return null;
   const m = req.httpMethod;
   const n = seg.length;
-  const find = (ctx: ApiContext): GraphMessage => message(ctx, id, folderRef);
+  const find = (ctx: ApiContext): GraphMessage => message(ctx, id, inFolder);
   if (n === 1 && m === 'GET') return { name: 'messages.get', run: (ctx) => messageGet(ctx, find(ctx), req.query, req.headers) };
   if (n === 2 && low[1] === '$value' && m === 'GET') {
     // Graph answers the MIME content as text/plain (https://learn.microsoft.com/en-us/graph/outlook-get-mime-message).
@@ -138,7 +151,7 @@ function messageRoutes(seg: string[], low: string[], req: ApiRequest, folderRef:
       const target = find(ctx);
       const { destinationId } = json(await req.body()) as { destinationId?: unknown };
       if (typeof destinationId !== 'string') throw badRequest("The parameter 'destinationId' is required.", 'ErrorInvalidParameter');
-      const moved = ctx.mailbox.move(target.id, folder(ctx, destinationId))!;
+      const moved = ctx.mailbox.move(target.id, folderOf(ctx, destinationId))!;
       const { bodyType, applied } = preferences(req.headers, ctx.maxPageSize);
       return { status: 201, json: messageText(ctx.mailbox, moved, null, bodyType), headers: applied };
     } };
@@ -153,17 +166,17 @@ function me(ctx: ApiContext, q: URLSearchParams): ApiResult {
   return ok({ '@odata.context': `${ctx.base}/$metadata#users/$entity`, ...body });
 }
 
-function folder(ctx: ApiContext, ref: string): GraphFolder {
+function folderOf(ctx: ApiContext, ref: string): GraphFolder {
   const found = ctx.mailbox.folder(ref);
   if (found) return found;
   if (!ID_PATTERN.test(ref)) throw malformedId();
   throw itemNotFound();
 }
 
-function message(ctx: ApiContext, id: string, folderRef: string | null): GraphMessage {
+function message(ctx: ApiContext, id: string, inFolder: ((ctx: ApiContext) => GraphFolder) | null): GraphMessage {
   if (!ID_PATTERN.test(id)) throw malformedId();
   const found = ctx.mailbox.get(id);
-  if (!found || (folderRef !== null && found.folderId !== folder(ctx, folderRef).id)) throw itemNotFound();
+  if (!found || (inFolder !== null && found.folderId !== inFolder(ctx).id)) throw itemNotFound();
   return found;
 }
 
@@ -261,10 +274,9 @@ export function preferences(headers: ApiRequest['headers'], cap: number): { maxP
   return { maxPageSize, bodyType, applied: applied.length ? { 'preference-applied': applied.join(', ') } : {} };
 }
 
-function delta(ctx: ApiContext, folderRef: string, req: ApiRequest): ApiResult {
+function delta(ctx: ApiContext, target: GraphFolder, req: ApiRequest): ApiResult {
   const q = req.query;
   unsupported(q);
-  const target = folder(ctx, folderRef);
   const skip = q.get('$skiptoken') ?? q.get('$skipToken');
   const deltaToken = q.get('$deltatoken') ?? q.get('$deltaToken');
   const { maxPageSize, bodyType, applied: headers } = preferences(req.headers, ctx.maxPageSize);
