@@ -15,3 +15,18 @@ export {
 export { signInWithGoogle, type SignInOptions } from './google-sign-in.ts';
 export { startLoopbackRedirect, type LoopbackRedirect, type LoopbackRedirectOptions } from './loopback-redirect.ts';
 export { openInSystemBrowser } from './system-browser.ts';
+export {
+  DEFAULT_MICROSOFT_SCOPES,
+  MICROSOFT_REDIRECT_URI,
+  MicrosoftTokenSource,
+  createMicrosoftClient,
+  isMicrosoftReconnectError,
+  memoryCacheStorage,
+  microsoftAuthority,
+  removeMicrosoftAccount,
+  type MicrosoftCredentials,
+  type MicrosoftOAuthConfig,
+  type MsalCacheStorage,
+} from './microsoft-oauth.ts';
+export { DeepLinkBroker, type PendingRedirect } from './microsoft-redirect.ts';
+export { signInWithMicrosoft, type MicrosoftSignInOptions, type MicrosoftSignInResult } from './microsoft-sign-in.ts';

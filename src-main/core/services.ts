@@ -29,6 +29,7 @@ import { accountHandlers } from './handlers/account-handlers.ts';
 import { mailHandlers } from './handlers/mail-handlers.ts';
 import { crmHandlers, type CrmFacade } from './handlers/crm-handlers.ts';
 import { openInSystemBrowser } from '../auth/system-browser.ts';
+import { microsoftAccounts } from './microsoft-account.ts';
 
 const log = createLogger('services');
 
@@ -58,6 +59,8 @@ export interface Services {
   readonly settings: SettingsService;
   readonly handlers: Handlers;
   connectGmail(options: ConnectOptions): Promise<Account>;
+  /** Microsoft 365 / Outlook sign-in: the redirect comes back through handleDeepLink, or msal's loopback with `loopback`. */
+  connectMicrosoft(options: ConnectOptions & { loopback?: boolean }): Promise<Account>;
   syncAccount(accountId: number, options?: { signal?: AbortSignal }): Promise<SyncResult>;
   disconnect(accountId: number): Promise<void>;
   importMailbox(path: string, options?: Pick<ImportOptions, 'accountEmail' | 'onProgress' | 'signal'>): Promise<ImportResult>;
@@ -125,6 +128,8 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     ...(config.google.concurrency ? { concurrency: config.google.concurrency } : {}),
   });
 
+  const microsoft = microsoftAccounts({ store, config: config.microsoft });
+
   const requireAccount = (accountId: number): Account => {
     const account = store.accounts.get(accountId);
     if (!account) throw new AppError('not_found', `no account ${accountId}`);
@@ -136,11 +141,14 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const shutdown = new AbortController();
   const runSync = async (accountId: number, syncOptions: { signal?: AbortSignal }): Promise<SyncResult> => {
     const account = requireAccount(accountId);
-    if (account.provider !== 'gmail') throw new AppError('invalid_input', `${account.email} is not a Gmail account`);
+    if (account.provider !== 'gmail' && account.provider !== 'microsoft') throw new AppError('invalid_input', `${account.email} is not a mailbox to sync`);
+    const job = account.provider === 'microsoft'
+      ? microsoft.syncJob(accountId)
+      : { kind: 'gmail-sync' as const, accountId, oauth: googleOAuth(), provider: providerOptions() };
     store.syncState.set(accountId, { state: store.syncState.get(accountId)?.historyCursor ? 'incremental' : 'full_sync' });
     try {
       const result = await runInWorker(
-        { databasePath, databaseKey, job: { kind: 'gmail-sync', accountId, oauth: googleOAuth(), provider: providerOptions() } },
+        { databasePath, databaseKey, job },
         {
           onProgress: (p) => p.phase !== 'import' && emit({ accountId, phase: p.phase, done: p.done, total: p.total }),
           ...(syncOptions.signal ? { signal: syncOptions.signal } : {}),
@@ -155,7 +163,8 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       publish({ name: 'accounts:changed', payload: null });
       if (error instanceof MailWorkerFailure && error.kind === 'reconnect_required') {
         store.accounts.setStatus(accountId, 'reconnect_required');
-        store.syncState.set(accountId, { state: 'error', lastError: 'Google access was revoked or expired; reconnect required' });
+        const who = account.provider === 'microsoft' ? 'Microsoft' : 'Google';
+        store.syncState.set(accountId, { state: 'error', lastError: `${who} access was revoked or expired; reconnect required` });
         throw new AppError('reconnect_required', `${account.email}: reconnect required`);
       }
       store.syncState.set(accountId, { state: 'error', lastError: error instanceof Error ? error.message : String(error) });
@@ -186,6 +195,9 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       return requireAccount(account.id);
     },
 
+    connectMicrosoft: (connect) =>
+      microsoft.connect({ ...connect, signal: connect.signal ? AbortSignal.any([connect.signal, shutdown.signal]) : shutdown.signal }),
+
     syncAccount(accountId, syncOptions = {}) {
       // One sync per account at a time: a second request joins the one under way.
       const running = syncs.get(accountId);
@@ -198,6 +210,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
 
     async disconnect(accountId) {
       const account = requireAccount(accountId);
+      if (account.provider === 'microsoft') return microsoft.disconnect(accountId);
       const tokens = store.accounts.getTokens<GoogleTokens>(accountId);
       if (account.provider === 'gmail' && tokens?.refreshToken) await revokeGoogleTokens(googleOAuth(), tokens);
       store.accounts.setTokens(accountId, {});
@@ -221,8 +234,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       return () => eventListeners.delete(listener);
     },
 
-    // Microsoft sign-in (issue 4) registers its pending redirect here.
-    handleDeepLink: () => false,
+    handleDeepLink: (url) => microsoft.deepLinks.handle(url),
 
     startBackgroundSync() {
       stopTasks.push(
@@ -260,8 +272,9 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     ...accountHandlers({
       store,
       connect: (provider) => {
-        if (provider === 'microsoft') throw new AppError('invalid_input', 'Outlook sign-in is not available in this build yet');
-        return services.connectGmail({ openBrowser: options.openBrowser ?? openInSystemBrowser }).finally(() =>
+        const openBrowser = options.openBrowser ?? openInSystemBrowser;
+        const connecting = provider === 'microsoft' ? services.connectMicrosoft({ openBrowser }) : services.connectGmail({ openBrowser });
+        return connecting.finally(() =>
           publish({ name: 'accounts:changed', payload: null }),
         );
       },

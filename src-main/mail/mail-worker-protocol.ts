@@ -1,9 +1,10 @@
 // Messages between the main thread and the mail worker (structured-clone data only). The
-// worker runs the bulk jobs that write to the store: a Gmail sync or an offline import.
-import type { GoogleOAuthConfig } from '../auth/index.ts';
+// worker runs the bulk jobs that write to the store: a Gmail or Graph sync, or an offline import.
+import type { GoogleOAuthConfig, MicrosoftOAuthConfig } from '../auth/index.ts';
 import type { LogLevel } from '../platform/logger.ts';
 import type { SyncProgress, SyncResult } from './gmail-sync.ts';
 import type { ImportResult } from './import/importer.ts';
+import type { GraphSyncResult } from './graph-sync.ts';
 
 export type WorkerJob =
   | {
@@ -12,11 +13,18 @@ export type WorkerJob =
       oauth: GoogleOAuthConfig;
       provider: { rootUrl?: string; unitsPerSecond?: number | null; concurrency?: number };
     }
+  | {
+      kind: 'graph-sync';
+      accountId: number;
+      oauth: MicrosoftOAuthConfig;
+      provider: { graphUrl?: string; concurrency?: number; requestsPerWindow?: number | null; windowMs?: number; pageSize?: number };
+    }
   | { kind: 'import'; path: string; accountEmail?: string };
 
 /** What each job kind reports when it finishes. */
 export interface JobResults {
   'gmail-sync': SyncResult;
+  'graph-sync': GraphSyncResult;
   import: ImportResult;
 }
 

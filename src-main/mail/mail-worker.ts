@@ -1,4 +1,4 @@
-// Worker-thread entry that runs one bulk job — a Gmail sync or an offline import: fetching
+// Worker-thread entry that runs one bulk job — a Gmail or Graph sync, or an offline import: fetching
 // or reading, MIME parsing and database writes all happen here, on the worker's own
 // connection to the encrypted store, so the main process event loop (IPC, windows) never
 // waits on them (DESIGN.md: ≤ 50 ms stalls).
@@ -7,7 +7,11 @@ import { openEncryptedDatabase } from '../store/database.ts';
 import { createMailStore } from '../store/mail-store.ts';
 import { setLogSink } from '../platform/logger.ts';
 import { createGoogleClient, isInvalidGrant, ReconnectRequiredError, type GoogleTokens } from '../auth/index.ts';
+import { MicrosoftTokenSource, isMicrosoftReconnectError, type MicrosoftCredentials } from '../auth/index.ts';
 import { GmailProvider } from './providers/gmail.ts';
+import { GraphProvider } from './providers/graph.ts';
+import { GraphSync } from './graph-sync.ts';
+import { graphSyncStoreFor } from './graph-sync-store.ts';
 import { GmailSync } from './gmail-sync.ts';
 import { syncStoreFor } from './sync-store.ts';
 import { parseMessage } from './mime/index.ts';
@@ -45,6 +49,36 @@ async function gmailSync(job: Extract<WorkerJob, { kind: 'gmail-sync' }>, store:
   }
 }
 
+/**
+ * Graph sync with msal's cache read from and written back to the encrypted store, so a
+ * refresh during a long sync persists (acquireTokenSilent through the cache plugin).
+ */
+async function graphSync(job: Extract<WorkerJob, { kind: 'graph-sync' }>, store: MailStore): Promise<JobResults['graph-sync']> {
+  const credentials = store.accounts.getTokens<MicrosoftCredentials>(job.accountId);
+  if (!credentials?.msalCache || !credentials.homeAccountId) throw new ReconnectRequiredError('no stored credentials');
+  const tokens = new MicrosoftTokenSource({
+    config: job.oauth,
+    homeAccountId: credentials.homeAccountId,
+    storage: {
+      load: () => store.accounts.getTokens<MicrosoftCredentials>(job.accountId)?.msalCache ?? null,
+      save: (msalCache) => store.accounts.setTokens(job.accountId, { ...credentials, msalCache }),
+    },
+  });
+  const provider = new GraphProvider({ getAccessToken: () => tokens.getAccessToken(), ...job.provider, signal: controller.signal });
+  try {
+    return await new GraphSync({
+      accountId: job.accountId,
+      provider,
+      store: graphSyncStoreFor(store),
+      parse: parseMessage,
+      onProgress: (progress) => post({ type: 'progress', progress }),
+      signal: controller.signal,
+    }).sync();
+  } finally {
+    provider.close();
+  }
+}
+
 function runImport(job: Extract<WorkerJob, { kind: 'import' }>, store: MailStore): Promise<JobResults['import']> {
   return importMailbox(store, job.path, {
     ...(job.accountEmail ? { accountEmail: job.accountEmail } : {}),
@@ -57,10 +91,14 @@ function runImport(job: Extract<WorkerJob, { kind: 'import' }>, store: MailStore
 // the worker as soon as it hears from it.
 let outcome: MailWorkerMessage;
 try {
-  const result = data.job.kind === 'gmail-sync' ? await gmailSync(data.job, store) : await runImport(data.job, store);
+  const job = data.job;
+  const result =
+    job.kind === 'gmail-sync' ? await gmailSync(job, store)
+    : job.kind === 'graph-sync' ? await graphSync(job, store)
+    : await runImport(job, store);
   outcome = { type: 'result', result };
 } catch (error) {
-  const reconnect = error instanceof ReconnectRequiredError || isInvalidGrant(error);
+  const reconnect = error instanceof ReconnectRequiredError || isInvalidGrant(error) || isMicrosoftReconnectError(error);
   outcome = {
     type: 'error',
     error: {

@@ -99,9 +99,11 @@ export class GraphProvider {
   readonly #client: Client;
   readonly #pacer: RequestPacer;
   readonly #pageSize: number;
+  readonly #getAccessToken: () => Promise<string>;
 
   constructor(options: GraphProviderOptions) {
     const { baseUrl, version, host } = splitGraphUrl(options.graphUrl ?? GRAPH_URL);
+    this.#getAccessToken = options.getAccessToken;
     const authProvider: AuthenticationProvider = { getAccessToken: () => options.getAccessToken() };
     // The client sends the bearer token only to Graph's own hosts and `customHosts` (https).
     // No RetryHandler in the chain: the pacer retries, so a 429 pauses the whole mailbox.
@@ -129,9 +131,8 @@ export class GraphProvider {
 
   /** GET /me: who owns the mailbox (https://learn.microsoft.com/graph/api/user-get). */
   async getMe(): Promise<{ id: string; mail: string; displayName: string }> {
-    const me = await this.#pacer.run(
-      () => this.#client.api('/me').select('id,displayName,mail,userPrincipalName').get() as Promise<Record<string, string | null>>,
-      { what: 'me' },
+    const me = await this.#request('me', () =>
+      this.#client.api('/me').select('id,displayName,mail,userPrincipalName').get() as Promise<Record<string, string | null>>,
     );
     return { id: me.id ?? '', mail: (me.mail ?? me.userPrincipalName ?? '').toLowerCase(), displayName: me.displayName ?? '' };
   }
@@ -176,9 +177,8 @@ export class GraphProvider {
       const current: string = link;
       let page: { value?: RawDeltaItem[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
       try {
-        page = await this.#pacer.run(
-          () => this.#client.api(current).header('Prefer', `odata.maxpagesize=${this.#pageSize}`).get() as Promise<typeof page>,
-          { what: 'delta' },
+        page = await this.#request('delta', () =>
+          this.#client.api(current).header('Prefer', `odata.maxpagesize=${this.#pageSize}`).get() as Promise<typeof page>,
         );
       } catch (error) {
         if (statusOf(error) === 410 || (error as { code?: unknown }).code === 'syncStateNotFound') throw new DeltaExpiredError(folderId);
@@ -209,9 +209,8 @@ export class GraphProvider {
   /** GET /me/messages/{id}/$value: the RFC 5322 source. Null when the message is gone (404). */
   async getMime(id: string): Promise<Uint8Array | null> {
     try {
-      const body = await this.#pacer.run(
-        () => this.#client.api(`/me/messages/${encodeURIComponent(id)}/$value`).responseType(ResponseType.ARRAYBUFFER).get() as Promise<ArrayBuffer>,
-        { what: 'mime' },
+      const body = await this.#request('mime', () =>
+        this.#client.api(`/me/messages/${encodeURIComponent(id)}/$value`).responseType(ResponseType.ARRAYBUFFER).get() as Promise<ArrayBuffer>,
       );
       return new Uint8Array(body);
     } catch (error) {
@@ -225,15 +224,24 @@ export class GraphProvider {
     this.#pacer.clear();
   }
 
+  /**
+   * A request through the pacer. The token is asked for first, outside the Graph client,
+   * which would otherwise wrap a ReconnectRequiredError into a GraphError and lose it.
+   */
+  #request<T>(what: string, send: () => Promise<T>): Promise<T> {
+    return this.#pacer.run(async () => {
+      await this.#getAccessToken();
+      return send();
+    }, { what });
+  }
+
   /** Every item of a collection, following @odata.nextLink. */
   async #collect<T>(first: string): Promise<T[]> {
     const items: T[] = [];
     let link: string | undefined = first;
     while (link) {
       const current: string = link;
-      const page = await this.#pacer.run(() => this.#client.api(current).get() as Promise<{ value?: T[]; '@odata.nextLink'?: string }>, {
-        what: 'list',
-      });
+      const page = await this.#request('list', () => this.#client.api(current).get() as Promise<{ value?: T[]; '@odata.nextLink'?: string }>);
       items.push(...(page.value ?? []));
       link = page['@odata.nextLink'];
     }

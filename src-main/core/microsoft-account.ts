@@ -1,0 +1,117 @@
+// Microsoft 365 / Outlook accounts for the services: configuration from the profile, sign-in
+// (deep link or loopback) into an account row whose credentials are msal's cache, the Graph
+// sync job for the mail worker, and disconnect (cache entry and local data removed).
+import {
+  DeepLinkBroker,
+  microsoftAuthority,
+  removeMicrosoftAccount,
+  signInWithMicrosoft,
+  type MicrosoftCredentials,
+  type MicrosoftOAuthConfig,
+  type MsalCacheStorage,
+} from '../auth/index.ts';
+import { createLogger } from '../platform/logger.ts';
+import type { MailStore } from '../store/mail-store.ts';
+import type { Account } from '../store/types.ts';
+import type { WorkerJob } from '../mail/mail-worker-protocol.ts';
+import type { MicrosoftConfig } from './config.ts';
+import { AppError } from './dispatch.ts';
+
+const log = createLogger('services.microsoft');
+
+export interface MicrosoftConnectOptions {
+  openBrowser(url: string): Promise<void>;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Sign in through msal's loopback listener instead of the mailbridge:// deep link. */
+  loopback?: boolean;
+}
+
+export interface MicrosoftAccounts {
+  /** Where the running instance hands mailbridge:// links (Electron 'second-instance'/'open-url', the CLI's socket). */
+  readonly deepLinks: DeepLinkBroker;
+  /** Throws AppError('invalid_input') when no client id is configured. */
+  oauthConfig(): MicrosoftOAuthConfig;
+  connect(options: MicrosoftConnectOptions): Promise<Account>;
+  /** The mail worker job that syncs `accountId` from Graph. */
+  syncJob(accountId: number): Extract<WorkerJob, { kind: 'graph-sync' }>;
+  /** Removes the account from msal's cache, then deletes the account and its local mail. */
+  disconnect(accountId: number): Promise<void>;
+}
+
+/** msal's cache stored in the account's encrypted credentials row. */
+export function credentialCacheStorage(store: MailStore, accountId: number): MsalCacheStorage {
+  return {
+    load: () => store.accounts.getTokens<MicrosoftCredentials>(accountId)?.msalCache ?? null,
+    save: (msalCache) => {
+      const current = store.accounts.getTokens<MicrosoftCredentials>(accountId);
+      if (current?.homeAccountId) store.accounts.setTokens(accountId, { ...current, msalCache });
+    },
+  };
+}
+
+export function microsoftAccounts(deps: { store: MailStore; config: MicrosoftConfig }): MicrosoftAccounts {
+  const { store, config } = deps;
+  const deepLinks = new DeepLinkBroker();
+
+  const oauthConfig = (): MicrosoftOAuthConfig => {
+    if (!config.clientId) {
+      throw new AppError('invalid_input', 'no Microsoft client configured: set microsoft.clientId in the profile config.json or pass --ms-client-id');
+    }
+    return {
+      clientId: config.clientId,
+      authority: config.authority ?? microsoftAuthority(config.tenant ?? 'common'),
+      ...(config.knownAuthorities ? { knownAuthorities: config.knownAuthorities } : {}),
+      ...(config.protocolMode ? { protocolMode: config.protocolMode } : {}),
+      ...(config.scopes ? { scopes: config.scopes } : {}),
+    };
+  };
+
+  return {
+    deepLinks,
+    oauthConfig,
+
+    async connect(options) {
+      const result = await signInWithMicrosoft(oauthConfig(), {
+        openBrowser: options.openBrowser,
+        deepLinks,
+        ...(options.loopback ? { loopback: true } : {}),
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      const account = store.accounts.findByEmail('microsoft', result.email) ?? store.accounts.create({ provider: 'microsoft', email: result.email });
+      const credentials: MicrosoftCredentials = { provider: 'microsoft', homeAccountId: result.homeAccountId, msalCache: result.msalCache };
+      store.accounts.setTokens(account.id, credentials);
+      store.accounts.setStatus(account.id, 'connected');
+      log.info('microsoft account connected', { accountId: account.id });
+      return store.accounts.get(account.id)!;
+    },
+
+    syncJob(accountId) {
+      return {
+        kind: 'graph-sync',
+        accountId,
+        oauth: oauthConfig(),
+        provider: {
+          ...(config.graphUrl ? { graphUrl: config.graphUrl } : {}),
+          ...(config.concurrency ? { concurrency: config.concurrency } : {}),
+          ...(config.requestsPer10Minutes !== undefined ? { requestsPerWindow: config.requestsPer10Minutes } : {}),
+        },
+      };
+    },
+
+    async disconnect(accountId) {
+      const credentials = store.accounts.getTokens<MicrosoftCredentials>(accountId);
+      if (credentials?.homeAccountId && credentials.msalCache) {
+        try {
+          await removeMicrosoftAccount(oauthConfig(), credentialCacheStorage(store, accountId), credentials.homeAccountId);
+        } catch (error) {
+          // The account goes whatever msal says: its row (and the cache in it) is deleted next.
+          log.warn('could not remove the account from the token cache', { accountId, error: (error as Error).name });
+        }
+      }
+      store.accounts.remove(accountId);
+      log.info('microsoft account disconnected and its local data deleted', { accountId });
+    },
+  };
+}
