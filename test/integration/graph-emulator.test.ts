@@ -178,6 +178,23 @@ test('after mutations the deltaLink returns exactly the changes; moves show as r
   assert.deepEqual(next.items.map((m) => m.id), [late.id]);
 });
 
+test('Prefer: IdType="ImmutableId" gives ids that survive a move through the API', { skip }, async () => {
+  const api = client();
+  const prefer = 'IdType="ImmutableId", odata.maxpagesize=1000';
+  const start = await api.api('/me/mailFolders/inbox/messages/delta').header('Prefer', prefer).responseType(ResponseType.RAW).get() as Response;
+  assert.equal(start.headers.get('preference-applied'), 'odata.maxpagesize=1000, IdType="ImmutableId"');
+  const page = (await start.json()) as DeltaPage;
+  const target = page.value[0]!;
+  assert.match(target.id, /^AAkAL/);
+  const moved = await api.api(`/me/messages/${target.id}/move`).header('Prefer', prefer).post({ destinationId: 'archive' });
+  assert.equal(moved.id, target.id);
+  const changes = await api.api(page['@odata.deltaLink']!).header('Prefer', prefer).get() as DeltaPage;
+  assert.deepEqual(changes.value, [{ id: target.id, '@removed': { reason: 'deleted' } }]);
+  const plain = await api.api(`/me/messages/${target.id}`).get();
+  assert.notEqual(plain.id, target.id, 'without the preference the (changed) REST id is returned');
+  assert.equal(plain.parentFolderId, emulator.folder('archive')!.id);
+});
+
 test('PATCH isRead, DELETE (to Deleted Items) and move through the API show up in delta', { skip }, async () => {
   const api = client();
   const start = await deltaRound(api, '/me/mailFolders/inbox/messages/delta', 1000);

@@ -12,8 +12,8 @@ import type { GraphEmulator, GraphEmulatorSettings } from './graph-emulator.ts';
  * POST /__admin/fail-next {count, status?, retryAfterSeconds?} → 204
  * POST /__admin/expire-delta {folder?}         → 204 (all tokens, or one folder's)
  * POST /__admin/folders {path}                 → {id, displayName}
- * POST /__admin/messages {raw (base64/base64url RFC 5322), folder?, isRead?} → {id, conversationId, parentFolderId}
- * POST /__admin/messages/{id}/move {folder}    → {id} (the new id), 404 when unknown
+ * POST /__admin/messages {raw (base64/base64url RFC 5322), folder?, isRead?} → {id, immutableId, conversationId, parentFolderId}
+ * POST /__admin/messages/{id}/move {folder}    → {id, immutableId} (id is new), 404 when unknown
  * POST /__admin/messages/{id}/read {isRead?}   → {id, isRead}, 404 when unknown
  * DELETE /__admin/messages/{id}                → 204, 404 when unknown
  */
@@ -59,13 +59,13 @@ export async function handleAdmin(emulator: GraphEmulator, req: IncomingMessage,
       const { raw, folder, isRead } = await body();
       if (typeof raw !== 'string') return sendJson(res, 400, { error: 'raw (base64url) required' });
       const m = emulator.addMessage(Buffer.from(raw, 'base64url'), typeof folder === 'string' ? folder : 'inbox', { isRead: isRead === true });
-      return sendJson(res, 200, { id: m.id, conversationId: m.conversationId, parentFolderId: m.folderId });
+      return sendJson(res, 200, { id: m.id, immutableId: m.immutableId, conversationId: m.conversationId, parentFolderId: m.folderId });
     }
     const action = /^\/messages\/([A-Za-z0-9_=-]+)(?:\/(move|read))?$/.exec(path);
     if (action && method === 'POST' && action[2] === 'move') {
       const { folder } = await body();
       const m = emulator.moveMessage(action[1]!, String(folder));
-      return m ? sendJson(res, 200, { id: m.id }) : sendJson(res, 404, { error: 'no such message' });
+      return m ? sendJson(res, 200, { id: m.id, immutableId: m.immutableId }) : sendJson(res, 404, { error: 'no such message' });
     }
     if (action && method === 'POST' && action[2] === 'read') {
       const { isRead } = await body();

@@ -5,7 +5,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { badRequest, itemNotFound, malformedId, GraphApiError, invalidSyncState } from './graph-errors.ts';
 import { deltaPage, latestDeltaLink, type DeltaTokens } from './delta.ts';
 import { ID_PATTERN, type GraphFolder, type GraphMailbox, type GraphMessage } from './mailbox.ts';
-import { FOLDER_PROPERTIES, MESSAGE_PROPERTIES, folderObject, messageText, parseSelect, type BodyType } from './resources.ts';
+import { FOLDER_PROPERTIES, MESSAGE_PROPERTIES, folderObject, messageText, parseSelect, type MessageView } from './resources.ts';
 
 /** The signed-in user as GET /me shows them. */
 export interface GraphUser {
@@ -152,8 +152,8 @@ function messageRoutes(seg: string[], low: string[], req: ApiRequest, inFolder: 
       const { destinationId } = json(await req.body()) as { destinationId?: unknown };
       if (typeof destinationId !== 'string') throw badRequest("The parameter 'destinationId' is required.", 'ErrorInvalidParameter');
       const moved = ctx.mailbox.move(target.id, folderOf(ctx, destinationId))!;
-      const { bodyType, applied } = preferences(req.headers, ctx.maxPageSize);
-      return { status: 201, json: messageText(ctx.mailbox, moved, null, bodyType), headers: applied };
+      const { view, applied } = preferences(req.headers, ctx.maxPageSize);
+      return { status: 201, json: messageText(ctx.mailbox, moved, null, view), headers: applied };
     } };
   }
   return null;
@@ -227,12 +227,12 @@ function folderList(ctx: ApiContext, parent: GraphFolder, q: URLSearchParams, pa
 function messageList(ctx: ApiContext, parent: GraphFolder | null, q: URLSearchParams, headers: ApiRequest['headers']): ApiResult {
   unsupported(q);
   const fields = select(q, 'message');
-  const { bodyType, applied } = preferences(headers, ctx.maxPageSize);
+  const { view, applied } = preferences(headers, ctx.maxPageSize);
   const ids = parent ? ctx.mailbox.listByDate(parent) : allMessageIds(ctx.mailbox);
   const path = parent ? `mailFolders('${parent.id}')/messages` : 'messages';
   const { page, nextLink } = paged(ctx, q, ids, path, 10);
   const context = JSON.stringify(`${ctx.base}/$metadata#users('${encodeURIComponent(ctx.user.id)}')/${path}`);
-  const items = page.map((id) => messageText(ctx.mailbox, ctx.mailbox.get(id)!, fields, bodyType));
+  const items = page.map((id) => messageText(ctx.mailbox, ctx.mailbox.get(id)!, fields, view));
   const link = nextLink ? `"@odata.nextLink":${JSON.stringify(nextLink)},` : '';
   return { status: 200, json: `{"@odata.context":${context},${link}"value":[${items.join(',')}]}`, items: items.length, headers: applied };
 }
@@ -249,29 +249,32 @@ function allMessageIds(mailbox: GraphMailbox): string[] {
 }
 
 function messageGet(ctx: ApiContext, m: GraphMessage, q: URLSearchParams, headers: ApiRequest['headers']): ApiResult {
-  const { bodyType, applied } = preferences(headers, ctx.maxPageSize);
-  const text = messageText(ctx.mailbox, m, select(q, 'message'), bodyType);
+  const { view, applied } = preferences(headers, ctx.maxPageSize);
+  const text = messageText(ctx.mailbox, m, select(q, 'message'), view);
   const context = JSON.stringify(`${ctx.base}/$metadata#users('${encodeURIComponent(ctx.user.id)}')/messages/$entity`);
   return { status: 200, json: `{"@odata.context":${context},${text.slice(1)}`, headers: applied };
 }
 
 /**
  * The Prefer preferences the emulator honours (RFC 7240): odata.maxpagesize=N (capped at
- * `cap`) and outlook.body-content-type="text"|"html" (default html), with the
- * Preference-Applied header that reports them.
- * Source: https://learn.microsoft.com/en-us/graph/api/message-get (request headers)
+ * `cap`), outlook.body-content-type="text"|"html" (default html) and IdType="ImmutableId"
+ * (ids that survive moves), with the Preference-Applied header that reports them.
+ * Sources: https://learn.microsoft.com/en-us/graph/api/message-get (request headers),
+ *          https://learn.microsoft.com/en-us/graph/outlook-immutable-id
  */
-export function preferences(headers: ApiRequest['headers'], cap: number): { maxPageSize: number | null; bodyType: BodyType; applied: Record<string, string> } {
+export function preferences(headers: ApiRequest['headers'], cap: number): { maxPageSize: number | null; view: MessageView; applied: Record<string, string> } {
   const prefer = [headers.prefer ?? []].flat().join(',');
   const size = /(?:^|[,;\s])odata\.maxpagesize\s*=\s*"?(\d+)"?/i.exec(prefer);
   const body = /(?:^|[,;\s])outlook\.body-content-type\s*=\s*"?(text|html)"?/i.exec(prefer);
+  const immutable = /(?:^|[,;\s])IdType\s*=\s*"?ImmutableId"?/i.test(prefer);
   const maxPageSize = size ? Math.max(1, Math.min(Number(size[1]), cap)) : null;
-  const bodyType = (body?.[1]?.toLowerCase() ?? 'html') as BodyType;
+  const view: MessageView = { bodyType: body?.[1]?.toLowerCase() === 'text' ? 'text' : 'html', idType: immutable ? 'immutable' : 'rest' };
   const applied = [
     ...(maxPageSize !== null ? [`odata.maxpagesize=${maxPageSize}`] : []),
-    ...(body ? [`outlook.body-content-type="${bodyType}"`] : []),
+    ...(body ? [`outlook.body-content-type="${view.bodyType}"`] : []),
+    ...(immutable ? ['IdType="ImmutableId"'] : []),
   ];
-  return { maxPageSize, bodyType, applied: applied.length ? { 'preference-applied': applied.join(', ') } : {} };
+  return { maxPageSize, view, applied: applied.length ? { 'preference-applied': applied.join(', ') } : {} };
 }
 
 function delta(ctx: ApiContext, target: GraphFolder, req: ApiRequest): ApiResult {
@@ -279,9 +282,9 @@ function delta(ctx: ApiContext, target: GraphFolder, req: ApiRequest): ApiResult
   unsupported(q);
   const skip = q.get('$skiptoken') ?? q.get('$skipToken');
   const deltaToken = q.get('$deltatoken') ?? q.get('$deltaToken');
-  const { maxPageSize, bodyType, applied: headers } = preferences(req.headers, ctx.maxPageSize);
+  const { maxPageSize, view, applied: headers } = preferences(req.headers, ctx.maxPageSize);
   const pageSize = maxPageSize ?? Math.max(1, intParam(q, '$top', ctx.deltaPageSize, ctx.maxPageSize));
-  const request = { folder: target, state: null, select: select(q, 'message'), pageSize, bodyType, base: ctx.base };
+  const request = { folder: target, state: null, select: select(q, 'message'), pageSize, view, base: ctx.base };
   if (deltaToken === 'latest') return { status: 200, json: latestDeltaLink(ctx.mailbox, ctx.tokens, request), headers };
   const state = skip !== null ? ctx.tokens.read(skip, 'skip') : deltaToken !== null ? ctx.tokens.read(deltaToken, 'delta') : null;
   if (state && state.folderId !== target.id) throw invalidSyncState();

@@ -6,6 +6,7 @@ import { DeltaTokens, deltaPage, type DeltaState } from './delta.ts';
 import { GraphMailbox } from './mailbox.ts';
 import { GraphApiError } from './graph-errors.ts';
 import { MailboxThrottle } from './throttle.ts';
+import { DEFAULT_VIEW } from './resources.ts';
 
 const BASE = 'https://127.0.0.1:1/v1.0';
 
@@ -32,7 +33,7 @@ function page(mailbox: GraphMailbox, tokens: DeltaTokens, link: string | null, p
     const params = new URL(link).searchParams;
     state = params.has('$skiptoken') ? tokens.read(params.get('$skiptoken')!, 'skip') : tokens.read(params.get('$deltatoken')!, 'delta');
   }
-  const req = { folder: mailbox.folder(folder)!, state, select: ['isRead'], pageSize, bodyType: 'html' as const, base: BASE };
+  const req = { folder: mailbox.folder(folder)!, state, select: ['isRead'], pageSize, view: DEFAULT_VIEW, base: BASE };
   return JSON.parse(deltaPage(mailbox, tokens, req).json) as Page;
 }
 
@@ -110,7 +111,7 @@ test('tokens: kinds are not interchangeable, tampering and foreign keys are reje
   assert.equal(status(() => tokens.read('not a token!', 'skip')), '400 ErrorInvalidSyncStateData');
 
   const inbox = round(mailbox, tokens, null).deltaLink;
-  const drafts = new URL(JSON.parse(deltaPage(mailbox, tokens, { folder: mailbox.folder('drafts')!, state: null, select: null, pageSize: 10, bodyType: 'html', base: BASE }).json)['@odata.deltaLink']).searchParams.get('$deltatoken')!;
+  const drafts = new URL(JSON.parse(deltaPage(mailbox, tokens, { folder: mailbox.folder('drafts')!, state: null, select: null, pageSize: 10, view: DEFAULT_VIEW, base: BASE }).json)['@odata.deltaLink']).searchParams.get('$deltatoken')!;
   tokens.expire(mailbox.folder('drafts')!.id);
   assert.equal(status(() => tokens.read(drafts, 'delta')), '410 syncStateNotFound');
   assert.equal(status(() => page(mailbox, tokens, inbox)), 'ok', 'other folders keep their tokens');
@@ -133,6 +134,24 @@ test('moves give a new id; folder paths resolve by well-known name, display name
   assert.equal(moved.folderId, projects.id);
   assert.equal(mailbox.folder('inbox')!.unread, 1);
   assert.equal(projects.unread, 1);
+});
+
+test('Prefer IdType="ImmutableId": a move keeps the id in both folders\' deltas', () => {
+  const { mailbox, tokens, ids } = setup(2);
+  const view = { bodyType: 'html' as const, idType: 'immutable' as const };
+  const deltaOf = (folder: string, state: DeltaState | null): Page => JSON.parse(deltaPage(mailbox, tokens,
+    { folder: mailbox.folder(folder)!, state, select: null, pageSize: 10, view, base: BASE }).json) as Page;
+  const tokenOf = (p: Page): DeltaState => tokens.read(new URL(p['@odata.deltaLink']!).searchParams.get('$deltatoken')!, 'delta');
+  const inbox = deltaOf('inbox', null);
+  const archive = deltaOf('archive', null);
+  const immutable = mailbox.get(ids[0]!)!.immutableId;
+  assert.deepEqual(inbox.value.map((m) => m.id), ids.map((id) => mailbox.get(id)!.immutableId));
+  const moved = mailbox.move(immutable, mailbox.folder('archive')!)!;
+  assert.equal(moved.immutableId, immutable);
+  assert.notEqual(moved.id, ids[0]);
+  assert.equal(mailbox.get(immutable), moved, 'lookups accept the immutable id');
+  assert.deepEqual(deltaOf('inbox', tokenOf(inbox)).value, [{ id: immutable, '@removed': { reason: 'deleted' } }]);
+  assert.deepEqual(deltaOf('archive', tokenOf(archive)).value.map((m) => m.id), [immutable]);
 });
 
 test('conversations: replies by subject share a conversationId, unrelated mail does not', () => {

@@ -6,7 +6,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { invalidSyncState, syncStateNotFound } from './graph-errors.ts';
 import type { GraphFolder, GraphMailbox } from './mailbox.ts';
-import { messageText, type BodyType } from './resources.ts';
+import { messageText, type MessageView } from './resources.ts';
 
 /** The state a token carries: folder, the round's bounds (seq numbers), paging cursor, $select. */
 export interface DeltaState {
@@ -69,7 +69,7 @@ export interface DeltaRequest {
   state: DeltaState | null;
   select: string[] | null;
   pageSize: number;
-  bodyType: BodyType;
+  view: MessageView;
   /** https://host:port/v1.0 (links are absolute, as Graph's are). */
   base: string;
 }
@@ -88,10 +88,10 @@ export function deltaPage(mailbox: GraphMailbox, tokens: DeltaTokens, req: Delta
   for (const event of page.events) {
     const m = event.removed ? undefined : mailbox.get(event.id);
     if (!m) {
-      items.push(JSON.stringify({ id: event.id, '@removed': { reason: 'deleted' } }));
+      items.push(JSON.stringify({ id: req.view.idType === 'immutable' ? event.immutableId : event.id, '@removed': { reason: 'deleted' } }));
       continue;
     }
-    const text = messageText(mailbox, m, select, req.bodyType);
+    const text = messageText(mailbox, m, select, req.view);
     items.push('{"@odata.type":"#microsoft.graph.message",' + text.slice(1));
   }
   const link = `${req.base}/me/mailFolders('${folder.id}')/messages/delta`;

@@ -6,7 +6,10 @@ import { Threader, addresses, messageIds } from '../gmail/threading.ts';
 import { graphDateTime, readMessage, type FixedFields } from './message-resource.ts';
 
 export interface GraphMessage {
+  /** The Exchange item id: it changes when the message moves. */
   id: string;
+  /** The id under Prefer: IdType="ImmutableId": it survives moves. */
+  immutableId: string;
   folderId: string;
   conversationId: string;
   raw: Buffer;
@@ -17,15 +20,15 @@ export interface GraphMessage {
   createdDateTime: string;
   lastModifiedDateTime: string;
   fixed: FixedFields;
-  /** The full resource as JSON (body as HTML / as text), built on first read and dropped on change. */
-  json?: string;
-  jsonText?: string;
+  /** The full resource as JSON per (body type, id type), built on first read and dropped on change. */
+  json?: Map<string, string>;
 }
 
 /** One entry of a folder's change log: the message arrived/changed, or left the folder. */
 export interface ChangeEvent {
   seq: number;
   id: string;
+  immutableId: string;
   removed: boolean;
 }
 
@@ -59,6 +62,7 @@ export const WELL_KNOWN_FOLDERS: Record<string, string> = {
 const MESSAGE_PREFIX = Buffer.from([0x00, 0x03, 0x24, 0x00]); // base64url "AAMkA…", like Exchange item ids
 const FOLDER_PREFIX = Buffer.from([0x01, 0x03, 0x24, 0x00]); // "AQMkA…", like Exchange folder ids
 const CONVERSATION_PREFIX = Buffer.from([0x00, 0x04, 0x24, 0x00]); // "AAQkA…"
+const IMMUTABLE_PREFIX = Buffer.from([0x00, 0x09, 0x00, 0x2e]); // "AAkAL…", like Exchange immutable ids
 export const ID_PATTERN = /^[A-Za-z0-9_-]{20,200}={0,2}$/;
 
 export class GraphMailbox {
@@ -66,6 +70,8 @@ export class GraphMailbox {
   readonly owner: string;
   readonly #folders = new Map<string, GraphFolder>();
   readonly #messages = new Map<string, GraphMessage>();
+  /** immutableId → current id. */
+  readonly #immutable = new Map<string, string>();
   readonly #threads = new Map<string, number>();
   readonly #threader: Threader;
   readonly #key = randomBytes(16);
@@ -129,8 +135,9 @@ export class GraphMailbox {
     return this.children(parent).find((f) => f.displayName.toLowerCase() === lower || f.wellKnownName === lower);
   }
 
+  /** A message by its current id or its immutable id. */
   get(id: string): GraphMessage | undefined {
-    return this.#messages.get(id);
+    return this.#messages.get(id) ?? this.#messages.get(this.#immutable.get(id) ?? '');
   }
 
   /** Delivers `raw` into `folder` (isRead as given) and logs the change for delta. */
@@ -139,6 +146,8 @@ export class GraphMailbox {
     const { fixed, threading, receivedMs } = readMessage(raw, options.receivedMs ?? now);
     if (options.receivedMs !== undefined) fixed.receivedDateTime = graphDateTime(options.receivedMs);
     const id = this.#newId(MESSAGE_PREFIX);
+    const immutableId = this.#newId(IMMUTABLE_PREFIX);
+    this.#immutable.set(immutableId, id);
     const threadId = this.#threader.assign(
       {
         id,
@@ -152,7 +161,7 @@ export class GraphMailbox {
     this.#threads.set(threadId, (this.#threads.get(threadId) ?? 0) + 1);
     const created = graphDateTime(options.receivedMs ?? receivedMs);
     const message: GraphMessage = {
-      id, folderId: folder.id, raw, isRead: options.isRead ?? false, version: 1,
+      id, immutableId, folderId: folder.id, raw, isRead: options.isRead ?? false, version: 1,
       receivedMs: options.receivedMs ?? receivedMs,
       createdDateTime: created, lastModifiedDateTime: created, fixed,
       conversationId: Buffer.concat([CONVERSATION_PREFIX, createHash('sha256').update(threadId).digest().subarray(0, 16)]).toString('base64url'),
@@ -162,12 +171,13 @@ export class GraphMailbox {
     return message;
   }
 
-  /** Deletes for good (the folder's delta reports it @removed). False when unknown. */
+  /** Deletes for good (the folder's delta reports it @removed). `id` may be the immutable id. False when unknown. */
   delete(id: string): boolean {
-    const message = this.#messages.get(id);
+    const message = this.get(id);
     if (!message) return false;
     this.#leave(message);
-    this.#messages.delete(id);
+    this.#messages.delete(message.id);
+    this.#immutable.delete(message.immutableId);
     return true;
   }
 
@@ -177,29 +187,29 @@ export class GraphMailbox {
    * Returns the message under its new id; undefined when unknown.
    */
   move(id: string, target: GraphFolder): GraphMessage | undefined {
-    const message = this.#messages.get(id);
+    const message = this.get(id);
     if (!message) return undefined;
     if (message.folderId === target.id) return message;
     this.#leave(message);
-    this.#messages.delete(id);
+    this.#messages.delete(message.id);
     const moved: GraphMessage = { ...message, id: this.#newId(MESSAGE_PREFIX), folderId: target.id, version: message.version + 1,
       lastModifiedDateTime: graphDateTime(Date.now()) };
     delete moved.json;
-    delete moved.jsonText;
     this.#messages.set(moved.id, moved);
+    this.#immutable.set(moved.immutableId, moved.id);
     this.#enter(target, moved);
     return moved;
   }
 
   /** Sets isRead; a real change is logged (delta reports the message as updated). */
   setRead(id: string, isRead: boolean): GraphMessage | undefined {
-    const message = this.#messages.get(id);
+    const message = this.get(id);
     if (!message) return undefined;
     if (message.isRead === isRead) return message;
     message.isRead = isRead;
     this.#touch(message);
     this.#folders.get(message.folderId)!.unread += isRead ? -1 : 1;
-    this.#log(this.#folders.get(message.folderId)!, message.id, false);
+    this.#log(this.#folders.get(message.folderId)!, message, false);
     return message;
   }
 
@@ -245,7 +255,7 @@ export class GraphMailbox {
     folder.messages.add(message.id);
     if (!message.isRead) folder.unread += 1;
     folder.byDate = undefined;
-    this.#log(folder, message.id, false);
+    this.#log(folder, message, false);
   }
 
   #leave(message: GraphMessage): void {
@@ -253,20 +263,19 @@ export class GraphMailbox {
     folder.messages.delete(message.id);
     if (!message.isRead) folder.unread -= 1;
     folder.byDate = undefined;
-    this.#log(folder, message.id, true);
+    this.#log(folder, message, true);
   }
 
   #touch(message: GraphMessage): void {
     message.version += 1;
     message.lastModifiedDateTime = graphDateTime(Date.now());
     delete message.json;
-    delete message.jsonText;
   }
 
-  #log(folder: GraphFolder, id: string, removed: boolean): void {
+  #log(folder: GraphFolder, message: GraphMessage, removed: boolean): void {
     this.#seq += 1;
-    folder.events.push({ seq: this.#seq, id, removed });
-    folder.latest.set(id, this.#seq);
+    folder.events.push({ seq: this.#seq, id: message.id, immutableId: message.immutableId, removed });
+    folder.latest.set(message.id, this.#seq);
   }
 
   #newFolder(displayName: string, parentFolderId: string, wellKnownName: string | null): GraphFolder {

@@ -10,6 +10,19 @@ import { bodyAs, internetMessageHeaders } from './message-resource.ts';
 /** The body format a client asked for with Prefer: outlook.body-content-type (default html). */
 export type BodyType = 'html' | 'text';
 
+/** The id format a client asked for with Prefer: IdType="ImmutableId" (default: ids that change on move). */
+export type IdType = 'rest' | 'immutable';
+
+/** How a client asked to see messages (from its Prefer header). */
+export interface MessageView {
+  bodyType: BodyType;
+  idType: IdType;
+}
+
+export const DEFAULT_VIEW: MessageView = { bodyType: 'html', idType: 'rest' };
+
+export const idOf = (m: GraphMessage, view: MessageView): string => (view.idType === 'immutable' ? m.immutableId : m.id);
+
 /** Properties a client may $select on a message (all scalar/complex properties of v1.0). */
 export const MESSAGE_PROPERTIES = new Set([
   'id', 'createdDateTime', 'lastModifiedDateTime', 'changeKey', 'categories', 'receivedDateTime', 'sentDateTime',
@@ -42,11 +55,11 @@ export function etag(mailbox: GraphMailbox, m: GraphMessage): string {
 }
 
 /** Every default property of the message (what GET returns without $select). */
-export function messageObject(mailbox: GraphMailbox, m: GraphMessage, bodyType: BodyType = 'html'): Record<string, unknown> {
+export function messageObject(mailbox: GraphMailbox, m: GraphMessage, view: MessageView = DEFAULT_VIEW): Record<string, unknown> {
   const f = m.fixed;
   return {
     '@odata.etag': etag(mailbox, m),
-    id: m.id,
+    id: idOf(m, view),
     createdDateTime: m.createdDateTime,
     lastModifiedDateTime: m.lastModifiedDateTime,
     changeKey: mailbox.changeKey(m),
@@ -64,9 +77,9 @@ export function messageObject(mailbox: GraphMailbox, m: GraphMessage, bodyType: 
     isReadReceiptRequested: f.isReadReceiptRequested,
     isRead: m.isRead,
     isDraft: false,
-    webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(m.id)}&exvsurl=1&viewmodel=ReadMessageItem`,
+    webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(idOf(m, view))}&exvsurl=1&viewmodel=ReadMessageItem`,
     inferenceClassification: 'focused',
-    body: bodyAs(f.body, bodyType),
+    body: bodyAs(f.body, view.bodyType),
     ...(f.sender ? { sender: f.sender } : {}),
     ...(f.from ? { from: f.from } : {}),
     toRecipients: f.toRecipients,
@@ -78,16 +91,18 @@ export function messageObject(mailbox: GraphMailbox, m: GraphMessage, bodyType: 
 }
 
 /** The full message as JSON, cached until the message changes. */
-export function messageJson(mailbox: GraphMailbox, m: GraphMessage, bodyType: BodyType = 'html'): string {
-  return bodyType === 'html'
-    ? (m.json ??= JSON.stringify(messageObject(mailbox, m, 'html')))
-    : (m.jsonText ??= JSON.stringify(messageObject(mailbox, m, 'text')));
+export function messageJson(mailbox: GraphMailbox, m: GraphMessage, view: MessageView = DEFAULT_VIEW): string {
+  const key = `${view.bodyType}|${view.idType}`;
+  const cache = (m.json ??= new Map());
+  let text = cache.get(key);
+  if (text === undefined) cache.set(key, (text = JSON.stringify(messageObject(mailbox, m, view))));
+  return text;
 }
 
 /** The message with only `select` (plus @odata.etag and id, which Graph always returns). */
-export function selectMessage(mailbox: GraphMailbox, m: GraphMessage, select: string[], bodyType: BodyType = 'html'): Record<string, unknown> {
-  const all = messageObject(mailbox, m, bodyType);
-  const out: Record<string, unknown> = { '@odata.etag': all['@odata.etag'], id: m.id };
+export function selectMessage(mailbox: GraphMailbox, m: GraphMessage, select: string[], view: MessageView = DEFAULT_VIEW): Record<string, unknown> {
+  const all = messageObject(mailbox, m, view);
+  const out: Record<string, unknown> = { '@odata.etag': all['@odata.etag'], id: all.id };
   for (const name of select) {
     if (name === 'internetMessageHeaders') out.internetMessageHeaders = internetMessageHeaders(m.raw);
     else if (name === 'uniqueBody') out.uniqueBody = all.body;
@@ -97,8 +112,8 @@ export function selectMessage(mailbox: GraphMailbox, m: GraphMessage, select: st
 }
 
 /** A message as JSON text, full or selected. */
-export function messageText(mailbox: GraphMailbox, m: GraphMessage, select: string[] | null, bodyType: BodyType = 'html'): string {
-  return select ? JSON.stringify(selectMessage(mailbox, m, select, bodyType)) : messageJson(mailbox, m, bodyType);
+export function messageText(mailbox: GraphMailbox, m: GraphMessage, select: string[] | null, view: MessageView = DEFAULT_VIEW): string {
+  return select ? JSON.stringify(selectMessage(mailbox, m, select, view)) : messageJson(mailbox, m, view);
 }
 
 export function folderObject(folder: GraphFolder, select: string[] | null = null): Record<string, unknown> {
