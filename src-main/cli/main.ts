@@ -1,21 +1,27 @@
 // The headless CLI over the same services as the desktop app: connect, sync, import,
-// search, show, stats. Results go to stdout (JSON where machines read them); logs go to
+// search, show, stats — and the hand-off of a mailbridge:// link to the running instance. Results go to stdout (JSON where machines read them); logs go to
 // stderr. Exit codes: 0 ok, 1 failure, 2 usage error.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultProfileDir } from '../platform/paths.ts';
-import { updateProfileConfig, type GoogleConfig } from '../core/config.ts';
+import { updateProfileConfig, type GoogleConfig, type MicrosoftConfig } from '../core/config.ts';
 import { openServices, type Services } from '../core/services.ts';
 import { AppError } from '../core/dispatch.ts';
 import { openInSystemBrowser } from '../auth/index.ts';
 import { showMessage } from './show.ts';
+import { handOffDeepLink, isDeepLink } from './deep-link.ts';
+import { listenForDeepLinks } from '../platform/single-instance.ts';
 
 const USAGE = `usage: mailbridge <command> [options]
 
 commands:
   connect gmail                 sign in with Google in the system browser
-  sync [--account EMAIL]        sync every connected Gmail account (or one)
+  connect microsoft [--loopback]
+                                sign in with Microsoft 365 / Outlook; the browser returns
+                                through mailbridge://auth/microsoft (or a loopback port)
+  sync [--account EMAIL]        sync every connected Gmail and Outlook account (or one)
+  mailbridge://…                hand a link to the running instance (as the OS does)
   import PATH [--account NAME]  import a maildir, an mbox file or a folder of .eml files
   search QUERY [--limit N] [--json]
   show MESSAGE                  by local id or Message-ID
@@ -25,7 +31,9 @@ options:
   --profile DIR                 data directory (default: ${defaultProfileDir()})
   --client-id ID --client-secret S --auth-url URL --token-url URL --revoke-url URL
   --gmail-url URL --quota UNITS_PER_S|off --concurrency N
-                                Google configuration, saved into DIR/config.json`;
+                                Google configuration, saved into DIR/config.json
+  --ms-client-id ID --tenant common|organizations|ID --authority URL --graph-url URL
+                                Microsoft configuration, saved into DIR/config.json`;
 
 const OPTIONS = {
   profile: { type: 'string' },
@@ -41,6 +49,11 @@ const OPTIONS = {
   'gmail-url': { type: 'string' },
   quota: { type: 'string' },
   concurrency: { type: 'string' },
+  loopback: { type: 'boolean' },
+  'ms-client-id': { type: 'string' },
+  tenant: { type: 'string' },
+  authority: { type: 'string' },
+  'graph-url': { type: 'string' },
 } as const;
 
 class UsageError extends Error {}
@@ -60,8 +73,22 @@ function googleConfigFrom(values: Record<string, string | boolean | undefined>):
   return Object.keys(patch).length ? patch : null;
 }
 
+function microsoftConfigFrom(values: Record<string, string | boolean | undefined>): MicrosoftConfig | null {
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const patch: MicrosoftConfig = {
+    ...(str('ms-client-id') ? { clientId: str('ms-client-id') } : {}),
+    ...(str('tenant') ? { tenant: str('tenant') } : {}),
+    ...(str('authority') ? { authority: str('authority') } : {}),
+    ...(str('graph-url') ? { graphUrl: str('graph-url') } : {}),
+  };
+  return Object.keys(patch).length ? patch : null;
+}
+
 async function run(argv: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  // The OS opens mailbridge://… links by starting `mailbridge <url>`: forward it and exit.
+  const link = positionals.find(isDeepLink);
+  if (link) return handOffDeepLink(resolve(values.profile ?? defaultProfileDir()), link);
   const [command, ...rest] = positionals;
   if (values.help || !command) {
     out(USAGE);
@@ -70,10 +97,12 @@ async function run(argv: string[], out: (line: string) => void): Promise<number>
   const profileDir = resolve(values.profile ?? defaultProfileDir());
   const google = googleConfigFrom(values);
   if (google) updateProfileConfig(profileDir, { google });
+  const microsoft = microsoftConfigFrom(values);
+  if (microsoft) updateProfileConfig(profileDir, { microsoft });
 
   const services = await openServices({ profileDir });
   try {
-    return await runCommand(services, command, rest, values, out);
+    return await runCommand(services, command, rest, { ...values, profileDir }, out);
   } finally {
     services.close();
   }
@@ -83,31 +112,40 @@ async function runCommand(
   services: Services,
   command: string,
   args: string[],
-  values: { account?: string; limit?: string; json?: boolean },
+  values: { account?: string; limit?: string; json?: boolean; loopback?: boolean; profileDir: string },
   out: (line: string) => void,
 ): Promise<number> {
   const { store } = services;
   switch (command) {
     case 'connect': {
-      if (args[0] !== 'gmail') throw new UsageError('connect takes a provider: connect gmail');
+      if (args[0] !== 'gmail' && args[0] !== 'microsoft') throw new UsageError('connect takes a provider: connect gmail | connect microsoft');
       const controller = new AbortController();
       process.once('SIGINT', () => controller.abort());
-      const account = await services.connectGmail({
-        openBrowser: async (url) => {
-          process.stderr.write(`Opening your browser to sign in. If it does not open, visit:\n${url}\n`);
-          await openInSystemBrowser(url).catch(() => undefined);
-        },
-        signal: controller.signal,
-      });
-      out(JSON.stringify({ connected: account.email, accountId: account.id }));
+      const openBrowser = async (url: string) => {
+        process.stderr.write(`Opening your browser to sign in. If it does not open, visit:\n${url}\n`);
+        await openInSystemBrowser(url).catch(() => undefined);
+      };
+      let account;
+      if (args[0] === 'gmail') account = await services.connectGmail({ openBrowser, signal: controller.signal });
+      else if (values.loopback) account = await services.connectMicrosoft({ openBrowser, signal: controller.signal, loopback: true });
+      else {
+        // This process is the running instance while it waits: the OS's second process hands it the link.
+        const listener = await listenForDeepLinks(values.profileDir, (url) => services.handleDeepLink(url));
+        try {
+          account = await services.connectMicrosoft({ openBrowser, signal: controller.signal });
+        } finally {
+          await listener.close();
+        }
+      }
+      out(JSON.stringify({ connected: account.email, accountId: account.id, provider: account.provider }));
       return 0;
     }
     case 'sync': {
       const accounts = store.accounts
         .list()
-        .filter((a) => a.provider === 'gmail' && a.status !== 'disconnected')
+        .filter((a) => (a.provider === 'gmail' || a.provider === 'microsoft') && a.status !== 'disconnected')
         .filter((a) => !values.account || a.email === values.account.toLowerCase());
-      if (!accounts.length) throw new UsageError(values.account ? `no Gmail account ${values.account}` : 'no Gmail account connected: run `connect gmail` first');
+      if (!accounts.length) throw new UsageError(values.account ? `no mail account ${values.account}` : 'no mail account connected: run `connect gmail` or `connect microsoft` first');
       let failed = 0;
       const stop = services.onSyncProgress((p) => {
         if (p.phase === 'full' || p.phase === 'incremental') process.stderr.write(`\r${p.phase} sync: ${p.done}/${p.total}`);
