@@ -2,9 +2,13 @@
 // opens and migrates the encrypted database, and builds the repositories over it.
 import type { SecretStore } from '../platform/keychain.ts';
 import { AccountRepository } from './account-repository.ts';
+import { ActivityRepository } from './activity-repository.ts';
+import { ContactRepository } from './contact-repository.ts';
+import { CrmConnectionRepository } from './crm-connection-repository.ts';
 import { openEncryptedDatabase, resolveDatabaseKey } from './database.ts';
 import { InboxRepository } from './inbox-repository.ts';
 import { MessageRepository } from './message-repository.ts';
+import { OutboxRepository } from './outbox-repository.ts';
 import { SearchRepository } from './search-repository.ts';
 import { SettingsRepository } from './settings-repository.ts';
 import { SyncStateRepository } from './sync-state-repository.ts';
@@ -21,6 +25,11 @@ export interface MailStore {
   readonly syncState: SyncStateRepository;
   readonly inbox: InboxRepository;
   readonly settings: SettingsRepository;
+  /** CRM side: cached contacts (and misses), logged activities, the durable outbox, the CRM connection. */
+  readonly contacts: ContactRepository;
+  readonly activities: ActivityRepository;
+  readonly outbox: OutboxRepository;
+  readonly crmConnections: CrmConnectionRepository;
   /** Checkpoints the WAL and closes the connection. */
   close(): void;
 }
@@ -56,6 +65,10 @@ export function createMailStore(db: Db, now: () => number = Date.now): MailStore
     syncState: new SyncStateRepository(db, now),
     inbox: new InboxRepository(db),
     settings: new SettingsRepository(db, now),
+    contacts: new ContactRepository(db, now),
+    activities: new ActivityRepository(db, now),
+    outbox: new OutboxRepository(db, now),
+    crmConnections: new CrmConnectionRepository(db, now),
     close() {
       if (!db.open) return;
       db.pragma('wal_checkpoint(TRUNCATE)');

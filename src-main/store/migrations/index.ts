@@ -6,6 +6,7 @@ import { createLogger } from '../../platform/logger.ts';
 import { DatabaseTooNewError } from '../errors.ts';
 import { migration0010 } from './0010-initial-schema.ts';
 import { migration0030 } from './0030-settings-and-inbox.ts';
+import { migration0040 } from './0040-crm-outbox.ts';
 
 export interface Migration {
   /** Target PRAGMA user_version: a multiple of 10, strictly increasing. */
@@ -14,7 +15,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0030];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0030, migration0040];
 
 const log = createLogger('store.migrations');
 

@@ -1,0 +1,81 @@
+// Finds which of the rep's correspondents are CRM contacts: every stored address that is
+// neither the rep's own, already cached, nor recently looked up in vain is asked of the CRM
+// in batches; hits are cached (timelines work offline), misses remembered with checked_at.
+import { createLogger } from '../platform/logger.ts';
+import type { MailStore } from '../store/mail-store.ts';
+import type { CrmConnector } from './types.ts';
+
+const log = createLogger('crm.contacts');
+
+export interface ContactMatchOptions {
+  /** Addresses per findContactsByEmail call. Default 100 (HubSpot search: 100 filter values per IN filter). */
+  batchSize?: number;
+  /** A miss is trusted this long (ms) before the address is asked again. Default 24 h. */
+  missTtlMs?: number;
+  /** Stop after this many addresses (a first run over a big mailbox continues next time). Default 5,000. */
+  maxAddresses?: number;
+  now?: () => number;
+  signal?: AbortSignal;
+}
+
+export interface ContactMatchResult {
+  /** Addresses asked of the CRM. */
+  checked: number;
+  /** Contacts found and cached. */
+  found: number;
+  /** Whether addresses remain for a later run. */
+  more: boolean;
+}
+
+export const DEFAULT_MISS_TTL_MS = 24 * 60 * 60_000;
+
+/**
+ * One matching pass. Costs one indexed query when nothing is new. Rejects with the
+ * connector's error (CrmAuthError, CrmUnreachableError, …); batches done before the failure stay cached.
+ */
+export async function matchContacts(store: MailStore, connector: CrmConnector, options: ContactMatchOptions = {}): Promise<ContactMatchResult> {
+  const now = options.now ?? Date.now;
+  const batchSize = options.batchSize ?? 100;
+  const max = options.maxAddresses ?? 5_000;
+  const own = store.accounts.list().map((a) => a.email);
+  const since = now() - (options.missTtlMs ?? DEFAULT_MISS_TTL_MS);
+  let after = 0;
+  let checked = 0;
+  let found = 0;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const batch = store.contacts.unmatchedAddresses(connector.crm, { own, since, after, limit: Math.min(batchSize, max - checked) });
+    if (batch.length === 0) return { checked, found, more: false };
+    after = batch.at(-1)!.id;
+    const emails = batch.map((b) => b.address);
+    const contacts = await findContacts(connector, emails);
+    store.contacts.upsert(connector.crm, contacts);
+    const hits = new Set(contacts.map((c) => c.email.toLowerCase()));
+    store.contacts.recordMisses(connector.crm, emails.filter((e) => !hits.has(e)));
+    checked += emails.length;
+    found += contacts.length;
+    if (checked >= max) {
+      log.info('contact matching paused after its batch budget', { checked, found });
+      return { checked, found, more: true };
+    }
+  }
+}
+
+/** Looks `emails` up now and caches what is found (misses too). Resolves to the contacts found. */
+export async function lookUpContacts(store: MailStore, connector: CrmConnector, emails: readonly string[]) {
+  const unique = [...new Set(emails.map((e) => e.toLowerCase()))];
+  if (!unique.length) return [];
+  const contacts = await findContacts(connector, unique);
+  store.contacts.upsert(connector.crm, contacts);
+  const hits = new Set(contacts.map((c) => c.email.toLowerCase()));
+  store.contacts.recordMisses(connector.crm, unique.filter((e) => !hits.has(e)));
+  return contacts;
+}
+
+async function findContacts(connector: CrmConnector, emails: readonly string[]) {
+  const wanted = new Set(emails);
+  // A connector may return a contact whose primary email differs in case; keep those asked for.
+  return (await connector.findContactsByEmail(emails))
+    .map((c) => ({ ...c, email: c.email.trim().toLowerCase() }))
+    .filter((c) => wanted.has(c.email));
+}

@@ -1,0 +1,384 @@
+// The CRM side of the app behind one facade for the IPC handlers: the HubSpot connection,
+// one-click logging through the durable outbox, the auto-log rule, contact matching and
+// contact timelines. Plain Node: the clock, jitter and connector are injected.
+import { createLogger } from '../platform/logger.ts';
+import type { MailStore } from '../store/mail-store.ts';
+import type { MessageRecord } from '../store/types.ts';
+import { AppError } from '../core/dispatch.ts';
+import type { CrmStatus, MessageLogState, Timeline } from '../../src-preload/contract/index.ts';
+import type { BackoffPolicy } from './backoff.ts';
+import { DEFAULT_MISS_TTL_MS, lookUpContacts, matchContacts, type ContactMatchResult } from './contact-matcher.ts';
+import { idempotencyKey, loggableAddresses, snapshotActivity } from './email-snapshot.ts';
+import { foldLogStates, noLogState } from './log-states.ts';
+import { Outbox } from './outbox.ts';
+import { CrmAuthError, CrmUnreachableError, type CrmConnector } from './types.ts';
+
+const log = createLogger('crm');
+const CRM = 'hubspot';
+
+export interface CrmConnectionInput {
+  crm: 'hubspot';
+  /** The private-app token; never log it. */
+  accessToken: string;
+}
+
+export interface CrmSettings {
+  autoLogKnownContacts: boolean;
+  /** Addresses and domains never logged (settings' neverLog). */
+  neverLog: readonly string[];
+}
+
+export interface CrmServiceOptions {
+  store: MailStore;
+  connectorFactory: (connection: CrmConnectionInput) => CrmConnector;
+  settings: () => CrmSettings;
+  /** Clock, ms since the epoch. */
+  now?: () => number;
+  /** [0, 1) for backoff jitter. */
+  random?: () => number;
+  /** Outbox sends at once across contacts. Default 4. */
+  concurrency?: number;
+  backoff?: BackoffPolicy;
+  /** A cached contact older than this (ms) is refreshed by timeline() when online. Default 1 h. */
+  contactStaleMs?: number;
+  /** A "not a contact" answer is trusted this long (ms). Default 24 h. */
+  missTtlMs?: number;
+}
+
+export interface CrmService {
+  status(): CrmStatus;
+  /** Verifies the token with the CRM (rejects with CrmAuthError / CrmUnreachableError, storing nothing), stores it, resumes the outbox. */
+  connect(accessToken: string): Promise<CrmStatus>;
+  /** Forgets the token; queued items stay, paused. */
+  disconnect(): void;
+  /**
+   * Queues one outbox item per (message, CRM contact among From/To/Cc minus own and
+   * never-log addresses) and resolves at once with the queued state. Looks participants up
+   * when none is a cached contact. AppError: not_found (no message / no contact),
+   * offline (no cached contact and the CRM unreachable), reconnect_required, invalid_input.
+   */
+  logMessage(messageId: number): Promise<MessageLogState>;
+  /** logMessage for every message of the thread that has a contact; AppError not_found when none has. */
+  logThread(threadId: number): Promise<MessageLogState[]>;
+  /** A failed item goes back to the queue (AppError not_found for an unknown id). */
+  retry(outboxId: number): void;
+  /** Everything backing off for the network or a server is due now (network back). */
+  retryNow(): void;
+  /** States of messages that have outbox items; others are absent. */
+  logStates(messageIds: number[]): Map<number, MessageLogState>;
+  /** The contact (cache, refreshed when online and stale; never fails offline) and every stored email with the address. */
+  timeline(address: string): Promise<Timeline>;
+  /** Runs contact matching now (after a sync or a connect); null when not connected. Never rejects. */
+  matchContacts(): Promise<ContactMatchResult | null>;
+  /** After a sync: matches new correspondents, then applies the auto-log rule to these messages. Never rejects. */
+  onSyncedMessages(messageIds: number[]): Promise<void>;
+  /** Outbox items of these messages changed. Returns unsubscribe. */
+  onChange(listener: (change: { messageIds: number[] }) => void): () => void;
+  /** status() may have changed (connection, online, counts). Returns unsubscribe. */
+  onStatusChange(listener: (status: CrmStatus) => void): () => void;
+  /** Resolves when the outbox has nothing running and nothing due (tests, benchmarks). */
+  whenIdle(): Promise<void>;
+  /** Stops the outbox and matching; resolves once running sends are recorded. Call before closing the store. */
+  close(): Promise<void>;
+}
+
+export function createCrmService(options: CrmServiceOptions): CrmService {
+  const { store, connectorFactory, settings } = options;
+  const now = options.now ?? Date.now;
+  const missTtlMs = options.missTtlMs ?? DEFAULT_MISS_TTL_MS;
+  const contactStaleMs = options.contactStaleMs ?? 60 * 60_000;
+  const changeListeners = new Set<(change: { messageIds: number[] }) => void>();
+  const statusListeners = new Set<(status: CrmStatus) => void>();
+  const shutdown = new AbortController();
+  let matching: Promise<ContactMatchResult | null> | null = null;
+  let rematch: Promise<ContactMatchResult | null> | null = null;
+  let lookupOffline = false;
+
+  const connection = () => store.crmConnections.get(CRM);
+  const state = (): CrmStatus['state'] => {
+    const c = connection();
+    if (!c || !c.accessToken || c.status === 'disconnected') return 'not_connected';
+    return c.status === 'reconnect_required' ? 'reconnect_required' : 'connected';
+  };
+  const initial = connection();
+  let connector: CrmConnector | null =
+    initial?.accessToken && initial.status !== 'disconnected' ? connectorFactory({ crm: CRM, accessToken: initial.accessToken }) : null;
+
+  const emitChange = (messageIds: number[]) => {
+    if (messageIds.length) changeListeners.forEach((l) => l({ messageIds }));
+    const s = service.status();
+    statusListeners.forEach((l) => l(s));
+  };
+  const authFailed = (error: CrmAuthError) => {
+    log.warn('the CRM refused the token; reconnect required');
+    store.crmConnections.setStatus(CRM, 'reconnect_required', `HubSpot refused the token: ${error.message}`);
+    outbox.pause();
+    emitChange([]);
+  };
+
+  const outbox = new Outbox({
+    repository: store.outbox,
+    connector: () => (state() === 'connected' ? connector : null),
+    now,
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+    onItemsChanged: emitChange,
+    onAuthFailed: authFailed,
+    onOnlineChange: (online) => {
+      if (online) lookupOffline = false;
+      emitChange([]);
+    },
+  });
+  outbox.start({ paused: state() !== 'connected' });
+
+  const ownAddresses = () => new Set(store.accounts.list().map((a) => a.email.toLowerCase()));
+  const usableConnector = () => (state() === 'connected' ? connector : null);
+  const pausedReason = (): string | null => {
+    const s = state();
+    if (s === 'connected') return null;
+    if (s === 'reconnect_required') return connection()?.lastError ?? 'HubSpot needs to be reconnected';
+    return 'HubSpot is not connected';
+  };
+
+  /** CRM contacts to log `message` for, looking participants up when none is cached and `lookUp`. */
+  const contactsFor = async (message: Omit<MessageRecord, 'raw'>, own: Set<string>, lookUp: boolean) => {
+    const addresses = loggableAddresses(message, own, settings().neverLog);
+    let contacts = store.contacts.listByEmails(CRM, addresses);
+    const c = usableConnector();
+    if (!contacts.length && addresses.length && lookUp && c) {
+      try {
+        await lookUpContacts(store, c, addresses);
+        lookupOffline = false;
+      } catch (error) {
+        if (error instanceof CrmAuthError) authFailed(error);
+        else if (error instanceof CrmUnreachableError) lookupOffline = true;
+        else throw error;
+      }
+      contacts = store.contacts.listByEmails(CRM, addresses);
+    }
+    return { addresses, contacts };
+  };
+
+  const enqueue = (message: Omit<MessageRecord, 'raw'>, contacts: ReturnType<typeof store.contacts.listByEmails>, own: Set<string>) => {
+    const account = store.accounts.get(message.accountId);
+    let created = 0;
+    for (const contact of contacts) {
+      const key = idempotencyKey({
+        crm: CRM,
+        accountEmail: account?.email ?? String(message.accountId),
+        providerMessageId: message.providerMessageId,
+        messageIdHeader: message.messageId,
+        crmContactId: contact.crmContactId,
+      });
+      const result = store.outbox.enqueue({
+        crm: CRM,
+        messageId: message.id,
+        contactId: contact.id,
+        crmContactId: contact.crmContactId,
+        contactEmail: contact.email,
+        payload: snapshotActivity(message, own, key),
+      });
+      if (result.created) created += 1;
+    }
+    return created;
+  };
+
+  const noContactError = (addresses: string[]): AppError => {
+    const s = state();
+    if (s === 'not_connected') return new AppError('invalid_input', 'connect HubSpot in Settings first');
+    if (s === 'reconnect_required') return new AppError('reconnect_required', 'HubSpot needs to be reconnected before new contacts can be found');
+    if (lookupOffline) return new AppError('offline', `HubSpot cannot be reached to look up ${addresses.join(', ')}; no known contact among them`);
+    return new AppError('not_found', `no CRM contact among ${addresses.join(', ') || 'the participants (all are you or on the never-log list)'}`);
+  };
+
+  const logMessages = async (messages: Array<Omit<MessageRecord, 'raw'>>): Promise<MessageLogState[]> => {
+    const own = ownAddresses();
+    const plans = [];
+    for (const m of messages) plans.push({ message: m, ...(await contactsFor(m, own, true)) });
+    const withContacts = plans.filter((p) => p.contacts.length);
+    if (!withContacts.length) throw noContactError([...new Set(plans.flatMap((p) => p.addresses))]);
+    for (const p of withContacts) enqueue(p.message, p.contacts, own);
+    outbox.wake();
+    const ids = messages.map((m) => m.id);
+    emitChange(withContacts.map((p) => p.message.id));
+    const states = service.logStates(ids);
+    return ids.map((id) => states.get(id) ?? noLogState(id));
+  };
+
+  const service: CrmService = {
+    status() {
+      const c = connection();
+      const s = state();
+      const summary = store.outbox.summary();
+      return {
+        crm: CRM,
+        state: s,
+        accountLabel: s === 'not_connected' ? null : (c?.accountLabel ?? null),
+        online: outbox.online && !lookupOffline,
+        pending: summary.pending,
+        failed: summary.failed,
+        lastError: (s !== 'not_connected' ? c?.lastError : null) ?? summary.lastError,
+      };
+    },
+
+    async connect(accessToken) {
+      const candidate = connectorFactory({ crm: CRM, accessToken });
+      const { accountLabel } = await candidate.verify();
+      store.crmConnections.save(CRM, accessToken, accountLabel);
+      connector = candidate;
+      lookupOffline = false;
+      log.info('CRM connected', { crm: CRM });
+      outbox.resume();
+      void service.matchContacts();
+      emitChange([]);
+      return service.status();
+    },
+
+    disconnect() {
+      store.crmConnections.clearToken(CRM);
+      connector = null;
+      outbox.pause();
+      log.info('CRM disconnected; queued items are kept, paused', { crm: CRM });
+      emitChange([]);
+    },
+
+    async logMessage(messageId) {
+      const message = store.messages.getMessage(messageId);
+      if (!message) throw new AppError('not_found', 'this email is no longer on this computer');
+      const [state] = await logMessages([message]);
+      return state!;
+    },
+
+    async logThread(threadId) {
+      const messages = store.messages.listThreadMessages(threadId);
+      if (!messages.length) throw new AppError('not_found', 'this conversation is no longer on this computer');
+      return logMessages(messages);
+    },
+
+    retry(outboxId) {
+      const item = store.outbox.get(outboxId);
+      if (!item) throw new AppError('not_found', `no outbox item ${outboxId}`);
+      if (item.state === 'failed') store.outbox.retryFailed(outboxId);
+      outbox.retryNow();
+      emitChange(item.messageId === null ? [] : [item.messageId]);
+    },
+
+    retryNow() {
+      lookupOffline = false;
+      outbox.retryNow();
+    },
+
+    logStates(messageIds) {
+      return foldLogStates(store.outbox.listByMessages(messageIds), pausedReason());
+    },
+
+    async timeline(address) {
+      const email = address.trim().toLowerCase();
+      let contact = store.contacts.getByEmail(CRM, email);
+      const c = usableConnector();
+      const stale = contact
+        ? contact.updatedAt < now() - contactStaleMs
+        : (store.contacts.missedAt(CRM, email) ?? 0) < now() - missTtlMs;
+      if (c && stale && outbox.online && !lookupOffline) {
+        try {
+          await lookUpContacts(store, c, [email]);
+          contact = store.contacts.getByEmail(CRM, email);
+        } catch (error) {
+          // Offline or refused: the cached view is the answer.
+          if (error instanceof CrmAuthError) authFailed(error);
+          else if (error instanceof CrmUnreachableError) lookupOffline = true;
+          log.warn('timeline contact refresh failed', { error: error instanceof Error ? error.name : 'error' });
+        }
+      }
+      const own = ownAddresses();
+      const rows = store.contacts.timelineMessages(email);
+      const states = service.logStates(rows.map((r) => r.messageId));
+      return {
+        address: email,
+        contact: contact
+          ? { crmContactId: contact.crmContactId, email: contact.email, name: contact.name, company: contact.company, owner: contact.owner }
+          : null,
+        emails: rows.map((r) => ({
+          messageId: r.messageId,
+          threadId: r.threadId,
+          subject: r.subject,
+          date: r.date,
+          direction: r.fromAddress !== null && own.has(r.fromAddress) ? ('outgoing' as const) : ('incoming' as const),
+          snippet: r.snippet,
+          logState: states.get(r.messageId) ?? noLogState(r.messageId),
+        })),
+      };
+    },
+
+    matchContacts() {
+      // A request during a pass runs one more pass after it: new mail may have arrived since it began.
+      if (matching) return (rematch ??= matching.then(() => {
+        rematch = null;
+        return service.matchContacts();
+      }));
+      const c = usableConnector();
+      if (!c) return Promise.resolve(null);
+      matching = matchContacts(store, c, { now, missTtlMs, signal: shutdown.signal })
+        .then((result) => {
+          lookupOffline = false;
+          if (result.found) log.info('contacts matched', { found: result.found, checked: result.checked });
+          return result;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof CrmAuthError) authFailed(error);
+          else if (error instanceof CrmUnreachableError) lookupOffline = true;
+          else if (!shutdown.signal.aborted) log.warn('contact matching failed', { error });
+          return null;
+        })
+        .finally(() => {
+          matching = null;
+        });
+      return matching;
+    },
+
+    async onSyncedMessages(messageIds) {
+      try {
+        await service.matchContacts();
+        const { autoLogKnownContacts } = settings();
+        if (!autoLogKnownContacts || !messageIds.length) return;
+        const own = ownAddresses();
+        const changed: number[] = [];
+        for (const id of messageIds) {
+          const message = store.messages.getMessage(id);
+          if (!message) continue;
+          const { contacts } = await contactsFor(message, own, false);
+          if (contacts.length && enqueue(message, contacts, own) > 0) changed.push(id);
+        }
+        if (changed.length) {
+          outbox.wake();
+          emitChange(changed);
+        }
+      } catch (error) {
+        log.warn('auto-log failed', { error });
+      }
+    },
+
+    onChange(listener) {
+      changeListeners.add(listener);
+      return () => changeListeners.delete(listener);
+    },
+
+    onStatusChange(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
+
+    whenIdle: () => outbox.whenIdle(),
+
+    async close() {
+      shutdown.abort();
+      changeListeners.clear();
+      statusListeners.clear();
+      await outbox.close();
+      await matching;
+      await rematch;
+    },
+  };
+  return service;
+}

@@ -1,0 +1,36 @@
+// Where each message stands with the CRM, folded from its outbox items: what the thread
+// view's "Log to CRM" button, the inbox and the timelines show.
+import type { OutboxItem } from '../store/outbox-repository.ts';
+import type { MessageLogState } from '../../src-preload/contract/index.ts';
+
+type ItemState = MessageLogState['items'][number]['state'];
+
+/**
+ * One MessageLogState per message that has outbox items. `pausedReason` non-null means the
+ * CRM is not usable (not connected, reconnect required): live items show as `paused` with it.
+ * Message state: failed if any item failed, else paused, else queued, else logged.
+ */
+export function foldLogStates(items: readonly OutboxItem[], pausedReason: string | null): Map<number, MessageLogState> {
+  const out = new Map<number, MessageLogState>();
+  for (const item of items) {
+    if (item.messageId === null) continue;
+    let entry = out.get(item.messageId);
+    if (!entry) {
+      entry = { messageId: item.messageId, state: 'logged', error: null, items: [] };
+      out.set(item.messageId, entry);
+    }
+    const state: ItemState =
+      item.state === 'done' ? 'logged' : item.state === 'failed' ? 'failed' : pausedReason ? 'paused' : 'queued';
+    const error = state === 'logged' ? null : state === 'paused' ? pausedReason : item.lastError;
+    entry.items.push({ outboxId: item.id, contactEmail: item.contactEmail, state, error });
+  }
+  const rank: Record<ItemState, number> = { failed: 3, paused: 2, queued: 1, logged: 0 };
+  for (const entry of out.values()) {
+    const worst = entry.items.reduce((a, b) => (rank[b.state] > rank[a.state] ? b : a));
+    entry.state = worst.state;
+    entry.error = worst.error;
+  }
+  return out;
+}
+
+export const noLogState = (messageId: number): MessageLogState => ({ messageId, state: 'none', error: null, items: [] });

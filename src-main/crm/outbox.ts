@@ -1,0 +1,271 @@
+// The outbox scheduler: sends due items through the CRM connector with bounded concurrency
+// across contacts and strictly in order within a contact, backs off on failures, pauses on
+// a revoked token, and — because HubSpot has no idempotency key — asks the CRM whether an
+// item with an unknown outcome already landed before it sends it again.
+import { createLogger } from '../platform/logger.ts';
+import type { OutboxItem, OutboxRepository } from '../store/outbox-repository.ts';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
+import { CrmAuthError, CrmError, CrmRateLimitError, CrmUnreachableError, type CrmConnector } from './types.ts';
+
+const log = createLogger('crm.outbox');
+
+/** Errors whose request provably never reached the server (connect-time failures). */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'UND_ERR_CONNECT_TIMEOUT']);
+/** Server errors tolerated per item before it is marked failed (the rep can retry it). */
+const MAX_SERVER_ATTEMPTS = 8;
+
+export interface OutboxOptions {
+  repository: OutboxRepository;
+  /** The connector to send with, or null while no CRM is connected (the outbox waits). */
+  connector: () => CrmConnector | null;
+  /** Clock, ms since the epoch. */
+  now?: () => number;
+  /** [0, 1), for backoff jitter. */
+  random?: () => number;
+  /** Items sent at once across contacts (one per contact at most). Default 4. */
+  concurrency?: number;
+  backoff?: BackoffPolicy;
+  /** Items of these messages changed state. */
+  onItemsChanged?: (messageIds: number[]) => void;
+  /** The CRM refused the token: the outbox has paused itself until resume(). */
+  onAuthFailed?: (error: CrmAuthError) => void;
+  /** The CRM became reachable (true) or unreachable (false). */
+  onOnlineChange?: (online: boolean) => void;
+}
+
+export class Outbox {
+  readonly #repo: OutboxRepository;
+  readonly #connector: () => CrmConnector | null;
+  readonly #now: () => number;
+  readonly #random: () => number;
+  readonly #concurrency: number;
+  readonly #backoff: BackoffPolicy;
+  readonly #options: OutboxOptions;
+  readonly #running = new Map<number, Promise<void>>();
+  #timer: NodeJS.Timeout | null = null;
+  #timerAt = Number.POSITIVE_INFINITY;
+  #pumpQueued = false;
+  #paused = false;
+  #closed = false;
+  #started = false;
+  #online = true;
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(options: OutboxOptions) {
+    this.#options = options;
+    this.#repo = options.repository;
+    this.#connector = options.connector;
+    this.#now = options.now ?? Date.now;
+    this.#random = options.random ?? Math.random;
+    this.#concurrency = Math.max(1, options.concurrency ?? 4);
+    this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
+  }
+
+  get online(): boolean {
+    return this.#online;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /** Items being sent right now. */
+  get inFlight(): number {
+    return this.#running.size;
+  }
+
+  /**
+   * Starts sending. Items left in flight by a previous process (crashed or killed between
+   * markInFlight and markDone) become `unknown` first, so they are checked, not resent.
+   */
+  start(options: { paused?: boolean } = {}): void {
+    if (this.#started) return;
+    this.#started = true;
+    const interrupted = this.#repo.resetInFlight();
+    if (interrupted) log.warn('items interrupted in flight will be checked against the CRM', { count: interrupted });
+    this.#paused = options.paused ?? false;
+    this.wake();
+  }
+
+  /** Looks for due work soon (after an enqueue, a retry, a reconnect). */
+  wake(): void {
+    if (this.#closed || !this.#started || this.#pumpQueued) return;
+    this.#pumpQueued = true;
+    queueMicrotask(() => {
+      this.#pumpQueued = false;
+      this.#pump();
+    });
+  }
+
+  /** Stops taking items (revoked token, disconnect); running sends finish. */
+  pause(): void {
+    this.#paused = true;
+    this.#clearTimer();
+  }
+
+  /** Resumes after pause(); items that waited for the network, a server or a reconnect are due now. */
+  resume(): void {
+    this.#paused = false;
+    this.retryNow();
+  }
+
+  /** The network is back or the rep asked: everything backing off (except a 429's Retry-After) is due now. */
+  retryNow(): void {
+    if (this.#closed) return;
+    this.#repo.wakeWaiting();
+    this.wake();
+  }
+
+  /** Resolves when nothing is running and nothing is due now (tests, benchmarks). */
+  whenIdle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Stops the scheduler: no new sends; resolves once running sends have been recorded. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#clearTimer();
+    await Promise.allSettled([...this.#running.values()]);
+    this.#idleWaiters.splice(0).forEach((resolve) => resolve());
+  }
+
+  #isIdle(): boolean {
+    if (this.#running.size > 0) return false;
+    if (this.#closed || this.#paused || !this.#connector()) return true;
+    const next = this.#repo.nextDueAt();
+    return next === null || next > this.#now();
+  }
+
+  #pump(): void {
+    if (this.#closed) return;
+    const connector = this.#paused ? null : this.#connector();
+    if (connector) {
+      // While offline, one item probes the CRM; the rest wait for it.
+      const limit = (this.#online ? this.#concurrency : 1) - this.#running.size;
+      if (limit > 0) {
+        for (const item of this.#repo.claimDue(this.#now(), limit)) {
+          if (!this.#repo.markInFlight(item.id)) continue;
+          const task = this.#send(connector, item).finally(() => {
+            this.#running.delete(item.id);
+            this.wake();
+          });
+          this.#running.set(item.id, task);
+        }
+      }
+      this.#schedule();
+    }
+    if (this.#idleWaiters.length && this.#isIdle()) this.#idleWaiters.splice(0).forEach((resolve) => resolve());
+  }
+
+  /** One timer (unref'd) for the next head that becomes due. */
+  #schedule(): void {
+    const next = this.#repo.nextDueAt();
+    if (next === null) return this.#clearTimer();
+    const now = this.#now();
+    if (next <= now) {
+      // Due but not claimable now: the concurrency slots are full; a finishing task wakes us.
+      if (this.#running.size > 0) return;
+    }
+    if (this.#timer && this.#timerAt <= next) return;
+    this.#clearTimer();
+    this.#timerAt = next;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#timerAt = Number.POSITIVE_INFINITY;
+      this.#pump();
+    }, Math.max(0, next - now));
+    this.#timer.unref();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  async #send(connector: CrmConnector, item: OutboxItem): Promise<void> {
+    try {
+      if (item.state === 'unknown') {
+        const existing = (await connector.listLoggedEmails(item.crmContactId)).find(
+          (e) => e.idempotencyKey === item.idempotencyKey,
+        );
+        if (existing) {
+          log.info('item already in the CRM; recorded without resending', { outboxId: item.id });
+          this.#done(item, existing.crmActivityId);
+          return;
+        }
+      }
+      const { crmActivityId } = await connector.logEmail(item.payload, [item.crmContactId]);
+      this.#done(item, crmActivityId);
+    } catch (error) {
+      this.#failed(item, error);
+    }
+  }
+
+  #done(item: OutboxItem, crmActivityId: string): void {
+    if (!this.#guard(() => this.#repo.markDone(item.id, crmActivityId))) return;
+    this.#setOnline(true);
+    this.#changed(item);
+  }
+
+  #failed(item: OutboxItem, error: unknown): void {
+    const now = this.#now();
+    const attempts = item.attempts + 1;
+    const message = error instanceof Error ? error.message : String(error);
+    this.#guard(() => {
+      if (error instanceof CrmAuthError) {
+        // Not the item's fault: it keeps its place and waits for a reconnect.
+        this.#repo.markRetry(item.id, now, 'auth', message, item.state === 'unknown' ? 'unknown' : 'pending');
+        this.pause();
+        this.#options.onAuthFailed?.(error);
+      } else if (error instanceof CrmRateLimitError) {
+        this.#setOnline(true);
+        const delay = backoffDelay(attempts, this.#backoff, this.#random, error.retryAfterMs);
+        this.#repo.markRetry(item.id, now + delay, 'rate_limited', message, item.state === 'unknown' ? 'unknown' : 'pending');
+      } else if (error instanceof CrmUnreachableError) {
+        this.#setOnline(false);
+        const outcome = item.state === 'unknown' || !neverSent(error) ? 'unknown' : 'pending';
+        this.#repo.markRetry(item.id, now + backoffDelay(attempts, this.#backoff, this.#random), 'unreachable', message, outcome);
+      } else if (error instanceof CrmError && !error.retryable) {
+        this.#setOnline(true);
+        this.#repo.markFailed(item.id, message);
+      } else if (attempts >= MAX_SERVER_ATTEMPTS) {
+        this.#repo.markFailed(item.id, message);
+      } else {
+        // 5xx or an unexpected error: the CRM may have committed, so check before resending.
+        this.#repo.markRetry(item.id, now + backoffDelay(attempts, this.#backoff, this.#random), 'server', message, 'unknown');
+      }
+    });
+    log.warn('outbox item not sent', { outboxId: item.id, attempts, error: error instanceof Error ? error.name : 'error' });
+    this.#changed(item);
+  }
+
+  /** Writes after close() may find the store closed; the row then stays in flight → checked on the next start. */
+  #guard<T>(write: () => T): T | undefined {
+    try {
+      return write();
+    } catch (error) {
+      if (this.#closed) return undefined;
+      throw error;
+    }
+  }
+
+  #changed(item: OutboxItem): void {
+    if (item.messageId !== null) this.#options.onItemsChanged?.([item.messageId]);
+  }
+
+  #setOnline(online: boolean): void {
+    if (this.#online === online) return;
+    this.#online = online;
+    this.#options.onOnlineChange?.(online);
+  }
+}
+
+function neverSent(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NOT_SENT_CODES.has(code)) return true;
+  }
+  return false;
+}
