@@ -61,3 +61,45 @@ export function consentingBrowserOpener(browser: Browser, options: OpenerOptions
     }
   };
 }
+
+export interface DeepLinkOpenerOptions extends ConsentOptions {
+  /**
+   * Receives the mailbridge:// URL the browser was redirected to — what the OS would hand to
+   * the app — e.g. to run a second `mailbridge <url>` process with it. Awaited.
+   */
+  onDeepLink(url: string): Promise<void> | void;
+}
+
+/**
+ * An `openBrowser` for a sign-in whose redirect URI is a custom scheme: clicks through
+ * sign-in and consent and catches the authorization server's redirect to mailbridge://
+ * (Chromium itself cannot open the scheme, so the Location header is read instead).
+ */
+export function deepLinkBrowserOpener(browser: Browser, options: DeepLinkOpenerOptions): (url: string) => Promise<void> {
+  const timeout = options.timeoutMs ?? 15_000;
+  return async (url) => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      let resolveLink: (link: string) => void = () => {};
+      const link = new Promise<string>((resolve) => (resolveLink = resolve));
+      page.on('response', (response) => {
+        const location = response.headers()['location'];
+        if (location?.toLowerCase().startsWith('mailbridge:')) resolveLink(location);
+      });
+      await page.goto(url);
+      const user = options.user ?? DEFAULT_TEST_USER;
+      await page.getByLabel('Email').fill(user.email, { timeout });
+      await page.getByLabel('Password').fill(user.password, { timeout });
+      await page.getByRole('button', { name: 'Sign in' }).click({ timeout });
+      await page.getByRole('button', { name: options.decision === 'cancel' ? 'Cancel' : 'Allow' }).click({ timeout, noWaitAfter: true });
+      const redirect = await Promise.race([
+        link,
+        new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('no redirect to mailbridge:// within the timeout')), timeout)),
+      ]);
+      await options.onDeepLink(redirect);
+    } finally {
+      await context.close();
+    }
+  };
+}
