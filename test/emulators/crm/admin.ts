@@ -1,0 +1,75 @@
+// /__admin/* endpoints: the HubSpot emulator's test knobs over HTTP, for the standalone
+// process (benchmarks, the demo, other-language tools). Loopback only and unauthenticated by design.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, sendJson } from '../http-server.ts';
+import type { HubSpotEmulator, HubSpotEmulatorSettings } from './hubspot-emulator.ts';
+
+/**
+ * GET  /__admin/stats                          → HubSpotEmulatorStats
+ * POST /__admin/stats/reset                    → 204 (also empties the rate-limit windows)
+ * GET  /__admin/settings                       → HubSpotEmulatorSettings
+ * POST /__admin/settings {…partial}            → merged settings; 400 on unknown keys or wrong types
+ * POST /__admin/fail-next {count, status?}     → 204
+ * POST /__admin/revoke-token                   → 204;  POST /__admin/restore-token → 204
+ * POST /__admin/drop-response-after-commit {count?} → 204
+ * GET  /__admin/emails                         → EmulatedEmail[]
+ * GET  /__admin/contacts                       → [{id, properties}]
+ * POST /__admin/contacts {email, firstname?, lastname?, company?, hubspot_owner_id?} → {id}; 409 on a duplicate
+ */
+export async function handleAdmin(emulator: HubSpotEmulator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const path = url.pathname.slice('/__admin'.length);
+  const method = req.method ?? 'GET';
+  const body = async (): Promise<Record<string, unknown>> => {
+    const bytes = await readBody(req);
+    return bytes.length ? (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>) : {};
+  };
+  const noContent = () => void res.writeHead(204).end();
+  try {
+    if (method === 'GET' && path === '/stats') return sendJson(res, 200, emulator.stats());
+    if (method === 'POST' && path === '/stats/reset') return (emulator.resetStats(), noContent());
+    if (method === 'GET' && path === '/settings') return sendJson(res, 200, emulator.settings);
+    if (method === 'POST' && path === '/settings') {
+      const patch = await body();
+      for (const [key, value] of Object.entries(patch)) {
+        if (!(key in emulator.settings) || typeof value !== typeof emulator.settings[key as keyof HubSpotEmulatorSettings]) {
+          return sendJson(res, 400, { error: `bad setting ${key}` });
+        }
+      }
+      Object.assign(emulator.settings, patch);
+      return sendJson(res, 200, emulator.settings);
+    }
+    if (method === 'POST' && path === '/fail-next') {
+      const { count, status } = await body();
+      emulator.failNext(Number(count ?? 1), Number(status ?? 503));
+      return noContent();
+    }
+    if (method === 'POST' && path === '/revoke-token') return (emulator.revokeToken(), noContent());
+    if (method === 'POST' && path === '/restore-token') return (emulator.restoreToken(), noContent());
+    if (method === 'POST' && path === '/drop-response-after-commit') {
+      const { count } = await body();
+      emulator.dropResponseAfterCommit(Number(count ?? 1));
+      return noContent();
+    }
+    if (method === 'GET' && path === '/emails') return sendJson(res, 200, emulator.emails());
+    if (method === 'GET' && path === '/contacts') return sendJson(res, 200, emulator.contacts());
+    if (method === 'POST' && path === '/contacts') {
+      const c = await body();
+      if (typeof c.email !== 'string') return sendJson(res, 400, { error: 'email required' });
+      try {
+        const id = emulator.addContact({
+          email: c.email,
+          ...(typeof c.firstname === 'string' ? { firstname: c.firstname } : {}),
+          ...(typeof c.lastname === 'string' ? { lastname: c.lastname } : {}),
+          ...(typeof c.company === 'string' ? { company: c.company } : {}),
+          ...(typeof c.hubspot_owner_id === 'string' ? { hubspot_owner_id: c.hubspot_owner_id } : {}),
+        });
+        return sendJson(res, 200, { id });
+      } catch {
+        return sendJson(res, 409, { error: `contact ${c.email} exists` });
+      }
+    }
+    sendJson(res, 404, { error: `no admin endpoint ${method} ${path}` });
+  } catch (error) {
+    sendJson(res, 400, { error: String(error) });
+  }
+}
