@@ -49,6 +49,8 @@ export class Outbox {
   #closed = false;
   #started = false;
   #online = true;
+  /** While offline: no new attempt before this time (ms), so one probe per backoff interval goes out. */
+  #offlineUntil = 0;
   #idleWaiters: Array<() => void> = [];
 
   constructor(options: OutboxOptions) {
@@ -112,6 +114,7 @@ export class Outbox {
   /** The network is back or the rep asked: everything backing off (except a 429's Retry-After) is due now. */
   retryNow(): void {
     if (this.#closed) return;
+    this.#offlineUntil = 0;
     this.#repo.wakeWaiting();
     this.wake();
   }
@@ -134,7 +137,7 @@ export class Outbox {
     if (this.#running.size > 0) return false;
     if (this.#closed || this.#paused || !this.#connector()) return true;
     const next = this.#repo.nextDueAt();
-    return next === null || next > this.#now();
+    return next === null || Math.max(next, this.#online ? 0 : this.#offlineUntil) > this.#now();
   }
 
   #pump(): void {
@@ -143,7 +146,7 @@ export class Outbox {
     if (connector) {
       // While offline, one item probes the CRM; the rest wait for it.
       const limit = (this.#online ? this.#concurrency : 1) - this.#running.size;
-      if (limit > 0) {
+      if (limit > 0 && (this.#online || this.#now() >= this.#offlineUntil)) {
         for (const item of this.#repo.claimDue(this.#now(), limit)) {
           if (!this.#repo.markInFlight(item.id)) continue;
           const task = this.#send(connector, item).finally(() => {
@@ -160,8 +163,9 @@ export class Outbox {
 
   /** One timer (unref'd) for the next head that becomes due. */
   #schedule(): void {
-    const next = this.#repo.nextDueAt();
-    if (next === null) return this.#clearTimer();
+    const due = this.#repo.nextDueAt();
+    if (due === null) return this.#clearTimer();
+    const next = this.#online ? due : Math.max(due, this.#offlineUntil);
     const now = this.#now();
     if (next <= now) {
       // Due but not claimable now: the concurrency slots are full; a finishing task wakes us.
@@ -226,7 +230,9 @@ export class Outbox {
       } else if (error instanceof CrmUnreachableError) {
         this.#setOnline(false);
         const outcome = item.state === 'unknown' || !neverSent(error) ? 'unknown' : 'pending';
-        this.#repo.markRetry(item.id, now + backoffDelay(attempts, this.#backoff, this.#random), 'unreachable', message, outcome);
+        const nextAttemptAt = now + backoffDelay(attempts, this.#backoff, this.#random);
+        this.#offlineUntil = Math.max(this.#offlineUntil, nextAttemptAt);
+        this.#repo.markRetry(item.id, nextAttemptAt, 'unreachable', message, outcome);
       } else if (error instanceof CrmError && !error.retryable) {
         this.#setOnline(true);
         this.#repo.markFailed(item.id, message);

@@ -34,8 +34,8 @@ CREATE TABLE outbox (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
--- Due items, oldest due first; only live states are indexed so done rows cost nothing.
-CREATE INDEX outbox_due ON outbox (state, next_attempt_at) WHERE state IN ('pending', 'unknown', 'in_flight');
+-- Due items, oldest due first: one range per waiting state, so done rows are never visited.
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
 -- Per-contact order: "is there an earlier live item for this contact?"
 CREATE INDEX outbox_by_contact ON outbox (crm, crm_contact_id, id) WHERE state IN ('pending', 'unknown', 'in_flight');
 CREATE INDEX outbox_by_message ON outbox (message_id);
