@@ -124,7 +124,7 @@ async function runBenchmarks(runDir: string, quick: boolean): Promise<number> {
     try {
       return benchSearch(services);
     } finally {
-      services.close();
+      await services.close();
     }
   }, (f) =>
     `search (${f.queries} queries, limit ${f.limit}, after ${f.warmUp} warm-ups): p50 ${f.p50Ms} ms, p95 ${f.p95Ms} ms,` +

@@ -180,7 +180,7 @@ export async function benchGmailSync(options: GmailSyncOptions): Promise<GmailSy
         emulatorCpuSeconds: emulatorCpu === null || emulatorCpuAfter === null ? null : round(emulatorCpuAfter - emulatorCpu, 2),
       };
     } finally {
-      services.close();
+      await services.close();
     }
   } finally {
     await emulator.stop();

@@ -48,7 +48,7 @@ async function importChild(corpus: string, profileDir: string): Promise<ChildRep
     const seconds = (performance.now() - started) / 1000;
     return { read: result.read, inserted: result.inserted, withWarnings: result.withWarnings, seconds, maxRssKb: 0 };
   } finally {
-    services.close();
+    await services.close();
   }
 }
 

@@ -43,9 +43,14 @@ export async function startApp(deepLinks: { attach(deliver: (url: string) => voi
     window.focus();
   });
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => {
+  let quitting = false;
+  app.on('will-quit', (event) => {
+    if (quitting) return;
+    // Hold the quit until the outbox has recorded any send under way and the store is closed.
+    quitting = true;
+    event.preventDefault();
     unsubscribe();
     unregister();
-    services.close();
+    void services.close().finally(() => app.exit(0));
   });
 }

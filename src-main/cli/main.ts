@@ -104,7 +104,7 @@ async function run(argv: string[], out: (line: string) => void): Promise<number>
   try {
     return await runCommand(services, command, rest, { ...values, profileDir }, out);
   } finally {
-    services.close();
+    await services.close();
   }
 }
 

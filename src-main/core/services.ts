@@ -27,7 +27,9 @@ import { createSettingsService, type SettingsService } from './settings-service.
 import { startSyncScheduler } from './sync-scheduler.ts';
 import { accountHandlers } from './handlers/account-handlers.ts';
 import { mailHandlers } from './handlers/mail-handlers.ts';
-import { crmHandlers, type CrmFacade } from './handlers/crm-handlers.ts';
+import { crmHandlers } from './handlers/crm-handlers.ts';
+import { createCrmService, type CrmService } from '../crm/crm-service.ts';
+import { HubSpotConnector } from '../crm/connectors/hubspot.ts';
 import { openInSystemBrowser } from '../auth/system-browser.ts';
 import { microsoftAccounts } from './microsoft-account.ts';
 
@@ -57,6 +59,7 @@ export interface ConnectOptions {
 export interface Services {
   readonly store: MailStore;
   readonly settings: SettingsService;
+  readonly crm: CrmService;
   readonly handlers: Handlers;
   connectGmail(options: ConnectOptions): Promise<Account>;
   /** Microsoft 365 / Outlook sign-in: the redirect comes back through handleDeepLink, or msal's loopback with `loopback`. */
@@ -74,7 +77,8 @@ export interface Services {
   handleDeepLink(url: string): boolean;
   /** Syncs every connected mailbox on the settings' interval until close(). The app calls it; tests and the CLI do not. */
   startBackgroundSync(): void;
-  close(): void;
+  /** Stops syncs, the schedule and the outbox (waiting for sends under way to be recorded), then closes the store. */
+  close(): Promise<void>;
 }
 
 /** Opens the profile's store (creating the profile and its key on first run) and builds the services. */
@@ -92,18 +96,20 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const emit = (progress: SyncProgressEvent) => publish({ name: 'sync:progress', payload: progress });
   settings.onChange((payload) => publish({ name: 'settings:changed', payload }));
   const stopTasks: Array<() => void> = [];
-  // TEMPORARY until src-main/crm/crm-service.ts lands: no CRM connected.
-  const notConnected = () => new AppError('invalid_input', 'connect a CRM in Settings first');
-  const crm: CrmFacade = {
-    status: () => ({ crm: 'hubspot', state: 'not_connected', accountLabel: null, online: true, pending: 0, failed: 0, lastError: null }),
-    connect: () => Promise.reject(notConnected()),
-    disconnect: () => undefined,
-    logMessage: () => { throw notConnected(); },
-    logThread: () => { throw notConnected(); },
-    retry: () => { throw notConnected(); },
-    logStates: () => new Map(),
-    timeline: (address) => Promise.resolve({ address, contact: null, emails: [] }),
-  };
+  const crm = createCrmService({
+    store,
+    connectorFactory: ({ accessToken }) =>
+      new HubSpotConnector({
+        accessToken,
+        ...(config.hubspot.apiUrl ? { baseUrl: config.hubspot.apiUrl } : {}),
+        ...(config.hubspot.requestsPer10Seconds ? { requestsPer10Seconds: config.hubspot.requestsPer10Seconds } : {}),
+      }),
+    settings: () => settings.get(),
+  });
+  stopTasks.push(
+    crm.onChange((payload) => publish({ name: 'crm:log-states', payload })),
+    crm.onStatusChange((payload) => publish({ name: 'crm:status', payload })),
+  );
 
   const googleOAuth = (): GoogleOAuthConfig => {
     const g = config.google;
@@ -146,6 +152,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       ? microsoft.syncJob(accountId)
       : { kind: 'gmail-sync' as const, accountId, oauth: googleOAuth(), provider: providerOptions() };
     store.syncState.set(accountId, { state: store.syncState.get(accountId)?.historyCursor ? 'incremental' : 'full_sync' });
+    const syncStartedAt = Date.now();
     try {
       const result = await runInWorker(
         { databasePath, databaseKey, job },
@@ -155,6 +162,8 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
         },
       );
       emit({ accountId, phase: 'idle', done: 0, total: 0 });
+      // New correspondents may be CRM contacts, and the auto-log rule applies to new mail.
+      void crm.onSyncedMessages(store.inbox.messageIdsCreatedSince(accountId, syncStartedAt));
       publish({ name: 'mail:changed', payload: { accountId } });
       publish({ name: 'accounts:changed', payload: null });
       return result;
@@ -175,6 +184,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const services: Services = {
     store,
     settings,
+    crm,
 
     async connectGmail(connect) {
       const tokens = await signInWithGoogle(googleOAuth(), connect);
@@ -257,10 +267,12 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       return handlers;
     },
 
-    close() {
+    async close() {
       shutdown.abort();
       stopTasks.forEach((stop) => stop());
       eventListeners.clear();
+      await crm.close();
+      await Promise.allSettled(syncs.values());
       store.close();
     },
   };

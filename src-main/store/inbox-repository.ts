@@ -72,10 +72,12 @@ export class InboxRepository {
   readonly #statements = new Map<string, ReturnType<Db['prepare']>>();
   readonly #labels;
   readonly #labelsOfAccount;
+  readonly #createdSince;
 
   constructor(db: Db) {
     this.#db = db;
     const labels = 'SELECT id, account_id AS accountId, name, type FROM labels';
+    this.#createdSince = db.prepare<[number, number], number>('SELECT id FROM messages WHERE account_id = ? AND created_at >= ?').pluck();
     this.#labels = db.prepare<[], LabelRow>(`${labels} ORDER BY type DESC, name`);
     this.#labelsOfAccount = db.prepare<[number], LabelRow>(`${labels} WHERE account_id = ? ORDER BY type DESC, name`);
   }
@@ -104,6 +106,11 @@ export class InboxRepository {
     const statement = this.#statement('SELECT email FROM contacts WHERE email = ?').pluck();
     for (const address of addresses) if (statement.get(address) !== undefined) found.add(address);
     return found;
+  }
+
+  /** Ids of the account's messages first stored at or after `since` (ms), e.g. by the sync that just ran. */
+  messageIdsCreatedSince(accountId: number, since: number): number[] {
+    return this.#createdSince.all(accountId, since);
   }
 
   labels(accountId?: number): LabelRow[] {

@@ -40,7 +40,7 @@ describe('renderer against the real services', () => {
   after(async () => {
     await browser?.close();
     await harness?.close();
-    services?.close();
+    await services?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 

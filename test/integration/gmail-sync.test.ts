@@ -62,7 +62,7 @@ describe('Gmail sync of the Enron dasovich-j inbox', { skip }, () => {
 
   after(async () => {
     restoreLog?.();
-    services?.close();
+    await services?.close();
     await browser?.close();
     await gmail?.stop();
     await identity?.stop();

@@ -18,8 +18,8 @@ export interface CrmFacade {
   status(): CrmStatus;
   connect(accessToken: string): Promise<CrmStatus>;
   disconnect(): void;
-  logMessage(messageId: number): MessageLogState;
-  logThread(threadId: number): MessageLogState[];
+  logMessage(messageId: number): Promise<MessageLogState>;
+  logThread(threadId: number): Promise<MessageLogState[]>;
   retry(outboxId: number): void;
   logStates(messageIds: number[]): Map<number, MessageLogState>;
   timeline(address: string): Promise<Timeline>;
@@ -33,8 +33,8 @@ export function crmHandlers(crm: CrmFacade): Pick<Handlers, CrmChannels> {
       crm.disconnect();
       return crm.status();
     },
-    'crm:log-message': ({ messageId }) => crm.logMessage(messageId),
-    'crm:log-thread': ({ threadId }) => crm.logThread(threadId),
+    'crm:log-message': ({ messageId }) => crm.logMessage(messageId).catch(asAppError),
+    'crm:log-thread': ({ threadId }) => crm.logThread(threadId).catch(asAppError),
     'crm:retry': ({ outboxId }) => {
       crm.retry(outboxId);
       return null;
