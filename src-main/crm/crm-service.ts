@@ -11,7 +11,7 @@ import { DEFAULT_MISS_TTL_MS, lookUpContacts, matchContacts, type ContactMatchRe
 import { idempotencyKey, loggableAddresses, snapshotActivity } from './email-snapshot.ts';
 import { foldLogStates, noLogState } from './log-states.ts';
 import { Outbox } from './outbox.ts';
-import { CrmAuthError, CrmUnreachableError, type CrmConnector } from './types.ts';
+import { CrmAuthError, CrmRateLimitError, CrmUnreachableError, type CrmConnector } from './types.ts';
 
 const log = createLogger('crm');
 const CRM = 'hubspot';
@@ -153,6 +153,7 @@ export function createCrmService(options: CrmServiceOptions): CrmService {
       } catch (error) {
         if (error instanceof CrmAuthError) authFailed(error);
         else if (error instanceof CrmUnreachableError) lookupOffline = true;
+        else if (error instanceof CrmRateLimitError) throw new AppError('rate_limited', 'HubSpot asks us to slow down; try again in a moment');
         else throw error;
       }
       contacts = store.contacts.listByEmails(CRM, addresses);
