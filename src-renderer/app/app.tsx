@@ -1,62 +1,98 @@
-// A first window onto the local store: accounts, counts and search. The full inbox,
-// thread view and CRM logging come with the desktop-app issue.
-import { useEffect, useState, type FormEvent } from 'react';
-import type { AccountSummary, SearchHit, Stats } from '../../src-preload/contract/index.ts';
-import { call } from '../api/client.ts';
+// The application shell: providers, top bar (search, navigation, theme), window-wide
+// banners and toasts, and the two screens — mail and settings.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useEventSync } from '../api/event-sync.ts';
+import { useSaveSettings } from '../api/mutations.ts';
+import { useSettings } from '../api/queries.ts';
+import { queryClient, setMutationErrorNotifier } from '../api/query-client.ts';
+import { showError, Toaster } from '../components/toasts.tsx';
+import { InboxScreen } from '../features/inbox/inbox-screen.tsx';
+import { SettingsScreen } from '../features/settings/settings-screen.tsx';
+import { Banners } from './banners.tsx';
+import { ErrorBoundary } from './error-boundary.tsx';
+import { useShortcuts } from './keyboard.ts';
+import { SearchBox } from './search-box.tsx';
+import { useResolvedTheme, type ThemeChoice } from './theme.ts';
 
-const plural = (n: number, noun: string) => `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
+setMutationErrorNotifier(showError);
 
 export function App() {
-  const [accounts, setAccounts] = useState<AccountSummary[]>([]);
-  const [stats, setStats] = useState<Stats | null>(null);
-  const [query, setQuery] = useState('');
-  const [hits, setHits] = useState<SearchHit[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Shell />
+    </QueryClientProvider>
+  );
+}
 
-  useEffect(() => {
-    Promise.all([call('accounts:list', undefined), call('mail:stats', undefined)])
-      .then(([a, s]) => {
-        setAccounts(a);
-        setStats(s);
-      })
-      .catch((e: Error) => setError(e.message));
+type View = 'inbox' | 'settings';
+
+function Shell() {
+  useEventSync();
+  const [view, setView] = useState<View>('inbox');
+  const [searchQuery, setSearchQuery] = useState('');
+  const searchRef = useRef<HTMLInputElement>(null);
+  const { data: settings } = useSettings();
+  // Until settings load (or if they cannot), the local choice still themes the window.
+  const [localTheme, setLocalTheme] = useState<ThemeChoice | null>(null);
+  const saveSettings = useSaveSettings();
+  const theme = useResolvedTheme(localTheme ?? settings?.theme ?? 'system');
+  useEffect(() => setLocalTheme(null), [settings?.theme]);
+
+  const openSettings = useCallback(() => setView('settings'), []);
+  const clearSearch = useCallback(() => setSearchQuery(''), []);
+  const search = useCallback((query: string) => {
+    setSearchQuery(query);
+    if (query) setView('inbox');
   }, []);
 
-  const search = (event: FormEvent) => {
-    event.preventDefault();
-    if (!query.trim()) return;
-    call('mail:search', { query, limit: 50 }).then(setHits, (e: Error) => setError(e.message));
+  useShortcuts({
+    '/': () => {
+      setView('inbox');
+      requestAnimationFrame(() => searchRef.current?.focus());
+    },
+  });
+
+  const toggleTheme = () => {
+    const next = theme === 'dark' ? 'light' : 'dark';
+    setLocalTheme(next);
+    saveSettings.mutate({ theme: next });
   };
 
   return (
-    <main style={{ font: '14px system-ui', padding: 16 }}>
-      <h1>Mailbridge</h1>
-      {error && <p role="alert">{error}</p>}
-      {stats && (
-        <p>
-          {plural(stats.messages, 'message')} in {plural(stats.threads, 'thread')} across {plural(stats.accounts, 'account')}
-          {stats.warnings > 0 && ` (${stats.warnings} with warnings)`}
-        </p>
-      )}
-      <ul>
-        {accounts.map((a) => (
-          <li key={a.id}>
-            {a.email} ({a.provider}, {a.status})
-          </li>
-        ))}
-      </ul>
-      <form onSubmit={search} role="search">
-        <input aria-label="Search mail" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Search mail" />
-      </form>
-      <ol>
-        {hits.map((h) => (
-          <li key={h.messageId}>
-            <strong>{h.subject || '(no subject)'}</strong> — {h.from ?? 'unknown sender'}
-            {h.date && ` · ${new Date(h.date).toLocaleString()}`}
-            <div>{h.snippet}</div>
-          </li>
-        ))}
-      </ol>
-    </main>
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">Mailbridge</span>
+        <SearchBox ref={searchRef} query={searchQuery} onSearch={search} />
+        <nav className="main-nav" aria-label="Main">
+          <button type="button" className="nav-button" aria-current={view === 'inbox' ? 'page' : undefined} onClick={() => setView('inbox')}>
+            Inbox
+          </button>
+          <button type="button" className="nav-button" aria-current={view === 'settings' ? 'page' : undefined} onClick={openSettings}>
+            Settings
+          </button>
+        </nav>
+        <button
+          type="button"
+          className="icon-button theme-toggle"
+          aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
+          data-theme-current={theme}
+          onClick={toggleTheme}
+        >
+          {theme === 'dark' ? '☀' : '☾'}
+        </button>
+      </header>
+      <Banners onOpenSettings={openSettings} />
+      <main className="screen">
+        <ErrorBoundary area={view === 'inbox' ? 'inbox' : 'settings'}>
+          {view === 'inbox' ? (
+            <InboxScreen searchQuery={searchQuery} onClearSearch={clearSearch} onOpenSettings={openSettings} />
+          ) : (
+            <SettingsScreen />
+          )}
+        </ErrorBoundary>
+      </main>
+      <Toaster />
+    </div>
   );
 }

@@ -1,0 +1,74 @@
+// Wires main-process events into the query cache once for the whole app: each event
+// invalidates or patches exactly the queries it affects (contract `events`).
+import { useEffect } from 'react';
+import type { SyncProgress, ThreadView, Timeline } from '../../src-preload/contract/index.ts';
+import { subscribe } from './client.ts';
+import { keys, queryClient } from './query-client.ts';
+
+type MailListener = () => void;
+const mailListeners = new Set<MailListener>();
+
+/** The inbox's page cache listens here: new mail or changed log states re-read the visible rows. */
+export function onThreadListChanged(listener: MailListener): () => void {
+  mailListeners.add(listener);
+  return () => mailListeners.delete(listener);
+}
+
+const notifyThreadList = (() => {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  // Sync batches arrive in bursts; one re-read per 250 ms is plenty for a list.
+  return () => {
+    timer ??= setTimeout(() => {
+      timer = null;
+      for (const listener of mailListeners) listener();
+    }, 250);
+  };
+})();
+
+function invalidateLogStates(messageIds: number[]): void {
+  const ids = new Set(messageIds);
+  void queryClient.invalidateQueries({
+    queryKey: keys.threadsAll,
+    predicate: (query) => (query.state.data as ThreadView | undefined)?.messages.some((m) => ids.has(m.id)) ?? false,
+  });
+  void queryClient.invalidateQueries({
+    queryKey: keys.timelinesAll,
+    predicate: (query) => (query.state.data as Timeline | undefined)?.emails.some((e) => ids.has(e.messageId)) ?? false,
+  });
+  void queryClient.invalidateQueries({ queryKey: keys.crmStatus });
+}
+
+export function useEventSync(): void {
+  useEffect(() => {
+    const unsubscribers = [
+      subscribe('accounts:changed', () => {
+        void queryClient.invalidateQueries({ queryKey: keys.accounts });
+        void queryClient.invalidateQueries({ queryKey: ['labels'] });
+        void queryClient.invalidateQueries({ queryKey: keys.stats });
+        notifyThreadList();
+      }),
+      subscribe('mail:changed', () => {
+        void queryClient.invalidateQueries({ queryKey: ['labels'] });
+        void queryClient.invalidateQueries({ queryKey: keys.stats });
+        void queryClient.invalidateQueries({ queryKey: ['search'] });
+        notifyThreadList();
+      }),
+      subscribe('sync:progress', (progress: SyncProgress) => {
+        queryClient.setQueryData<Record<number, SyncProgress>>(keys.syncProgress, (all) => ({
+          ...all,
+          [progress.accountId]: progress,
+        }));
+        if (progress.phase === 'idle' || progress.phase === 'error') {
+          void queryClient.invalidateQueries({ queryKey: keys.accounts });
+        }
+      }),
+      subscribe('crm:log-states', ({ messageIds }) => {
+        invalidateLogStates(messageIds);
+        notifyThreadList();
+      }),
+      subscribe('crm:status', (status) => queryClient.setQueryData(keys.crmStatus, status)),
+      subscribe('settings:changed', (settings) => queryClient.setQueryData(keys.settings, settings)),
+    ];
+    return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+  }, []);
+}

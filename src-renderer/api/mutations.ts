@@ -1,0 +1,143 @@
+// Write hooks: CRM logging with immediate (optimistic) state, account and CRM connection,
+// settings. Each keeps the query cache in step with what main answered.
+import { useMutation } from '@tanstack/react-query';
+import type { MessageLogState, SettingsPatch, ThreadView } from '../../src-preload/contract/index.ts';
+import { call } from './client.ts';
+import { keys, queryClient } from './query-client.ts';
+
+const queued = (messageId: number, previous?: MessageLogState): MessageLogState => ({
+  messageId,
+  state: 'queued',
+  error: null,
+  items: previous?.items ?? [],
+});
+
+function patchThreadLogStates(threadId: number, states: MessageLogState[]): void {
+  const byId = new Map(states.map((s) => [s.messageId, s]));
+  queryClient.setQueryData<ThreadView>(keys.thread(threadId), (thread) =>
+    thread && {
+      ...thread,
+      messages: thread.messages.map((m) => (byId.has(m.id) ? { ...m, logState: byId.get(m.id)! } : m)),
+    },
+  );
+}
+
+function snapshot(threadId: number) {
+  return queryClient.getQueryData<ThreadView>(keys.thread(threadId));
+}
+
+function restore(threadId: number, thread: ThreadView | undefined) {
+  if (thread) queryClient.setQueryData(keys.thread(threadId), thread);
+}
+
+/** Logs one message of the open thread; shows "queued" before main answers. */
+export function useLogMessage(threadId: number) {
+  return useMutation({
+    mutationFn: (messageId: number) => call('crm:log-message', { messageId }),
+    onMutate: async (messageId) => {
+      await queryClient.cancelQueries({ queryKey: keys.thread(threadId) });
+      const previous = snapshot(threadId);
+      const old = previous?.messages.find((m) => m.id === messageId)?.logState;
+      patchThreadLogStates(threadId, [queued(messageId, old)]);
+      return { previous };
+    },
+    onSuccess: (state) => patchThreadLogStates(threadId, [state]),
+    onError: (_error, _messageId, context) => restore(threadId, context?.previous),
+  });
+}
+
+/** Logs every message of a thread not yet logged. */
+export function useLogThread() {
+  return useMutation({
+    mutationFn: (threadId: number) => call('crm:log-thread', { threadId }),
+    onMutate: async (threadId) => {
+      await queryClient.cancelQueries({ queryKey: keys.thread(threadId) });
+      const previous = snapshot(threadId);
+      if (previous) {
+        patchThreadLogStates(
+          threadId,
+          previous.messages.filter((m) => m.logState.state !== 'logged').map((m) => queued(m.id, m.logState)),
+        );
+      }
+      return { previous };
+    },
+    onSuccess: (states, threadId) => patchThreadLogStates(threadId, states),
+    onError: (_error, threadId, context) => restore(threadId, context?.previous),
+  });
+}
+
+/** Retries failed outbox items; the new state arrives as crm:log-states events. */
+export function useRetryLog(threadId: number | null) {
+  return useMutation({
+    mutationFn: async (state: MessageLogState) => {
+      const failed = state.items.filter((item) => item.state === 'failed' || item.state === 'paused');
+      await Promise.all(failed.map((item) => call('crm:retry', { outboxId: item.outboxId })));
+      return state;
+    },
+    onMutate: (state) => {
+      if (threadId !== null) patchThreadLogStates(threadId, [queued(state.messageId, state)]);
+    },
+    onSettled: () => {
+      if (threadId !== null) void queryClient.invalidateQueries({ queryKey: keys.thread(threadId) });
+    },
+  });
+}
+
+export function useAllowRemoteContent(threadId: number) {
+  return useMutation({
+    mutationFn: (sender: string) => call('mail:allow-remote-content', { sender }),
+    onSuccess: (_null, sender) => {
+      queryClient.setQueryData<ThreadView>(keys.thread(threadId), (thread) =>
+        thread && {
+          ...thread,
+          messages: thread.messages.map((m) => (m.from?.address === sender ? { ...m, remoteContentAllowed: true } : m)),
+        },
+      );
+      void queryClient.invalidateQueries({ queryKey: keys.threadsAll });
+    },
+  });
+}
+
+export function useSaveSettings() {
+  return useMutation({
+    mutationFn: (patch: SettingsPatch) => call('settings:set', patch),
+    meta: { inlineErrors: true },
+    onSuccess: (settings) => queryClient.setQueryData(keys.settings, settings),
+  });
+}
+
+export function useConnectAccount() {
+  return useMutation({
+    mutationFn: (provider: 'gmail' | 'microsoft') => call('accounts:connect', { provider, loopback: false }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: keys.accounts }),
+  });
+}
+
+export function useSyncAccount() {
+  return useMutation({ mutationFn: (accountId: number) => call('accounts:sync', { accountId }) });
+}
+
+export function useDisconnectAccount() {
+  return useMutation({
+    mutationFn: (input: { accountId: number; deleteLocalData: boolean }) => call('accounts:disconnect', input),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: keys.accounts });
+      void queryClient.invalidateQueries({ queryKey: keys.stats });
+    },
+  });
+}
+
+export function useConnectCrm() {
+  return useMutation({
+    mutationFn: (accessToken: string) => call('crm:connect', { accessToken }),
+    meta: { inlineErrors: true },
+    onSuccess: (status) => queryClient.setQueryData(keys.crmStatus, status),
+  });
+}
+
+export function useDisconnectCrm() {
+  return useMutation({
+    mutationFn: () => call('crm:disconnect', undefined),
+    onSuccess: (status) => queryClient.setQueryData(keys.crmStatus, status),
+  });
+}

@@ -1,0 +1,50 @@
+// Read hooks over the contract's channels, cached by react-query and kept fresh by events.
+import { useQuery } from '@tanstack/react-query';
+import type { CrmStatus, Settings, SyncProgress } from '../../src-preload/contract/index.ts';
+import { call } from './client.ts';
+import { keys, queryClient } from './query-client.ts';
+
+export const useAccounts = () => useQuery({ queryKey: keys.accounts, queryFn: () => call('accounts:list', undefined) });
+
+export const useLabels = (accountId?: number) =>
+  useQuery({ queryKey: keys.labels(accountId), queryFn: () => call('mail:labels', accountId ? { accountId } : {}) });
+
+export const useThread = (threadId: number | null) =>
+  useQuery({
+    queryKey: keys.thread(threadId ?? 0),
+    queryFn: () => call('mail:thread', { threadId: threadId! }),
+    enabled: threadId !== null,
+    staleTime: 5_000,
+  });
+
+export const useSearch = (query: string) =>
+  useQuery({
+    queryKey: keys.search(query),
+    queryFn: () => call('mail:search', { query, limit: 200 }),
+    enabled: query.length > 0,
+    staleTime: 5_000,
+  });
+
+export const useTimeline = (address: string | null) =>
+  useQuery({
+    queryKey: keys.timeline(address ?? ''),
+    queryFn: () => call('contacts:timeline', { address: address! }),
+    enabled: address !== null,
+    staleTime: 5_000,
+  });
+
+export const useStats = () => useQuery({ queryKey: keys.stats, queryFn: () => call('mail:stats', undefined) });
+
+export const useCrmStatus = () =>
+  useQuery<CrmStatus>({ queryKey: keys.crmStatus, queryFn: () => call('crm:status', undefined) });
+
+export const useSettings = () => useQuery<Settings>({ queryKey: keys.settings, queryFn: () => call('settings:get', undefined) });
+
+/** The latest sync:progress per account, filled only by events (see event-sync.ts). */
+export const useSyncProgress = () =>
+  useQuery<Record<number, SyncProgress>>({
+    queryKey: keys.syncProgress,
+    queryFn: () => queryClient.getQueryData<Record<number, SyncProgress>>(keys.syncProgress) ?? {},
+    initialData: {},
+    staleTime: Infinity,
+  });

@@ -1,0 +1,48 @@
+// One react-query cache for the app: main-process events invalidate it (event-sync.ts),
+// so queries stay fresh without polling. Errors are values the UI renders; no blind retries.
+// Failed mutations reach the shell's toasts unless the mutation says it shows them inline.
+import { MutationCache, QueryClient } from '@tanstack/react-query';
+import { ApiError } from './client.ts';
+
+let notifyError: (error: unknown) => void = () => {};
+
+/** The shell registers how failed mutations are reported (toasts). */
+export function setMutationErrorNotifier(notify: (error: unknown) => void): void {
+  notifyError = notify;
+}
+
+export const queryClient = new QueryClient({
+  mutationCache: new MutationCache({
+    onError: (error, _variables, _context, mutation) => {
+      if (mutation.meta?.inlineErrors !== true) notifyError(error);
+    },
+  }),
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      refetchOnWindowFocus: false,
+      retry: (failures, error) => failures < 1 && error instanceof ApiError && error.code === 'rate_limited',
+    },
+    mutations: { retry: false },
+  },
+});
+
+export const keys = {
+  accounts: ['accounts'] as const,
+  labels: (accountId?: number) => ['labels', accountId ?? 'all'] as const,
+  thread: (threadId: number) => ['thread', threadId] as const,
+  threadsAll: ['thread'] as const,
+  search: (query: string) => ['search', query] as const,
+  timeline: (address: string) => ['timeline', address] as const,
+  timelinesAll: ['timeline'] as const,
+  stats: ['stats'] as const,
+  crmStatus: ['crm-status'] as const,
+  settings: ['settings'] as const,
+  syncProgress: ['sync-progress'] as const,
+};
+
+declare module '@tanstack/react-query' {
+  interface Register {
+    mutationMeta: { inlineErrors?: boolean };
+  }
+}

@@ -1,0 +1,77 @@
+// The inbox's window onto up to 100,000+ threads: pages of mail:threads fetched on demand
+// around the visible range and cached, so the list is sized from `total` after one small
+// page and the scrollbar can be dragged anywhere. Subscribe with useSyncExternalStore.
+import type { ThreadFilter, ThreadListItem } from '../../src-preload/contract/index.ts';
+import { call } from './client.ts';
+
+export const PAGE_SIZE = 200;
+
+export class ThreadPageCache {
+  private pages = new Map<number, ThreadListItem[]>();
+  private inflight = new Set<number>();
+  private stale = new Set<number>();
+  private listeners = new Set<() => void>();
+  private wanted: [number, number] = [0, 0];
+  private version = 0;
+  total: number | null = null;
+  error: unknown = null;
+  readonly filter: ThreadFilter;
+
+  constructor(filter: ThreadFilter) {
+    this.filter = filter;
+    this.load(0);
+  }
+
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  };
+
+  getSnapshot = () => this.version;
+
+  item(index: number): ThreadListItem | undefined {
+    return this.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
+  }
+
+  /** Makes sure rows start..end (inclusive) are loaded or loading. */
+  ensure(start: number, end: number): void {
+    this.wanted = [start, end];
+    for (let page = Math.floor(start / PAGE_SIZE); page <= Math.floor(end / PAGE_SIZE); page++) {
+      if (!this.pages.has(page) || this.stale.has(page)) this.load(page);
+    }
+  }
+
+  /** New mail or log states: keep showing what is loaded, re-read the visible pages, drop the rest. */
+  refresh(): void {
+    const [start, end] = this.wanted;
+    const first = Math.floor(start / PAGE_SIZE);
+    const last = Math.floor(end / PAGE_SIZE);
+    for (const page of this.pages.keys()) {
+      if (page < first || page > last) this.pages.delete(page);
+      else this.stale.add(page);
+    }
+    if (this.pages.size === 0) this.load(0);
+    this.ensure(start, end);
+  }
+
+  private load(page: number): void {
+    if (this.inflight.has(page)) return;
+    this.inflight.add(page);
+    call('mail:threads', { filter: this.filter, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+      .then((result) => {
+        this.pages.set(page, result.threads);
+        this.total = result.total;
+        this.error = null;
+      })
+      .catch((error: unknown) => {
+        this.error = error;
+        if (this.total === null) this.total = 0;
+      })
+      .finally(() => {
+        this.inflight.delete(page);
+        this.stale.delete(page);
+        this.version++;
+        for (const listener of this.listeners) listener();
+      });
+  }
+}

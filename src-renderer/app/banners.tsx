@@ -1,0 +1,67 @@
+// Window-wide status strips: offline, accounts or the CRM needing a reconnect, and the
+// progress of running syncs. Each is a labelled region the rep (and the tests) can find.
+import type { AccountSummary } from '../../src-preload/contract/index.ts';
+import { useAccounts, useCrmStatus, useSyncProgress } from '../api/queries.ts';
+import { useConnectAccount } from '../api/mutations.ts';
+import { useOffline } from './connectivity.ts';
+
+export function Banners({ onOpenSettings }: { onOpenSettings(): void }) {
+  const offline = useOffline();
+  const { data: accounts = [] } = useAccounts();
+  const { data: crm } = useCrmStatus();
+  const reconnect = accounts.filter((a) => a.status === 'reconnect_required');
+  return (
+    <div className="banners">
+      {offline && (
+        <div className="banner banner-offline" role="status" aria-label="Offline">
+          You are offline. Mail stays readable; logs to the CRM wait in the outbox and are sent once you are back online.
+        </div>
+      )}
+      {reconnect.map((account) => (
+        <ReconnectAccountBanner key={account.id} account={account} />
+      ))}
+      {crm?.state === 'reconnect_required' && (
+        <div className="banner banner-warning" role="alert" aria-label="CRM reconnect required">
+          HubSpot needs to be reconnected{crm.lastError ? `: ${crm.lastError}` : ''}. Logging is paused.
+          <button type="button" className="button button-small" onClick={onOpenSettings}>
+            Reconnect CRM
+          </button>
+        </div>
+      )}
+      <SyncStrip accounts={accounts} />
+    </div>
+  );
+}
+
+function ReconnectAccountBanner({ account }: { account: AccountSummary }) {
+  const connect = useConnectAccount();
+  const provider = account.provider === 'microsoft' ? 'microsoft' : 'gmail';
+  return (
+    <div className="banner banner-warning" role="alert" aria-label={`Reconnect ${account.email}`}>
+      {account.email} needs to be reconnected before it can sync again.
+      {account.provider !== 'import' && (
+        <button type="button" className="button button-small" disabled={connect.isPending} onClick={() => connect.mutate(provider)}>
+          {connect.isPending ? 'Waiting for sign-in…' : `Reconnect ${account.email}`}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function SyncStrip({ accounts }: { accounts: AccountSummary[] }) {
+  const { data: progress = {} } = useSyncProgress();
+  const running = Object.values(progress).filter((p) => p.phase === 'full' || p.phase === 'incremental');
+  if (running.length === 0) return null;
+  const done = running.reduce((sum, p) => sum + p.done, 0);
+  const total = running.reduce((sum, p) => sum + p.total, 0);
+  const names = running.map((p) => accounts.find((a) => a.id === p.accountId)?.email ?? 'account').join(', ');
+  return (
+    <div className="sync-strip" role="status" aria-label="Sync progress">
+      <span>
+        Syncing {names}
+        {total > 0 ? ` — ${done.toLocaleString('en')} of ${total.toLocaleString('en')}` : '…'}
+      </span>
+      <progress aria-label="Overall sync progress" max={total || 1} value={total ? done : undefined} />
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+// Account and label filters over the unified inbox (mail:threads' ThreadFilter).
+import type { ThreadFilter } from '../../../src-preload/contract/index.ts';
+import { useAccounts, useLabels } from '../../api/queries.ts';
+
+interface InboxFiltersProps {
+  filter: ThreadFilter;
+  onChange(filter: ThreadFilter): void;
+}
+
+export function InboxFilters({ filter, onChange }: InboxFiltersProps) {
+  const { data: accounts = [] } = useAccounts();
+  const { data: labels = [] } = useLabels(filter.accountId);
+  const number = (value: string) => (value ? Number(value) : undefined);
+  return (
+    <div className="inbox-filters" role="group" aria-label="Filters">
+      <select
+        aria-label="Account"
+        value={filter.accountId ?? ''}
+        onChange={(e) => onChange({ accountId: number(e.target.value), labelId: undefined })}
+      >
+        <option value="">All accounts</option>
+        {accounts.map((a) => (
+          <option key={a.id} value={a.id}>
+            {a.email}
+          </option>
+        ))}
+      </select>
+      <select aria-label="Label" value={filter.labelId ?? ''} onChange={(e) => onChange({ ...filter, labelId: number(e.target.value) })}>
+        <option value="">All labels</option>
+        {labels.map((l) => (
+          <option key={l.id} value={l.id}>
+            {l.name}
+            {filter.accountId === undefined && accounts.length > 1
+              ? ` (${accounts.find((a) => a.id === l.accountId)?.email ?? ''})`
+              : ''}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

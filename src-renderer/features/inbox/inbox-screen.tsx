@@ -1,0 +1,125 @@
+// The mail screen: list pane (filters + virtual thread list, or search hits), the open
+// thread, and the contact panel for a selected participant. Owns selection and the
+// inbox keyboard: j/k, Enter, Esc, l.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ThreadFilter } from '../../../src-preload/contract/index.ts';
+import { onThreadListChanged } from '../../api/event-sync.ts';
+import { useLogThread } from '../../api/mutations.ts';
+import { useStats } from '../../api/queries.ts';
+import { ThreadPageCache } from '../../api/thread-pages.ts';
+import { useShortcuts } from '../../app/keyboard.ts';
+import { ErrorBoundary } from '../../app/error-boundary.tsx';
+import { plural } from '../../components/format.ts';
+import { ContactPanel } from '../contact-timeline/contact-panel.tsx';
+import { ThreadPane } from '../thread/thread-pane.tsx';
+import { InboxFilters } from './inbox-filters.tsx';
+import type { NavigableList } from './navigable-list.ts';
+import { SearchResults } from './search-results.tsx';
+import { ThreadList } from './thread-list.tsx';
+
+interface InboxScreenProps {
+  searchQuery: string;
+  onClearSearch(): void;
+  onOpenSettings(): void;
+}
+
+export function InboxScreen({ searchQuery, onClearSearch, onOpenSettings }: InboxScreenProps) {
+  const [filter, setFilter] = useState<ThreadFilter>({});
+  const cache = useMemo(() => new ThreadPageCache(filter), [filter]);
+  const [selectedIndex, setSelectedIndex] = useState(0);
+  const [openThreadId, setOpenThreadId] = useState<number | null>(null);
+  const [contactAddress, setContactAddress] = useState<string | null>(null);
+  const listRef = useRef<NavigableList>(null);
+  const logThread = useLogThread();
+
+  useEffect(() => onThreadListChanged(() => cache.refresh()), [cache]);
+  useEffect(() => setSelectedIndex(0), [searchQuery, filter]);
+
+  const onActivate = useCallback((index: number, threadId: number) => {
+    setSelectedIndex(index);
+    setOpenThreadId(threadId);
+  }, []);
+
+  const move = (delta: number) => {
+    const list = listRef.current;
+    if (!list || list.count() === 0) return;
+    const next = Math.max(0, Math.min(list.count() - 1, selectedIndex + delta));
+    setSelectedIndex(next);
+    list.reveal(next);
+  };
+
+  useShortcuts({
+    j: () => move(1),
+    k: () => move(-1),
+    Enter: () => {
+      const id = listRef.current?.threadIdAt(selectedIndex);
+      if (id !== undefined) setOpenThreadId(id);
+    },
+    Escape: () => {
+      if (contactAddress) setContactAddress(null);
+      else if (openThreadId !== null) setOpenThreadId(null);
+      else if (searchQuery) onClearSearch();
+    },
+    l: () => {
+      const id = openThreadId ?? listRef.current?.threadIdAt(selectedIndex);
+      if (id !== undefined) logThread.mutate(id);
+    },
+  });
+
+  const openThread = useCallback((threadId: number) => setOpenThreadId(threadId), []);
+
+  return (
+    <div className={`inbox-layout${openThreadId !== null ? ' has-thread' : ''}${contactAddress ? ' has-contact' : ''}`}>
+      <section className="list-pane" aria-label={searchQuery ? 'Search' : 'Inbox'}>
+        <div className="list-toolbar">
+          {searchQuery ? (
+            <button type="button" className="button button-quiet" onClick={onClearSearch}>
+              ← Back to inbox
+            </button>
+          ) : (
+            <InboxFilters filter={filter} onChange={setFilter} />
+          )}
+        </div>
+        <ErrorBoundary area="thread list">
+          {searchQuery ? (
+            <SearchResults ref={listRef} query={searchQuery} selectedIndex={selectedIndex} openThreadId={openThreadId} onActivate={onActivate} />
+          ) : (
+            <ThreadList
+              ref={listRef}
+              cache={cache}
+              selectedIndex={selectedIndex}
+              openThreadId={openThreadId}
+              onActivate={onActivate}
+              onSelect={setSelectedIndex}
+            />
+          )}
+        </ErrorBoundary>
+        <InboxFooter />
+      </section>
+      <ErrorBoundary area="thread">
+        <ThreadPane
+          threadId={openThreadId}
+          onClose={() => setOpenThreadId(null)}
+          onSelectParticipant={setContactAddress}
+          onOpenSettings={onOpenSettings}
+        />
+      </ErrorBoundary>
+      {contactAddress && (
+        <ErrorBoundary area="contact panel">
+          <ContactPanel address={contactAddress} onClose={() => setContactAddress(null)} onOpenThread={openThread} />
+        </ErrorBoundary>
+      )}
+    </div>
+  );
+}
+
+function InboxFooter() {
+  const { data: stats } = useStats();
+  if (!stats) return null;
+  return (
+    <footer className="list-footer">
+      {plural(stats.messages, 'message')} in {plural(stats.threads, 'thread')} across {plural(stats.accounts, 'account')}
+      {stats.warnings > 0 && ` (${stats.warnings} with warnings)`}
+    </footer>
+  );
+}

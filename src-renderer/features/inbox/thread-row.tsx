@@ -1,0 +1,69 @@
+// One row of the thread list, memoised: selection changes re-render only the two rows
+// involved, and a loaded page re-renders only its own rows.
+import { memo } from 'react';
+import type { ThreadListItem } from '../../../src-preload/contract/index.ts';
+import { fullDate, shortDate } from '../../components/format.ts';
+
+interface ThreadRowProps {
+  item: ThreadListItem | undefined;
+  index: number;
+  total: number;
+  top: number;
+  selected: boolean;
+  open: boolean;
+  onActivate(index: number, threadId: number): void;
+}
+
+export const rowDomId = (index: number) => `thread-row-${index}`;
+
+export const ThreadRow = memo(function ThreadRow({ item, index, total, top, selected, open, onActivate }: ThreadRowProps) {
+  const className = ['thread-row', selected && 'is-selected', open && 'is-open', item?.unread && 'is-unread']
+    .filter(Boolean)
+    .join(' ');
+  if (!item) {
+    return (
+      <div
+        id={rowDomId(index)}
+        role="option"
+        aria-selected={selected}
+        aria-posinset={index + 1}
+        aria-setsize={total}
+        aria-busy="true"
+        aria-label="Loading"
+        className={`${className} is-placeholder`}
+        style={{ transform: `translateY(${top}px)` }}
+      >
+        <span className="placeholder-line" />
+        <span className="placeholder-line short" />
+      </div>
+    );
+  }
+  return (
+    <div
+      id={rowDomId(index)}
+      role="option"
+      aria-selected={selected}
+      aria-posinset={index + 1}
+      aria-setsize={total}
+      data-thread-id={item.id}
+      className={className}
+      style={{ transform: `translateY(${top}px)` }}
+      onClick={() => onActivate(index, item.id)}
+    >
+      <div className="thread-row-top">
+        {item.unread && <span className="unread-dot" aria-label="Unread" role="img" />}
+        <span className="thread-from">{item.from ?? '(unknown sender)'}</span>
+        {item.messageCount > 1 && <span className="thread-count" aria-label={`${item.messageCount} messages`}>{item.messageCount}</span>}
+        <time className="thread-date" dateTime={new Date(item.lastMessageAt).toISOString()} title={fullDate(item.lastMessageAt)}>
+          {shortDate(item.lastMessageAt)}
+        </time>
+      </div>
+      <div className="thread-row-middle">
+        <span className="thread-subject">{item.subject || '(no subject)'}</span>
+        {item.hasAttachments && <span className="attachment-mark" role="img" aria-label="Has attachments">📎</span>}
+        {item.logged && <span className="badge log-badge log-logged" data-log-state="logged">Logged</span>}
+      </div>
+      <div className="thread-snippet">{item.snippet}</div>
+    </div>
+  );
+});

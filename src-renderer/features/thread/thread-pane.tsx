@@ -1,0 +1,103 @@
+// The open thread, read with one mail:thread call: subject, "Log thread", messages oldest
+// first with the newest expanded. Focus moves to the heading when a thread opens.
+import { useEffect, useRef, useState } from 'react';
+import type { ThreadView } from '../../../src-preload/contract/index.ts';
+import { useLogThread } from '../../api/mutations.ts';
+import { useThread } from '../../api/queries.ts';
+import { describeError } from '../../components/toasts.tsx';
+import { MessageCard } from './message-card.tsx';
+
+interface ThreadPaneProps {
+  threadId: number | null;
+  onClose(): void;
+  onSelectParticipant(address: string): void;
+  onOpenSettings(): void;
+}
+
+export function ThreadPane({ threadId, onClose, onSelectParticipant, onOpenSettings }: ThreadPaneProps) {
+  const { data: thread, error, isPending } = useThread(threadId);
+  if (threadId === null) {
+    return (
+      <section className="thread-pane is-empty" aria-label="Thread">
+        <p className="empty-hint">Select a conversation. Keys: j / k to move, Enter to open, / to search, l to log.</p>
+      </section>
+    );
+  }
+  if (isPending) {
+    return (
+      <section className="thread-pane" aria-label="Thread" aria-busy="true">
+        <p className="empty-hint" role="status">Loading…</p>
+      </section>
+    );
+  }
+  if (error) {
+    return (
+      <section className="thread-pane" aria-label="Thread">
+        <p className="error-panel" role="alert">{describeError(error)}</p>
+        <button type="button" className="button" onClick={onClose}>Close thread</button>
+      </section>
+    );
+  }
+  return <ThreadContent key={thread.id} thread={thread} onClose={onClose} onSelectParticipant={onSelectParticipant} onOpenSettings={onOpenSettings} />;
+}
+
+function ThreadContent({ thread, onClose, onSelectParticipant, onOpenSettings }: { thread: ThreadView } & Omit<ThreadPaneProps, 'threadId'>) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const logThread = useLogThread();
+  const newest = thread.messages[thread.messages.length - 1]?.id;
+  const [expanded, setExpanded] = useState<Set<number>>(() => new Set(newest === undefined ? [] : [newest]));
+  useEffect(() => heading.current?.focus({ preventScroll: true }), []);
+
+  const states = thread.messages.map((m) => m.logState.state);
+  const allLogged = states.length > 0 && states.every((s) => s === 'logged');
+  const anyPending = states.some((s) => s === 'queued');
+  const toggle = (id: number) =>
+    setExpanded((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  return (
+    <section className="thread-pane" aria-label="Thread" data-thread-id={thread.id}>
+      <header className="thread-header">
+        <h2 ref={heading} tabIndex={-1} className="thread-title">
+          {thread.subject || '(no subject)'}
+        </h2>
+        <div className="thread-actions">
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={allLogged || logThread.isPending}
+            onClick={() => logThread.mutate(thread.id)}
+          >
+            Log thread
+          </button>
+          {(allLogged || anyPending) && (
+            <span className="thread-log-summary" role="status">
+              {allLogged ? 'All messages logged' : 'Logging…'}
+            </span>
+          )}
+          <button type="button" className="icon-button" aria-label="Close thread" onClick={onClose}>
+            ×
+          </button>
+        </div>
+      </header>
+      <div className="message-list">
+        {thread.messages.map((message, index) => (
+          <MessageCard
+            key={message.id}
+            threadId={thread.id}
+            message={message}
+            index={index}
+            expanded={expanded.has(message.id)}
+            onToggle={() => toggle(message.id)}
+            onSelectParticipant={onSelectParticipant}
+            onOpenSettings={onOpenSettings}
+          />
+        ))}
+      </div>
+    </section>
+  );
+}
