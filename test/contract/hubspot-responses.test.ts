@@ -1,0 +1,221 @@
+// Contract test: every HubSpot emulator response the connector relies on, checked against
+// the documented shapes (hubspot-schemas.ts, closed to unknown keys) and the key values
+// the docs specify: association type ids, ISO datetimes, 207 on partial batch reads,
+// 429 RATE_LIMIT bodies, and rate-limit headers on non-search endpoints only.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HubSpotEmulator, HUBSPOT_TEST_TOKEN } from '../emulators/crm/hubspot-emulator.ts';
+import { HUBSPOT_TEST_OWNERS } from '../emulators/crm/hubspot-store.ts';
+import { hubSpotValidator, type HubSpotSchemaName } from '../emulators/crm/hubspot-schemas.ts';
+
+const validate = hubSpotValidator();
+let emulator: HubSpotEmulator;
+let url: string;
+let contactId: string;
+
+async function call(method: string, path: string, body?: unknown, token = HUBSPOT_TEST_TOKEN): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const response = await fetch(url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
+}
+
+function assertShape(name: HubSpotSchemaName, value: unknown): void {
+  const problem = validate(name, value);
+  assert.equal(problem, null, `${name}: ${problem}\n${JSON.stringify(value, null, 2)}`);
+}
+
+before(async () => {
+  emulator = new HubSpotEmulator({
+    contacts: [{ email: 'pat@pge.com', firstname: 'Pat', lastname: 'Smith', company: 'PG&E', hubspot_owner_id: HUBSPOT_TEST_OWNERS[1]!.id }],
+    settings: { rateLimit: true, requestsPer10Seconds: 100, searchPerSecond: 5 },
+  });
+  ({ url } = await emulator.start());
+  contactId = emulator.contacts()[0]!.id;
+});
+
+after(async () => {
+  await emulator.stop();
+});
+
+test('the validators reject what HubSpot would never send', () => {
+  assert.notEqual(validate('simplePublicObject', { id: '1', properties: {}, createdAt: 'yesterday', updatedAt: '2024-01-01T00:00:00Z' }), null);
+  assert.notEqual(validate('error', { status: 'error', message: 'x', correlationId: 'not-a-uuid', category: 'X' }), null);
+  assert.notEqual(validate('associationsV4', { results: [{ toObjectId: '12', associationTypes: [] }] }), null);
+  assert.notEqual(validate('collection', { results: [], extra: true }), null);
+});
+
+test('account details', async () => {
+  const r = await call('GET', '/account-info/v3/details');
+  assert.equal(r.status, 200);
+  assertShape('accountDetails', r.body);
+});
+
+test('contacts: create (201), get, list and search with default and requested properties', async () => {
+  const created = await call('POST', '/crm/v3/objects/contacts', { properties: { email: 'New.Person@Example.com', firstname: 'New' } });
+  assert.equal(created.status, 201);
+  assertShape('simplePublicObject', created.body);
+  assert.equal((created.body.properties as Record<string, string>).email, 'new.person@example.com');
+
+  const duplicate = await call('POST', '/crm/v3/objects/contacts', { properties: { email: 'pat@pge.com' } });
+  assert.equal(duplicate.status, 409);
+  assertShape('error', duplicate.body);
+  assert.match(String(duplicate.body.message), new RegExp(`Existing ID: ${contactId}`));
+
+  const got = await call('GET', `/crm/v3/objects/contacts/${contactId}?properties=company,hubspot_owner_id`);
+  assertShape('simplePublicObject', got.body);
+  assert.deepEqual(Object.keys(got.body.properties as object).sort(), ['company', 'createdate', 'hs_object_id', 'hubspot_owner_id', 'lastmodifieddate']);
+
+  const list = await call('GET', '/crm/v3/objects/contacts?limit=1');
+  assertShape('collection', list.body);
+  assert.deepEqual((list.body.paging as { next: { after: string } }).next.after, '1');
+
+  // Without `properties` the search returns the documented default set for contacts.
+  const plain = await call('POST', '/crm/v3/objects/contacts/search', { filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: 'PAT@pge.com' }] }] });
+  assertShape('collectionWithTotal', plain.body);
+  assert.equal(plain.body.total, 1);
+  const first = (plain.body.results as Array<{ properties: object }>)[0]!;
+  assert.deepEqual(Object.keys(first.properties).sort(), ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname']);
+
+  const inSearch = await call('POST', '/crm/v3/objects/contacts/search', {
+    filterGroups: [{ filters: [{ propertyName: 'email', operator: 'IN', values: ['pat@pge.com', 'new.person@example.com', 'nobody@x.test'] }] }],
+    properties: ['email', 'company'],
+    limit: 1,
+  });
+  assertShape('collectionWithTotal', inSearch.body);
+  assert.equal(inSearch.body.total, 2);
+  assert.equal((inSearch.body.paging as { next: { after: string } }).next.after, '1');
+  assert.equal(inSearch.headers.get('x-hubspot-ratelimit-max'), null, 'search answers carry no rate-limit headers');
+  assert.equal(got.headers.get('x-hubspot-ratelimit-max'), '100');
+  assert.equal(got.headers.get('x-hubspot-ratelimit-interval-milliseconds'), '10000');
+  assert.match(got.headers.get('x-hubspot-ratelimit-remaining') ?? '', /^\d+$/);
+});
+
+test('search validation: more than 100 IN values, unknown operators and too many groups are 400 VALIDATION_ERROR', async () => {
+  emulator.resetStats(); // empties the search window the previous test used
+  const values = Array.from({ length: 101 }, (_, i) => `a${i}@x.test`);
+  for (const body of [
+    { filterGroups: [{ filters: [{ propertyName: 'email', operator: 'IN', values }] }] },
+    { filterGroups: [{ filters: [{ propertyName: 'email', operator: 'SOUNDS_LIKE', value: 'x' }] }] },
+    { filterGroups: Array.from({ length: 6 }, () => ({ filters: [{ propertyName: 'email', operator: 'HAS_PROPERTY' }] })) },
+    { limit: 201 },
+  ]) {
+    const r = await call('POST', '/crm/v3/objects/contacts/search', body);
+    assert.equal(r.status, 400, JSON.stringify(body).slice(0, 80));
+    assertShape('error', r.body);
+    assert.equal(r.body.category, 'VALIDATION_ERROR');
+  }
+});
+
+test('owners: get by id and 404 for an unknown one', async () => {
+  const owner = await call('GET', `/crm/v3/owners/${HUBSPOT_TEST_OWNERS[1]!.id}`);
+  assertShape('owner', owner.body);
+  assert.equal(owner.body.firstName, 'Bob');
+  const missing = await call('GET', '/crm/v3/owners/1');
+  assert.equal(missing.status, 404);
+  assertShape('error', missing.body);
+  assert.equal(missing.body.category, 'OBJECT_NOT_FOUND');
+});
+
+test('emails: create with associations, batch read (200 and 207), associations v4 list', async () => {
+  const created = await call('POST', '/crm/v3/objects/emails', {
+    properties: {
+      hs_timestamp: '1589460600000',
+      hs_email_direction: 'EMAIL',
+      hs_email_status: 'SENT',
+      hs_email_subject: 'Hi',
+      hs_email_text: 'Body',
+      hs_email_headers: JSON.stringify({ from: { email: 'me@x.test', firstName: 'Me', lastName: '' }, to: [], cc: [], bcc: [] }),
+    },
+    associations: [{ to: { id: contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 198 }] }],
+  });
+  assert.equal(created.status, 201);
+  assertShape('simplePublicObject', created.body);
+  const props = created.body.properties as Record<string, string>;
+  assert.equal(props.hs_timestamp, '2020-05-14T12:50:00.000Z', 'ms input comes back as an ISO 8601 datetime');
+  assert.equal(props.hs_object_id, created.body.id);
+
+  const read = await call('POST', '/crm/v3/objects/emails/batch/read', { properties: ['hs_email_subject', 'hs_timestamp'], inputs: [{ id: created.body.id }] });
+  assert.equal(read.status, 200);
+  assertShape('batchResponse', read.body);
+  assert.equal(read.body.status, 'COMPLETE');
+  const readProps = (read.body.results as Array<{ properties: Record<string, string> }>)[0]!.properties;
+  assert.deepEqual(Object.keys(readProps).sort(), ['hs_createdate', 'hs_email_subject', 'hs_lastmodifieddate', 'hs_object_id', 'hs_timestamp']);
+
+  const partial = await call('POST', '/crm/v3/objects/emails/batch/read', { properties: [], inputs: [{ id: created.body.id }, { id: '1' }] });
+  assert.equal(partial.status, 207);
+  assertShape('batchResponse', partial.body);
+  assert.deepEqual((partial.body.errors as Array<{ context: { ids: string[] } }>)[0]!.context.ids, ['1']);
+
+  const tooMany = await call('POST', '/crm/v3/objects/emails/batch/read', { inputs: Array.from({ length: 101 }, (_, i) => ({ id: String(i) })) });
+  assert.equal(tooMany.status, 400);
+  assertShape('error', tooMany.body);
+
+  const assoc = await call('GET', `/crm/v4/objects/contacts/${contactId}/associations/emails`);
+  assertShape('associationsV4', assoc.body);
+  assert.deepEqual(assoc.body.results, [{ toObjectId: Number(created.body.id), associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 197, label: null }] }]);
+});
+
+test('emails: HubSpot-style 400s for a missing hs_timestamp, bad enums, unknown properties and bad associations', async () => {
+  const cases: Array<[unknown, RegExp]> = [
+    [{ properties: { hs_email_subject: 'no time' } }, /hs_timestamp/],
+    [{ properties: { hs_timestamp: 'soon' } }, /hs_timestamp|soon/],
+    [{ properties: { hs_timestamp: '0', hs_email_direction: 'OUTGOING' } }, /OUTGOING/],
+    [{ properties: { hs_timestamp: '0', hs_email_status: 'DONE' } }, /DONE/],
+    [{ properties: { hs_timestamp: '0', x_mailbridge_key: 'k' } }, /x_mailbridge_key/],
+    [{ properties: { hs_timestamp: '0' }, associations: [{ to: { id: contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 197 }] }] }, /197/],
+    [{ properties: { hs_timestamp: '0' }, associations: [{ to: { id: contactId }, types: [{ associationTypeId: 198 }] }] }, /associationCategory/],
+    [{ properties: { hs_timestamp: '0' }, associations: [{ to: { id: '999999' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 198 }] }] }, /999999/],
+  ];
+  const before = emulator.emails().length;
+  for (const [body, message] of cases) {
+    const r = await call('POST', '/crm/v3/objects/emails', body);
+    assert.equal(r.status, 400, JSON.stringify(body));
+    assertShape('error', r.body);
+    assert.equal(r.body.category, 'VALIDATION_ERROR');
+    assert.match(String(r.body.message), message);
+  }
+  assert.equal(emulator.emails().length, before, 'nothing was created');
+});
+
+test('401 bodies for a wrong and a revoked token', async () => {
+  const wrong = await call('GET', '/account-info/v3/details', undefined, 'pat-na1-wrong');
+  assert.equal(wrong.status, 401);
+  assertShape('error', wrong.body);
+  assert.equal(wrong.body.category, 'INVALID_AUTHENTICATION');
+  emulator.revokeToken();
+  try {
+    const revoked = await call('GET', '/account-info/v3/details');
+    assert.equal(revoked.status, 401);
+    assertShape('error', revoked.body);
+  } finally {
+    emulator.restoreToken();
+  }
+});
+
+test('429 bodies and headers for the ten-secondly and the search limits', async () => {
+  emulator.resetStats();
+  Object.assign(emulator.settings, { requestsPer10Seconds: 2 });
+  try {
+    await call('GET', '/account-info/v3/details');
+    await call('GET', '/account-info/v3/details');
+    const limited = await call('GET', '/account-info/v3/details');
+    assert.equal(limited.status, 429);
+    assertShape('rateLimit', limited.body);
+    assert.equal(limited.body.policyName, 'TEN_SECONDLY_ROLLING');
+    assert.equal(limited.body.message, 'You have reached your ten_secondly_rolling limit.');
+    assert.equal(limited.headers.get('x-hubspot-ratelimit-remaining'), '0');
+    assert.match(limited.headers.get('retry-after') ?? '', /^([1-9]|10)$/);
+  } finally {
+    Object.assign(emulator.settings, { requestsPer10Seconds: 100 });
+    emulator.resetStats();
+  }
+  const answers = await Promise.all(Array.from({ length: 7 }, () => call('POST', '/crm/v3/objects/contacts/search', {})));
+  const limited = answers.filter((a) => a.status === 429);
+  assert.equal(limited.length, 2);
+  assertShape('rateLimit', limited[0]!.body);
+  assert.equal(limited[0]!.body.policyName, 'SECONDLY');
+  assert.equal(emulator.stats().rateLimited, 2);
+});
