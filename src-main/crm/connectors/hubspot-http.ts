@@ -37,6 +37,8 @@ export interface HubSpotRequest {
   search?: boolean;
   /** A read that is safe to repeat: retried on 429, 5xx and network failures. */
   idempotent?: boolean;
+  /** Non-2xx statuses the caller handles itself: answered like a success instead of thrown. */
+  acceptStatuses?: readonly number[];
 }
 
 export interface HubSpotResponse<T> {
@@ -133,7 +135,9 @@ export class HubSpotHttp {
         throw unreachable(error, req, this.#options.timeoutMs);
       }
       const body = parseJson(text);
-      if (response.status >= 200 && response.status < 300) return { status: response.status, body: body as T };
+      if ((response.status >= 200 && response.status < 300) || req.acceptStatuses?.includes(response.status)) {
+        return { status: response.status, body: body as T };
+      }
       const mapped = httpError(response.status, (body ?? {}) as HubSpotErrorBody, response.headers);
       if (mapped instanceof CrmRateLimitError) this.stats.rateLimited += 1;
       log.warn('hubspot request failed', {

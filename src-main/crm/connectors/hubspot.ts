@@ -89,14 +89,15 @@ export class HubSpotConnector implements CrmConnector {
    * labelled "HubSpot". Throws CrmAuthError when the token is refused.
    */
   async verify(): Promise<{ accountLabel: string }> {
-    try {
-      const { body } = await this.#http.request<{ portalId?: number }>({ method: 'GET', path: '/account-info/v3/details', idempotent: true });
-      return { accountLabel: body.portalId ? String(body.portalId) : 'HubSpot' };
-    } catch (error) {
-      if (!(error instanceof CrmError) || !/\(403\)/.test(error.message)) throw error;
-      await this.#http.request({ method: 'GET', path: '/crm/v3/objects/contacts?limit=1&archived=false', idempotent: true });
-      return { accountLabel: 'HubSpot' };
-    }
+    const { status, body } = await this.#http.request<{ portalId?: number }>({
+      method: 'GET',
+      path: '/account-info/v3/details',
+      idempotent: true,
+      acceptStatuses: [403],
+    });
+    if (status !== 403) return { accountLabel: body?.portalId ? String(body.portalId) : 'HubSpot' };
+    await this.#http.request({ method: 'GET', path: '/crm/v3/objects/contacts?limit=1&archived=false', idempotent: true });
+    return { accountLabel: 'HubSpot' };
   }
 
   /**
@@ -229,9 +230,12 @@ export class HubSpotConnector implements CrmConnector {
   #ownerName(ownerId: string): Promise<string> {
     let name = this.#owners.get(ownerId);
     if (!name) {
+      // 404 (owner deactivated or gone) is an answer worth caching; 403 (no owners scope) too.
       name = this.#http
-        .request<Owner>({ method: 'GET', path: `/crm/v3/owners/${encodeURIComponent(ownerId)}`, idempotent: true })
-        .then(({ body }) => [body.firstName, body.lastName].filter(Boolean).join(' ').trim() || body.email || ownerId)
+        .request<Owner>({ method: 'GET', path: `/crm/v3/owners/${encodeURIComponent(ownerId)}`, idempotent: true, acceptStatuses: [403, 404] })
+        .then(({ status, body }) => status === 200
+          ? [body.firstName, body.lastName].filter(Boolean).join(' ').trim() || body.email || ownerId
+          : ownerId)
         .catch((error: unknown) => {
           this.#owners.delete(ownerId);
           if (!(error instanceof CrmError)) throw error;

@@ -9,7 +9,7 @@ import { readBody, sendJson, startHttpsServer, type StartedServer } from '../htt
 import { handleAdmin } from './admin.ts';
 import { route } from './api.ts';
 import {
-  HubSpotApiError, invalidAuthentication, notFound, rateLimited, revokedAuthentication, serverError, validationError,
+  forbidden, HubSpotApiError, invalidAuthentication, notFound, rateLimited, revokedAuthentication, serverError, validationError,
 } from './hubspot-errors.ts';
 import { HubSpotStore, type EmulatedEmail, type HubSpotOwner, type SeedContact } from './hubspot-store.ts';
 import { RollingWindow } from './rate-limit.ts';
@@ -134,7 +134,11 @@ export class HubSpotEmulator {
     }));
   }
 
-  /** The next `count` API requests answer `status` (default 503; 429 gets HubSpot's RATE_LIMIT body). */
+  /**
+   * The next `count` API requests answer `status` (default 503) with HubSpot's body for it:
+   * 429 RATE_LIMIT (Retry-After: 1 unless retryAfterHeader is off), 401 INVALID_AUTHENTICATION,
+   * 403 MISSING_SCOPES, 5xx; other statuses a generic error body.
+   */
   failNext(count: number, status = 503): void {
     this.#failNext = { count, status };
   }
@@ -242,6 +246,7 @@ export class HubSpotEmulator {
     const status = this.#failNext.status;
     if (status === 429) throw rateLimited('TEN_SECONDLY_ROLLING', this.settings.retryAfterHeader ? 1_000 : null);
     if (status === 401) throw invalidAuthentication();
+    if (status === 403) throw forbidden();
     if (status >= 500) throw serverError(status);
     throw new HubSpotApiError(status, { status: 'error', message: `injected ${status}`, correlationId: 'injected', category: 'VALIDATION_ERROR' });
   }

@@ -62,6 +62,20 @@ describe('verify', () => {
   test('a wrong token is CrmAuthError', async () => {
     await assert.rejects(connector({ accessToken: 'pat-na1-wrong' }).verify(), CrmAuthError);
   });
+
+  test('a token without access to account info is checked against contacts instead', async () => {
+    emulator.failNext(1, 403);
+    assert.deepEqual(await connector().verify(), { accountLabel: 'HubSpot' });
+    assert.equal(emulator.stats().requests['contacts.list'], 1);
+  });
+
+  test('the token may come from a function, asked before every request', async () => {
+    let asked = 0;
+    const c = connector({ accessToken: async () => (asked += 1, HUBSPOT_TEST_TOKEN) });
+    await c.verify();
+    await c.findContactsByEmail(['lee@cpuc.ca.gov']);
+    assert.equal(asked, 2);
+  });
 });
 
 describe('findContactsByEmail', () => {
@@ -203,6 +217,12 @@ describe('logEmail', () => {
       assert.match(error.message, /VALIDATION_ERROR.*associations are invalid/);
       return true;
     });
+  });
+
+  test('403 (a missing scope) on a write is CrmAuthError', async () => {
+    emulator.failNext(1, 403);
+    await assert.rejects(connector().logEmail(activity(), [ids.pat!]), (error: unknown) =>
+      error instanceof CrmAuthError && /MISSING_SCOPES|scopes/.test(error.message));
   });
 
   test('a revoked token is CrmAuthError for every call, and the token never reaches the log', async () => {
