@@ -18,6 +18,8 @@ const USAGE = `usage: npm run demo -- [options]
   --keep           keep the temporary run dir (profile, keyring, logs) and print how to explore it
   --mailbox PATH   sync this maildir / mbox / folder of .eml files instead of the sample
   --interactive    sign in yourself in your own browser instead of headless Chromium
+  --serve          keep the app running (its URL printed) until Ctrl-C; the default in a terminal
+  --no-serve       end once every step has run (the default when output is not a terminal)
   -h, --help
 
 Environment: MAILBRIDGE_KEYRING_SESSION=1 says the demo already runs inside an unlocked
@@ -36,9 +38,11 @@ function parse() {
         keep: { type: 'boolean', default: false },
         mailbox: { type: 'string' },
         interactive: { type: 'boolean', default: false },
+        serve: { type: 'boolean' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
+      allowNegative: true,
     }).values;
   } catch (error) {
     say(`${(error as Error).message}\n\n${USAGE}`);
@@ -113,6 +117,7 @@ async function runHere(runDir: string, args: ReturnType<typeof parse>, keepRunDi
       ownKeyring: process.env.XDG_DATA_HOME === join(runDir, 'xdg-data'),
       keepRunDir,
       startedAt,
+      serve: args.serve ?? Boolean(process.stdout.isTTY),
     });
     return 0;
   } catch (error) {

@@ -18,6 +18,10 @@ import { KEYCHAIN_SERVICE } from '../../src-main/platform/keychain.ts';
 import type { Account } from '../../src-main/store/types.ts';
 import { generateSampleMailbox, SAMPLE_REP } from '../sample-mailbox.ts';
 import { addNewMail, checkEncryption, exampleSearches, printStats, runSearches, showOne } from './mail-steps.ts';
+import { connectCrm, logOneEmail, startCrm } from './crm-steps.ts';
+import { buildApp, electronBinary, runElectron, serveHeadless, waitForInterrupt } from './app-step.ts';
+import { emulatedHubSpotConfig } from '../../test/emulators/hubspot-config.ts';
+import { updateProfileConfig } from '../../src-main/core/config.ts';
 import { ProgressBar, Steps, bold, detail, dim, say, seconds } from './ui.ts';
 
 export interface DemoOptions {
@@ -32,6 +36,8 @@ export interface DemoOptions {
   keepRunDir: boolean;
   /** Epoch ms when `npm run demo` started, for the total time. */
   startedAt: number;
+  /** Keep the app running for the person until Ctrl-C (default when stdout is a terminal). */
+  serve: boolean;
 }
 
 /** The signed-in rep: the sample mailbox's owner, a user of the identity emulator. */
@@ -50,7 +56,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const logPath = join(options.runDir, 'demo.log');
   const restoreLog = setLogSink((line) => appendFileSync(logPath, line + '\n'));
   const cleanup: Array<() => Promise<void> | void> = [];
-  const steps = new Steps(8);
+  const steps = new Steps(10);
   const stopOnSignal = () => {
     say('\n    interrupted: stopping the emulators and the browser');
     void closeAll(cleanup).finally(() => process.exit(130));
@@ -58,7 +64,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
 
-  say(bold('Mailbridge demo') + ' — Gmail → encrypted local store → search, on emulated Google services');
+  say(bold('Mailbridge demo') + ' — Gmail → encrypted local store → search → HubSpot, on emulated services');
   detail(`run dir:  ${options.runDir}`, `app logs: ${logPath}`);
   try {
     const sample = options.mailbox === null;
@@ -73,7 +79,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       steps.done(`Using your mailbox ${mailboxPath} (maildir, mbox or a folder of .eml files)`);
     }
 
-    steps.start('Emulated Google: identity (OpenID Connect) and Gmail API v1, over HTTPS with a CA made for this run');
+    steps.start('Emulated services: identity (OpenID Connect), Gmail API v1, HubSpot CRM v3 — HTTPS, with a CA made for this run');
     const identity = new IdentityEmulator({ users: [DEMO_USER] });
     const endpoints = await identity.start();
     cleanup.push(() => identity.stop());
@@ -87,13 +93,20 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     cleanup.push(() => gmail.stop());
     detail(`identity: ${endpoints.issuer}   (oidc-provider: sign-in page, consent, PKCE, tokens)`);
     detail(`gmail:    ${gmailUrl}   (enforces Gmail's quota: 250 units/s per user, 5 per messages.get)`);
+    const crm = await startCrm(mailboxPath, DEMO_USER.email);
+    cleanup.push(() => crm.hubspot.stop());
+    detail(`hubspot:  ${crm.url}   (contacts: the mailbox's ${crm.contacts} most frequent outside correspondents; 100 requests / 10 s)`);
     steps.done(`Gmail holds ${gmail.mailbox.size} messages in ${gmail.mailbox.threadCount} threads for ${DEMO_USER.email}`);
 
     steps.start('Open the encrypted store');
     const profileDir = join(options.runDir, 'profile');
+    const appConfig = {
+      google: emulatedGoogleConfig(endpoints, gmailUrl, { quotaUnitsPerSecond: 250 }),
+      hubspot: emulatedHubSpotConfig(crm.url),
+    };
     const services: Services = await openServices({
       profileDir,
-      config: { google: emulatedGoogleConfig(endpoints, gmailUrl, { quotaUnitsPerSecond: 250 }) },
+      config: appConfig,
     });
     cleanup.push(() => services.close());
     const databasePath = join(profileDir, DATABASE_FILE);
@@ -138,6 +151,39 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const needle = shown ? services.store.messages.getMessage(shown.messageId)!.subject : 'Mailbridge';
     checkEncryption(services.store, databasePath, needle, sample ? mailboxPath : null);
     steps.done('No plaintext on disk: the database file is ciphertext without the key from the keychain');
+
+    steps.start('Connect HubSpot and log an email with one click (durable outbox → CRM v3 emails API)');
+    const connected = await connectCrm(services);
+    detail(`private-app token verified by HubSpot (${connected.label}) and stored inside the encrypted database`);
+    detail(`contact matching: ${connected.matched} correspondents are HubSpot contacts (searched 100 addresses per request)`);
+    const logged = await logOneEmail(services, crm.hubspot);
+    if (logged.copies !== 1) throw new Error(`HubSpot holds ${logged.copies} copies of "${logged.subject}", expected exactly 1`);
+    steps.done(`"${logged.subject}" logged to HubSpot once, associated with its contact (${Math.round(logged.ms)} ms click to logged)`);
+
+    const binary = electronBinary();
+    steps.start(binary ? 'The desktop app (Electron) on this profile' : 'The app, headless: the renderer on a loopback URL with a session token');
+    await buildApp();
+    if (binary) {
+      updateProfileConfig(profileDir, appConfig);
+      await services.close();
+      detail('The Mailbridge window is open on the demo profile; quit it to end the demo.');
+      await runElectron(binary, profileDir);
+      steps.done('The desktop app ran on the demo profile');
+    } else {
+      const screenshot = join(options.runDir, 'app-inbox.png');
+      const app = await serveHeadless(services, screenshot);
+      cleanup.push(() => app.server.close());
+      detail('No Electron binary here (it downloads from GitHub, unreachable); the same services and IPC contract');
+      detail('serve the built renderer over HTTP on 127.0.0.1, and headless Chromium opened it:');
+      detail(`inbox showed ${app.threads} thread rows; opened "${app.opened}"; screenshot: ${screenshot}`);
+      detail(`app URL: ${app.server.url}`);
+      steps.done('The app answered in the browser against the encrypted store and the emulators');
+      if (options.serve) {
+        process.off('SIGINT', stopOnSignal);
+        process.off('SIGTERM', stopOnSignal);
+        await waitForInterrupt(app.server);
+      }
+    }
 
     say();
     say(bold('Explore further'));

@@ -98,6 +98,21 @@ describe('npm run demo', () => {
     assert.match(run.stdout, /without the key: "file is not a database"/);
   });
 
+  test('connects HubSpot, matches contacts and logs one email exactly once', () => {
+    assert.match(run.stdout, /private-app token verified by HubSpot/);
+    assert.ok(figure(run.stdout, /contact matching: (\d+) correspondents are HubSpot contacts/) > 0);
+    assert.match(run.stdout, /\d{8,} +.+ +(INCOMING_EMAIL|EMAIL) +\S+@\S+/, 'the created HubSpot email is listed');
+    assert.match(run.stdout, /" logged to HubSpot once, associated with its contact/);
+  });
+
+  test('serves the app headless on a tokenised loopback URL and Chromium opens a thread in it', () => {
+    assert.match(run.stdout, /app URL: http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}/);
+    assert.ok(figure(run.stdout, /inbox showed (\d+) thread rows/) > 5);
+    assert.match(run.stdout, /opened "[^"]+"; screenshot: /);
+    assert.ok(existsSync(join(runDir, 'app-inbox.png')), 'the screenshot is kept in the run dir');
+    assert.doesNotMatch(run.stdout, /Press Ctrl-C/, 'not a terminal: the demo does not wait');
+  });
+
   test('keeps its logs out of the output, in the run dir it names and keeps', () => {
     assert.doesNotMatch(run.stdout, /^\{"time"/m, 'no JSON log line on stdout');
     assert.doesNotMatch(run.stderr, /^\{"time"/m, 'no JSON log line on stderr');
