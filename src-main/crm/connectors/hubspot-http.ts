@@ -1,6 +1,9 @@
 // The HTTP layer of the HubSpot connector: bearer auth, client-side pacing under HubSpot's
 // burst limits, timeouts, and the mapping of every failure onto the CRM error types the
 // outbox acts on. Reads may be retried here; writes never are (the durable outbox owns that).
+// Plain fetch rather than @hubspot/api-client: the official client brings its own retry loop
+// (numberOfApiCallRetries) and limiter that would fight the outbox's, wraps errors in its own
+// exception types, and we use five endpoints.
 // Sources: developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines (limits, 429),
 //          developers.hubspot.com/docs/api/crm/understanding-the-crm (error body).
 import pRetry from 'p-retry';

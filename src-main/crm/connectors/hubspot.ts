@@ -27,7 +27,11 @@ export interface HubSpotConnectorOptions {
   maxRetryWaitMs?: number;
 }
 
-/** Email addresses per search request: the IN operator takes up to 100 values. */
+/**
+ * Email addresses per search request. The search reference documents IN (`values: [...]`, string
+ * values lower-cased) and pages of up to 200 results but states no cap on `values`; 100 keeps
+ * every batch inside one page of results and inside the cap the emulator assumes.
+ */
 export const SEARCH_BATCH = 100;
 /** Ids per batch read (crm/objects batch endpoints take up to 100 inputs). */
 export const BATCH_READ_SIZE = 100;

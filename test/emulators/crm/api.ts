@@ -29,7 +29,11 @@ export interface ApiRoute {
   run: (store: HubSpotStore) => Promise<ApiResult>;
 }
 
-/** HubSpot's documented cap on filters per search (changelog 2024-08: 5 groups, 10 per group, 25 total). */
+/**
+ * Search request caps: filter groups and filters as HubSpot's changelog of 2024-08 states (5 groups,
+ * 10 filters per group, 25 in all), pages of up to 200, 10,000 results; the cap of 100 IN values
+ * is the emulator's assumption (the reference states none), matching the connector's batches.
+ */
 export const SEARCH_LIMITS = { filterGroups: 5, filtersPerGroup: 10, filters: 25, pageSize: 200, inValues: 100, results: 10_000 };
 export const BATCH_READ_LIMIT = 100;
 
