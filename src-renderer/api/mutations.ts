@@ -1,7 +1,7 @@
 // Write hooks: CRM logging with immediate (optimistic) state, account and CRM connection,
 // settings. Each keeps the query cache in step with what main answered.
 import { useMutation } from '@tanstack/react-query';
-import type { MessageLogState, SettingsPatch, ThreadView } from '../../src-preload/contract/index.ts';
+import type { MessageLogState, Settings, SettingsPatch, ThreadView } from '../../src-preload/contract/index.ts';
 import { call } from './client.ts';
 import { keys, queryClient } from './query-client.ts';
 
@@ -102,6 +102,16 @@ export function useSaveSettings() {
   return useMutation({
     mutationFn: (patch: SettingsPatch) => call('settings:set', patch),
     meta: { inlineErrors: true },
+    // Toggles and radios answer at once; main's normalised values (or the old ones) follow.
+    onMutate: (patch) => {
+      const previous = queryClient.getQueryData<Settings>(keys.settings);
+      const simple = 'neverLog' in patch || 'syncIntervalMinutes' in patch;
+      if (previous && !simple) queryClient.setQueryData<Settings>(keys.settings, { ...previous, ...(patch as Partial<Settings>) });
+      return { previous };
+    },
+    onError: (_error, _patch, context) => {
+      if (context?.previous) queryClient.setQueryData(keys.settings, context.previous);
+    },
     onSuccess: (settings) => queryClient.setQueryData(keys.settings, settings),
   });
 }

@@ -1,8 +1,17 @@
-// Settings: mail accounts, the CRM connection and preferences.
+// Settings: mail accounts, the CRM connection and preferences, one labelled section each.
+import { AccountsSection } from './accounts-section.tsx';
+import { CrmSection } from './crm-section.tsx';
+import { PreferencesSection } from './preferences-section.tsx';
+
 export function SettingsScreen() {
   return (
     <div className="settings">
-      <h1>Settings</h1>
+      <div className="settings-inner">
+        <h1>Settings</h1>
+        <AccountsSection />
+        <CrmSection />
+        <PreferencesSection />
+      </div>
     </div>
   );
 }

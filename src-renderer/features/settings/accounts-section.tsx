@@ -1,0 +1,106 @@
+// Mail accounts: connect Gmail or Outlook, each account's status, sync progress and last
+// sync, "Sync now", reconnect, and disconnect (revokes; optionally deletes local mail).
+import { useState } from 'react';
+import type { AccountSummary, SyncProgress } from '../../../src-preload/contract/index.ts';
+import { useConnectAccount, useDisconnectAccount, useSyncAccount } from '../../api/mutations.ts';
+import { useAccounts, useSyncProgress } from '../../api/queries.ts';
+import { relativeTime } from '../../components/format.ts';
+import { describeError } from '../../components/toasts.tsx';
+import { DisconnectDialog } from './disconnect-dialog.tsx';
+
+const PROVIDER_NAMES: Record<AccountSummary['provider'], string> = { gmail: 'Gmail', microsoft: 'Outlook', import: 'Imported mailbox' };
+const STATUS_TEXT: Record<AccountSummary['status'], string> = {
+  connected: 'Connected',
+  reconnect_required: 'Reconnect required',
+  disconnected: 'Disconnected',
+};
+
+export function AccountsSection() {
+  const { data: accounts, error } = useAccounts();
+  const { data: progress = {} } = useSyncProgress();
+  const connect = useConnectAccount();
+  return (
+    <section className="settings-section" aria-labelledby="accounts-heading">
+      <h2 id="accounts-heading">Mail accounts</h2>
+      {error && <p role="alert" className="field-error">{describeError(error)}</p>}
+      <ul className="account-list" aria-label="Mail accounts">
+        {accounts?.map((account) => <AccountItem key={account.id} account={account} progress={progress[account.id]} />)}
+        {accounts?.length === 0 && <li className="muted">No mail account connected yet.</li>}
+      </ul>
+      <div className="settings-actions">
+        <button type="button" className="button" disabled={connect.isPending} onClick={() => connect.mutate('gmail')}>
+          Connect Gmail
+        </button>
+        <button type="button" className="button" disabled={connect.isPending} onClick={() => connect.mutate('microsoft')}>
+          Connect Outlook
+        </button>
+        {connect.isPending && <span role="status">Finish signing in in your browser…</span>}
+      </div>
+    </section>
+  );
+}
+
+function AccountItem({ account, progress }: { account: AccountSummary; progress: SyncProgress | undefined }) {
+  const [confirming, setConfirming] = useState(false);
+  const sync = useSyncAccount();
+  const connect = useConnectAccount();
+  const disconnect = useDisconnectAccount();
+  const running = progress && (progress.phase === 'full' || progress.phase === 'incremental');
+  const canReconnect = account.provider !== 'import';
+  return (
+    <li className="account-item" aria-label={account.email} data-status={account.status} data-sync-state={account.syncState}>
+      <div className="account-main">
+        <div className="account-title">
+          <strong>{account.email}</strong>
+          <span className="muted"> · {PROVIDER_NAMES[account.provider]}</span>
+        </div>
+        <div className={`account-status status-${account.status}`}>
+          {STATUS_TEXT[account.status]}
+          {' · '}
+          {account.lastSyncAt ? `Last sync ${relativeTime(account.lastSyncAt)}` : 'Never synced'}
+        </div>
+        {account.lastError && <div className="field-error">{account.lastError}</div>}
+        {running && (
+          <div className="account-progress">
+            <progress
+              aria-label={`Sync progress for ${account.email}`}
+              max={progress.total || 1}
+              value={progress.total ? progress.done : undefined}
+            />
+            <span className="muted">
+              {progress.phase === 'full' ? 'Full sync' : 'Syncing'}
+              {progress.total ? ` ${progress.done.toLocaleString('en')} / ${progress.total.toLocaleString('en')}` : '…'}
+            </span>
+          </div>
+        )}
+      </div>
+      <div className="account-actions">
+        <button type="button" className="button button-small" disabled={sync.isPending || account.status !== 'connected'} onClick={() => sync.mutate(account.id)}>
+          Sync now
+        </button>
+        {canReconnect && (
+          <button
+            type="button"
+            className="button button-small"
+            disabled={connect.isPending}
+            onClick={() => connect.mutate(account.provider === 'microsoft' ? 'microsoft' : 'gmail')}
+          >
+            Reconnect
+          </button>
+        )}
+        <button type="button" className="button button-small button-danger" onClick={() => setConfirming(true)}>
+          Disconnect
+        </button>
+      </div>
+      <DisconnectDialog
+        open={confirming}
+        email={account.email}
+        pending={disconnect.isPending}
+        onCancel={() => setConfirming(false)}
+        onConfirm={(deleteLocalData) =>
+          disconnect.mutate({ accountId: account.id, deleteLocalData }, { onSettled: () => setConfirming(false) })
+        }
+      />
+    </li>
+  );
+}
