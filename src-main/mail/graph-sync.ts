@@ -74,7 +74,6 @@ interface Run {
   removals: Map<string, { id: string; folderId: string }>;
   cursor: GraphCursor;
   resynced: string[];
-  anyFull: boolean;
   added: number;
   labelChanges: number;
   progress: SyncProgress;
@@ -95,7 +94,7 @@ export class GraphSync {
    * what is new, applies moves, read-state changes and removals, then records the new
    * deltaLinks. Throws the provider's error when a request fails for good (the cursor is
    * then left as it was; messages already stored are not fetched again). Result `kind` is
-   * 'full' when any folder was walked from scratch.
+   * 'full' for the first sync and when a folder's delta token had expired.
    */
   async sync(): Promise<GraphSyncResult> {
     const { store, accountId, provider } = this.#o;
@@ -114,7 +113,6 @@ export class GraphSync {
       removals: new Map(),
       cursor: { v: 1, folders: {} },
       resynced: [],
-      anyFull: false,
       added: 0,
       labelChanges: 0,
       progress: { phase: Object.keys(previous.folders).length ? 'incremental' : 'full', done: 0, total: 0 },
@@ -138,9 +136,11 @@ export class GraphSync {
       if (folder && !run.folderIds.has(folder) && !run.seenIn.has(id)) run.removals.set(`${folder}\n${id}`, { id, folderId: folder });
     }
     const deleted = this.#applyRemovals(run);
-    store.setCursor(accountId, JSON.stringify(run.cursor), run.anyFull ? 'full' : 'incremental');
+    // 'full' for a first sync or a 410 resync; a folder created since the last run is walked
+    // from scratch too, but that is how Graph starts any folder and does not make the run full.
+    const kind = !Object.keys(previous.folders).length || run.resynced.length ? 'full' : 'incremental';
+    store.setCursor(accountId, JSON.stringify(run.cursor), kind);
     this.#o.onProgress?.({ ...run.progress });
-    const kind = run.anyFull ? 'full' : 'incremental';
     log.info('graph sync done', { accountId, kind, added: run.added, deleted, folders: folders.length, resynced: run.resynced.length });
     return { kind, added: run.added, deleted, labelChanges: run.labelChanges, historyId: '', folders: folders.length, resynced: run.resynced };
   }
@@ -159,7 +159,6 @@ export class GraphSync {
 
   async #walk(run: Run, folder: GraphFolderInfo, deltaLink: string | null): Promise<void> {
     const full = deltaLink === null;
-    if (full) run.anyFull = true;
     const seen = new Set<string>();
     for await (const page of this.#o.provider.delta(folder.id, deltaLink)) {
       this.#o.signal?.throwIfAborted();

@@ -64,7 +64,7 @@ export interface RequestPacingOptions {
   budget: { limit: number; intervalMs: number } | null;
   /** Attempts per request before giving up, counting the first (default 6). */
   attempts?: number;
-  /** 429 answers one request may receive before it gives up (default 50). */
+  /** 429 answers one request may receive before it gives up (default 100): Graph asks to keep honouring Retry-After. */
   max429?: number;
   /** Upper bound of one wait for Retry-After, ms (default 60 s). */
   maxRetryAfterMs?: number;
@@ -118,14 +118,14 @@ export class RequestPacer {
   /**
    * One request: paced, then run under the concurrency cap. A 429 pauses every request of
    * this pacer until its Retry-After has passed (Graph asks clients to back off as a whole)
-   * and is retried up to `max429` times; 5xx and transport errors are retried up to
+   * and is retried up to `max429` times (default 100); 5xx and transport errors are retried up to
    * `attempts` with exponential backoff and jitter. Other errors, and the last attempt's,
    * are thrown as they came; an aborted `signal` stops the waiting with its reason.
    */
   async run<T>(request: () => Promise<T>, options: { units?: number; what?: string } = {}): Promise<T> {
     const units = options.units ?? 1;
     const attempts = this.#o.attempts ?? 6;
-    const max429 = this.#o.max429 ?? 50;
+    const max429 = this.#o.max429 ?? 100;
     let failures = 0;
     let throttled = 0;
     for (;;) {
