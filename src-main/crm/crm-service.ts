@@ -15,6 +15,8 @@ import { CrmAuthError, CrmRateLimitError, CrmUnreachableError, type CrmConnector
 
 const log = createLogger('crm');
 const CRM = 'hubspot';
+/** How long a click trusts a "not a contact" answer, ms. */
+const CLICK_MISS_TTL_MS = 60_000;
 
 export interface CrmConnectionInput {
   crm: 'hubspot';
@@ -146,9 +148,13 @@ export function createCrmService(options: CrmServiceOptions): CrmService {
     const addresses = loggableAddresses(message, own, settings().neverLog);
     let contacts = store.contacts.listByEmails(CRM, addresses);
     const c = usableConnector();
-    if (!contacts.length && addresses.length && lookUp && c) {
+    // A click asks again about addresses missed more than a minute ago (the contact may just
+    // have been created in the CRM), but not once per message of the same thread.
+    const recentMiss = now() - CLICK_MISS_TTL_MS;
+    const ask = addresses.filter((a) => (store.contacts.missedAt(CRM, a) ?? 0) < recentMiss);
+    if (!contacts.length && ask.length && lookUp && c) {
       try {
-        await lookUpContacts(store, c, addresses);
+        await lookUpContacts(store, c, ask);
         lookupOffline = false;
       } catch (error) {
         if (error instanceof CrmAuthError) authFailed(error);

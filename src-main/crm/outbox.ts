@@ -125,11 +125,20 @@ export class Outbox {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  /** Stops the scheduler: no new sends; resolves once running sends have been recorded. */
-  async close(): Promise<void> {
+  /**
+   * Stops the scheduler: no new sends; resolves once running sends have been recorded, or
+   * after `timeoutMs` (default 5,000) — a send still running then stays in flight in the
+   * database and is checked against the CRM on the next start, so quitting never duplicates.
+   */
+  async close(timeoutMs = 5_000): Promise<void> {
     this.#closed = true;
     this.#clearTimer();
-    await Promise.allSettled([...this.#running.values()]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.#running.values()]),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
     this.#idleWaiters.splice(0).forEach((resolve) => resolve());
   }
 
