@@ -15,6 +15,7 @@ import { openServices } from '../src-main/core/services.ts';
 import { benchGmailSync, type GmailSyncFigures } from './bench/gmail-sync.ts';
 import { benchImport, type ImportFigures } from './bench/import.ts';
 import { benchSearch, type SearchFigures } from './bench/search.ts';
+import { benchUi, type UiFigures } from './bench/ui.ts';
 import { round } from './bench/figures.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -32,6 +33,10 @@ const GOALS = {
   eventLoopDelayP99Ms: { max: 50 },
   importPeakRssMb: { max: 300 },
   searchP95Ms: { max: 20 },
+  inboxFirstRenderMs: { max: 300 },
+  inboxScrollLongTasks: { max: 0 },
+  threadOpenP95Ms: { max: 100 },
+  logToCrmP95Ms: { max: 300 },
 } as const;
 type GoalName = keyof typeof GOALS;
 
@@ -40,10 +45,13 @@ interface Results {
   syncQuotaOn?: GmailSyncFigures;
   import?: ImportFigures;
   search?: SearchFigures;
+  ui?: UiFigures;
 }
 
 if (process.env[RUN_DIR_ENV]) {
-  process.exitCode = await runBenchmarks(process.env[RUN_DIR_ENV], process.argv.includes('--quick'));
+  // --only a,b runs just those benchmarks (names as in the JSON results, e.g. --only ui).
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') ?? null;
+  process.exitCode = await runBenchmarks(process.env[RUN_DIR_ENV], process.argv.includes('--quick'), only);
 } else {
   process.exitCode = await launch(process.argv.slice(2));
 }
@@ -72,7 +80,7 @@ async function launch(args: string[]): Promise<number> {
   }
 }
 
-async function runBenchmarks(runDir: string, quick: boolean): Promise<number> {
+async function runBenchmarks(runDir: string, quick: boolean, only: string[] | null): Promise<number> {
   const started = performance.now();
   setLogSink((line) => process.stderr.write(line + '\n'), 'warn');
   const caDir = process.env.MAILBRIDGE_TEST_CA_DIR ?? join(runDir, 'ca');
@@ -93,6 +101,7 @@ async function runBenchmarks(runDir: string, quick: boolean): Promise<number> {
   const results: Results = {};
   const errors: Record<string, string> = {};
   const measure = async <T>(name: keyof Results, run: () => Promise<T>, print: (figures: T) => string): Promise<void> => {
+    if (only && !only.includes(name)) return;
     try {
       const figures = await run();
       (results as Record<string, unknown>)[name] = figures;
@@ -136,6 +145,16 @@ async function runBenchmarks(runDir: string, quick: boolean): Promise<number> {
     ` (goal ≥ ${GOALS.syncQuotaOnCeilingPercent.min} %), ${f.rateLimited} × 429 (goal ${GOALS.syncQuotaOnRateLimited.max});` +
     ` event-loop delay p99 ${f.eventLoopDelay.p99Ms} ms, max ${f.eventLoopDelay.maxMs} ms`);
 
+  await measure('ui', () => benchUi(runDir), (f) =>
+    `inbox of ${f.threads.toLocaleString('en')} threads (filled in ${f.fillSeconds} s): first render of the list` +
+    ` ${f.firstRenderMs.median} ms from navigation start (median of ${f.firstRenderMs.runs.join(', ')}; goal ≤ ${GOALS.inboxFirstRenderMs.max} ms)\n` +
+    `scrolling ${f.scroll.rows.toLocaleString('en')} rows in ${f.scroll.frames} frames (${f.scroll.seconds} s): ${f.scroll.longTasks} long tasks` +
+    ` (> 50 ms; goal 0), longest ${f.scroll.longestTaskMs} ms\n` +
+    `thread open, click to content (${f.threadOpen.samples} threads): p50 ${f.threadOpen.p50Ms} ms, p95 ${f.threadOpen.p95Ms} ms` +
+    ` (goal ≤ ${GOALS.threadOpenP95Ms.max} ms), max ${f.threadOpen.maxMs} ms\n` +
+    `log to CRM, click to "logged" against the HubSpot emulator (${f.logToCrm.samples} logs): p50 ${f.logToCrm.p50Ms} ms,` +
+    ` p95 ${f.logToCrm.p95Ms} ms (goal ≤ ${GOALS.logToCrmP95Ms.max} ms), ${f.logToCrm.duplicates} duplicates`);
+
   const failed = Object.keys(errors).length;
   return finish({
     ...report,
@@ -152,6 +171,14 @@ function goalsMet(r: Results): Partial<Record<GoalName, { value: number; met: bo
     ...(r.syncQuotaOn ? { syncQuotaOnCeilingPercent: r.syncQuotaOn.quotaCeilingPercent ?? 0, syncQuotaOnRateLimited: r.syncQuotaOn.rateLimited } : {}),
     ...(r.import ? { importPeakRssMb: r.import.peakRssMb } : {}),
     ...(r.search ? { searchP95Ms: r.search.p95Ms } : {}),
+    ...(r.ui
+      ? {
+          inboxFirstRenderMs: r.ui.firstRenderMs.median,
+          inboxScrollLongTasks: r.ui.scroll.longTasks,
+          threadOpenP95Ms: r.ui.threadOpen.p95Ms,
+          logToCrmP95Ms: r.ui.logToCrm.p95Ms,
+        }
+      : {}),
   };
   return Object.fromEntries(Object.entries(values).map(([name, value]) => {
     const goal: { min?: number; max?: number } = GOALS[name as GoalName];
