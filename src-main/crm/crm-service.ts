@@ -9,6 +9,7 @@ import type { CrmStatus, MessageLogState, Timeline } from '../../src-preload/con
 import type { BackoffPolicy } from './backoff.ts';
 import { DEFAULT_MISS_TTL_MS, lookUpContacts, matchContacts, type ContactMatchResult } from './contact-matcher.ts';
 import { idempotencyKey, loggableAddresses, snapshotActivity } from './email-snapshot.ts';
+import { buildTimeline } from './contact-timeline.ts';
 import { foldLogStates, noLogState } from './log-states.ts';
 import { Outbox } from './outbox.ts';
 import { CrmAuthError, CrmRateLimitError, CrmUnreachableError, type CrmConnector } from './types.ts';
@@ -17,6 +18,8 @@ const log = createLogger('crm');
 const CRM = 'hubspot';
 /** How long a click trusts a "not a contact" answer, ms. */
 const CLICK_MISS_TTL_MS = 60_000;
+/** How long timeline() waits for a contact refresh before answering from the cache, ms. */
+const TIMELINE_REFRESH_BUDGET_MS = 1_500;
 
 export interface CrmConnectionInput {
   crm: 'hubspot';
@@ -288,34 +291,23 @@ export function createCrmService(options: CrmServiceOptions): CrmService {
         ? contact.updatedAt < now() - contactStaleMs
         : (store.contacts.missedAt(CRM, email) ?? 0) < now() - missTtlMs;
       if (c && stale && outbox.online && !lookupOffline) {
-        try {
-          await lookUpContacts(store, c, [email]);
-          contact = store.contacts.getByEmail(CRM, email);
-        } catch (error) {
-          // Offline or refused: the cached view is the answer.
-          if (error instanceof CrmAuthError) authFailed(error);
-          else if (error instanceof CrmUnreachableError) lookupOffline = true;
-          log.warn('timeline contact refresh failed', { error: error instanceof Error ? error.name : 'error' });
-        }
+        // Offline, refused or slow: the cached view is the answer. A refresh that outlasts the
+        // budget still lands in the cache for the next look.
+        const refresh = lookUpContacts(store, c, [email]).then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof CrmAuthError) authFailed(error);
+            else if (error instanceof CrmUnreachableError) lookupOffline = true;
+            log.warn('timeline contact refresh failed', { error: error instanceof Error ? error.name : 'error' });
+            return false;
+          },
+        );
+        let timer: NodeJS.Timeout | undefined;
+        const budget = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), TIMELINE_REFRESH_BUDGET_MS)));
+        if (await Promise.race([refresh, budget])) contact = store.contacts.getByEmail(CRM, email);
+        clearTimeout(timer);
       }
-      const own = ownAddresses();
-      const rows = store.contacts.timelineMessages(email);
-      const states = service.logStates(rows.map((r) => r.messageId));
-      return {
-        address: email,
-        contact: contact
-          ? { crmContactId: contact.crmContactId, email: contact.email, name: contact.name, company: contact.company, owner: contact.owner }
-          : null,
-        emails: rows.map((r) => ({
-          messageId: r.messageId,
-          threadId: r.threadId,
-          subject: r.subject,
-          date: r.date,
-          direction: r.fromAddress !== null && own.has(r.fromAddress) ? ('outgoing' as const) : ('incoming' as const),
-          snippet: r.snippet,
-          logState: states.get(r.messageId) ?? noLogState(r.messageId),
-        })),
-      };
+      return buildTimeline(store, email, contact, ownAddresses(), service.logStates);
     },
 
     matchContacts() {

@@ -2,8 +2,12 @@
 // with the right fields; idempotent re-clicks; never-log; auto-log; 401 pause and resume.
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AppError } from '../../../src-main/core/dispatch.ts';
-import { openHarness, REP, until, type Harness } from './crm-fixtures.ts';
+import { setLogSink } from '../../../src-main/platform/logger.ts';
+import { CONTACTS, openHarness, REP, until, type Harness } from './crm-fixtures.ts';
+import { FakeCrm } from './fake-crm.ts';
 
 describe('CRM service: logging through the outbox', () => {
   let h: Harness;
@@ -217,5 +221,47 @@ describe('CRM service: logging through the outbox', () => {
     assert.deepEqual(timeline.emails.map((e) => e.messageId), [ids[1], ids[0]]);
     assert.deepEqual(timeline.emails.map((e) => e.direction), ['outgoing', 'incoming']);
     assert.deepEqual(timeline.emails.map((e) => e.logState.state), ['none', 'logged']);
+  });
+
+  test('the CRM token is never logged and never readable in the profile’s files (only inside the encrypted database)', async () => {
+    const lines: string[] = [];
+    const restore = setLogSink((line) => lines.push(line), 'debug');
+    try {
+      h = await openHarness({ connect: false, crm: new FakeCrm(CONTACTS, 'secret-token-abcdef-0001') });
+      await h.service.connect('secret-token-abcdef-0001');
+      const [id] = h.save([{ id: 'm1', from: { name: 'A', address: 'alice@customer.example' }, to: [{ name: '', address: REP }] }]);
+      await h.service.matchContacts();
+      h.crm.validToken = 'secret-token-abcdef-0002';
+      await h.service.logMessage(id!);
+      await h.service.whenIdle();
+      assert.equal(h.service.status().state, 'reconnect_required');
+      assert.equal(h.store.crmConnections.get('hubspot')?.accessToken, 'secret-token-abcdef-0001', 'kept for the reconnect prompt');
+      h.store.db.pragma('wal_checkpoint(TRUNCATE)');
+      const dir = join(h.store.path, '..');
+      for (const file of readdirSync(dir)) {
+        assert.equal(readFileSync(join(dir, file)).includes('secret-token-abcdef'), false, `${file} holds the token in the clear`);
+      }
+    } finally {
+      restore();
+    }
+    assert.ok(lines.length > 0);
+    assert.equal(lines.some((l) => l.includes('secret-token-abcdef')), false);
+  });
+
+  test('timeline: a stale contact is refreshed online; a CRM that hangs does not hold the timeline', async () => {
+    h = await openHarness();
+    h.save([{ id: 'm1', from: { name: 'A', address: 'alice@customer.example' }, to: [{ name: '', address: REP }] }]);
+    await h.service.matchContacts();
+    h.crm.contacts[0] = { ...h.crm.contacts[0]!, company: 'Renamed Inc' };
+    assert.equal((await h.service.timeline('alice@customer.example')).contact?.company, 'Customer', 'fresh: from the cache');
+    h.clock.t += 2 * 60 * 60_000;
+    assert.equal((await h.service.timeline('alice@customer.example')).contact?.company, 'Renamed Inc', 'stale: refreshed');
+    h.clock.t += 2 * 60 * 60_000;
+    h.crm.findContactsByEmail = () => new Promise(() => {});
+    const started = Date.now();
+    const timeline = await h.service.timeline('alice@customer.example');
+    assert.ok(Date.now() - started < 3_000);
+    assert.equal(timeline.contact?.company, 'Renamed Inc');
+    assert.equal(timeline.emails.length, 1);
   });
 });
