@@ -2,10 +2,11 @@
 // dispatch(), events over SSE; only the transport differs from Electron IPC.
 import { startRendererServer, type RendererServer } from '../../src-main/headless/renderer-server.ts';
 import type { Services } from '../../src-main/core/services.ts';
+import { RENDERER_DIR } from './build.ts';
 
 export type RendererHarness = RendererServer;
 
-/** `url` carries the session token: `page.goto(harness.url)` signs the page in. */
-export function startRendererHarness(rendererDir: string, services: Pick<Services, 'handlers' | 'onEvent'>): Promise<RendererHarness> {
-  return startRendererServer({ rendererDir, handlers: services.handlers, onEvent: services.onEvent });
+/** `url` carries the session token: `page.goto(harness.url)` signs the page in. Build first (buildRendererOnce). */
+export function startRendererHarness(services: Pick<Services, 'handlers' | 'onEvent'>, options: { port?: number } = {}): Promise<RendererHarness> {
+  return startRendererServer({ rendererDir: RENDERER_DIR, handlers: services.handlers, onEvent: services.onEvent, ...options });
 }
