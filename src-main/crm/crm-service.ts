@@ -20,6 +20,8 @@ const CRM = 'hubspot';
 const CLICK_MISS_TTL_MS = 60_000;
 /** How long timeline() waits for a contact refresh before answering from the cache, ms. */
 const TIMELINE_REFRESH_BUDGET_MS = 1_500;
+/** Least time between two status events, ms. */
+const STATUS_THROTTLE_MS = 250;
 
 export interface CrmConnectionInput {
   crm: 'hubspot';
@@ -109,10 +111,35 @@ export function createCrmService(options: CrmServiceOptions): CrmService {
   let connector: CrmConnector | null =
     initial?.accessToken && initial.status !== 'disconnected' ? connectorFactory({ crm: CRM, accessToken: initial.accessToken }) : null;
 
+  let lastStatus = '';
+  let statusTimer: NodeJS.Timeout | null = null;
+  let statusDirty = false;
+  const publishStatus = () => {
+    const s = service.status();
+    const json = JSON.stringify(s);
+    if (json === lastStatus) return;
+    lastStatus = json;
+    statusListeners.forEach((l) => l(s));
+  };
   const emitChange = (messageIds: number[]) => {
     if (messageIds.length) changeListeners.forEach((l) => l({ messageIds }));
-    const s = service.status();
-    statusListeners.forEach((l) => l(s));
+    if (!statusListeners.size) return;
+    // At most one status event per STATUS_THROTTLE_MS (first at once, last one trailing),
+    // and none when nothing changed: a 1,000-item flush must not send 1,000 events.
+    if (statusTimer) {
+      statusDirty = true;
+      return;
+    }
+    publishStatus();
+    statusTimer = setTimeout(function trailing() {
+      if (!statusDirty) {
+        statusTimer = null;
+        return;
+      }
+      statusDirty = false;
+      publishStatus();
+      statusTimer = setTimeout(trailing, STATUS_THROTTLE_MS).unref();
+    }, STATUS_THROTTLE_MS).unref();
   };
   const authFailed = (error: CrmAuthError) => {
     log.warn('the CRM refused the token; reconnect required');
@@ -372,6 +399,7 @@ export function createCrmService(options: CrmServiceOptions): CrmService {
 
     async close() {
       shutdown.abort();
+      if (statusTimer) clearTimeout(statusTimer);
       changeListeners.clear();
       statusListeners.clear();
       await outbox.close();

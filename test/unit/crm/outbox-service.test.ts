@@ -264,4 +264,18 @@ describe('CRM service: logging through the outbox', () => {
     assert.equal(timeline.contact?.company, 'Renamed Inc');
     assert.equal(timeline.emails.length, 1);
   });
+
+  test('status events: throttled during a flush, the last one reflects the end state', async () => {
+    h = await openHarness();
+    const ids = h.save(Array.from({ length: 30 }, (_, i) => ({ id: `s${i}`, from: { name: '', address: i % 2 ? 'alice@customer.example' : 'carol@other.example' }, to: [{ name: '', address: REP }] })));
+    await h.service.matchContacts();
+    const events: Array<{ pending: number; state: string }> = [];
+    h.service.onStatusChange((s) => events.push(s));
+    for (const id of ids) await h.service.logMessage(id);
+    await h.service.whenIdle();
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal(h.crm.emails.length, 30);
+    assert.ok(events.length >= 1 && events.length < 10, `${events.length} status events`);
+    assert.equal(events.at(-1)!.pending, 0);
+  });
 });

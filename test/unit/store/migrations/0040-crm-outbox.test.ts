@@ -61,4 +61,9 @@ describe('migration 0040 crm outbox', () => {
     assert.match(p, /SEARCH c USING (COVERING )?INDEX contacts_by_crm_email \(crm=\? AND email=\?\)/);
     assert.match(p, /SEARCH m USING PRIMARY KEY \(crm=\? AND email=\?\)/);
   });
+
+  test('log states of a thread’s messages probe outbox_by_message', () => {
+    const p = plan("SELECT * FROM outbox WHERE message_id IN (SELECT value FROM json_each('[1,2]')) ORDER BY message_id, id");
+    assert.match(p, /SEARCH outbox USING INDEX outbox_by_message \(message_id=\?\)/);
+  });
 });
