@@ -208,4 +208,21 @@ describe('outbox scheduler', () => {
     assert.equal(h.crm.emails.length, 2);
     assert.deepEqual([...h.service.logStates(ids).values()].map((s) => s.state), ['logged', 'logged']);
   });
+
+  test('the snapshot taken at the click is what gets logged, even after the local message is deleted', async () => {
+    h = await openHarness();
+    const [id] = h.save([{ id: 'del-1', subject: 'Signed contract', text: 'Attached, signed.', from: from('alice@customer.example'), to }]);
+    await h.service.matchContacts();
+    h.crm.down = true;
+    await h.service.logMessage(id!);
+    await h.service.whenIdle();
+    assert.equal(h.store.messages.deleteMessages(h.accountId, ['del-1']), 1);
+    h.crm.down = false;
+    h.service.retryNow();
+    await h.service.whenIdle();
+    assert.equal(h.crm.emails.length, 1);
+    assert.equal(h.crm.emails[0]!.activity.subject, 'Signed contract');
+    assert.equal(h.crm.emails[0]!.activity.text, 'Attached, signed.');
+    assert.equal(h.service.status().pending, 0);
+  });
 });
