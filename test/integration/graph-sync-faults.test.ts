@@ -37,3 +37,44 @@ test('a 429 storm with Retry-After is waited out: every request succeeds, all of
   assert.equal(p.stats.rateLimited, 60);
   assert.ok(Date.now() - started >= 1_000, 'Retry-After was honoured');
 });
+
+test('5xx answers are retried with backoff; a 404 means the message is gone', async () => {
+  graph.resetStats();
+  graph.failNext(5, 503, 0);
+  const p = provider();
+  const body = await p.getMime(ids[0]!);
+  assert.ok(body && body.length > 0);
+  assert.equal(graph.stats().serverErrors, 5);
+  assert.equal(p.stats.retries, 5);
+  const raw = await new MailComposer({ from: 'a@example.test', to: 'fault@mailbridge.test', subject: 'Gone', text: 'x' }).compile().build();
+  const gone = graph.addMessage(raw).id;
+  graph.deleteMessage(gone);
+  assert.equal(await p.getMime(gone), null);
+});
+
+test('an expired delta token is reported as DeltaExpiredError', async () => {
+  const p = provider();
+  let link: string | undefined;
+  for await (const page of p.delta('inbox', null)) link = page.deltaLink ?? link;
+  assert.ok(link);
+  graph.expireDeltaTokens();
+  await assert.rejects(async () => {
+    for await (const _page of p.delta('inbox', link!)) void _page;
+  }, DeltaExpiredError);
+});
+
+test('paced under the mailbox request limit and 4 in flight: no 429 at all', async () => {
+  Object.assign(graph.settings, { rateLimit: true, requestsPer10Minutes: 20, rateWindowMs: 2_000, concurrencyLimit: true, latencyMs: 5 });
+  try {
+    graph.resetStats();
+    const p = provider({ requestsPerWindow: 20, windowMs: 2_000, concurrency: 4 });
+    const started = Date.now();
+    await Promise.all(ids.map((id) => p.getMime(id)));
+    const seconds = (Date.now() - started) / 1000;
+    assert.deepEqual({ throttled: graph.stats().throttled, concurrency: graph.stats().concurrencyThrottled, retries: p.stats.retries }, { throttled: 0, concurrency: 0, retries: 0 });
+    assert.ok(graph.stats().concurrentPeak <= 4);
+    assert.ok(seconds >= 1.8 && seconds < 8, `40 requests under 20 per 2 s took ${seconds}s`);
+  } finally {
+    Object.assign(graph.settings, { rateLimit: false, concurrencyLimit: false, latencyMs: 0 });
+  }
+});

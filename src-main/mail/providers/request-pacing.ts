@@ -55,6 +55,9 @@ export function isRetryable(error: unknown): boolean {
   return error instanceof TypeError && /fetch failed/i.test(error.message);
 }
 
+/** The budget's interval is stretched by this fraction as a safety margin (the pace is 1/1.05 of the limit). */
+export const BUDGET_MARGIN = 0.05;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface RequestPacingOptions {
@@ -87,8 +90,8 @@ export interface PacingStats {
 
 /**
  * Runs requests under a concurrency cap and a paced budget, retrying each as RFC 9110 and
- * the providers ask. The budget is split into tenths of its interval (at least 100 ms) so
- * requests flow evenly instead of bursting at each interval's start.
+ * the providers ask. The budget (its interval stretched 5 %) is split into up to ten slices of its
+ * interval so requests flow evenly instead of bursting at each interval's start.
  */
 export class RequestPacer {
   readonly stats: PacingStats = { requests: 0, retries: 0, rateLimited: 0, failed: 0, units: 0 };
@@ -102,10 +105,12 @@ export class RequestPacer {
     this.#inFlight = pLimit(options.concurrency);
     const budget = options.budget;
     if (budget) {
-      const slices = Math.max(1, Math.min(10, Math.floor(budget.intervalMs / 100)));
+      // Stretch the interval a little: the server counts arrivals, which jitter against our clock.
+      const intervalMs = budget.intervalMs * (1 + BUDGET_MARGIN);
+      const slices = Math.max(1, Math.min(10, Math.floor(intervalMs / 100), Math.floor(budget.limit / 10)));
       const throttled = pThrottle({
-        limit: Math.max(1, Math.floor(budget.limit / slices)),
-        interval: Math.round(budget.intervalMs / slices),
+        limit: Math.floor(budget.limit / slices),
+        interval: Math.round(intervalMs / slices),
         strict: true,
         weight: (units: number) => units,
       })((_units: number, run: () => Promise<unknown>) => run());
@@ -116,7 +121,7 @@ export class RequestPacer {
   }
 
   /**
-   * One request: paced, then run under the concurrency cap. A 429 pauses every request of
+   * One request: under the concurrency cap, then paced. A 429 pauses every request of
    * this pacer until its Retry-After has passed (Graph asks clients to back off as a whole)
    * and is retried up to `max429` times (default 100); 5xx and transport errors are retried up to
    * `attempts` with exponential backoff and jitter. Other errors, and the last attempt's,
@@ -133,9 +138,10 @@ export class RequestPacer {
       const pause = this.#pausedUntil - Date.now();
       if (pause > 0) await sleep(pause);
       try {
-        // Pace first, then take a slot: a request waiting for budget must not hold one.
-        return await this.#paced(units, () =>
-          this.#inFlight(() => {
+        // Slot first, then budget: the budget's clock must be the moment the request is sent.
+        // (Paced first, requests queued for a slot would leave in a burst the server counts.)
+        return await this.#inFlight(() =>
+          this.#paced(units, () => {
             this.stats.requests += 1;
             this.stats.units += units;
             return request();
