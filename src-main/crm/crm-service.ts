@@ -243,6 +243,16 @@ export function createCrmService(options: CrmServiceOptions): CrmService {
     return ids.map((id) => states.get(id) ?? noLogState(id));
   };
 
+  /** Another HubSpot account than before: its contact ids differ, so nothing queued for the old one may go to the new one. */
+  const retireAccount = (previous: string, next: string) => {
+    const archiveCrm = `${CRM}:${previous}:${now()}`;
+    const failed = store.db.transaction(() => {
+      store.contacts.retireAccount(CRM, archiveCrm);
+      return store.outbox.retireLive(CRM, archiveCrm, `queued for HubSpot account ${previous}, not sent to ${next}: log it again to send it there`);
+    }).immediate();
+    log.warn('HubSpot account changed; queued logs for the old account were not sent', { failed });
+  };
+
   const service: CrmService = {
     status() {
       const c = connection();
@@ -262,6 +272,8 @@ export function createCrmService(options: CrmServiceOptions): CrmService {
     async connect(accessToken) {
       const candidate = connectorFactory({ crm: CRM, accessToken });
       const { accountLabel } = await candidate.verify();
+      const previous = connection()?.accountLabel ?? null;
+      if (previous !== null && previous !== accountLabel) retireAccount(previous, accountLabel);
       store.crmConnections.save(CRM, accessToken, accountLabel);
       connector = candidate;
       lookupOffline = false;
@@ -296,6 +308,7 @@ export function createCrmService(options: CrmServiceOptions): CrmService {
     retry(outboxId) {
       const item = store.outbox.get(outboxId);
       if (!item) throw new AppError('not_found', `no outbox item ${outboxId}`);
+      if (item.crm !== CRM) throw new AppError('invalid_input', 'this log was queued for another HubSpot account; log the email again');
       if (item.state === 'failed') store.outbox.retryFailed(outboxId);
       outbox.retryNow();
       emitChange(item.messageId === null ? [] : [item.messageId]);
@@ -307,7 +320,12 @@ export function createCrmService(options: CrmServiceOptions): CrmService {
     },
 
     logStates(messageIds) {
-      return foldLogStates(store.outbox.listByMessages(messageIds), pausedReason());
+      const items = store.outbox.listByMessages(messageIds);
+      // An item left failed by a change of HubSpot account stops counting once the email is
+      // queued for the current account.
+      const current = new Set(items.filter((i) => i.crm === CRM).map((i) => i.messageId));
+      const relevant = items.filter((i) => i.crm === CRM || i.state === 'done' || !current.has(i.messageId));
+      return foldLogStates(relevant, pausedReason());
     },
 
     async timeline(address) {

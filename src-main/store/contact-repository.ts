@@ -55,6 +55,7 @@ export class ContactRepository {
   readonly #s;
   readonly #upsert;
   readonly #misses;
+  readonly #retire;
 
   constructor(db: Db, now: () => number = Date.now) {
     this.#now = now;
@@ -88,10 +89,30 @@ export class ContactRepository {
         this.#s.clearMiss.run(crm, email);
       }
     });
+    const archive = db.prepare<[string, string]>(
+      'UPDATE contacts SET crm = ? WHERE crm = ? AND EXISTS (SELECT 1 FROM activities WHERE contact_id = contacts.id)',
+    );
+    const forget = db.prepare<[string]>('DELETE FROM contacts WHERE crm = ?');
+    const forgetMisses = db.prepare<[string]>('DELETE FROM crm_contact_misses WHERE crm = ?');
+    this.#retire = db.transaction((crm: string, archiveCrm: string) => {
+      const archived = archive.run(archiveCrm, crm).changes;
+      forget.run(crm);
+      forgetMisses.run(crm);
+      return archived;
+    });
     this.#misses = db.transaction((crm: string, emails: readonly string[]) => {
       const now = this.#now();
       for (const e of emails) this.#s.miss.run(crm, e.trim().toLowerCase(), now);
     });
+  }
+
+  /**
+   * The CRM account changed (another HubSpot portal): its contact ids mean nothing in the new
+   * one. Contacts with logged activities are kept for history under `archiveCrm`; the rest
+   * and every miss are forgotten, so matching starts afresh. Returns how many were archived.
+   */
+  retireAccount(crm: string, archiveCrm: string): number {
+    return this.#retire.immediate(crm, archiveCrm);
   }
 
   /** Caches contacts the CRM returned (insert or refresh by CRM id); clears their misses. */

@@ -113,6 +113,10 @@ export class OutboxRepository {
         `UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = @now, wait_reason = NULL, last_error = NULL,
            updated_at = @now WHERE id = @id AND state = 'failed'`,
       ),
+      retireLive: db.prepare<[{ crm: string; archiveCrm: string; reason: string; now: number }]>(
+        `UPDATE outbox SET crm = @archiveCrm, state = 'failed', wait_reason = NULL, last_error = @reason, updated_at = @now
+         WHERE crm = @crm AND state IN ${LIVE}`,
+      ),
       wakeWaiting: db.prepare<[{ now: number }]>(
         `UPDATE outbox SET next_attempt_at = @now WHERE state IN ('pending', 'unknown') AND next_attempt_at > @now
            AND (wait_reason IS NULL OR wait_reason IN ('unreachable', 'server', 'auth', 'paused'))`,
@@ -201,6 +205,15 @@ export class OutboxRepository {
    */
   markRetry(id: number, nextAttemptAt: number, reason: OutboxWaitReason, error: string | null, outcome: 'pending' | 'unknown' = 'pending'): void {
     this.#s.retry.run(outcome, nextAttemptAt, reason, error, this.#now(), id);
+  }
+
+  /**
+   * The CRM account changed: live items were addressed to the old account's contacts, so they
+   * fail with `reason` and move to `archiveCrm` (retry refuses them; logging the email again
+   * queues it for the new account's contacts). Returns how many.
+   */
+  retireLive(crm: string, archiveCrm: string, reason: string): number {
+    return this.#s.retireLive.run({ crm, archiveCrm, reason, now: this.#now() }).changes;
   }
 
   /** Gives up on an item with the CRM's reason; the rep can retry it. */

@@ -23,6 +23,7 @@ export class FakeCrm implements CrmConnector {
   /** Order in which logEmail was attempted: idempotency keys. */
   readonly attempts: string[] = [];
   down = false;
+  accountLabel = 'Portal 4242';
   token: string;
   validToken: string;
   /** Called at the start of each logEmail; can await to hold a request in flight. */
@@ -37,7 +38,7 @@ export class FakeCrm implements CrmConnector {
   async verify() {
     this.calls.verify += 1;
     this.#check();
-    return { accountLabel: 'Portal 4242' };
+    return { accountLabel: this.accountLabel };
   }
 
   async findContactsByEmail(emails: readonly string[]) {

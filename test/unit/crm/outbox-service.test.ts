@@ -278,4 +278,37 @@ describe('CRM service: logging through the outbox', () => {
     assert.ok(events.length >= 1 && events.length < 10, `${events.length} status events`);
     assert.equal(events.at(-1)!.pending, 0);
   });
+
+  test('connecting another HubSpot account: logs queued for the old one fail with the reason, never go to the new one', async () => {
+    h = await openHarness();
+    const [logged, queued] = h.save([
+      { id: 'p1', from: { name: '', address: 'alice@customer.example' }, to: [{ name: '', address: REP }] },
+      { id: 'p2', from: { name: '', address: 'alice@customer.example' }, to: [{ name: '', address: REP }] },
+    ]);
+    await h.service.matchContacts();
+    await h.service.logMessage(logged!);
+    await h.service.whenIdle();
+    h.service.disconnect();
+    const paused = await h.service.logMessage(queued!);
+    assert.equal(paused.state, 'paused');
+
+    h.crm.accountLabel = 'Portal 9999';
+    h.crm.contacts[0] = { ...h.crm.contacts[0]!, crmContactId: '555' };
+    await h.service.connect('good-token-123');
+    await h.service.whenIdle();
+    assert.equal(h.crm.emails.length, 1, 'nothing sent to the new account with the old contact id');
+    const failed = h.service.logStates([queued!]).get(queued!)!;
+    assert.equal(failed.state, 'failed');
+    assert.match(failed.error ?? '', /queued for HubSpot account Portal 4242/);
+    assert.throws(() => h.service.retry(failed.items[0]!.outboxId), (e: unknown) => e instanceof AppError && e.code === 'invalid_input');
+    assert.equal(h.service.logStates([logged!]).get(logged!)!.state, 'logged', 'history of the old account is kept');
+
+    // Logging again goes to the new account's contact.
+    await h.service.matchContacts();
+    await h.service.logMessage(queued!);
+    await h.service.whenIdle();
+    assert.deepEqual(h.crm.emails.at(-1)!.contactIds, ['555']);
+    assert.equal(h.service.logStates([queued!]).get(queued!)!.state, 'logged');
+    assert.equal(h.service.status().state, 'connected');
+  });
 });
