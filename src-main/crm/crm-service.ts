@@ -2,17 +2,18 @@
 // one-click logging through the durable outbox, the auto-log rule, contact matching and
 // contact timelines. Plain Node: the clock, jitter and connector are injected.
 import { createLogger } from '../platform/logger.ts';
-import type { MailStore } from '../store/mail-store.ts';
 import type { MessageRecord } from '../store/types.ts';
 import { AppError } from '../core/dispatch.ts';
-import type { CrmStatus, MessageLogState, Timeline } from '../../src-preload/contract/index.ts';
-import type { BackoffPolicy } from './backoff.ts';
+import type { CrmStatus, MessageLogState } from '../../src-preload/contract/index.ts';
 import { DEFAULT_MISS_TTL_MS, lookUpContacts, matchContacts, type ContactMatchResult } from './contact-matcher.ts';
+import type { CrmService, CrmServiceOptions } from './crm-service-api.ts';
 import { idempotencyKey, loggableAddresses, snapshotActivity } from './email-snapshot.ts';
 import { buildTimeline } from './contact-timeline.ts';
 import { foldLogStates, noLogState } from './log-states.ts';
 import { Outbox } from './outbox.ts';
 import { CrmAuthError, CrmRateLimitError, CrmUnreachableError, type CrmConnector } from './types.ts';
+
+export type { CrmConnectionInput, CrmService, CrmServiceOptions, CrmSettings } from './crm-service-api.ts';
 
 const log = createLogger('crm');
 const CRM = 'hubspot';
@@ -22,72 +23,6 @@ const CLICK_MISS_TTL_MS = 60_000;
 const TIMELINE_REFRESH_BUDGET_MS = 1_500;
 /** Least time between two status events, ms. */
 const STATUS_THROTTLE_MS = 250;
-
-export interface CrmConnectionInput {
-  crm: 'hubspot';
-  /** The private-app token; never log it. */
-  accessToken: string;
-}
-
-export interface CrmSettings {
-  autoLogKnownContacts: boolean;
-  /** Addresses and domains never logged (settings' neverLog). */
-  neverLog: readonly string[];
-}
-
-export interface CrmServiceOptions {
-  store: MailStore;
-  connectorFactory: (connection: CrmConnectionInput) => CrmConnector;
-  settings: () => CrmSettings;
-  /** Clock, ms since the epoch. */
-  now?: () => number;
-  /** [0, 1) for backoff jitter. */
-  random?: () => number;
-  /** Outbox sends at once across contacts. Default 4. */
-  concurrency?: number;
-  backoff?: BackoffPolicy;
-  /** A cached contact older than this (ms) is refreshed by timeline() when online. Default 1 h. */
-  contactStaleMs?: number;
-  /** A "not a contact" answer is trusted this long (ms). Default 24 h. */
-  missTtlMs?: number;
-}
-
-export interface CrmService {
-  status(): CrmStatus;
-  /** Verifies the token with the CRM (rejects with CrmAuthError / CrmUnreachableError, storing nothing), stores it, resumes the outbox. */
-  connect(accessToken: string): Promise<CrmStatus>;
-  /** Forgets the token; queued items stay, paused. */
-  disconnect(): void;
-  /**
-   * Queues one outbox item per (message, CRM contact among From/To/Cc minus own and
-   * never-log addresses) and resolves at once with the queued state. Looks participants up
-   * when none is a cached contact. AppError: not_found (no message / no contact),
-   * offline (no cached contact and the CRM unreachable), reconnect_required, invalid_input.
-   */
-  logMessage(messageId: number): Promise<MessageLogState>;
-  /** logMessage for every message of the thread that has a contact; AppError not_found when none has. */
-  logThread(threadId: number): Promise<MessageLogState[]>;
-  /** A failed item goes back to the queue (AppError not_found for an unknown id). */
-  retry(outboxId: number): void;
-  /** Everything backing off for the network or a server is due now (network back). */
-  retryNow(): void;
-  /** States of messages that have outbox items; others are absent. */
-  logStates(messageIds: number[]): Map<number, MessageLogState>;
-  /** The contact (cache, refreshed when online and stale; never fails offline) and every stored email with the address. */
-  timeline(address: string): Promise<Timeline>;
-  /** Runs contact matching now (after a sync or a connect); null when not connected. Never rejects. */
-  matchContacts(): Promise<ContactMatchResult | null>;
-  /** After a sync: matches new correspondents, then applies the auto-log rule to these messages. Never rejects. */
-  onSyncedMessages(messageIds: number[]): Promise<void>;
-  /** Outbox items of these messages changed. Returns unsubscribe. */
-  onChange(listener: (change: { messageIds: number[] }) => void): () => void;
-  /** status() may have changed (connection, online, counts). Returns unsubscribe. */
-  onStatusChange(listener: (status: CrmStatus) => void): () => void;
-  /** Resolves when the outbox has nothing running and nothing due (tests, benchmarks). */
-  whenIdle(): Promise<void>;
-  /** Stops the outbox and matching; resolves once running sends are recorded. Call before closing the store. */
-  close(): Promise<void>;
-}
 
 export function createCrmService(options: CrmServiceOptions): CrmService {
   const { store, connectorFactory, settings } = options;
