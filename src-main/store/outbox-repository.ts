@@ -68,6 +68,9 @@ const IS_HEAD = `NOT EXISTS (SELECT 1 FROM outbox e WHERE e.crm = o.crm AND e.cr
 export const CLAIM_DUE_SQL = `SELECT o.* FROM outbox o
   WHERE o.state IN ('pending', 'unknown') AND o.next_attempt_at <= @now AND ${IS_HEAD}
   ORDER BY o.next_attempt_at, o.id LIMIT @limit`;
+/** The newest error of a not-done item; exported for the plan test (done rows, the bulk, are never read). */
+export const LAST_ERROR_SQL = `SELECT last_error FROM outbox WHERE state IN ('pending', 'unknown', 'in_flight', 'failed')
+  AND last_error IS NOT NULL ORDER BY updated_at DESC LIMIT 1`;
 export const NEXT_DUE_SQL = `SELECT min(o.next_attempt_at) FROM outbox o
   WHERE o.state IN ('pending', 'unknown') AND ${IS_HEAD}`;
 
@@ -131,9 +134,7 @@ export class OutboxRepository {
         `SELECT (SELECT count(*) FROM outbox WHERE state IN ${LIVE}) AS live,
            (SELECT count(*) FROM outbox WHERE state = 'failed') AS failed`,
       ),
-      lastError: db.prepare<[], string | null>(
-        `SELECT last_error FROM outbox WHERE last_error IS NOT NULL AND state <> 'done' ORDER BY updated_at DESC LIMIT 1`,
-      ).pluck(),
+      lastError: db.prepare<[], string | null>(LAST_ERROR_SQL).pluck(),
     };
     this.#enqueue = db.transaction((input: EnqueueInput): { item: OutboxItem; created: boolean } => {
       const now = this.#now();

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { runMigrations } from '../../../../src-main/store/migrations/index.ts';
 import { migration0010 } from '../../../../src-main/store/migrations/0010-initial-schema.ts';
 import { migration0030 } from '../../../../src-main/store/migrations/0030-settings-and-inbox.ts';
-import { CLAIM_DUE_SQL, NEXT_DUE_SQL } from '../../../../src-main/store/outbox-repository.ts';
+import { CLAIM_DUE_SQL, LAST_ERROR_SQL, NEXT_DUE_SQL } from '../../../../src-main/store/outbox-repository.ts';
 import { TIMELINE_SQL, UNMATCHED_ADDRESSES_SQL } from '../../../../src-main/store/contact-repository.ts';
 
 describe('migration 0040 crm outbox', () => {
@@ -65,5 +65,11 @@ describe('migration 0040 crm outbox', () => {
   test('log states of a thread’s messages probe outbox_by_message', () => {
     const p = plan("SELECT * FROM outbox WHERE message_id IN (SELECT value FROM json_each('[1,2]')) ORDER BY message_id, id");
     assert.match(p, /SEARCH outbox USING INDEX outbox_by_message \(message_id=\?\)/);
+  });
+
+  test('the status line’s last error reads live and failed rows through outbox_due, never the done bulk', () => {
+    const p = plan(LAST_ERROR_SQL);
+    assert.match(p, /SEARCH outbox USING INDEX outbox_due \(state=\?\)/);
+    assert.doesNotMatch(p, /SCAN outbox/);
   });
 });
