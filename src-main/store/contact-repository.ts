@@ -24,7 +24,7 @@ interface Row {
 
 /** Correspondents without a cached contact and without a miss newer than @since; exported for the plan test. */
 export const UNMATCHED_ADDRESSES_SQL = `SELECT a.address FROM addresses a
-  WHERE a.id > @after
+  WHERE a.id > @after AND a.id <= @until
     AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.crm = @crm AND c.email = a.address)
     AND NOT EXISTS (SELECT 1 FROM crm_contact_misses m WHERE m.crm = @crm AND m.email = a.address AND m.checked_at >= @since)
     AND a.address NOT IN (SELECT value FROM json_each(@own))
@@ -79,6 +79,7 @@ export class ContactRepository {
       unmatched: db.prepare<[Record<string, unknown>], { address: string; id: number }>(
         UNMATCHED_ADDRESSES_SQL.replace('SELECT a.address', 'SELECT a.id, a.address'),
       ),
+      lastAddressId: db.prepare<[], number | null>('SELECT max(id) FROM addresses').pluck(),
       timeline: db.prepare<[{ address: string; limit: number }], TimelineMessage>(TIMELINE_SQL),
     };
     this.#upsert = db.transaction((crm: string, contacts: readonly CrmContact[]) => {
@@ -156,11 +157,26 @@ export class ContactRepository {
 
   /**
    * Stored correspondents (the `addresses` table) with no cached contact and no miss
-   * checked at or after `since` (ms), excluding `own` addresses; ascending by address id
-   * after `after` (0 to start) so a caller can page through them.
+   * checked at or after `since` (ms), excluding `own` addresses; ascending by address id in
+   * (`after`, `until`] so a caller can page through them in windows of bounded cost.
    */
-  unmatchedAddresses(crm: string, options: { own: readonly string[]; since: number; after: number; limit: number }): Array<{ id: number; address: string }> {
-    return this.#s.unmatched.all({ crm, own: JSON.stringify(options.own), since: options.since, after: options.after, limit: options.limit });
+  unmatchedAddresses(
+    crm: string,
+    options: { own: readonly string[]; since: number; after: number; until?: number; limit: number },
+  ): Array<{ id: number; address: string }> {
+    return this.#s.unmatched.all({
+      crm,
+      own: JSON.stringify(options.own),
+      since: options.since,
+      after: options.after,
+      until: options.until ?? Number.MAX_SAFE_INTEGER,
+      limit: options.limit,
+    });
+  }
+
+  /** The highest address id (0 when none): the end of a pass over the correspondents. */
+  lastAddressId(): number {
+    return this.#s.lastAddressId.get() ?? 0;
   }
 }
 
