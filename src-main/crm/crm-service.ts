@@ -323,7 +323,10 @@ export function createCrmService(options: CrmServiceOptions): CrmService {
         if (!autoLogKnownContacts || !messageIds.length) return;
         const own = ownAddresses();
         const changed: number[] = [];
-        for (const id of messageIds) {
+        for (const [index, id] of messageIds.entries()) {
+          // A big sync hands thousands of ids: yield to IPC and window events between chunks.
+          if (index > 0 && index % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+          if (shutdown.signal.aborted) return;
           const message = store.messages.getMessage(id);
           if (!message) continue;
           const { contacts } = await contactsFor(message, own, false);
