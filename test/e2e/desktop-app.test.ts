@@ -1,0 +1,206 @@
+// The rep's main job in the app, in Chromium against the real services: connect Gmail in
+// Settings (OAuth in the browser) and sync the Enron dasovich-j inbox from the Gmail
+// emulator, connect HubSpot, read threads, search, see a contact's timeline, log an email
+// with one click — checked on the CRM's side — and screenshots of every screen, light and dark.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { EnronApp, ENRON_INBOX, ENRON_OWNER } from './support/enron-app.ts';
+import { ContactPanel, InboxPage, SettingsPage, ThreadPage } from './pages/index.ts';
+import { EMULATED_HUBSPOT_TOKEN } from '../emulators/hubspot-config.ts';
+
+const SCREENSHOTS = join(import.meta.dirname, '../../test-results');
+const skip = existsSync(ENRON_INBOX) ? false : `../shared/data is absent (${ENRON_INBOX}): the real-mail e2e cannot run`;
+
+describe('desktop app on the Enron dasovich-j inbox', { skip }, () => {
+  let app: EnronApp;
+  let inbox: InboxPage;
+  let thread: ThreadPage;
+  let contact: ContactPanel;
+  let settings: SettingsPage;
+  const pageErrors: string[] = [];
+  const shots: Record<string, string> = {};
+  const screenshot = async (name: string) => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const path = join(SCREENSHOTS, `${name}-${(await inbox.theme()) ?? 'light'}.png`);
+    await app.page.screenshot({ path });
+    shots[name] = path;
+  };
+
+  before(async () => {
+    app = await EnronApp.start();
+    app.page.on('pageerror', (error) => pageErrors.push(error.message));
+    inbox = new InboxPage(app.page);
+    thread = new ThreadPage(app.page);
+    contact = new ContactPanel(app.page);
+    settings = new SettingsPage(app.page);
+  });
+  after(() => app?.close());
+
+  test('Settings → Connect Gmail signs in through the browser and the sync fills the inbox', async () => {
+    await settings.goto();
+    await settings.connectGmail();
+    await settings.account(ENRON_OWNER).waitFor({ timeout: 60_000 });
+    await app.page.waitForFunction(
+      (email) => document.querySelector(`[aria-label="${email}"]`)?.getAttribute('data-sync-state') === 'idle',
+      ENRON_OWNER,
+      { timeout: 90_000 },
+    );
+    assert.equal(await settings.accountStatus(ENRON_OWNER), 'connected');
+    const stats = app.services.store.messages.stats();
+    assert.equal(stats.messages, 1_393, 'every message of the inbox is stored');
+    await inbox.goto();
+    await inbox.waitForList();
+    assert.equal(await inbox.total(), stats.threads, 'the list is sized to every thread');
+    assert.equal(await inbox.total(), app.gmail.mailbox.threadCount, 'one row per Gmail thread');
+  });
+
+  test('Settings → CRM refuses a wrong token and keeps a verified one', async () => {
+    await settings.goto();
+    const wrong = await settings.connectCrm('pat-na1-not-a-real-token-000');
+    assert.equal(wrong.ok, false);
+    assert.match(wrong.text, /HubSpot refused the token/);
+    assert.equal(await settings.crmState(), 'not_connected');
+    const right = await settings.connectCrm(EMULATED_HUBSPOT_TOKEN);
+    assert.equal(right.ok, true, right.text);
+    assert.equal(await settings.crmState(), 'connected');
+    assert.equal(await app.page.getByLabel('HubSpot private-app token').inputValue(), '', 'the token is never shown again');
+    await screenshot('settings');
+    await app.services.crm.matchContacts();
+  });
+
+  test('opening a thread shows its messages, oldest first', async () => {
+    const busiest = app.services.store.db
+      .prepare<[], { id: number; subject: string; n: number }>(
+        'SELECT t.id, t.subject, t.message_count AS n FROM threads t WHERE t.message_count > 1 ORDER BY t.message_count DESC, t.id LIMIT 1',
+      )
+      .get()!;
+    const expected = app.services.store.messages.listThreadMessages(busiest.id);
+    await inbox.goto();
+    await inbox.search(`"${busiest.subject.replace(/^(re|fw|fwd):\s*/i, '')}"`);
+    await inbox.openSearchHit(0);
+    await thread.messages.first().waitFor();
+    assert.equal(await thread.subject(), busiest.subject);
+    assert.equal(await thread.messages.count(), expected.length);
+    for (const [index, message] of expected.entries()) {
+      const label = (await thread.message(index).getAttribute('aria-label')) ?? '';
+      assert.ok(label.includes(message.from?.name || message.from?.address || ''), `message ${index + 1}: ${label}`);
+    }
+    await inbox.clearSearch();
+  });
+
+  test('search finds a known message by a phrase from its body', async () => {
+    const known = app.services.store.messages.getMessage(app.contactMessages()[0]!.id)!;
+    const phrase = known.text.split(/\s+/).filter((w) => /^[a-z]{6,}$/i.test(w)).slice(0, 3).join(' ');
+    await inbox.search(phrase);
+    await inbox.searchHits().first().waitFor();
+    const hits = await inbox.searchHits().allTextContents();
+    assert.ok(hits.some((text) => text.includes(known.subject)), `"${phrase}" → ${hits.length} hits, none "${known.subject}"`);
+    await screenshot('search');
+    await inbox.clearSearch();
+  });
+
+  test('a participant who is a CRM contact shows the contact and every email with them, newest first', async () => {
+    const target = app.contactMessages()[0]!;
+    const crmContact = app.hubspot.contacts().find((c) => c.properties.email === target.from)!;
+    await inbox.openThread(target.subject);
+    await thread.messages.first().waitFor();
+    await thread.selectParticipant(new RegExp(target.from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    await contact.waitForLoaded();
+    assert.equal(await contact.fact('Company'), crmContact.properties.company);
+    const withAddress = app.services.store.db
+      .prepare<[string], { id: number }>(
+        `SELECT DISTINCT p.message_id AS id FROM message_participants p JOIN addresses a ON a.id = p.address_id
+         WHERE a.address = ? AND p.role IN ('from', 'to', 'cc')`,
+      )
+      .all(target.from);
+    assert.equal(await contact.emails.count(), withAddress.length);
+    const dates = await contact.emails.locator('time').evaluateAll((els) => els.map((el) => Date.parse(el.getAttribute('datetime') ?? '')));
+    assert.deepEqual(dates, [...dates].sort((a, b) => b - a), 'newest first');
+    await screenshot('timeline');
+  });
+
+  test('"Log to CRM" creates exactly one HubSpot email with the right fields, and the badges turn to logged', async () => {
+    const target = app.contactMessages()[0]!;
+    const message = app.services.store.messages.getMessage(target.id)!;
+    const crmContact = app.hubspot.contacts().find((c) => c.properties.email === target.from)!;
+    await inbox.openThread(target.subject);
+    const index = (await app.services.store.messages.listThreadMessages(target.threadId)).findIndex((m) => m.id === target.id);
+    await thread.logMessage(index);
+    await thread.waitForLogState('logged', index);
+    const created = app.hubspot.emails().filter((e) => e.properties.hs_email_subject === message.subject);
+    assert.equal(created.length, 1, 'exactly one email in the CRM');
+    const [email] = created;
+    assert.deepEqual(email!.contactIds, [crmContact.id]);
+    assert.equal(Date.parse(email!.properties.hs_timestamp!), message.date ?? message.receivedAt);
+    assert.equal(email!.properties.hs_email_direction, 'INCOMING_EMAIL');
+    assert.ok(email!.properties.hs_email_text!.startsWith(message.text.slice(0, 200).trimEnd().slice(0, 120)), 'the body is the message text');
+    await screenshot('thread');
+    await inbox.goto();
+    await inbox.row(target.subject).locator('[data-log-state="logged"]').first().waitFor();
+    await thread.close().catch(() => undefined);
+    await screenshot('inbox');
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('keyboard: / searches, Esc clears, j/k move, Enter opens, l logs', async () => {
+    await inbox.goto();
+    await inbox.waitForList();
+    const list = app.page.getByRole('listbox', { name: 'Threads' });
+    await list.focus();
+    await inbox.press('/');
+    await app.page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Search mail', null, { timeout: 2_000 });
+    await inbox.press('Escape');
+    assert.notEqual(await app.page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Search mail');
+    await list.focus();
+    const selected = list.locator('[aria-selected="true"]');
+    const start = (await selected.count()) ? Number(await selected.getAttribute('aria-posinset')) : 0;
+    await inbox.press('j');
+    await inbox.press('j');
+    await inbox.press('k');
+    assert.equal(Number(await selected.getAttribute('aria-posinset')), start + 1, 'j, j, k: one row down');
+    const subject = (await selected.locator('.thread-subject').textContent()) ?? '';
+    await inbox.press('Enter');
+    await thread.messages.first().waitFor();
+    assert.equal(await thread.subject(), subject);
+    const before = app.hubspot.emails().length;
+    await inbox.press('l');
+    const threadMessages = app.services.store.messages.listThreadMessages(Number(await thread.root.getAttribute('data-thread-id')));
+    const withContacts = threadMessages.filter((m) => m.participants.some((p) => app.services.store.inbox.contactAddresses([p.address]).size));
+    if (withContacts.length) {
+      await app.page.waitForFunction((n) => document.querySelectorAll('[aria-label="Thread"] article[data-log-state="logged"]').length >= n, withContacts.length);
+      assert.ok(app.hubspot.emails().length > before, 'l logged the open thread');
+    } else {
+      await inbox.waitForToast(/no CRM contact/i);
+    }
+    // Esc closes the innermost layer first: the contact panel, then the thread.
+    if (await contact.root.count()) {
+      await inbox.press('Escape');
+      await contact.root.waitFor({ state: 'detached' });
+      assert.ok(await thread.messages.count(), 'the thread stays open');
+    }
+    await inbox.press('Escape');
+    await thread.messages.first().waitFor({ state: 'detached' });
+  });
+
+  test('screenshots of inbox, thread, timeline and settings exist in light and dark', async () => {
+    const start = (await inbox.theme()) ?? 'light';
+    await inbox.toggleTheme();
+    assert.notEqual(await inbox.theme(), start);
+    const target = app.contactMessages()[0]!;
+    await inbox.goto();
+    await screenshot('inbox');
+    await inbox.openThread(target.subject);
+    await thread.messages.first().waitFor();
+    await screenshot('thread');
+    await thread.selectParticipant(new RegExp(target.from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    await contact.waitForLoaded();
+    await screenshot('timeline');
+    await settings.goto();
+    await screenshot('settings');
+    for (const name of ['inbox', 'thread', 'timeline', 'settings']) {
+      for (const theme of ['light', 'dark']) assert.ok(existsSync(join(SCREENSHOTS, `${name}-${theme}.png`)), `${name}-${theme}.png`);
+    }
+  });
+});

@@ -1,0 +1,130 @@
+// The world the desktop-app specs run in: the Enron dasovich-j inbox behind the Gmail
+// emulator, an identity provider, a HubSpot seeded with the inbox's most frequent outside
+// correspondents, the real services on a fresh profile, and the built renderer in Chromium.
+// Emulators listen on fixed ports so a spec can stop them ("offline") and bring them back.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { IdentityEmulator, DEFAULT_TEST_USER } from '../../emulators/identity/identity-emulator.ts';
+import { emulatedGoogleConfig } from '../../emulators/google-config.ts';
+import { consentingBrowserOpener } from '../../emulators/identity/browser-consent.ts';
+import { GmailEmulator } from '../../emulators/gmail/gmail-emulator.ts';
+import { HubSpotEmulator, type HubSpotEmulatorSettings } from '../../emulators/crm/hubspot-emulator.ts';
+import { seedContactsFromMailbox } from '../../emulators/crm/seed.ts';
+import { emulatedHubSpotConfig } from '../../emulators/hubspot-config.ts';
+import { launchChromium } from '../../support/chromium.ts';
+import { buildRendererOnce } from '../../support/build.ts';
+import { startRendererHarness, type RendererHarness } from '../../support/renderer-harness.ts';
+import { openServices, type Services } from '../../../src-main/core/services.ts';
+import type { ProfileConfigInput } from '../../../src-main/core/config.ts';
+
+export const ENRON_INBOX = join(import.meta.dirname, '../../../../shared/data/enron/maildir/dasovich-j/inbox');
+export const ENRON_OWNER = DEFAULT_TEST_USER.email;
+export const SEEDED_CONTACTS = 50;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export class EnronApp {
+  readonly identity: IdentityEmulator;
+  readonly gmail: GmailEmulator;
+  readonly hubspot: HubSpotEmulator;
+  readonly profileDir = mkdtempSync(join(tmpdir(), 'mailbridge-e2e-'));
+  browser!: Browser;
+  page!: Page;
+  services!: Services;
+  harness!: RendererHarness;
+  config!: ProfileConfigInput;
+  readonly #ports: { identity: number; gmail: number; hubspot: number };
+
+  private constructor(hubspot: HubSpotEmulator, ports: { identity: number; gmail: number; hubspot: number }) {
+    this.#ports = ports;
+    this.identity = new IdentityEmulator({ accessTokenTtlSeconds: 3600 });
+    this.gmail = new GmailEmulator({
+      mailbox: ENRON_INBOX,
+      emailAddress: ENRON_OWNER,
+      verifyAccessToken: this.identity.verifyAccessToken,
+      settings: { quota: false },
+      port: ports.gmail,
+    });
+    this.hubspot = hubspot;
+  }
+
+  /** Starts everything and opens the app in Chromium (no account connected yet). */
+  static async start(options: { hubspotSettings?: Partial<HubSpotEmulatorSettings> } = {}): Promise<EnronApp> {
+    await buildRendererOnce();
+    const ports = { identity: await freePort(), gmail: await freePort(), hubspot: await freePort() };
+    const contacts = await seedContactsFromMailbox(ENRON_INBOX, { owner: ENRON_OWNER, count: SEEDED_CONTACTS, ownDomains: ['enron.com'] });
+    const hubspot = new HubSpotEmulator({ contacts, port: ports.hubspot, ...(options.hubspotSettings ? { settings: options.hubspotSettings } : {}) });
+    const app = new EnronApp(hubspot, ports);
+    const endpoints = await app.identity.start();
+    const { url: gmailUrl } = await app.gmail.start();
+    const { url: hubspotUrl } = await app.hubspot.start();
+    app.browser = await launchChromium();
+    app.config = {
+      google: emulatedGoogleConfig(endpoints, gmailUrl, { quotaUnitsPerSecond: null }),
+      hubspot: emulatedHubSpotConfig(hubspotUrl),
+    };
+    await app.openApp();
+    return app;
+  }
+
+  /** Opens the services on the profile (as the app does at start) and the renderer in a fresh page. */
+  async openApp(): Promise<void> {
+    this.services = await openServices({
+      profileDir: this.profileDir,
+      config: this.config,
+      openBrowser: consentingBrowserOpener(this.browser),
+    });
+    this.harness = await startRendererHarness(this.services);
+    this.page = await this.browser.newPage({ viewport: { width: 1360, height: 860 } });
+    await this.page.goto(this.harness.url);
+  }
+
+  /** Quits the app (page, renderer server, services) as a rep closing it would. */
+  async quitApp(): Promise<void> {
+    await this.page.close();
+    await this.harness.close();
+    await this.services.close();
+  }
+
+  /** Stops every emulator: the network is gone. */
+  async goOffline(): Promise<void> {
+    await this.hubspot.stop();
+    await this.gmail.stop();
+    await this.identity.stop();
+  }
+
+  /** HubSpot answers again, on the same address and with the same data. */
+  async crmBack(): Promise<void> {
+    await this.hubspot.start();
+  }
+
+  /** Message ids in the store whose From is a CRM contact, newest first. */
+  contactMessages(): Array<{ id: number; threadId: number; subject: string; from: string }> {
+    return this.services.store.db
+      .prepare<[], { id: number; threadId: number; subject: string; from: string }>(
+        `SELECT m.id, m.thread_id AS threadId, m.subject, m.from_address AS "from" FROM messages m
+         JOIN contacts c ON c.email = m.from_address
+         WHERE m.subject <> '' ORDER BY m.received_at DESC`,
+      )
+      .all();
+  }
+
+  async close(): Promise<void> {
+    await this.browser?.close();
+    await this.harness?.close();
+    await this.services?.close();
+    await this.hubspot.stop();
+    await this.gmail.stop();
+    await this.identity.stop();
+    rmSync(this.profileDir, { recursive: true, force: true });
+  }
+}
