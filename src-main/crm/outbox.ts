@@ -158,10 +158,14 @@ export class Outbox {
       if (limit > 0 && (this.#online || this.#now() >= this.#offlineUntil)) {
         for (const item of this.#repo.claimDue(this.#now(), limit)) {
           if (!this.#repo.markInFlight(item.id)) continue;
-          const task = this.#send(connector, item).finally(() => {
-            this.#running.delete(item.id);
-            this.wake();
-          });
+          const task = this.#send(connector, item)
+            // Only a store failure gets here (connector errors are handled in #send); the row
+            // stays in flight and is checked on the next start.
+            .catch((error: unknown) => log.error('outbox could not record an attempt', { outboxId: item.id, error }))
+            .finally(() => {
+              this.#running.delete(item.id);
+              this.wake();
+            });
           this.#running.set(item.id, task);
         }
       }
