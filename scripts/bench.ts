@@ -16,6 +16,7 @@ import { benchGmailSync, type GmailSyncFigures } from './bench/gmail-sync.ts';
 import { benchImport, type ImportFigures } from './bench/import.ts';
 import { benchSearch, type SearchFigures } from './bench/search.ts';
 import { benchUi, type UiFigures } from './bench/ui.ts';
+import { benchGraphSync, type GraphSyncFigures } from './bench/graph-sync.ts';
 import { round } from './bench/figures.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -37,6 +38,9 @@ const GOALS = {
   inboxScrollLongTasks: { max: 0 },
   threadOpenP95Ms: { max: 100 },
   logToCrmP95Ms: { max: 300 },
+  graphSyncOffMessagesPerSecond: { min: 1000 },
+  graphSyncOnCeilingPercent: { min: 90 },
+  graphSyncOnFailedRequests: { max: 0 },
 } as const;
 type GoalName = keyof typeof GOALS;
 
@@ -46,6 +50,8 @@ interface Results {
   import?: ImportFigures;
   search?: SearchFigures;
   ui?: UiFigures;
+  graphSyncOff?: GraphSyncFigures;
+  graphSyncOn?: GraphSyncFigures;
 }
 
 if (process.env[RUN_DIR_ENV]) {
@@ -145,6 +151,15 @@ async function runBenchmarks(runDir: string, quick: boolean, only: string[] | nu
     ` (goal ≥ ${GOALS.syncQuotaOnCeilingPercent.min} %), ${f.rateLimited} × 429 (goal ${GOALS.syncQuotaOnRateLimited.max});` +
     ` event-loop delay p99 ${f.eventLoopDelay.p99Ms} ms, max ${f.eventLoopDelay.maxMs} ms`);
 
+  const graphFigures = (f: GraphSyncFigures) =>
+    `outlook full delta sync, limits ${f.limits} (${syncLabel}, ${f.folders} folders): ${f.messages} messages in ${f.seconds} s =` +
+    ` ${f.messagesPerSecond} messages/s, ${f.requests} requests (${f.requestsPerSecond}/s), ${f.concurrency} in flight (peak ${f.concurrentPeak})` +
+    (f.limits === 'on'
+      ? `; ${f.window}: ceiling ${f.ceilingMessagesPerSecond} messages/s, achieved ${f.ceilingPercent} % (goal ≥ ${GOALS.graphSyncOnCeilingPercent.min} %),` +
+        ` ${f.throttled} × 429 retried, ${f.failedRequests} failed requests (goal ${GOALS.graphSyncOnFailedRequests.max})`
+      : ` (goal ≥ ${GOALS.graphSyncOffMessagesPerSecond.min})`);
+  await measure('graphSyncOff', () => benchGraphSync({ corpus: syncCorpus, caDir, profileDir: join(runDir, 'graph-off'), limits: false }), graphFigures);
+  await measure('graphSyncOn', () => benchGraphSync({ corpus: syncCorpus, caDir, profileDir: join(runDir, 'graph-on'), limits: true }), graphFigures);
   await measure('ui', () => benchUi(runDir), (f) =>
     `inbox of ${f.threads.toLocaleString('en')} threads (filled in ${f.fillSeconds} s): first render of the list` +
     ` ${f.firstRenderMs.median} ms from navigation start (median of ${f.firstRenderMs.runs.join(', ')}; goal ≤ ${GOALS.inboxFirstRenderMs.max} ms)\n` +
@@ -170,6 +185,8 @@ function goalsMet(r: Results): Partial<Record<GoalName, { value: number; met: bo
     ...(r.syncQuotaOff ? { syncQuotaOffMessagesPerSecond: r.syncQuotaOff.messagesPerSecond, eventLoopDelayP99Ms: r.syncQuotaOff.eventLoopDelay.p99Ms } : {}),
     ...(r.syncQuotaOn ? { syncQuotaOnCeilingPercent: r.syncQuotaOn.quotaCeilingPercent ?? 0, syncQuotaOnRateLimited: r.syncQuotaOn.rateLimited } : {}),
     ...(r.import ? { importPeakRssMb: r.import.peakRssMb } : {}),
+    ...(r.graphSyncOff ? { graphSyncOffMessagesPerSecond: r.graphSyncOff.messagesPerSecond } : {}),
+    ...(r.graphSyncOn ? { graphSyncOnCeilingPercent: r.graphSyncOn.ceilingPercent ?? 0, graphSyncOnFailedRequests: r.graphSyncOn.failedRequests } : {}),
     ...(r.search ? { searchP95Ms: r.search.p95Ms } : {}),
     ...(r.ui
       ? {

@@ -44,8 +44,10 @@ export const MicrosoftConfigSchema = z.object({
   graphUrl: z.url().optional(),
   /** Graph requests in flight per mailbox; Outlook allows 4. */
   concurrency: z.number().int().min(1).max(64).optional(),
-  /** Requests per 10 minutes to pace at (Outlook: 10,000); null turns pacing off (emulator without limits). */
+  /** Requests per window to pace at (Outlook: 10,000 per 10 minutes); null turns pacing off (emulator without limits). */
   requestsPer10Minutes: z.number().positive().nullable().optional(),
+  /** The pacing window, ms (default 600,000). Only benchmarks shrink it, together with the emulator's. */
+  requestWindowMs: z.number().int().positive().optional(),
   /** Delegated scopes; default User.Read Mail.Read (msal adds openid profile offline_access). */
   scopes: z.array(z.string().min(1)).optional(),
 });

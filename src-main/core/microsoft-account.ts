@@ -96,6 +96,7 @@ export function microsoftAccounts(deps: { store: MailStore; config: MicrosoftCon
           ...(config.graphUrl ? { graphUrl: config.graphUrl } : {}),
           ...(config.concurrency ? { concurrency: config.concurrency } : {}),
           ...(config.requestsPer10Minutes !== undefined ? { requestsPerWindow: config.requestsPer10Minutes } : {}),
+          ...(config.requestWindowMs ? { windowMs: config.requestWindowMs } : {}),
         },
       };
     },

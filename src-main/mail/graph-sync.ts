@@ -78,6 +78,8 @@ interface Run {
   labelChanges: number;
   progress: SyncProgress;
   inFlight: Set<Promise<void>>;
+  /** Walks waiting for a fetch slot (a queue, not Promise.race: racing 400 promises per message is quadratic). */
+  slotWaiters: Array<() => void>;
   batch: Array<{ incoming: IncomingMessage; parsed: ParsedMessage }>;
   failure: unknown;
 }
@@ -117,6 +119,7 @@ export class GraphSync {
       labelChanges: 0,
       progress: { phase: Object.keys(previous.folders).length ? 'incremental' : 'full', done: 0, total: 0 },
       inFlight: new Set(),
+      slotWaiters: [],
       batch: [],
       failure: undefined,
     };
@@ -193,12 +196,16 @@ export class GraphSync {
     }
     if (!run.known.has(change.id)) {
       run.claimed.add(change.id);
-      if (run.inFlight.size >= FETCH_WINDOW) await Promise.race(run.inFlight);
-      const task = this.#fetch(run, change).catch((error: unknown) => {
-        run.failure ??= error;
-      });
+      while (run.inFlight.size >= FETCH_WINDOW) await new Promise<void>((resolve) => run.slotWaiters.push(resolve));
+      const task = this.#fetch(run, change)
+        .catch((error: unknown) => {
+          run.failure ??= error;
+        })
+        .finally(() => {
+          run.inFlight.delete(task);
+          run.slotWaiters.shift()?.();
+        });
       run.inFlight.add(task);
-      void task.finally(() => run.inFlight.delete(task));
       return;
     }
     run.progress.done += 1;
