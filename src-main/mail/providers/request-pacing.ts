@@ -55,8 +55,12 @@ export function isRetryable(error: unknown): boolean {
   return error instanceof TypeError && /fetch failed/i.test(error.message);
 }
 
-/** The budget's interval is stretched by this fraction as a safety margin (the pace is 1/1.05 of the limit). */
-export const BUDGET_MARGIN = 0.05;
+/**
+ * The budget's interval is stretched by this fraction, and by at least BUDGET_MARGIN_MIN_MS:
+ * the server counts arrivals, which jitter against the client's clock by milliseconds.
+ */
+export const BUDGET_MARGIN = 0.01;
+export const BUDGET_MARGIN_MIN_MS = 50;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -90,7 +94,7 @@ export interface PacingStats {
 
 /**
  * Runs requests under a concurrency cap and a paced budget, retrying each as RFC 9110 and
- * the providers ask. The budget (its interval stretched 5 %) is split into up to ten slices of its
+ * the providers ask. The budget (its interval stretched 1 %, at least 50 ms) is split into up to ten slices of its
  * interval so requests flow evenly instead of bursting at each interval's start.
  */
 export class RequestPacer {
@@ -106,7 +110,7 @@ export class RequestPacer {
     const budget = options.budget;
     if (budget) {
       // Stretch the interval a little: the server counts arrivals, which jitter against our clock.
-      const intervalMs = budget.intervalMs * (1 + BUDGET_MARGIN);
+      const intervalMs = budget.intervalMs + Math.max(BUDGET_MARGIN_MIN_MS, budget.intervalMs * BUDGET_MARGIN);
       const slices = Math.max(1, Math.min(10, Math.floor(intervalMs / 100), Math.floor(budget.limit / 10)));
       const throttled = pThrottle({
         limit: Math.floor(budget.limit / slices),
