@@ -46,6 +46,8 @@ export interface OpenServicesOptions {
   secrets?: SecretStore;
   /** Defaults to DIR/config.json. */
   config?: ProfileConfigInput;
+  /** While the CRM is unreachable, how often (ms) to try it again; default 15 s. */
+  reconnectProbeMs?: number;
   /** Opens OAuth pages for accounts:connect; defaults to the OS's browser (the Electron shell passes shell.openExternal). */
   openBrowser?: (url: string) => Promise<void>;
 }
@@ -106,7 +108,16 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       }),
     settings: () => settings.get(),
   });
+  // The outbox backs off up to minutes while the CRM is unreachable; a cheap periodic nudge
+  // means queued logs go out within seconds of the network coming back. A start is such a
+  // moment too: whatever waited for the network when the app quit is tried again now.
+  crm.retryNow();
+  const probe = setInterval(() => {
+    if (crm.status().state === 'connected' && !crm.status().online) crm.retryNow();
+  }, options.reconnectProbeMs ?? 15_000);
+  probe.unref();
   stopTasks.push(
+    () => clearInterval(probe),
     crm.onChange((payload) => publish({ name: 'crm:log-states', payload })),
     crm.onStatusChange((payload) => publish({ name: 'crm:status', payload })),
   );

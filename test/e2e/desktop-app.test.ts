@@ -104,8 +104,7 @@ describe('desktop app on the Enron dasovich-j inbox', { skip }, () => {
   test('a participant who is a CRM contact shows the contact and every email with them, newest first', async () => {
     const target = app.contactMessages()[0]!;
     const crmContact = app.hubspot.contacts().find((c) => c.properties.email === target.from)!;
-    await inbox.openThread(target.subject);
-    await thread.messages.first().waitFor();
+    await app.openThread(target.threadId);
     await thread.selectParticipant(new RegExp(target.from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     await contact.waitForLoaded();
     assert.equal(await contact.fact('Company'), crmContact.properties.company);
@@ -125,7 +124,7 @@ describe('desktop app on the Enron dasovich-j inbox', { skip }, () => {
     const target = app.contactMessages()[0]!;
     const message = app.services.store.messages.getMessage(target.id)!;
     const crmContact = app.hubspot.contacts().find((c) => c.properties.email === target.from)!;
-    await inbox.openThread(target.subject);
+    await app.openThread(target.threadId);
     const index = (await app.services.store.messages.listThreadMessages(target.threadId)).findIndex((m) => m.id === target.id);
     await thread.logMessage(index);
     await thread.waitForLogState('logged', index);

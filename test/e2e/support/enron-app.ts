@@ -82,6 +82,7 @@ export class EnronApp {
       profileDir: this.profileDir,
       config: this.config,
       openBrowser: consentingBrowserOpener(this.browser),
+      reconnectProbeMs: 1_000,
     });
     this.harness = await startRendererHarness(this.services);
     this.page = await this.browser.newPage({ viewport: { width: 1360, height: 860 } });
@@ -107,13 +108,45 @@ export class EnronApp {
     await this.hubspot.start();
   }
 
-  /** Message ids in the store whose From is a CRM contact, newest first. */
+  /** Connects Gmail (OAuth in Chromium), runs the full sync, connects HubSpot and matches contacts. */
+  async connectAndSync(): Promise<number> {
+    const account = await this.services.connectGmail({ openBrowser: consentingBrowserOpener(this.browser), timeoutMs: 60_000 });
+    await this.services.syncAccount(account.id);
+    await this.services.crm.connect(this.hubspot.accessToken);
+    await this.services.crm.matchContacts();
+    return account.id;
+  }
+
+  /** Scrolls the inbox to the thread's row (its position in the unfiltered list) and opens it. */
+  async openThread(threadId: number): Promise<void> {
+    const position = this.services.store.db
+      .prepare<[number], number>(
+        `SELECT count(*) FROM threads t, threads x WHERE x.id = ?
+         AND (t.last_message_at > x.last_message_at OR (t.last_message_at = x.last_message_at AND t.id > x.id))`,
+      )
+      .pluck()
+      .get(threadId)!;
+    const list = this.page.getByRole('listbox', { name: 'Threads' });
+    await list.evaluate((element, index) => {
+      const row = element.querySelector('[role="option"]');
+      element.scrollTop = Math.max(0, index - 2) * (row?.getBoundingClientRect().height ?? 76);
+    }, position);
+    await list.locator(`[role="option"][data-thread-id="${threadId}"]`).click();
+    await this.page.locator(`section[aria-label="Thread"][data-thread-id="${threadId}"] article`).first().waitFor();
+  }
+
+  /**
+   * Messages whose From is a CRM contact, newest first; only threads whose subject no other
+   * thread has, so a spec can open them by subject.
+   */
   contactMessages(): Array<{ id: number; threadId: number; subject: string; from: string }> {
     return this.services.store.db
       .prepare<[], { id: number; threadId: number; subject: string; from: string }>(
-        `SELECT m.id, m.thread_id AS threadId, m.subject, m.from_address AS "from" FROM messages m
+        `SELECT m.id, m.thread_id AS threadId, t.subject, m.from_address AS "from" FROM messages m
+         JOIN threads t ON t.id = m.thread_id
          JOIN contacts c ON c.email = m.from_address
-         WHERE m.subject <> '' ORDER BY m.received_at DESC`,
+         WHERE t.subject <> '' AND (SELECT count(*) FROM threads o WHERE o.subject = t.subject) = 1
+         ORDER BY m.received_at DESC`,
       )
       .all();
   }
