@@ -156,7 +156,7 @@ async function runBenchmarks(runDir: string, quick: boolean, only: string[] | nu
     ` ${f.messagesPerSecond} messages/s, ${f.requests} requests (${f.requestsPerSecond}/s), ${f.concurrency} in flight (peak ${f.concurrentPeak})` +
     (f.limits === 'on'
       ? `; ${f.window}: ceiling ${f.ceilingMessagesPerSecond} messages/s, achieved ${f.ceilingPercent} % (goal ≥ ${GOALS.graphSyncOnCeilingPercent.min} %),` +
-        ` ${f.throttled} × 429 retried, ${f.failedRequests} failed requests (goal ${GOALS.graphSyncOnFailedRequests.max})`
+        ` ${f.throttled} × 429 retried (${f.concurrencyThrottled} for concurrency), ${f.failedRequests} failed requests (goal ${GOALS.graphSyncOnFailedRequests.max})`
       : ` (goal ≥ ${GOALS.graphSyncOffMessagesPerSecond.min})`);
   await measure('graphSyncOff', () => benchGraphSync({ corpus: syncCorpus, caDir, profileDir: join(runDir, 'graph-off'), limits: false }), graphFigures);
   await measure('graphSyncOn', () => benchGraphSync({ corpus: syncCorpus, caDir, profileDir: join(runDir, 'graph-on'), limits: true }), graphFigures);

@@ -47,6 +47,8 @@ export interface GraphSyncFigures {
   ceilingPercent: number | null;
   /** 429s served (retried by the client) and requests the client gave up on. */
   throttled: number;
+  /** Of those, 429 MailboxConcurrency (more than 4 in flight as the server counted them). */
+  concurrencyThrottled: number;
   failedRequests: number;
   concurrentPeak: number;
   concurrency: number;
@@ -146,6 +148,7 @@ export async function benchGraphSync(options: GraphSyncBenchOptions): Promise<Gr
         ceilingMessagesPerSecond: ceilingMps === null ? null : round(ceilingMps),
         ceilingPercent: ceilingMps === null ? null : round((result.added / seconds / ceilingMps) * 100),
         throttled,
+        concurrencyThrottled: (stats.concurrencyThrottled as number) - (before.concurrencyThrottled as number),
         // A request the client gave up on fails the sync (thrown above), so a finished sync had none.
         failedRequests: 0,
         concurrentPeak: stats.concurrentPeak as number,
