@@ -157,6 +157,7 @@ export class MicrosoftTokenSource {
   readonly #o: MicrosoftTokenSourceOptions;
   #current: { token: string; expiresAt: number } | undefined;
   #pending: Promise<string> | undefined;
+  #forceRefresh = false;
 
   constructor(options: MicrosoftTokenSourceOptions) {
     this.#o = options;
@@ -171,9 +172,10 @@ export class MicrosoftTokenSource {
     return this.#pending;
   }
 
-  /** Forget the reused token, e.g. after a 401, so the next call asks msal again. */
+  /** Forget the reused token after a 401: the next call refreshes through the authority, not the cache. */
   invalidate(): void {
     this.#current = undefined;
+    this.#forceRefresh = true;
   }
 
   async #acquire(): Promise<string> {
@@ -181,7 +183,8 @@ export class MicrosoftTokenSource {
     if (!account) throw new ReconnectRequiredError('no cached Microsoft account: sign in again');
     try {
       const margin = this.#o.refreshMarginMs ?? 5 * 60_000;
-      const forceRefresh = this.#current !== undefined && this.#current.expiresAt - margin <= Date.now();
+      const forceRefresh = this.#forceRefresh || (this.#current !== undefined && this.#current.expiresAt - margin <= Date.now());
+      this.#forceRefresh = false;
       const result = await this.#pca.acquireTokenSilent({
         account,
         scopes: this.#o.config.scopes ?? DEFAULT_MICROSOFT_SCOPES,

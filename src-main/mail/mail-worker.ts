@@ -64,7 +64,12 @@ async function graphSync(job: Extract<WorkerJob, { kind: 'graph-sync' }>, store:
       save: (msalCache) => store.accounts.setTokens(job.accountId, { ...credentials, msalCache }),
     },
   });
-  const provider = new GraphProvider({ getAccessToken: () => tokens.getAccessToken(), ...job.provider, signal: controller.signal });
+  const provider = new GraphProvider({
+    getAccessToken: () => tokens.getAccessToken(),
+    onUnauthorized: () => tokens.invalidate(),
+    ...job.provider,
+    signal: controller.signal,
+  });
   try {
     return await new GraphSync({
       accountId: job.accountId,

@@ -78,3 +78,28 @@ test('paced under the mailbox request limit and 4 in flight: no 429 at all', asy
     Object.assign(graph.settings, { rateLimit: false, concurrencyLimit: false, latencyMs: 0 });
   }
 });
+
+test('a 401 makes the provider drop its token and retry once with a fresh one; a second 401 fails', async () => {
+  const strict = new GraphEmulator({ verifyAccessToken: async (t) => (t === 'fresh' ? { email: 'fault@mailbridge.test' } : null) });
+  const { url } = await strict.start();
+  try {
+    let token = 'stale';
+    let invalidated = 0;
+    const p = new GraphProvider({
+      getAccessToken: async () => token,
+      onUnauthorized: () => {
+        invalidated += 1;
+        token = 'fresh';
+      },
+      graphUrl: `${url}/v1.0`,
+      requestsPerWindow: null,
+    });
+    assert.equal((await p.getMe()).mail, 'fault@mailbridge.test');
+    assert.equal(invalidated, 1);
+    token = 'revoked';
+    const stuck = new GraphProvider({ getAccessToken: async () => token, onUnauthorized: () => {}, graphUrl: `${url}/v1.0`, requestsPerWindow: null });
+    await assert.rejects(stuck.getMe(), (e: unknown) => (e as { statusCode?: number }).statusCode === 401);
+  } finally {
+    await strict.stop();
+  }
+});

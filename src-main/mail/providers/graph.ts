@@ -22,6 +22,8 @@ const DELTA_SELECT = 'id,conversationId,parentFolderId,receivedDateTime,isRead';
 export interface GraphProviderOptions {
   /** A bearer token for Graph; called before each request (cache it: MicrosoftTokenSource does). */
   getAccessToken(): Promise<string>;
+  /** Graph answered 401: drop the cached token so the next getAccessToken refreshes (the request is retried once). */
+  onUnauthorized?(): void;
   /** Graph base including the version: https://graph.microsoft.com/v1.0 (default) or an emulator's. */
   graphUrl?: string;
   /** Requests in flight at once (default 4, Outlook's limit). */
@@ -100,10 +102,12 @@ export class GraphProvider {
   readonly #pacer: RequestPacer;
   readonly #pageSize: number;
   readonly #getAccessToken: () => Promise<string>;
+  readonly #onUnauthorized: (() => void) | undefined;
 
   constructor(options: GraphProviderOptions) {
     const { baseUrl, version, host } = splitGraphUrl(options.graphUrl ?? GRAPH_URL);
     this.#getAccessToken = options.getAccessToken;
+    this.#onUnauthorized = options.onUnauthorized;
     const authProvider: AuthenticationProvider = { getAccessToken: () => options.getAccessToken() };
     // The client sends the bearer token only to Graph's own hosts and `customHosts` (https).
     // No RetryHandler in the chain: the pacer retries, so a 429 pauses the whole mailbox.
@@ -229,9 +233,20 @@ export class GraphProvider {
    * which would otherwise wrap a ReconnectRequiredError into a GraphError and lose it.
    */
   #request<T>(what: string, send: () => Promise<T>): Promise<T> {
+    let refreshed = false;
     return this.#pacer.run(async () => {
       await this.#getAccessToken();
-      return send();
+      try {
+        return await send();
+      } catch (error) {
+        // A token revoked or expired early: refresh once; a dead grant then throws ReconnectRequiredError.
+        if (statusOf(error) !== 401 || refreshed || !this.#onUnauthorized) throw error;
+        refreshed = true;
+        log.warn('graph answered 401; refreshing the access token', { what });
+        this.#onUnauthorized();
+        await this.#getAccessToken();
+        return send();
+      }
     }, { what });
   }
 
