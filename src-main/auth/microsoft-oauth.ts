@@ -76,7 +76,8 @@ export function cachePluginFor(storage: MsalCacheStorage): ICachePlugin {
   };
 }
 
-const MSAL_LOG_LEVEL = { [LogLevel.Error]: 'error', [LogLevel.Warning]: 'warn' } as Record<number, 'error' | 'warn'>;
+// msal warns about things that are expected against an OIDC authority ("No client info in response"): debug.
+const MSAL_LOG_LEVEL = { [LogLevel.Error]: 'warn', [LogLevel.Warning]: 'debug' } as Record<number, 'warn' | 'debug'>;
 
 /** msal's PublicClientApplication for `config`, its cache in `storage`. PII logging stays off. */
 export function createMicrosoftClient(config: MicrosoftOAuthConfig, storage: MsalCacheStorage): PublicClientApplication {
