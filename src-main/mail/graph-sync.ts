@@ -100,7 +100,9 @@ export class GraphSync {
    */
   async sync(): Promise<GraphSyncResult> {
     const { store, accountId, provider } = this.#o;
-    const folders = await provider.listFolders();
+    // Deleted Items and Junk Email are left out: a message deleted in Outlook moves there, and
+    // the folder it left reports it @removed, so it leaves the store as Gmail's trash does.
+    const folders = (await provider.listFolders()).filter((f) => !f.excluded);
     store.saveLabels(accountId, [
       ...folders.map((f) => ({ id: f.id, name: f.path, type: f.topLevel ? 'system' : 'user' })),
       { id: UNREAD_LABEL, name: 'Unread', type: 'system' },

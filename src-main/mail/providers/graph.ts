@@ -48,7 +48,12 @@ export interface GraphFolderInfo {
   totalItemCount: number;
   /** True for top-level folders (Inbox, Sent Items, …). */
   topLevel: boolean;
+  /** Deleted Items, Junk Email and their subfolders: not synced, as Gmail's sync leaves out TRASH and SPAM. */
+  excluded: boolean;
 }
+
+/** Well-known folders (https://learn.microsoft.com/graph/api/resources/mailfolder) a sync leaves out. */
+export const EXCLUDED_WELL_KNOWN_FOLDERS = ['deleteditems', 'junkemail'] as const;
 
 /** One delta item: a message now in the folder (new or changed), or a removal. */
 export type DeltaChange =
@@ -142,7 +147,7 @@ export class GraphProvider {
   }
 
   /**
-   * Every mail folder, top-level and nested, with display paths
+   * Every mail folder, top-level and nested, with display paths, Deleted Items and Junk Email marked excluded
    * (https://learn.microsoft.com/graph/api/user-list-mailfolders, mailfolder-list-childfolders).
    */
   async listFolders(): Promise<GraphFolderInfo[]> {
@@ -161,12 +166,26 @@ export class GraphProvider {
             parentFolderId: f.parentFolderId ?? null,
             totalItemCount: f.totalItemCount ?? 0,
             topLevel: parent === null,
+            excluded: false,
           });
           if ((f.childFolderCount ?? 0) > 0) await walk(folderPath, f);
         }),
       );
     };
     await walk('', null);
+    const excludedIds = new Set<string>();
+    await Promise.all(
+      EXCLUDED_WELL_KNOWN_FOLDERS.map(async (name) => {
+        try {
+          const folder = await this.#request('list', () => this.#client.api(`/me/mailFolders/${name}`).select('id').get() as Promise<{ id?: string }>);
+          if (folder.id) excludedIds.add(folder.id);
+        } catch (error) {
+          if (statusOf(error) !== 404) throw error; // a mailbox without that folder
+        }
+      }),
+    );
+    const excludedPaths = out.filter((f) => excludedIds.has(f.id)).map((f) => f.path);
+    for (const f of out) f.excluded = excludedPaths.some((p) => f.path === p || f.path.startsWith(`${p}/`));
     return out.sort((a, b) => a.path.localeCompare(b.path));
   }
 

@@ -47,7 +47,7 @@ class FakeGraph implements GraphSource {
   failMime = new Set<string>();
 
   addFolder(id: string): void {
-    this.folders.set(id, { info: { id, displayName: id, path: id, parentFolderId: null, totalItemCount: 0, topLevel: true }, log: [], messages: new Map() });
+    this.folders.set(id, { info: { id, displayName: id, path: id, parentFolderId: null, totalItemCount: 0, topLevel: true, excluded: id === 'junk' }, log: [], messages: new Map() });
   }
 
   add(folderId: string, id = `m${this.#next++}`, isRead = false): string {
@@ -114,6 +114,7 @@ function setup() {
   const graph = new FakeGraph();
   graph.addFolder('inbox');
   graph.addFolder('archive');
+  graph.addFolder('junk');
   const mem = memoryStore();
   const sync = () => new GraphSync({ accountId: 1, provider: graph, store: mem.store, parse, batchSize: 25 }).sync();
   return { graph, ...mem, sync };
@@ -122,6 +123,7 @@ function setup() {
 test('a first sync stores every message of every folder once, filed by folder, threaded by conversationId', async () => {
   const { graph, messages, store, cursor } = setup();
   for (let i = 0; i < 300; i++) graph.add(i % 3 ? 'inbox' : 'archive', undefined, i % 2 === 0);
+  graph.add('junk', 'spam-1');
   const progress: Array<{ done: number; total: number }> = [];
   const first = await new GraphSync({ accountId: 1, provider: graph, store, parse, batchSize: 25, onProgress: (p) => progress.push(p) }).sync();
   assert.equal(first.kind, 'full');
@@ -130,7 +132,8 @@ test('a first sync stores every message of every folder once, filed by folder, t
   assert.deepEqual(messages.get('m0')?.labels, ['archive']);
   assert.deepEqual(messages.get('m1')?.labels, ['inbox', UNREAD_LABEL]);
   assert.equal(messages.get('m1')?.thread, 'c-m1');
-  assert.deepEqual(Object.keys(JSON.parse(cursor()!).folders).sort(), ['archive', 'inbox']);
+  assert.deepEqual(Object.keys(JSON.parse(cursor()!).folders).sort(), ['archive', 'inbox'], 'junk is not synced');
+  assert.ok(!messages.has('spam-1'));
   assert.ok(progress.length > 5, 'progress is reported as batches are stored');
   assert.deepEqual(progress.at(-1), { phase: 'full', done: 300, total: 300 });
 });
