@@ -42,10 +42,8 @@ export class EnronApp {
   services!: Services;
   harness!: RendererHarness;
   config!: ProfileConfigInput;
-  readonly #ports: { identity: number; gmail: number; hubspot: number };
 
-  private constructor(hubspot: HubSpotEmulator, ports: { identity: number; gmail: number; hubspot: number }) {
-    this.#ports = ports;
+  private constructor(hubspot: HubSpotEmulator, ports: { gmail: number }) {
     this.identity = new IdentityEmulator({ accessTokenTtlSeconds: 3600 });
     this.gmail = new GmailEmulator({
       mailbox: ENRON_INBOX,
@@ -60,7 +58,7 @@ export class EnronApp {
   /** Starts everything and opens the app in Chromium (no account connected yet). */
   static async start(options: { hubspotSettings?: Partial<HubSpotEmulatorSettings> } = {}): Promise<EnronApp> {
     await buildRendererOnce();
-    const ports = { identity: await freePort(), gmail: await freePort(), hubspot: await freePort() };
+    const ports = { gmail: await freePort(), hubspot: await freePort() };
     const contacts = await seedContactsFromMailbox(ENRON_INBOX, { owner: ENRON_OWNER, count: SEEDED_CONTACTS, ownDomains: ['enron.com'] });
     const hubspot = new HubSpotEmulator({ contacts, port: ports.hubspot, ...(options.hubspotSettings ? { settings: options.hubspotSettings } : {}) });
     const app = new EnronApp(hubspot, ports);
