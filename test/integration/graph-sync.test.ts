@@ -154,9 +154,12 @@ describe('Graph sync of the Enron kaminski-v inbox beside a Gmail account', { sk
 
     graph.moveMessage(movedFrom, archive.id);
     graph.moveMessage(providerIdOf('subject:"Delta arrival 1"'), 'deleteditems'); // Outlook's Delete
+    const mimeBefore = mimeGets();
     const moved = await services.syncAccount(msId);
-    assert.equal(moved.added, 1, 'Exchange gives a moved message a new id; it is fetched once under it');
-    assert.equal(moved.deleted, 2, 'the old id of the moved message, and the message deleted to Deleted Items');
+    assert.equal(moved.added, 0, 'with immutable ids a moved message keeps its id: re-filed, not fetched again');
+    assert.equal(mimeGets(), mimeBefore);
+    assert.equal(moved.labelChanges, 1);
+    assert.equal(moved.deleted, 1, 'the message deleted to Deleted Items');
     assert.equal(messagesOf(msId), inboxSize + 12 - gone.length - 1);
     assert.equal(services.store.search.search('subject:"Delta arrival 1"').length, 0);
     const hit = services.store.search.search('subject:"Delta arrival 0"')[0]!;

@@ -16,6 +16,13 @@ export const OUTLOOK_CONCURRENT_REQUESTS = 4;
 export const OUTLOOK_REQUESTS_PER_10_MINUTES = 10_000;
 export const OUTLOOK_WINDOW_MS = 600_000;
 
+/**
+ * Ids that survive moves between folders (https://learn.microsoft.com/graph/outlook-immutable-id):
+ * a move then shows up as @removed in one folder and the same id in another, so the message is
+ * re-filed instead of fetched again.
+ */
+const IMMUTABLE_IDS = 'IdType="ImmutableId"';
+
 /** The fields a sync reads from each delta item. */
 const DELTA_SELECT = 'id,conversationId,parentFolderId,receivedDateTime,isRead';
 
@@ -201,7 +208,7 @@ export class GraphProvider {
       let page: { value?: RawDeltaItem[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
       try {
         page = await this.#request('delta', () =>
-          this.#client.api(current).header('Prefer', `odata.maxpagesize=${this.#pageSize}`).get() as Promise<typeof page>,
+          this.#client.api(current).header('Prefer', `odata.maxpagesize=${this.#pageSize}, ${IMMUTABLE_IDS}`).get() as Promise<typeof page>,
         );
       } catch (error) {
         if (statusOf(error) === 410 || (error as { code?: unknown }).code === 'syncStateNotFound') throw new DeltaExpiredError(folderId);
@@ -233,7 +240,7 @@ export class GraphProvider {
   async getMime(id: string): Promise<Uint8Array | null> {
     try {
       const body = await this.#request('mime', () =>
-        this.#client.api(`/me/messages/${encodeURIComponent(id)}/$value`).responseType(ResponseType.ARRAYBUFFER).get() as Promise<ArrayBuffer>,
+        this.#client.api(`/me/messages/${encodeURIComponent(id)}/$value`).header('Prefer', IMMUTABLE_IDS).responseType(ResponseType.ARRAYBUFFER).get() as Promise<ArrayBuffer>,
       );
       return new Uint8Array(body);
     } catch (error) {
