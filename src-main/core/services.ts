@@ -294,9 +294,10 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const handlers: Handlers = {
     ...accountHandlers({
       store,
-      connect: (provider) => {
+      connect: (provider, { loopback }) => {
         const openBrowser = options.openBrowser ?? openInSystemBrowser;
-        const connecting = provider === 'microsoft' ? services.connectMicrosoft({ openBrowser }) : services.connectGmail({ openBrowser });
+        // Loopback is Outlook's fallback where mailbridge:// cannot reach the app; Google always uses it.
+        const connecting = provider === 'microsoft' ? services.connectMicrosoft({ openBrowser, loopback }) : services.connectGmail({ openBrowser });
         return connecting.finally(() =>
           publish({ name: 'accounts:changed', payload: null }),
         );
