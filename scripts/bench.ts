@@ -16,6 +16,7 @@ import { benchGmailSync, type GmailSyncFigures } from './bench/gmail-sync.ts';
 import { benchImport, type ImportFigures } from './bench/import.ts';
 import { benchSearch, type SearchFigures } from './bench/search.ts';
 import { benchUi, type UiFigures } from './bench/ui.ts';
+import { benchOutbox, type OutboxFigures } from './bench/outbox.ts';
 import { benchGraphSync, type GraphSyncFigures } from './bench/graph-sync.ts';
 import { round } from './bench/figures.ts';
 
@@ -41,6 +42,8 @@ const GOALS = {
   graphSyncOffMessagesPerSecond: { min: 1000 },
   graphSyncOnCeilingPercent: { min: 90 },
   graphSyncOnFailedRequests: { max: 0 },
+  outboxFlushLimitPercent: { min: 90 },
+  outboxDuplicates: { max: 0 },
 } as const;
 type GoalName = keyof typeof GOALS;
 
@@ -52,6 +55,7 @@ interface Results {
   ui?: UiFigures;
   graphSyncOff?: GraphSyncFigures;
   graphSyncOn?: GraphSyncFigures;
+  outbox?: OutboxFigures;
 }
 
 if (process.env[RUN_DIR_ENV]) {
@@ -160,6 +164,11 @@ async function runBenchmarks(runDir: string, quick: boolean, only: string[] | nu
       : ` (goal ≥ ${GOALS.graphSyncOffMessagesPerSecond.min})`);
   await measure('graphSyncOff', () => benchGraphSync({ corpus: syncCorpus, caDir, profileDir: join(runDir, 'graph-off'), limits: false }), graphFigures);
   await measure('graphSyncOn', () => benchGraphSync({ corpus: syncCorpus, caDir, profileDir: join(runDir, 'graph-on'), limits: true }), graphFigures);
+  await measure('outbox', () => benchOutbox({ caDir, ...(quick ? { backlog: 200 } : {}) }), (f) =>
+    `outbox flush of ${f.backlog.toLocaleString('en')} queued logs to the HubSpot emulator at ${f.requestsPer10Seconds} requests / 10 s:` +
+    ` ${f.flushSeconds} s, ${f.requestsPerSecond} requests/s = ${f.limitPercent} % of the limit (goal ≥ ${GOALS.outboxFlushLimitPercent.min} %),` +
+    ` ${f.rateLimited} × 429, ${f.duplicates} duplicates (goal ${GOALS.outboxDuplicates.max}), ${f.notLogged} not logged;` +
+    ` service-level log latency p50 ${f.latency.p50Ms} ms, p95 ${f.latency.p95Ms} ms`);
   await measure('ui', () => benchUi(runDir), (f) =>
     `inbox of ${f.threads.toLocaleString('en')} threads (filled in ${f.fillSeconds} s): first render of the list` +
     ` ${f.firstRenderMs.median} ms from navigation start (median of ${f.firstRenderMs.runs.join(', ')}; goal ≤ ${GOALS.inboxFirstRenderMs.max} ms)\n` +
@@ -188,6 +197,7 @@ function goalsMet(r: Results): Partial<Record<GoalName, { value: number; met: bo
     ...(r.graphSyncOff ? { graphSyncOffMessagesPerSecond: r.graphSyncOff.messagesPerSecond } : {}),
     ...(r.graphSyncOn ? { graphSyncOnCeilingPercent: r.graphSyncOn.ceilingPercent ?? 0, graphSyncOnFailedRequests: r.graphSyncOn.failedRequests } : {}),
     ...(r.search ? { searchP95Ms: r.search.p95Ms } : {}),
+    ...(r.outbox ? { outboxFlushLimitPercent: r.outbox.limitPercent, outboxDuplicates: r.outbox.duplicates } : {}),
     ...(r.ui
       ? {
           inboxFirstRenderMs: r.ui.firstRenderMs.median,
