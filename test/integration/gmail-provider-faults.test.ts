@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { OAuth2Client } from 'google-auth-library';
 import { GmailEmulator } from '../emulators/gmail/gmail-emulator.ts';
-import { GmailProvider, retryAfterMs } from '../../src-main/mail/providers/gmail.ts';
+import { GmailProvider } from '../../src-main/mail/providers/gmail.ts';
+import { retryAfterMs } from '../../src-main/mail/providers/request-pacing.ts';
 
 const INBOX = join(import.meta.dirname, '../../../shared/data/enron/maildir/keavey-p/inbox');
 const skip = existsSync(INBOX) ? false : `../shared/data is absent (${INBOX})`;

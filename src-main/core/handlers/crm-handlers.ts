@@ -2,7 +2,7 @@
 // work happens in the CRM service; this module maps its failures to the codes the UI acts on.
 import { AppError, type Handlers } from '../dispatch.ts';
 import { CrmAuthError, CrmRateLimitError, CrmUnreachableError } from '../../crm/types.ts';
-import type { CrmStatus, MessageLogState, Timeline } from '../../../src-preload/contract/index.ts';
+import type { CrmService } from '../../crm/crm-service.ts';
 
 type CrmChannels =
   | 'crm:status'
@@ -13,17 +13,8 @@ type CrmChannels =
   | 'crm:retry'
   | 'contacts:timeline';
 
-/** What the handlers need of the CRM service (src-main/crm/crm-service.ts). */
-export interface CrmFacade {
-  status(): CrmStatus;
-  connect(accessToken: string): Promise<CrmStatus>;
-  disconnect(): void;
-  logMessage(messageId: number): Promise<MessageLogState>;
-  logThread(threadId: number): Promise<MessageLogState[]>;
-  retry(outboxId: number): void;
-  logStates(messageIds: number[]): Map<number, MessageLogState>;
-  timeline(address: string): Promise<Timeline>;
-}
+/** What the handlers need of the CRM service. */
+export type CrmFacade = Pick<CrmService, 'status' | 'connect' | 'disconnect' | 'logMessage' | 'logThread' | 'retry' | 'logStates' | 'timeline'>;
 
 export function crmHandlers(crm: CrmFacade): Pick<Handlers, CrmChannels> {
   return {

@@ -9,6 +9,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import pRetry, { AbortError } from 'p-retry';
 import type { IncomingMessage } from '../types.ts';
 import { createLogger } from '../../platform/logger.ts';
+import { isRetryable, retryAfterMs, statusOf } from './request-pacing.ts';
 
 const log = createLogger('mail.gmail');
 
@@ -57,40 +58,6 @@ export interface HistoryChanges {
   labelChanges: Array<{ id: string; added: string[]; removed: string[] }>;
   /** The mailbox's historyId at the end of the walk: the next cursor. */
   historyId: string;
-}
-
-interface HttpishError {
-  status?: number;
-  code?: number | string;
-  response?: { status?: number; headers?: Headers | Record<string, string> };
-}
-
-function statusOf(error: unknown): number | undefined {
-  const e = error as HttpishError;
-  const status = e?.response?.status ?? e?.status ?? (typeof e?.code === 'number' ? e.code : undefined);
-  return typeof status === 'number' ? status : undefined;
-}
-
-/** Retry-After (RFC 9110 §10.2.3), as delay-seconds or an HTTP date, in ms; null when absent. */
-export function retryAfterMs(error: unknown, now = Date.now()): number | null {
-  const headers = (error as HttpishError)?.response?.headers;
-  if (!headers) return null;
-  const value = headers instanceof Headers ? headers.get('retry-after') : headers['retry-after'];
-  if (!value) return null;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
-}
-
-const NETWORK_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
-
-/** 429, 5xx and transport failures are worth another attempt; anything else (4xx, invalid_grant) is not. */
-function isRetryable(error: unknown): boolean {
-  const status = statusOf(error);
-  if (status !== undefined) return status === 429 || status >= 500;
-  const code = (error as { code?: unknown; cause?: { code?: unknown } })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
-  return typeof code === 'string' && NETWORK_ERRORS.has(code);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
