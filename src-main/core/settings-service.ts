@@ -13,7 +13,7 @@ export interface SettingsService {
   onChange(listener: (settings: Settings) => void): () => void;
 }
 
-export function createSettingsService(repository: SettingsRepository): SettingsService {
+export function createSettingsService(repository: SettingsRepository, now: () => number = Date.now): SettingsService {
   const listeners = new Set<(settings: Settings) => void>();
   const read = (): Settings => {
     const stored = repository.readAll();
@@ -31,7 +31,10 @@ export function createSettingsService(repository: SettingsRepository): SettingsS
   return {
     get: () => current,
     set(patch) {
-      const changes = SettingsPatch.parse(patch);
+      const changes: Partial<Settings> = SettingsPatch.parse(patch);
+      if (changes.autoLogKnownContacts !== undefined && changes.autoLogKnownContacts !== current.autoLogKnownContacts) {
+        changes.autoLogSince = changes.autoLogKnownContacts ? now() : null;
+      }
       repository.write(changes);
       current = read();
       for (const listener of listeners) listener(current);

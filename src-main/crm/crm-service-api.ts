@@ -14,6 +14,8 @@ export interface CrmConnectionInput {
 
 export interface CrmSettings {
   autoLogKnownContacts: boolean;
+  /** Only mail sent or received at or after this time (ms) is auto-logged; null = no limit. */
+  autoLogSince?: number | null;
   /** Addresses and domains never logged (settings' neverLog). */
   neverLog: readonly string[];
 }

@@ -319,7 +319,7 @@ export function createCrmService(options: CrmServiceOptions): CrmService {
     async onSyncedMessages(messageIds) {
       try {
         await service.matchContacts();
-        const { autoLogKnownContacts } = settings();
+        const { autoLogKnownContacts, autoLogSince } = settings();
         if (!autoLogKnownContacts || !messageIds.length) return;
         const own = ownAddresses();
         const changed: number[] = [];
@@ -329,6 +329,7 @@ export function createCrmService(options: CrmServiceOptions): CrmService {
           if (shutdown.signal.aborted) return;
           const message = store.messages.getMessage(id);
           if (!message) continue;
+          if (autoLogSince != null && (message.date ?? message.receivedAt) < autoLogSince) continue;
           const { contacts } = await contactsFor(message, own, false);
           if (contacts.length && enqueue(message, contacts, own) > 0) changed.push(id);
         }

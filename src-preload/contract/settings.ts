@@ -15,6 +15,11 @@ export const settingDefinitions = {
   syncIntervalMinutes: { schema: z.number().int().min(1).max(1440), default: 5 },
   /** Log every synced email that has a known CRM contact among its participants. */
   autoLogKnownContacts: { schema: z.boolean(), default: false },
+  /**
+   * When the rule was switched on (ms since the epoch), set by main: only mail sent or
+   * received since then is auto-logged, so switching it on never floods the CRM with history.
+   */
+  autoLogSince: { schema: z.number().int().nonnegative().nullable(), default: null as number | null },
   /** Addresses and domains never logged, by hand or by the auto-log rule. */
   neverLog: { schema: z.array(AddressOrDomain).max(1000), default: [] as string[] },
   /** Senders whose remote images and styles the rep allowed. */
@@ -29,7 +34,8 @@ export const Settings = z.object(
     [K in keyof Definitions]: Definitions[K]['schema'];
   },
 );
-export const SettingsPatch = Settings.partial().strict();
+/** What the renderer may change: everything but the values main derives. */
+export const SettingsPatch = Settings.omit({ autoLogSince: true }).partial().strict();
 
 export type Settings = z.output<typeof Settings>;
 export type SettingsPatch = z.input<typeof SettingsPatch>;

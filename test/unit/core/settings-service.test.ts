@@ -42,3 +42,18 @@ test('an invalid stored value falls back to its default without hiding the other
   assert.equal(settings.autoLogKnownContacts, true);
   assert.equal(settings.syncIntervalMinutes, 5);
 });
+
+test('switching auto-log on records when, so only mail from then on is auto-logged; off clears it', () => {
+  const { repository } = fresh();
+  let t = 1_000;
+  const settings = createSettingsService(repository, () => t);
+  assert.equal(settings.get().autoLogSince, null);
+  settings.set({ autoLogKnownContacts: true });
+  assert.equal(settings.get().autoLogSince, 1_000);
+  t = 2_000;
+  settings.set({ autoLogKnownContacts: true, theme: 'dark' });
+  assert.equal(settings.get().autoLogSince, 1_000, 'saving it on again keeps the first time');
+  settings.set({ autoLogKnownContacts: false });
+  assert.equal(settings.get().autoLogSince, null);
+  assert.throws(() => settings.set({ autoLogSince: 0 }), 'the renderer cannot set it');
+});

@@ -21,7 +21,7 @@ export interface Harness {
   crm: FakeCrm;
   service: CrmService;
   clock: { t: number };
-  settings: { autoLogKnownContacts: boolean; neverLog: string[] };
+  settings: { autoLogKnownContacts: boolean; neverLog: string[]; autoLogSince: number | null };
   accountId: number;
   /** Saves emails for the rep's account; returns their local ids in order. */
   save(specs: MessageSpec[]): number[];
@@ -37,7 +37,7 @@ export async function openHarness(options: { connect?: boolean; service?: Partia
   const clock = { t: 1_800_000_000_000 };
   const now = () => clock.t;
   const crm = options.crm ?? new FakeCrm(CONTACTS);
-  const settings = { autoLogKnownContacts: false, neverLog: [] as string[] };
+  const settings = { autoLogKnownContacts: false, neverLog: [] as string[], autoLogSince: null as number | null };
   const open = async () => {
     const store = await openMailStore({ path, secrets, now });
     const service = createCrmService({

@@ -126,6 +126,20 @@ describe('CRM service: logging through the outbox', () => {
     assert.ok(changes.some((c) => c.includes(ids[0]!)));
   });
 
+  test('auto-log takes only mail sent or received since the rule was switched on', async () => {
+    h = await openHarness();
+    await h.service.matchContacts();
+    const ids = h.save([
+      { id: 'old', date: 1_700_000_000_000, internalDate: 1_700_000_000_000, from: { name: 'A', address: 'alice@customer.example' }, to: [{ name: '', address: REP }] },
+      { id: 'new', date: 1_900_000_000_000, internalDate: 1_900_000_000_000, from: { name: 'A', address: 'alice@customer.example' }, to: [{ name: '', address: REP }] },
+    ]);
+    h.settings.autoLogKnownContacts = true;
+    h.settings.autoLogSince = 1_800_000_000_000;
+    await h.service.onSyncedMessages(ids);
+    await h.service.whenIdle();
+    assert.deepEqual([...h.service.logStates(ids).keys()], [ids[1]], 'history before the switch is left alone');
+  });
+
   test('matching caches contacts found among correspondents and remembers misses; a second pass asks nothing', async () => {
     h = await openHarness();
     await h.service.matchContacts();
