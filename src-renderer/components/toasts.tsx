@@ -28,12 +28,15 @@ export function showToast(text: string, kind: Toast['kind'] = 'info'): void {
   setTimeout(() => dismissToast(id), kind === 'error' ? 10_000 : 5_000);
 }
 
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** Words for a failed call, by error code and channel. */
 export function describeError(error: unknown): string {
   if (!(error instanceof ApiError)) return errorMessage(error);
   switch (error.code) {
     case 'not_found':
-      return error.channel.startsWith('crm:log') ? `No CRM contact among the participants (${error.message})` : error.message;
+      if (!error.channel.startsWith('crm:log')) return capitalise(error.message);
+      return /no crm contact/i.test(error.message) ? capitalise(error.message) : `No CRM contact among the participants: ${error.message}`;
     case 'offline':
       return `Offline: ${error.message}`;
     case 'reconnect_required':
@@ -43,7 +46,7 @@ export function describeError(error: unknown): string {
     case 'keychain_unavailable':
       return `The system keychain is unavailable: ${error.message}`;
     default:
-      return error.message;
+      return capitalise(error.message);
   }
 }
 

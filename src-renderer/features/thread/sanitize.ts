@@ -39,15 +39,17 @@ purify.addHook('uponSanitizeElement', (node, data) => {
 
 export function sanitizeMailHtml(raw: string): SanitizedMail {
   remoteSeen = false;
-  const root = purify.sanitize(raw, {
+  // Sanitise to a string and parse it into an inert document: nothing from the mail is
+  // ever adopted into the app's own live document.
+  const clean = purify.sanitize(raw, {
     WHOLE_DOCUMENT: true,
-    RETURN_DOM: true,
     FORBID_TAGS: ['form', 'input', 'button', 'textarea', 'select', 'option', 'iframe', 'frame', 'object', 'embed', 'link', 'meta', 'base', 'video', 'audio', 'source', 'track', 'svg', 'math'],
     FORBID_ATTR: ['action', 'formaction', 'ping'],
     ALLOW_DATA_ATTR: false,
-  }) as unknown as HTMLElement;
-  const head = [...root.querySelectorAll('head style')].map((s) => s.outerHTML).join('\n');
-  const body = root.querySelector('body') ?? root;
+  });
+  const doc = new DOMParser().parseFromString(clean, 'text/html');
+  const head = [...doc.querySelectorAll('head style')].map((s) => s.outerHTML).join('\n');
+  const body = doc.body;
   const text = body.textContent ?? '';
   const blocks = body.querySelectorAll('p, div, br, tr, li, h1, h2, h3, h4').length;
   const images = body.querySelectorAll('img').length;
