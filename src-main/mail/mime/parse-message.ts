@@ -11,6 +11,7 @@ import { decodeText, readAddresses, readMessageIds } from './header-fields.ts';
 import { allHeaders, firstHeader, readHeaderSection, stripMboxFromLine } from './header-section.ts';
 import type { RawHeader } from './header-section.ts';
 import { parseMailDate } from './mail-date.ts';
+import './postal-mime-decoders.ts';
 import { inspectMimeStructure } from './mime-structure.ts';
 import type { TextPart } from './mime-structure.ts';
 
