@@ -3,7 +3,8 @@
 // pass fresh closures every render without re-subscribing.
 import { useEffect, useRef } from 'react';
 
-export type ShortcutMap = Partial<Record<string, (event: KeyboardEvent) => void>>;
+/** A handler returning false leaves the key to the next listener (e.g. the inbox after the thread). */
+export type ShortcutMap = Partial<Record<string, (event: KeyboardEvent) => boolean | void>>;
 
 export function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -23,9 +24,8 @@ export function useShortcuts(shortcuts: ShortcutMap): void {
       // Enter on a focused button or link is the control's own action, not "open thread".
       if (event.key === 'Enter' && event.target instanceof HTMLElement && event.target.closest('button, a, summary')) return;
       const handler = ref.current[event.key];
-      if (!handler) return;
+      if (!handler || handler(event) === false) return;
       event.preventDefault();
-      handler(event);
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);

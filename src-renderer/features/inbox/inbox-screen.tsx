@@ -3,7 +3,9 @@
 // inbox keyboard: j/k, Enter, Esc, l.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ThreadFilter } from '../../../src-preload/contract/index.ts';
+import { call } from '../../api/client.ts';
 import { onThreadListChanged } from '../../api/event-sync.ts';
+import { keys, queryClient } from '../../api/query-client.ts';
 import { useLogThread } from '../../api/mutations.ts';
 import { useStats } from '../../api/queries.ts';
 import { ThreadPageCache } from '../../api/thread-pages.ts';
@@ -34,6 +36,14 @@ export function InboxScreen({ searchQuery, onClearSearch, onOpenSettings }: Inbo
 
   useEffect(() => onThreadListChanged(() => cache.refresh()), [cache]);
   useEffect(() => setSelectedIndex(0), [searchQuery, filter]);
+  // Warm the thread the rep is moving onto, so Enter shows it at once.
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      const id = listRef.current?.threadIdAt(selectedIndex);
+      if (id !== undefined) void queryClient.prefetchQuery({ queryKey: keys.thread(id), queryFn: () => call('mail:thread', { threadId: id }), staleTime: 5_000 });
+    }, 120);
+    return () => clearTimeout(timer);
+  }, [selectedIndex]);
 
   const onActivate = useCallback((index: number, threadId: number) => {
     setSelectedIndex(index);
@@ -57,10 +67,15 @@ export function InboxScreen({ searchQuery, onClearSearch, onOpenSettings }: Inbo
     },
     Escape: () => {
       if (contactAddress) setContactAddress(null);
-      else if (openThreadId !== null) setOpenThreadId(null);
-      else if (searchQuery) onClearSearch();
+      else if (openThreadId !== null) {
+        setOpenThreadId(null);
+        document.querySelector<HTMLElement>('.list-pane [role="listbox"]')?.focus();
+      } else if (searchQuery) onClearSearch();
+      else return false;
     },
     l: () => {
+      // Focus inside a message: the thread pane logs just that message.
+      if (document.activeElement?.closest('article[data-message-id]')) return false;
       const id = openThreadId ?? listRef.current?.threadIdAt(selectedIndex);
       if (id !== undefined) logThread.mutate(id);
     },

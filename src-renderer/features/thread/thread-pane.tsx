@@ -2,8 +2,9 @@
 // first with the newest expanded. Focus moves to the heading when a thread opens.
 import { useEffect, useRef, useState } from 'react';
 import type { ThreadView } from '../../../src-preload/contract/index.ts';
-import { useLogThread } from '../../api/mutations.ts';
+import { useLogMessage, useLogThread } from '../../api/mutations.ts';
 import { useThread } from '../../api/queries.ts';
+import { useShortcuts } from '../../app/keyboard.ts';
 import { describeError } from '../../components/toasts.tsx';
 import { MessageCard } from './message-card.tsx';
 
@@ -44,9 +45,19 @@ export function ThreadPane({ threadId, onClose, onSelectParticipant, onOpenSetti
 function ThreadContent({ thread, onClose, onSelectParticipant, onOpenSettings }: { thread: ThreadView } & Omit<ThreadPaneProps, 'threadId'>) {
   const heading = useRef<HTMLHeadingElement>(null);
   const logThread = useLogThread();
+  const logMessage = useLogMessage(thread.id);
   const newest = thread.messages[thread.messages.length - 1]?.id;
   const [expanded, setExpanded] = useState<Set<number>>(() => new Set(newest === undefined ? [] : [newest]));
   useEffect(() => heading.current?.focus({ preventScroll: true }), []);
+  // `l` with focus inside a message logs that message; otherwise the inbox logs the thread.
+  useShortcuts({
+    l: () => {
+      const article = document.activeElement?.closest<HTMLElement>('article[data-message-id]');
+      const message = thread.messages.find((m) => String(m.id) === article?.dataset.messageId);
+      if (!message) return false;
+      if (message.logState.state === 'none') logMessage.mutate(message.id);
+    },
+  });
 
   const states = thread.messages.map((m) => m.logState.state);
   const allLogged = states.length > 0 && states.every((s) => s === 'logged');

@@ -31,6 +31,8 @@ export class InboxPage {
   async goto(): Promise<void> {
     await this.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Inbox' }).click();
     await this.waitForList();
+    // Keys go to the list, not to the nav button that still has focus (Enter would press it).
+    await this.threadList.focus();
   }
 
   async waitForList(timeout = 15_000): Promise<void> {
