@@ -1,7 +1,7 @@
 // `npm test`: every test of the project, run with Node's test runner inside a private
 // D-Bus session with an unlocked gnome-keyring (the OS keychain the store needs), with
 // the run's test CA trusted. Prints `N passed, N failed[, N skipped]` as its last line.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,13 @@ const patterns = process.argv.slice(2).length ? process.argv.slice(2) : ['test/*
 const runDir = mkdtempSync(join(tmpdir(), 'mailbridge-test-'));
 const sessionEnv = await runSessionEnv(runDir);
 const summaryPath = join(runDir, 'summary.json');
+
+// Built once, before any test file runs: the e2e files, the demo test and the Electron test
+// all load out/, and a rebuild while another file is serving from it would break that file.
+execFileSync(process.execPath, [join(import.meta.dirname, '../node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+  cwd: join(import.meta.dirname, '..'),
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 
 const nodeArgs = [
   '--test',
@@ -30,6 +37,7 @@ const code = await new Promise<number>((resolve) => {
       ...process.env,
       ...sessionEnv,
       MAILBRIDGE_TEST_RUN_DIR: runDir,
+      MAILBRIDGE_APP_BUILT: '1',
     },
   });
   child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));

@@ -21,7 +21,9 @@ export function electronBinary(): string | null {
   return existsSync(binary) ? binary : null;
 }
 
+/** Builds out/ with electron-vite, unless the caller (npm test) already has. */
 export async function buildApp(): Promise<void> {
+  if (process.env.MAILBRIDGE_APP_BUILT === '1') return;
   await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: ROOT });
 }
 

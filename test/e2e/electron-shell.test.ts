@@ -2,12 +2,11 @@
 // round trip through IPC to the encrypted store. Runs wherever the Electron binary exists.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
+import { buildRendererOnce } from '../support/build.ts';
 
 const root = join(import.meta.dirname, '../..');
 const pathFile = join(root, 'node_modules/electron/path.txt');
@@ -23,7 +22,7 @@ describe('Electron shell', { skip }, () => {
   let profile: string;
 
   before(async () => {
-    await promisify(execFile)(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root });
+    await buildRendererOnce();
     profile = mkdtempSync(join(tmpdir(), 'mailbridge-electron-'));
     app = await _electron.launch({
       executablePath: binary!,
