@@ -126,6 +126,7 @@ export class MessageRepository {
            subject = coalesce((SELECT subject FROM messages WHERE thread_id = @id ORDER BY received_at, id LIMIT 1), subject)
          WHERE id = @id`,
       ),
+      messageCount: db.prepare<[number], number>('SELECT message_count FROM threads WHERE id = ?').pluck(),
       dropEmptyThread: db.prepare<[number]>('DELETE FROM threads WHERE id = ? AND message_count = 0'),
       providerIds: db.prepare<[number], string>('SELECT provider_message_id FROM messages WHERE account_id = ?').pluck(),
       deleteMessage: db.prepare<[number]>('DELETE FROM messages WHERE id = ?'),
@@ -298,9 +299,11 @@ export class MessageRepository {
     return true;
   }
 
+  // The DELETE runs only for a thread left empty: with foreign_keys=ON it opens a statement
+  // journal, and with it FTS5 syncs its pending index data, even when no row matches.
   #recount(threadId: number): void {
     this.#s.recountThread.run({ id: threadId });
-    this.#s.dropEmptyThread.run(threadId);
+    if (this.#s.messageCount.get(threadId) === 0) this.#s.dropEmptyThread.run(threadId);
   }
 
   #addressId(a: Address, cache: Map<string, number>): number | null {
