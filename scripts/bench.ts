@@ -135,7 +135,7 @@ async function runBenchmarks(runDir: string, quick: boolean, only: string[] | nu
 
   await measure('import', () => benchImport(CORPUS, join(runDir, 'import')), (f) =>
     `offline import (all 9 inboxes): ${f.messages} messages in ${f.seconds} s = ${f.messagesPerSecond} messages/s,` +
-    ` peak RSS ${f.peakRssMb} MB (goal ≤ ${GOALS.importPeakRssMb.max} MB)`);
+    ` peak RSS ${f.peakRssMb} MB (goal ≤ ${GOALS.importPeakRssMb.max} MB); CPU ${f.cpuSeconds} s`);
 
   await measure('search', async () => {
     if (!results.import) throw new Error('no imported corpus to search (the import failed)');
@@ -161,7 +161,8 @@ async function runBenchmarks(runDir: string, quick: boolean, only: string[] | nu
     (f.limits === 'on'
       ? `; ${f.window}: ceiling ${f.ceilingMessagesPerSecond} messages/s, achieved ${f.ceilingPercent} % (goal ≥ ${GOALS.graphSyncOnCeilingPercent.min} %),` +
         ` ${f.throttled} × 429 retried (${f.concurrencyThrottled} for concurrency), ${f.failedRequests} failed requests (goal ${GOALS.graphSyncOnFailedRequests.max})`
-      : ` (goal ≥ ${GOALS.graphSyncOffMessagesPerSecond.min})`);
+      : ` (goal ≥ ${GOALS.graphSyncOffMessagesPerSecond.min})`) +
+    `; CPU: client ${f.clientCpuSeconds} s, emulator ${f.emulatorCpuSeconds ?? '?'} s`;
   await measure('graphSyncOff', () => benchGraphSync({ corpus: syncCorpus, caDir, profileDir: join(runDir, 'graph-off'), limits: false }), graphFigures);
   await measure('graphSyncOn', () => benchGraphSync({ corpus: syncCorpus, caDir, profileDir: join(runDir, 'graph-on'), limits: true }), graphFigures);
   await measure('outbox', () => benchOutbox({ caDir, ...(quick ? { backlog: 200 } : {}) }), (f) =>

@@ -1,6 +1,8 @@
 // Small helpers shared by the benchmarks: percentiles over samples, rounding for the report,
-// a seeded PRNG so every run draws the same inputs, and a child-process JSON runner.
-import { spawn } from 'node:child_process';
+// a seeded PRNG so every run draws the same inputs, a child-process JSON runner and the CPU
+// time of another process.
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** Nearest-rank percentile (p in 0..100) of `samples`; NaN for none. */
 export function percentile(samples: readonly number[], p: number): number {
@@ -38,4 +40,19 @@ export function runNodeJson<T>(script: string, args: string[], env: NodeJS.Proce
       }
     });
   });
+}
+
+let clockTicks: number | undefined;
+
+/** utime + stime of `pid` from /proc/PID/stat (fields 14 and 15, in clock ticks); null when unreadable. */
+export function processCpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined || process.platform !== 'linux') return null;
+  try {
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    // The command name (field 2) may hold spaces; fields are counted after its closing parenthesis.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return null;
+  }
 }

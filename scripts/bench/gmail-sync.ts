@@ -1,15 +1,14 @@
 // Gmail full-sync benchmark: the real services (googleapis client, parser, encrypted store,
 // OS keychain) sync a fresh profile from the Gmail emulator running as its own process, so
 // the emulator's work never shares the event loop being measured.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { openServices } from '../../src-main/core/services.ts';
 import { GMAIL_UNITS_PER_SECOND } from '../../src-main/mail/providers/gmail.ts';
 import { QUOTA_COST } from '../../test/emulators/gmail/quota.ts';
-import { round } from './figures.ts';
+import { processCpuSeconds, round } from './figures.ts';
 
 const EMULATOR = join(import.meta.dirname, '../../test/emulators/gmail/main.ts');
 /** monitorEventLoopDelay sampling interval, ms. */
@@ -184,21 +183,6 @@ export async function benchGmailSync(options: GmailSyncOptions): Promise<GmailSy
     }
   } finally {
     await emulator.stop();
-  }
-}
-
-let clockTicks: number | undefined;
-
-/** utime + stime of `pid` from /proc/PID/stat (fields 14 and 15, in clock ticks); null when unreadable. */
-function processCpuSeconds(pid: number | undefined): number | null {
-  if (pid === undefined || process.platform !== 'linux') return null;
-  try {
-    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-    // The command name (field 2) may hold spaces; fields are counted after its closing parenthesis.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
-  } catch {
-    return null;
   }
 }
 

@@ -14,7 +14,7 @@ import { deepLinkBrowserOpener } from '../../test/emulators/identity/browser-con
 import { emulatedMicrosoftConfig } from '../../test/emulators/microsoft-config.ts';
 import { launchChromium } from '../../test/support/chromium.ts';
 import type { GraphSyncResult } from '../../src-main/mail/graph-sync.ts';
-import { round } from './figures.ts';
+import { processCpuSeconds, round } from './figures.ts';
 
 const EMULATOR = join(import.meta.dirname, '../../test/emulators/graph/main.ts');
 
@@ -53,12 +53,17 @@ export interface GraphSyncFigures {
   concurrentPeak: number;
   concurrency: number;
   window: string | null;
+  /** CPU time of the bench process (main thread + mail worker) and of the Graph emulator during the sync, s. */
+  clientCpuSeconds: number;
+  emulatorCpuSeconds: number | null;
 }
 
 interface Emulator {
   url: string;
   messages: number;
   admin(path: string, body?: unknown): Promise<Record<string, unknown>>;
+  /** user + system CPU seconds so far (Linux /proc), null elsewhere. */
+  cpuSeconds(): number | null;
   stop(): Promise<void>;
 }
 
@@ -84,6 +89,7 @@ async function startEmulator(folders: string[], caDir: string, limits: boolean):
       if (!response.ok) throw new Error(`emulator ${path}: HTTP ${response.status}`);
       return (await response.json()) as Record<string, unknown>;
     },
+    cpuSeconds: () => processCpuSeconds(child.pid),
     async stop() {
       child.kill('SIGTERM');
       await exited;
@@ -126,9 +132,13 @@ export async function benchGraphSync(options: GraphSyncBenchOptions): Promise<Gr
         openBrowser: deepLinkBrowserOpener(browser, { onDeepLink: (url) => void services.handleDeepLink(url) }),
       });
       const before = await emulator.admin('stats');
+      const emulatorCpu = emulator.cpuSeconds();
+      const cpu = process.cpuUsage();
       const started = performance.now();
       const result = (await services.syncAccount(account.id)) as GraphSyncResult;
       const seconds = (performance.now() - started) / 1000;
+      const clientCpu = process.cpuUsage(cpu);
+      const emulatorCpuAfter = emulator.cpuSeconds();
       if (result.added !== emulator.messages) throw new Error(`sync stored ${result.added} of the emulator's ${emulator.messages} messages`);
       const stats = await emulator.admin('stats');
       const count = (s: Record<string, unknown>) => Object.values(s.requests as Record<string, number>).reduce((a, b) => a + b, 0);
@@ -154,6 +164,8 @@ export async function benchGraphSync(options: GraphSyncBenchOptions): Promise<Gr
         concurrentPeak: stats.concurrentPeak as number,
         concurrency,
         window: options.limits ? `${limit} requests per ${windowMs / 1000} s (Outlook: 10,000 per 600 s)` : null,
+        clientCpuSeconds: round((clientCpu.user + clientCpu.system) / 1e6, 2),
+        emulatorCpuSeconds: emulatorCpu === null || emulatorCpuAfter === null ? null : round(emulatorCpuAfter - emulatorCpu, 2),
       };
     } finally {
       services.close();

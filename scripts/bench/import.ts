@@ -16,6 +16,8 @@ export interface ImportFigures {
   messagesPerSecond: number;
   /** Peak resident set of the importing process, MB (MiB, from getrusage maxRSS). */
   peakRssMb: number;
+  /** CPU time of the importing process (main thread + mail worker) during importMailbox, s. */
+  cpuSeconds: number;
 }
 
 interface ChildReport {
@@ -23,6 +25,7 @@ interface ChildReport {
   inserted: number;
   withWarnings: number;
   seconds: number;
+  cpuSeconds: number;
   maxRssKb: number;
 }
 
@@ -36,6 +39,7 @@ export async function benchImport(corpus: string, profileDir: string): Promise<I
     seconds: round(report.seconds, 2),
     messagesPerSecond: Math.round(report.read / report.seconds),
     peakRssMb: round(report.maxRssKb / 1024),
+    cpuSeconds: round(report.cpuSeconds, 2),
   };
 }
 
@@ -43,10 +47,12 @@ async function importChild(corpus: string, profileDir: string): Promise<ChildRep
   setLogSink((line) => process.stderr.write(line + '\n'), 'warn');
   const services = await openServices({ profileDir, config: { google: {} } });
   try {
+    const cpu = process.cpuUsage();
     const started = performance.now();
     const result = await services.importMailbox(corpus);
     const seconds = (performance.now() - started) / 1000;
-    return { read: result.read, inserted: result.inserted, withWarnings: result.withWarnings, seconds, maxRssKb: 0 };
+    const { user, system } = process.cpuUsage(cpu);
+    return { read: result.read, inserted: result.inserted, withWarnings: result.withWarnings, seconds, cpuSeconds: (user + system) / 1e6, maxRssKb: 0 };
   } finally {
     await services.close();
   }
