@@ -183,6 +183,39 @@ describe('desktop app on the Enron dasovich-j inbox', { skip }, () => {
     await thread.messages.first().waitFor({ state: 'detached' });
   });
 
+  test('Settings: the never-log list is validated by main, and a never-logged contact is refused a log', async () => {
+    await settings.goto();
+    assert.match((await settings.addNeverLog('not an address')) ?? '', /email address or a domain/);
+    const target = app.contactMessages()[1]!;
+    const domain = target.from.split('@')[1]!;
+    assert.equal(await settings.addNeverLog(`@${domain.toUpperCase()}`), null);
+    assert.deepEqual(app.services.settings.get().neverLog, [domain], 'normalised and persisted by main');
+    await settings.setSyncInterval(15);
+    await app.page.waitForFunction(() => true);
+    for (let i = 0; i < 20 && app.services.settings.get().syncIntervalMinutes !== 15; i++) await app.page.waitForTimeout(100);
+    assert.equal(app.services.settings.get().syncIntervalMinutes, 15);
+
+    const before = new Set(app.hubspot.emails().map((e) => e.id));
+    await inbox.goto();
+    await app.openThread(target.threadId);
+    const index = app.services.store.messages.listThreadMessages(target.threadId).findIndex((m) => m.id === target.id);
+    await thread.logMessage(index);
+    // Either nobody else on the message is a contact (a toast says so) or only they get it.
+    await inbox.errorToasts.first().or(thread.message(index).locator('[data-log-state="logged"], [data-log-state="queued"]')).or(
+      app.page.locator(`article[data-log-state="logged"]`).nth(index),
+    ).first().waitFor({ timeout: 10_000 }).catch(() => undefined);
+    await app.services.crm.whenIdle();
+    const byId = new Map(app.hubspot.contacts().map((c) => [c.id, c.properties.email ?? '']));
+    const reached = app.hubspot.emails().filter((e) => !before.has(e.id)).flatMap((e) => e.contactIds.map((id) => byId.get(id) ?? ''));
+    assert.ok(reached.every((email) => !email.endsWith(`@${domain}`)), `never-logged ${domain} reached: ${reached.join(', ')}`);
+    const state = app.services.crm.logStates([target.id]).get(target.id);
+    assert.ok(!state || state.items.every((item) => !item.contactEmail.endsWith(`@${domain}`)), 'no outbox item for the never-logged domain');
+    await settings.goto();
+    await settings.removeNeverLog(domain);
+    await app.page.getByRole('button', { name: `Remove ${domain}` }).waitFor({ state: 'detached' });
+    assert.deepEqual(app.services.settings.get().neverLog, []);
+  });
+
   test('screenshots of inbox, thread, timeline and settings exist in light and dark', async () => {
     const start = (await inbox.theme()) ?? 'light';
     await inbox.toggleTheme();
