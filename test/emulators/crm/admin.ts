@@ -1,8 +1,9 @@
 // /__admin/* endpoints: the HubSpot emulator's test knobs over HTTP, for the standalone
 // process (benchmarks, the demo, other-language tools). Loopback only and unauthenticated by design.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, sendJson } from '../http-server.ts';
-import type { HubSpotEmulator, HubSpotEmulatorSettings } from './hubspot-emulator.ts';
+import { sendJson } from '../http-server.ts';
+import { adminRequest, handleCommonAdmin } from '../admin-common.ts';
+import type { HubSpotEmulator } from './hubspot-emulator.ts';
 
 /**
  * GET  /__admin/stats                          → HubSpotEmulatorStats
@@ -17,27 +18,10 @@ import type { HubSpotEmulator, HubSpotEmulatorSettings } from './hubspot-emulato
  * POST /__admin/contacts {email, firstname?, lastname?, company?, hubspot_owner_id?} → {id}; 409 on a duplicate
  */
 export async function handleAdmin(emulator: HubSpotEmulator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const path = url.pathname.slice('/__admin'.length);
-  const method = req.method ?? 'GET';
-  const body = async (): Promise<Record<string, unknown>> => {
-    const bytes = await readBody(req);
-    return bytes.length ? (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>) : {};
-  };
-  const noContent = () => void res.writeHead(204).end();
+  const request = adminRequest(req, res, url);
+  const { method, path, body, noContent } = request;
   try {
-    if (method === 'GET' && path === '/stats') return sendJson(res, 200, emulator.stats());
-    if (method === 'POST' && path === '/stats/reset') return (emulator.resetStats(), noContent());
-    if (method === 'GET' && path === '/settings') return sendJson(res, 200, emulator.settings);
-    if (method === 'POST' && path === '/settings') {
-      const patch = await body();
-      for (const [key, value] of Object.entries(patch)) {
-        if (!(key in emulator.settings) || typeof value !== typeof emulator.settings[key as keyof HubSpotEmulatorSettings]) {
-          return sendJson(res, 400, { error: `bad setting ${key}` });
-        }
-      }
-      Object.assign(emulator.settings, patch);
-      return sendJson(res, 200, emulator.settings);
-    }
+    if (await handleCommonAdmin(emulator, request, res)) return;
     if (method === 'POST' && path === '/fail-next') {
       const { count, status } = await body();
       emulator.failNext(Number(count ?? 1), Number(status ?? 503));

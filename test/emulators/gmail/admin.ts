@@ -1,8 +1,9 @@
 // /__admin/* endpoints: the emulator's test knobs over HTTP, for the standalone process that
 // benchmarks and other-language tools drive. Loopback only and unauthenticated by design.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, sendJson } from '../http-server.ts';
-import type { GmailEmulator, GmailEmulatorSettings } from './gmail-emulator.ts';
+import { sendJson } from '../http-server.ts';
+import { adminRequest, handleCommonAdmin } from '../admin-common.ts';
+import type { GmailEmulator } from './gmail-emulator.ts';
 
 /**
  * GET  /__admin/stats                  → GmailEmulatorStats
@@ -16,30 +17,14 @@ import type { GmailEmulator, GmailEmulatorSettings } from './gmail-emulator.ts';
  * DELETE /__admin/messages/{id}        → 204, 404 when unknown
  */
 export async function handleAdmin(emulator: GmailEmulator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const path = url.pathname.slice('/__admin'.length);
-  const method = req.method ?? 'GET';
-  const body = async (): Promise<Record<string, unknown>> => {
-    const bytes = await readBody(req);
-    return bytes.length ? (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>) : {};
-  };
+  const request = adminRequest(req, res, url);
+  const { method, path, body, noContent } = request;
   try {
-    if (method === 'GET' && path === '/stats') return sendJson(res, 200, emulator.stats());
-    if (method === 'POST' && path === '/stats/reset') return void (emulator.resetStats(), res.writeHead(204).end());
-    if (method === 'GET' && path === '/settings') return sendJson(res, 200, emulator.settings);
-    if (method === 'POST' && path === '/settings') {
-      const patch = await body();
-      for (const [key, value] of Object.entries(patch)) {
-        if (!(key in emulator.settings) || typeof value !== typeof emulator.settings[key as keyof GmailEmulatorSettings]) {
-          return sendJson(res, 400, { error: `bad setting ${key}` });
-        }
-      }
-      Object.assign(emulator.settings, patch);
-      return sendJson(res, 200, emulator.settings);
-    }
+    if (await handleCommonAdmin(emulator, request, res)) return;
     if (method === 'POST' && path === '/fail-next') {
       const { count, status } = await body();
       emulator.failNext(Number(count ?? 1), Number(status ?? 503));
-      return void res.writeHead(204).end();
+      return noContent();
     }
     if (method === 'POST' && path === '/expire-history') {
       emulator.expireHistory();
@@ -61,7 +46,7 @@ export async function handleAdmin(emulator: GmailEmulator, req: IncomingMessage,
     const remove = /^\/messages\/([0-9a-f]+)$/.exec(path);
     if (method === 'DELETE' && remove) {
       if (!emulator.deleteMessage(remove[1]!)) return sendJson(res, 404, { error: 'no such message' });
-      return void res.writeHead(204).end();
+      return noContent();
     }
     sendJson(res, 404, { error: `no admin endpoint ${method} ${path}` });
   } catch (error) {

@@ -1,8 +1,9 @@
 // /__admin/* endpoints: the Graph emulator's test knobs over HTTP, for the standalone process
 // that benchmarks and other tools drive. Loopback only and unauthenticated by design.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, sendJson } from '../http-server.ts';
-import type { GraphEmulator, GraphEmulatorSettings } from './graph-emulator.ts';
+import { sendJson } from '../http-server.ts';
+import { adminRequest, handleCommonAdmin } from '../admin-common.ts';
+import type { GraphEmulator } from './graph-emulator.ts';
 
 /**
  * GET  /__admin/stats                          → GraphEmulatorStats
@@ -18,27 +19,10 @@ import type { GraphEmulator, GraphEmulatorSettings } from './graph-emulator.ts';
  * DELETE /__admin/messages/{id}                → 204, 404 when unknown
  */
 export async function handleAdmin(emulator: GraphEmulator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const path = url.pathname.slice('/__admin'.length);
-  const method = req.method ?? 'GET';
-  const body = async (): Promise<Record<string, unknown>> => {
-    const bytes = await readBody(req);
-    return bytes.length ? (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>) : {};
-  };
-  const noContent = (): void => void res.writeHead(204).end();
+  const request = adminRequest(req, res, url);
+  const { method, path, body, noContent } = request;
   try {
-    if (method === 'GET' && path === '/stats') return sendJson(res, 200, emulator.stats());
-    if (method === 'POST' && path === '/stats/reset') return (emulator.resetStats(), noContent());
-    if (method === 'GET' && path === '/settings') return sendJson(res, 200, emulator.settings);
-    if (method === 'POST' && path === '/settings') {
-      const patch = await body();
-      for (const [key, value] of Object.entries(patch)) {
-        if (!(key in emulator.settings) || typeof value !== typeof emulator.settings[key as keyof GraphEmulatorSettings]) {
-          return sendJson(res, 400, { error: `bad setting ${key}` });
-        }
-      }
-      Object.assign(emulator.settings, patch);
-      return sendJson(res, 200, emulator.settings);
-    }
+    if (await handleCommonAdmin(emulator, request, res)) return;
     if (method === 'POST' && path === '/fail-next') {
       const { count, status, retryAfterSeconds } = await body();
       emulator.failNext(Number(count ?? 1), Number(status ?? 503), Number(retryAfterSeconds ?? 1));
