@@ -29,6 +29,8 @@ Secret Service session (e.g. under \`npm test\`), so it does not start its own.`
 const SESSION_ENV = 'MAILBRIDGE_KEYRING_SESSION';
 const RUN_DIR_ENV = 'MAILBRIDGE_DEMO_RUN_DIR';
 const STARTED_ENV = 'MAILBRIDGE_DEMO_STARTED_AT';
+/** Exit code of a run ended by Ctrl-C (128 + SIGINT). */
+const INTERRUPTED = 130;
 
 function parse() {
   try {
@@ -88,7 +90,9 @@ async function main(): Promise<number> {
   }
 
   if (respawned) return code;
-  if (code !== 0) {
+  // Ctrl-C (the way a --serve run ends) is a stop, not a failure: tidy up as after success.
+  const stopped = code === INTERRUPTED;
+  if (code !== 0 && !stopped) {
     say(red(`The run dir is kept for inspection: ${runDir}`));
   } else if (!keepRunDir) {
     rmSync(runDir, { recursive: true, force: true });

@@ -69,7 +69,7 @@ export async function serveHeadless(services: Services, screenshotPath: string):
 export async function waitForInterrupt(server: RendererServer): Promise<void> {
   say();
   say(bold('The app is running: open this address in a browser on this machine'));
-  detail('', `  ${server.url}`, '', 'The token in the address is the session key: whoever opens it first gets the session.');
+  detail('', `  ${server.url}`, '', 'The token in the address is the key to the session: only a browser given this address gets in.');
   detail('Press Ctrl-C to stop the app and the emulators.');
   await new Promise<void>((resolveWait) => {
     process.once('SIGINT', resolveWait);

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 
 const DBUS_CHATTER = /^dbus-daemon\[\d+\]: /;
 
-/** Resolves with the child's exit code (1 when it died by a signal); rejects when it cannot start. */
+/** Resolves with the child's exit code (130 after Ctrl-C, 1 for another signal); rejects when it cannot start. */
 export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['inherit', 'inherit', 'pipe'], env });
@@ -23,7 +23,7 @@ export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv
     });
     child.on('close', (code, signal) => {
       process.off('SIGINT', ignore);
-      resolve(code ?? (signal ? 1 : 0));
+      resolve(signal === 'SIGINT' ? 130 : (code ?? (signal ? 1 : 0)));
     });
   });
 }
