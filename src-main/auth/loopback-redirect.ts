@@ -65,13 +65,14 @@ function answer(res: ServerResponse, status: number, title: string, text: string
   return new Promise((resolve) => res.end(html, () => resolve()));
 }
 
-type Outcome = { ok: true; value: AuthorizationResponse } | { ok: false; error: AuthError };
+export type AuthorizationOutcome = { ok: true; value: AuthorizationResponse } | { ok: false; error: AuthError };
 
-/** Reads an authorization response (RFC 6749 §4.1.2, §4.1.2.1) from the redirect's query. */
-function parseAuthorizationResponse(query: URLSearchParams, expectedState: string): Outcome {
-  if (!stateMatches(query.get('state'), expectedState)) {
-    return { ok: false, error: new AuthError('state_mismatch', 'The sign-in response did not match this request') };
-  }
+/**
+ * Reads an authorization response (RFC 6749 §4.1.2, §4.1.2.1) from a redirect's query once
+ * its state has been checked: the code (and RFC 9207 `iss`), or the provider's refusal with
+ * its error code sanitised for display.
+ */
+export function readAuthorizationResponse(query: URLSearchParams): AuthorizationOutcome {
   const error = query.get('error');
   if (error === 'access_denied') {
     return { ok: false, error: new AuthError('access_denied', 'Access was not granted') };
@@ -86,6 +87,14 @@ function parseAuthorizationResponse(query: URLSearchParams, expectedState: strin
   return { ok: true, value: iss ? { code, iss } : { code } };
 }
 
+/** The loopback redirect's response: the state must be this sign-in's, then as readAuthorizationResponse. */
+function parseAuthorizationResponse(query: URLSearchParams, expectedState: string): AuthorizationOutcome {
+  if (!stateMatches(query.get('state'), expectedState)) {
+    return { ok: false, error: new AuthError('state_mismatch', 'The sign-in response did not match this request') };
+  }
+  return readAuthorizationResponse(query);
+}
+
 /**
  * Starts listening on 127.0.0.1 with an ephemeral port (never `localhost`, RFC 8252 §8.3).
  * Rejects with AuthError('cancelled') when `signal` is already aborted.
@@ -96,7 +105,7 @@ export async function startLoopbackRedirect(options: LoopbackRedirectOptions): P
   const { signal, expectedState } = options;
   if (signal?.aborted) throw new AuthError('cancelled', 'Sign-in was cancelled');
 
-  let settle: (outcome: Outcome) => void = () => {};
+  let settle: (outcome: AuthorizationOutcome) => void = () => {};
   const onAbort = () => settle({ ok: false, error: new AuthError('cancelled', 'Sign-in was cancelled') });
   const timer = setTimeout(
     () => settle({ ok: false, error: new AuthError('timeout', `No sign-in response within ${timeoutMs} ms`) }),

@@ -5,7 +5,13 @@
 import { createHash } from 'node:crypto';
 import { createLogger } from '../platform/logger.ts';
 import { AuthError } from './errors.ts';
-import { DEFAULT_SIGN_IN_TIMEOUT_MS, stateMatches, type AuthorizationResponse } from './loopback-redirect.ts';
+import {
+  DEFAULT_SIGN_IN_TIMEOUT_MS,
+  readAuthorizationResponse,
+  stateMatches,
+  type AuthorizationOutcome,
+  type AuthorizationResponse,
+} from './loopback-redirect.ts';
 
 const log = createLogger('auth.deeplink');
 
@@ -19,7 +25,7 @@ export interface PendingRedirect {
 interface Waiter {
   redirectUri: string;
   state: string;
-  settle(outcome: { ok: true; value: AuthorizationResponse } | { ok: false; error: AuthError }): void;
+  settle(outcome: AuthorizationOutcome): void;
 }
 
 /** Remembered so a second delivery of a used response can be told apart from a forgery. */
@@ -106,7 +112,7 @@ export class DeepLinkBroker {
       return false;
     }
     this.#remember(waiter.state);
-    const outcome = parseResponse(url.searchParams);
+    const outcome = readAuthorizationResponse(url.searchParams);
     log.info('authorization response received', { outcome: outcome.ok ? 'code' : outcome.error.code });
     waiter.settle(outcome);
     return true;
@@ -122,18 +128,4 @@ export class DeepLinkBroker {
     const print = fingerprint(state);
     return this.#used.some((used) => stateMatches(print, used));
   }
-}
-
-/** An authorization response (RFC 6749 §4.1.2, §4.1.2.1) whose state already matched. */
-function parseResponse(query: URLSearchParams): { ok: true; value: AuthorizationResponse } | { ok: false; error: AuthError } {
-  const error = query.get('error');
-  if (error === 'access_denied') return { ok: false, error: new AuthError('access_denied', 'Access was not granted') };
-  if (error) {
-    const safe = error.replace(/[^\w.-]/g, '').slice(0, 64);
-    return { ok: false, error: new AuthError('authorization_error', `The provider refused the sign-in: ${safe}`) };
-  }
-  const code = query.get('code');
-  if (!code) return { ok: false, error: new AuthError('invalid_response', 'The sign-in response carried no code') };
-  const iss = query.get('iss');
-  return { ok: true, value: iss ? { code, iss } : { code } };
 }
