@@ -107,17 +107,11 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
         ...(config.hubspot.requestsPer10Seconds ? { requestsPer10Seconds: config.hubspot.requestsPer10Seconds } : {}),
       }),
     settings: () => settings.get(),
+    ...(options.reconnectProbeMs ? { unreachableRetryCapMs: options.reconnectProbeMs } : {}),
   });
-  // The outbox backs off up to minutes while the CRM is unreachable; a cheap periodic nudge
-  // means queued logs go out within seconds of the network coming back. A start is such a
-  // moment too: whatever waited for the network when the app quit is tried again now.
+  // Whatever waited for the network when the app quit is tried again now.
   crm.retryNow();
-  const probe = setInterval(() => {
-    if (crm.status().state === 'connected' && !crm.status().online) crm.retryNow();
-  }, options.reconnectProbeMs ?? 15_000);
-  probe.unref();
   stopTasks.push(
-    () => clearInterval(probe),
     crm.onChange((payload) => publish({ name: 'crm:log-states', payload })),
     crm.onStatusChange((payload) => publish({ name: 'crm:status', payload })),
   );

@@ -31,6 +31,8 @@ export interface CrmServiceOptions {
   /** Outbox sends at once across contacts. Default 4. */
   concurrency?: number;
   backoff?: BackoffPolicy;
+  /** While HubSpot is unreachable, probe it at least this often (ms). Default 15 s. */
+  unreachableRetryCapMs?: number;
   /** A cached contact older than this (ms) is refreshed by timeline() when online. Default 1 h. */
   contactStaleMs?: number;
   /** A "not a contact" answer is trusted this long (ms). Default 24 h. */

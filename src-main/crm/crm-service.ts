@@ -90,6 +90,7 @@ export function createCrmService(options: CrmServiceOptions): CrmService {
     ...(options.random ? { random: options.random } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
+    ...(options.unreachableRetryCapMs ? { unreachableRetryCapMs: options.unreachableRetryCapMs } : {}),
     onItemsChanged: emitChange,
     onAuthFailed: authFailed,
     onOnlineChange: (online) => {

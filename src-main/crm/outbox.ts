@@ -25,6 +25,11 @@ export interface OutboxOptions {
   /** Items sent at once across contacts (one per contact at most). Default 4. */
   concurrency?: number;
   backoff?: BackoffPolicy;
+  /**
+   * While the CRM is unreachable, the next probe comes no later than this (ms; default 15 s),
+   * however long the backoff has grown: queued logs go out soon after the network returns.
+   */
+  unreachableRetryCapMs?: number;
   /** Items of these messages changed state. */
   onItemsChanged?: (messageIds: number[]) => void;
   /** The CRM refused the token: the outbox has paused itself until resume(). */
@@ -40,6 +45,7 @@ export class Outbox {
   readonly #random: () => number;
   readonly #concurrency: number;
   readonly #backoff: BackoffPolicy;
+  readonly #unreachableRetryCapMs: number;
   readonly #options: OutboxOptions;
   readonly #running = new Map<number, Promise<void>>();
   #timer: NodeJS.Timeout | null = null;
@@ -61,6 +67,7 @@ export class Outbox {
     this.#random = options.random ?? Math.random;
     this.#concurrency = Math.max(1, options.concurrency ?? 4);
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.#unreachableRetryCapMs = options.unreachableRetryCapMs ?? 15_000;
   }
 
   get online(): boolean {
@@ -243,7 +250,7 @@ export class Outbox {
       } else if (error instanceof CrmUnreachableError) {
         this.#setOnline(false);
         const outcome = item.state === 'unknown' || !neverSent(error) ? 'unknown' : 'pending';
-        const nextAttemptAt = now + backoffDelay(attempts, this.#backoff, this.#random);
+        const nextAttemptAt = now + Math.min(backoffDelay(attempts, this.#backoff, this.#random), this.#unreachableRetryCapMs);
         this.#offlineUntil = Math.max(this.#offlineUntil, nextAttemptAt);
         this.#repo.markRetry(item.id, nextAttemptAt, 'unreachable', message, outcome);
       } else if (error instanceof CrmError && !error.retryable) {

@@ -142,6 +142,22 @@ describe('outbox scheduler', () => {
     assert.equal(h.crm.calls.list, 0);
   });
 
+  test('offline: however long the backoff grows, the next probe comes within the unreachable-retry cap', async () => {
+    h = await openHarness({ service: { unreachableRetryCapMs: 5_000 } });
+    const [id] = h.save([{ id: 'm1', from: from('alice@customer.example'), to }]);
+    await h.service.matchContacts();
+    h.crm.down = true;
+    await h.service.logMessage(id!);
+    await h.service.whenIdle();
+    for (let i = 0; i < 8; i++) {
+      h.service.retryNow();
+      await h.service.whenIdle();
+    }
+    const [item] = h.store.outbox.listByMessages([id!]);
+    assert.ok(item!.attempts >= 8, `attempts ${item!.attempts}`);
+    assert.ok(item!.nextAttemptAt - h.clock.t <= 5_000, `next probe in ${item!.nextAttemptAt - h.clock.t} ms`);
+  });
+
   test('restart: queued items survive closing the service and the store and are sent after reopening', async () => {
     h = await openHarness();
     const ids = h.save([
