@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runSessionEnv, withKeyringSession } from './keyring-session.ts';
 import { setLogSink } from '../src-main/platform/logger.ts';
-import { openServices } from '../src-main/core/services.ts';
+import { openServices } from '../src-main/app/assemble.ts';
 import { benchGmailSync, type GmailSyncFigures } from './bench/gmail-sync.ts';
 import { benchImport, type ImportFigures } from './bench/import.ts';
 import { benchSearch, type SearchFigures } from './bench/search.ts';

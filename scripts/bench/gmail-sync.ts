@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { openServices } from '../../src-main/core/services.ts';
+import { openServices } from '../../src-main/app/assemble.ts';
 import { GMAIL_UNITS_PER_SECOND } from '../../src-main/mail/providers/gmail.ts';
 import { QUOTA_COST } from '../../test/emulators/gmail/quota.ts';
 import { processCpuSeconds, round } from './figures.ts';

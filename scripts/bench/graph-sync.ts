@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { openServices } from '../../src-main/core/services.ts';
+import { openServices } from '../../src-main/app/assemble.ts';
 import { IdentityEmulator } from '../../test/emulators/identity/identity-emulator.ts';
 import { deepLinkBrowserOpener } from '../../test/emulators/identity/browser-consent.ts';
 import { emulatedMicrosoftConfig } from '../../test/emulators/microsoft-config.ts';

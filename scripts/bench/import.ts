@@ -3,7 +3,7 @@
 // (run directly: `node scripts/bench/import.ts CORPUS PROFILE_DIR`).
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openServices } from '../../src-main/core/services.ts';
+import { openServices } from '../../src-main/app/assemble.ts';
 import { setLogSink } from '../../src-main/platform/logger.ts';
 import { round, runNodeJson } from './figures.ts';
 

@@ -1,7 +1,7 @@
 // A synthetic inbox of any size for UI benchmarks: one account with N single-message
 // threads written straight through the message repository (no MIME parsing), spread over
 // a year, a few unread or with attachments, deterministic from a seed.
-import type { MailStore } from '../../src-main/store/mail-store.ts';
+import type { ProfileStore } from '../../src-main/store/profile-store.ts';
 import type { MessageToSave } from '../../src-main/store/message-repository.ts';
 import { seededRandom } from '../seeded-random.ts';
 
@@ -9,7 +9,7 @@ const WORDS = 'renewal pricing pilot contract invoice security review proposal o
 const PEOPLE = ['Ana Trujillo', 'Thomas Hardy', 'Diego Roel', 'Hanna Moos', 'Pedro Afonso', 'Ann Devon', 'Francisco Chang'];
 
 /** Adds `threads` threads to a new 'import' account in `store`; resolves to the account id. */
-export function fillLargeInbox(store: MailStore, options: { threads: number; seed?: number; batch?: number }): number {
+export function fillLargeInbox(store: ProfileStore, options: { threads: number; seed?: number; batch?: number }): number {
   const random = seededRandom(options.seed ?? 100_000);
   const account = store.accounts.create({ provider: 'import', email: 'bench@mailbridge.test' });
   const end = Date.UTC(2026, 10, 1);

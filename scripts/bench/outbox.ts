@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemorySecretStore } from '../../src-main/platform/keychain.ts';
-import { openMailStore, type MailStore } from '../../src-main/store/mail-store.ts';
+import { openProfileStore, type ProfileStore } from '../../src-main/store/profile-store.ts';
 import { createCrmService, type CrmService } from '../../src-main/crm/crm-service.ts';
 import { HubSpotConnector } from '../../src-main/crm/connectors/hubspot.ts';
 import type { IncomingMessage, ParsedMessage } from '../../src-main/mail/types.ts';
@@ -81,10 +81,10 @@ export async function benchOutbox(options: OutboxBenchOptions): Promise<OutboxFi
   });
   const { url } = await emulator.start();
   const dir = mkdtempSync(join(tmpdir(), 'mailbridge-bench-outbox-'));
-  let store: MailStore | null = null;
+  let store: ProfileStore | null = null;
   let service: CrmService | null = null;
   try {
-    store = await openMailStore({ path: join(dir, 'mail.db'), secrets: createMemorySecretStore() });
+    store = await openProfileStore({ path: join(dir, 'mail.db'), secrets: createMemorySecretStore() });
     const accountId = store.accounts.create({ provider: 'gmail', email: REP }).id;
     const total = samples + backlog;
     for (let start = 0; start < total; start += 100) {

@@ -1,7 +1,7 @@
 // Search benchmark: 100 queries over the imported corpus, drawn from the corpus itself with
 // a seeded PRNG (same queries every run): senders (from:addr), subject phrases
 // (subject:"…") and body words, the three things reps type most.
-import type { Services } from '../../src-main/core/services.ts';
+import type { Services } from '../../src-main/app/assemble.ts';
 import { percentile, round, seededRandom } from './figures.ts';
 
 export type QueryKind = 'from' | 'subject' | 'body';

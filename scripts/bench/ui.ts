@@ -5,7 +5,7 @@
 // against the HubSpot emulator. Measured inside the page (performance.now, longtask).
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { openServices, type Services } from '../../src-main/core/services.ts';
+import { openServices, type Services } from '../../src-main/app/assemble.ts';
 import { startRendererServer, type RendererServer } from '../../src-main/headless/renderer-server.ts';
 import { launchChromium } from '../../test/support/chromium.ts';
 import { HubSpotEmulator } from '../../test/emulators/crm/hubspot-emulator.ts';

@@ -6,7 +6,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import type { Services } from '../../src-main/core/services.ts';
+import type { Services } from '../../src-main/app/assemble.ts';
 import { startRendererServer, type RendererServer } from '../../src-main/headless/renderer-server.ts';
 import { launchChromium } from '../../test/support/chromium.ts';
 import { bold, detail, say } from './ui.ts';

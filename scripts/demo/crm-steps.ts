@@ -4,7 +4,7 @@
 import { HubSpotEmulator } from '../../test/emulators/crm/hubspot-emulator.ts';
 import { seedContactsFromMailbox } from '../../test/emulators/crm/seed.ts';
 import { EMULATED_HUBSPOT_TOKEN } from '../../test/emulators/hubspot-config.ts';
-import type { Services } from '../../src-main/core/services.ts';
+import type { Services } from '../../src-main/app/assemble.ts';
 import { detail, table } from './ui.ts';
 
 const SEEDED_CONTACTS = 25;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { GmailEmulator } from '../../test/emulators/gmail/gmail-emulator.ts';
-import type { MailStore } from '../../src-main/store/mail-store.ts';
+import type { ProfileStore } from '../../src-main/store/profile-store.ts';
 import type { SearchHit } from '../../src-main/store/types.ts';
 import { showMessage } from '../../src-main/cli/show.ts';
 import { SAMPLE_REP } from '../sample-mailbox.ts';
@@ -25,7 +25,7 @@ interface Correspondent {
  * in the newest thread and three new threads — and stars the message replied to, so the
  * next sync has additions and a label change to read from history.list.
  */
-export async function addNewMail(store: MailStore, gmail: GmailEmulator, accountId: number) {
+export async function addNewMail(store: ProfileStore, gmail: GmailEmulator, accountId: number) {
   const rep = store.accounts.get(accountId)!.email;
   const latest = store.db
     .prepare<[number, string], { id: number; header: string; subject: string; address: string; name: string; at: number }>(
@@ -80,7 +80,7 @@ export interface ExampleSearch {
 }
 
 /** The sample's searches; for another mailbox, a sender, a subject phrase and a word found in it. */
-export function exampleSearches(store: MailStore, sample: boolean, rep: string): ExampleSearch[] {
+export function exampleSearches(store: ProfileStore, sample: boolean, rep: string): ExampleSearch[] {
   if (sample) {
     return [
       { label: 'a sender', query: 'from:ana.trujillo@northwind.example' },
@@ -118,7 +118,7 @@ const SEARCH_LIMIT = 500;
 const SHOWN_ROWS = 4;
 
 /** Runs each search and prints its hit count, time and first rows as a table. */
-export function runSearches(store: MailStore, searches: ExampleSearch[]): SearchResult[] {
+export function runSearches(store: ProfileStore, searches: ExampleSearch[]): SearchResult[] {
   return searches.map((search) => {
     const started = performance.now();
     const hits = store.search.search(search.query, { limit: SEARCH_LIMIT });
@@ -142,7 +142,7 @@ export function runSearches(store: MailStore, searches: ExampleSearch[]): Search
 const SHOWN_BODY_LINES = 16;
 
 /** `mailbridge show` for one message, printed under the current step. */
-export function showOne(store: MailStore, messageId: number): void {
+export function showOne(store: ProfileStore, messageId: number): void {
   const text = showMessage(store, String(messageId));
   if (!text) throw new Error(`message ${messageId} vanished from the store`);
   const lines = text.trimEnd().split('\n');
@@ -155,7 +155,7 @@ export function showOne(store: MailStore, messageId: number): void {
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** Store figures and the Gmail requests the syncs made. */
-export function printStats(store: MailStore, gmail: GmailEmulator, databasePath: string): void {
+export function printStats(store: ProfileStore, gmail: GmailEmulator, databasePath: string): void {
   const stats = store.messages.stats();
   const requests = gmail.stats().requests;
   const count = (method: string) => requests[`gmail.users.${method}`] ?? 0;
@@ -180,7 +180,7 @@ function occurrences(haystack: Buffer, needle: string): number {
  * Checkpoints the WAL into the file, then looks for plaintext in the raw bytes of the
  * database (and any WAL) and opens the file without the key. Throws when plaintext is found.
  */
-export function checkEncryption(store: MailStore, databasePath: string, subject: string, mailboxDir: string | null): void {
+export function checkEncryption(store: ProfileStore, databasePath: string, subject: string, mailboxDir: string | null): void {
   store.db.pragma('wal_checkpoint(TRUNCATE)');
   const wal = `${databasePath}-wal`;
   const bytes = Buffer.concat([readFileSync(databasePath), existsSync(wal) ? readFileSync(wal) : Buffer.alloc(0)]);

@@ -10,7 +10,7 @@ import { emulatedGoogleConfig } from '../../test/emulators/google-config.ts';
 import { consentingBrowserOpener } from '../../test/emulators/identity/browser-consent.ts';
 import { GmailEmulator } from '../../test/emulators/gmail/gmail-emulator.ts';
 import { CHROMIUM_PATH, launchChromium } from '../../test/support/chromium.ts';
-import { openServices, type Services } from '../../src-main/core/services.ts';
+import { openServices, type Services } from '../../src-main/app/assemble.ts';
 import { setLogSink } from '../../src-main/platform/logger.ts';
 import { DATABASE_FILE } from '../../src-main/platform/paths.ts';
 import { databaseKeyAccount } from '../../src-main/store/database.ts';
@@ -21,7 +21,7 @@ import { addNewMail, checkEncryption, exampleSearches, printStats, runSearches, 
 import { connectCrm, logOneEmail, startCrm } from './crm-steps.ts';
 import { buildApp, electronBinary, runElectron, serveHeadless, waitForInterrupt } from './app-step.ts';
 import { emulatedHubSpotConfig } from '../../test/emulators/hubspot-config.ts';
-import { updateProfileConfig } from '../../src-main/core/config.ts';
+import { updateProfileConfig } from '../../src-main/platform/profile-config.ts';
 import { ProgressBar, Steps, bold, detail, dim, say, seconds } from './ui.ts';
 
 export interface DemoOptions {

@@ -3,7 +3,7 @@
 // start background work (sync schedule, deep links).
 import { app, BrowserWindow, dialog, shell, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
-import { openServices, type Services } from '../core/services.ts';
+import { openServices, type Services } from './assemble.ts';
 import { registerIpc, broadcast } from '../ipc/register.ts';
 import { createMainWindow } from '../windows/main-window.ts';
 import { createLogger } from '../platform/logger.ts';

@@ -1,12 +1,12 @@
 // `mailbridge show`: one stored message as a reader would want it in a terminal —
 // headers, parser warnings, then the text body.
-import type { MailStore } from '../store/mail-store.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
 import type { Address } from '../mail/types.ts';
 
 const formatAddress = (a: { name: string; address: string } | Address) => (a.name ? `${a.name} <${a.address}>` : a.address);
 
 /** Resolves `ref` as a local id (digits) or a Message-ID (with or without <>); null when not found. */
-export function findMessageId(store: MailStore, ref: string): number | null {
+export function findMessageId(store: ProfileStore, ref: string): number | null {
   if (/^\d+$/.test(ref)) return store.messages.getMessage(Number(ref)) ? Number(ref) : null;
   const header = ref.replace(/^<|>$/g, '');
   const byHeader = store.db.prepare<[number, string], { id: number }>(
@@ -19,7 +19,7 @@ export function findMessageId(store: MailStore, ref: string): number | null {
   return null;
 }
 
-export function showMessage(store: MailStore, ref: string): string | null {
+export function showMessage(store: ProfileStore, ref: string): string | null {
   const id = findMessageId(store, ref);
   const message = id === null ? null : store.messages.getMessage(id);
   if (!message) return null;

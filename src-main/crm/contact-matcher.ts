@@ -2,7 +2,7 @@
 // neither the rep's own, already cached, nor recently looked up in vain is asked of the CRM
 // in batches; hits are cached (timelines work offline), misses remembered with checked_at.
 import { createLogger } from '../platform/logger.ts';
-import type { MailStore } from '../store/mail-store.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
 import type { CrmConnector } from './types.ts';
 
 const log = createLogger('crm.contacts');
@@ -36,7 +36,7 @@ const SCAN_WINDOW = 5_000;
  * addresses (~5 ms each) with a yield between. Rejects with the
  * connector's error (CrmAuthError, CrmUnreachableError, …); batches done before the failure stay cached.
  */
-export async function matchContacts(store: MailStore, connector: CrmConnector, options: ContactMatchOptions = {}): Promise<ContactMatchResult> {
+export async function matchContacts(store: ProfileStore, connector: CrmConnector, options: ContactMatchOptions = {}): Promise<ContactMatchResult> {
   const now = options.now ?? Date.now;
   const batchSize = options.batchSize ?? 100;
   const max = options.maxAddresses ?? 5_000;
@@ -74,7 +74,7 @@ export async function matchContacts(store: MailStore, connector: CrmConnector, o
 }
 
 /** Looks `emails` up now and caches what is found (misses too). Resolves to the contacts found. */
-export async function lookUpContacts(store: MailStore, connector: CrmConnector, emails: readonly string[]) {
+export async function lookUpContacts(store: ProfileStore, connector: CrmConnector, emails: readonly string[]) {
   const unique = [...new Set(emails.map((e) => e.toLowerCase()))];
   if (!unique.length) return [];
   const contacts = await findContacts(connector, unique);

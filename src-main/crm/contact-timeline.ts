@@ -1,6 +1,6 @@
 // A contact's timeline as the renderer shows it: the cached CRM contact and every stored
 // email with the address in From, To or Cc, newest first, each with its log state.
-import type { MailStore } from '../store/mail-store.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
 import type { CachedContact } from '../store/contact-repository.ts';
 import type { MessageLogState, Timeline } from '../../src-preload/contract/index.ts';
 import { noLogState } from './log-states.ts';
@@ -10,7 +10,7 @@ import { noLogState } from './log-states.ts';
  * the email's From is one of `own` (the rep's addresses). At most 1,000 emails.
  */
 export function buildTimeline(
-  store: MailStore,
+  store: ProfileStore,
   email: string,
   contact: CachedContact | null,
   own: ReadonlySet<string>,

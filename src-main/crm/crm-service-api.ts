@@ -1,6 +1,6 @@
 // The CRM service's public shape: what the app assembly passes in and what the IPC handlers,
 // the sync scheduler and the tests call. The implementation is crm-service.ts.
-import type { MailStore } from '../store/mail-store.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
 import type { CrmStatus, MessageLogState, Timeline } from '../../src-preload/contract/index.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import type { ContactMatchResult } from './contact-matcher.ts';
@@ -21,7 +21,7 @@ export interface CrmSettings {
 }
 
 export interface CrmServiceOptions {
-  store: MailStore;
+  store: ProfileStore;
   connectorFactory: (connection: CrmConnectionInput) => CrmConnector;
   settings: () => CrmSettings;
   /** Clock, ms since the epoch. */

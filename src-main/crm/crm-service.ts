@@ -3,7 +3,7 @@
 // contact timelines. Plain Node: the clock, jitter and connector are injected.
 import { createLogger } from '../platform/logger.ts';
 import type { MessageRecord } from '../store/types.ts';
-import { AppError } from '../core/dispatch.ts';
+import { AppError } from '../platform/app-error.ts';
 import type { CrmStatus, MessageLogState } from '../../src-preload/contract/index.ts';
 import { DEFAULT_MISS_TTL_MS, lookUpContacts, matchContacts, type ContactMatchResult } from './contact-matcher.ts';
 import type { CrmService, CrmServiceOptions } from './crm-service-api.ts';

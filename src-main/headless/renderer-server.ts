@@ -5,11 +5,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
-import { dispatch, type Handlers } from '../core/dispatch.ts';
-import type { AppEvent } from '../core/services.ts';
+import { dispatch, type Handlers } from '../ipc/dispatch.ts';
+import type { AppEvent } from '../app/assemble.ts';
 import { RENDERER_CSP } from '../platform/renderer-csp.ts';
 import { createLogger } from '../platform/logger.ts';
-import { bridgeScript } from './renderer-bridge.ts';
+import { bridgeScript } from '../../src-preload/headless-bridge.ts';
 
 const log = createLogger('headless');
 

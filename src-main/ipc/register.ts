@@ -2,7 +2,7 @@
 // anything but our own windows' main frames are refused, payloads go through dispatch().
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { CHANNEL_NAMES, err, type EventName, type EventPayload } from '../../src-preload/contract/index.ts';
-import { dispatch, type Handlers } from '../core/dispatch.ts';
+import { dispatch, type Handlers } from './dispatch.ts';
 
 export function registerIpc(handlers: Handlers, isOwnWindow: (event: IpcMainInvokeEvent) => boolean): () => void {
   for (const channel of CHANNEL_NAMES) {

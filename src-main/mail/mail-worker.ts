@@ -4,7 +4,7 @@
 // waits on them (DESIGN.md: ≤ 50 ms stalls).
 import { parentPort, workerData } from 'node:worker_threads';
 import { openEncryptedDatabase } from '../store/database.ts';
-import { createMailStore } from '../store/mail-store.ts';
+import { createProfileStore } from '../store/profile-store.ts';
 import { setLogSink } from '../platform/logger.ts';
 import { createGoogleClient, isInvalidGrant, ReconnectRequiredError, type GoogleTokens } from '../auth/index.ts';
 import { MicrosoftTokenSource, isMicrosoftReconnectError, type MicrosoftCredentials } from '../auth/index.ts';
@@ -17,7 +17,7 @@ import { syncStoreFor } from './sync-store.ts';
 import { parseMessage } from './mime/index.ts';
 import { importMailbox } from './import/importer.ts';
 import type { JobResults, MailWorkerData, MailWorkerMessage, WorkerJob } from './mail-worker-protocol.ts';
-import type { MailStore } from '../store/mail-store.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
 
 const port = parentPort!;
 const post = (message: MailWorkerMessage) => port.postMessage(message);
@@ -31,11 +31,11 @@ const data = workerData as MailWorkerData;
  * ms per Enron message from 50 to 200 (≈ 100 ms per commit).
  */
 const BATCH_SIZE = 200;
-const store = createMailStore(openEncryptedDatabase({ path: data.databasePath, key: data.databaseKey }));
+const store = createProfileStore(openEncryptedDatabase({ path: data.databasePath, key: data.databaseKey }));
 const controller = new AbortController();
 port.on('message', (message: { type: 'abort' }) => message.type === 'abort' && controller.abort());
 
-async function gmailSync(job: Extract<WorkerJob, { kind: 'gmail-sync' }>, store: MailStore): Promise<JobResults['gmail-sync']> {
+async function gmailSync(job: Extract<WorkerJob, { kind: 'gmail-sync' }>, store: ProfileStore): Promise<JobResults['gmail-sync']> {
   const tokens = store.accounts.getTokens<GoogleTokens>(job.accountId);
   if (!tokens?.refreshToken) throw new ReconnectRequiredError('no stored credentials');
   const provider = new GmailProvider({
@@ -61,7 +61,7 @@ async function gmailSync(job: Extract<WorkerJob, { kind: 'gmail-sync' }>, store:
  * Graph sync with msal's cache read from and written back to the encrypted store, so a
  * refresh during a long sync persists (acquireTokenSilent through the cache plugin).
  */
-async function graphSync(job: Extract<WorkerJob, { kind: 'graph-sync' }>, store: MailStore): Promise<JobResults['graph-sync']> {
+async function graphSync(job: Extract<WorkerJob, { kind: 'graph-sync' }>, store: ProfileStore): Promise<JobResults['graph-sync']> {
   const credentials = store.accounts.getTokens<MicrosoftCredentials>(job.accountId);
   if (!credentials?.msalCache || !credentials.homeAccountId) throw new ReconnectRequiredError('no stored credentials');
   const tokens = new MicrosoftTokenSource({
@@ -93,7 +93,7 @@ async function graphSync(job: Extract<WorkerJob, { kind: 'graph-sync' }>, store:
   }
 }
 
-function runImport(job: Extract<WorkerJob, { kind: 'import' }>, store: MailStore): Promise<JobResults['import']> {
+function runImport(job: Extract<WorkerJob, { kind: 'import' }>, store: ProfileStore): Promise<JobResults['import']> {
   return importMailbox(store, job.path, {
     ...(job.accountEmail ? { accountEmail: job.accountEmail } : {}),
     batchSize: BATCH_SIZE,

@@ -1,9 +1,9 @@
 // Adapts the store's repositories to what the sync engines need (SyncStore), so engines
 // stay independent of the schema and tests can hand them an in-memory double.
-import type { MailStore } from '../store/mail-store.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
 import type { SyncStore } from './gmail-sync.ts';
 
-export function syncStoreFor(store: MailStore): SyncStore {
+export function syncStoreFor(store: ProfileStore): SyncStore {
   return {
     knownProviderIds: (accountId) => store.messages.knownProviderIds(accountId),
     saveMessages: (accountId, items) => void store.messages.saveMessages(accountId, items),

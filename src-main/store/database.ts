@@ -78,7 +78,7 @@ export function openEncryptedDatabase(options: OpenDatabaseOptions): Database.Da
     if (!options.readonly) {
       // SQLite's auto-checkpoint (1,000 pages) runs inside the commit that crosses it: 40–90 ms
       // measured on 2 loaded cores. A writer that must never stall the main process belongs in
-      // a worker thread (DESIGN.md), opened there with this function and createMailStore.
+      // a worker thread (DESIGN.md), opened there with this function and createProfileStore.
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       runMigrations(db);

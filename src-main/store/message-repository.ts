@@ -2,7 +2,7 @@
 // written one transaction per batch so a sync batch is all-or-nothing and re-saving the
 // same provider message never duplicates it.
 import type { Address, IncomingMessage, ParsedMessage } from '../mail/types.ts';
-import { threadKeyFor } from './thread-key.ts';
+import { threadKeyFor } from '../mail/thread-key.ts';
 import type { Db, MessageRecord, ParticipantRole, StoreStats } from './types.ts';
 
 export interface MessageToSave {

@@ -17,7 +17,7 @@ import { emulatedMicrosoftConfig } from '../emulators/microsoft-config.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { buildRendererOnce } from '../support/build.ts';
 import { startRendererHarness, type RendererHarness } from '../support/renderer-harness.ts';
-import { openServices, type Services } from '../../src-main/core/services.ts';
+import { openServices, type Services } from '../../src-main/app/assemble.ts';
 import { listenForDeepLinks, type InstanceListener } from '../../src-main/platform/single-instance.ts';
 import { generateSampleMailbox } from '../../scripts/sample-mailbox.ts';
 import { InboxPage, SettingsPage } from './pages/index.ts';

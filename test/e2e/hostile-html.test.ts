@@ -12,7 +12,7 @@ import { launchChromium } from '../support/chromium.ts';
 import { startRendererHarness, type RendererHarness } from '../support/renderer-harness.ts';
 import { buildRendererOnce } from '../support/build.ts';
 import { startHttpsServer, type StartedServer } from '../emulators/http-server.ts';
-import { openServices, type Services } from '../../src-main/core/services.ts';
+import { openServices, type Services } from '../../src-main/app/assemble.ts';
 
 const SENDER = 'offers@tracker-mail.example';
 

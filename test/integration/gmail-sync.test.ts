@@ -14,8 +14,8 @@ import { emulatedGoogleConfig } from '../emulators/google-config.ts';
 import { consentingBrowserOpener } from '../emulators/identity/browser-consent.ts';
 import { GmailEmulator } from '../emulators/gmail/gmail-emulator.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { openServices, type Services } from '../../src-main/core/services.ts';
-import { AppError } from '../../src-main/core/dispatch.ts';
+import { openServices, type Services } from '../../src-main/app/assemble.ts';
+import { AppError } from '../../src-main/platform/app-error.ts';
 import { setLogSink } from '../../src-main/platform/logger.ts';
 import type { GoogleTokens } from '../../src-main/auth/index.ts';
 

@@ -14,7 +14,7 @@ import { IdentityEmulator, DEFAULT_TEST_USER } from '../emulators/identity/ident
 import { deepLinkBrowserOpener } from '../emulators/identity/browser-consent.ts';
 import { emulatedMicrosoftConfig } from '../emulators/microsoft-config.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { updateProfileConfig } from '../../src-main/core/config.ts';
+import { updateProfileConfig } from '../../src-main/platform/profile-config.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/mailbridge.js');
 const identity = new IdentityEmulator();

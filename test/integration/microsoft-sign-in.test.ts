@@ -15,11 +15,11 @@ import { IdentityEmulator, DEFAULT_TEST_USER } from '../emulators/identity/ident
 import { consentingBrowserOpener, deepLinkBrowserOpener } from '../emulators/identity/browser-consent.ts';
 import { emulatedMicrosoftConfig } from '../emulators/microsoft-config.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { openServices, type Services } from '../../src-main/core/services.ts';
+import { openServices, type Services } from '../../src-main/app/assemble.ts';
 import { listenForDeepLinks, instanceSocketPath, type InstanceListener } from '../../src-main/platform/single-instance.ts';
 import { setLogSink } from '../../src-main/platform/logger.ts';
 import { AuthError, MicrosoftTokenSource, type MicrosoftCredentials } from '../../src-main/auth/index.ts';
-import { credentialCacheStorage, microsoftAccounts } from '../../src-main/core/microsoft-account.ts';
+import { credentialCacheStorage, microsoftAccounts } from '../../src-main/accounts/microsoft-account.ts';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../bin/mailbridge.js');

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { createOsSecretStore } from '../../src-main/platform/keychain.ts';
 import { databaseKeyAccount } from '../../src-main/store/database.ts';
 import { DatabaseDecryptError, DatabaseKeyMissingError } from '../../src-main/store/errors.ts';
-import { createMailStore, openMailStore } from '../../src-main/store/mail-store.ts';
+import { createProfileStore, openProfileStore } from '../../src-main/store/profile-store.ts';
 import { runMigrations } from '../../src-main/store/migrations/index.ts';
 import { message } from '../unit/store/store-fixtures.ts';
 
@@ -45,7 +45,7 @@ describe('encrypted store on disk', () => {
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     runMigrations(db);
-    const store = createMailStore(db);
+    const store = createProfileStore(db);
     const id = store.accounts.create({ provider: 'gmail', email: 'rep@example.com' }).id;
     store.messages.saveMessages(id, [canary()]);
     assert.ok(leaks(`${path}-wal`).length > 0, 'plaintext visible in the WAL');
@@ -56,7 +56,7 @@ describe('encrypted store on disk', () => {
   test('neither the database nor its WAL contain plaintext, before or after a checkpoint', async () => {
     const path = join(dir, 'mail.db');
     created.push(path);
-    const store = await openMailStore({ path, secrets });
+    const store = await openProfileStore({ path, secrets });
     assert.match((await secrets.get(databaseKeyAccount(path))) ?? '', /^[0-9a-f]{64}$/, 'key in the OS keychain');
     const id = store.accounts.create({ provider: 'gmail', email: 'canary.person@plaintext-check.example' }).id;
     store.accounts.setTokens(id, { refresh_token: 'Quixotic-Body-Canary' });
@@ -78,7 +78,7 @@ describe('encrypted store on disk', () => {
     assert.throws(() => plain.prepare('SELECT count(*) FROM sqlite_master').get(), /file is not a database/);
     plain.close();
 
-    const reopened = await openMailStore({ path, secrets });
+    const reopened = await openProfileStore({ path, secrets });
     assert.equal(reopened.search.search('from:canary.person@plaintext-check.example').length, 1);
     reopened.close();
   });
@@ -86,20 +86,20 @@ describe('encrypted store on disk', () => {
   test('opening with the wrong key fails with "cannot decrypt"', async () => {
     const path = join(dir, 'wrong.db');
     created.push(path);
-    (await openMailStore({ path, secrets })).close();
+    (await openProfileStore({ path, secrets })).close();
     await secrets.set(databaseKeyAccount(path), '0'.repeat(64));
-    await assert.rejects(openMailStore({ path, secrets }), (e: unknown) => e instanceof DatabaseDecryptError && /cannot decrypt/.test(e.message));
+    await assert.rejects(openProfileStore({ path, secrets }), (e: unknown) => e instanceof DatabaseDecryptError && /cannot decrypt/.test(e.message));
   });
 
   test('opening without the keychain entry fails clearly and keeps the file', async () => {
     const path = join(dir, 'orphan.db');
     created.push(path);
-    const store = await openMailStore({ path, secrets });
+    const store = await openProfileStore({ path, secrets });
     store.accounts.create({ provider: 'gmail', email: 'keep@example.com' });
     store.close();
     const size = readFileSync(path).length;
     await secrets.delete(databaseKeyAccount(path));
-    await assert.rejects(openMailStore({ path, secrets }), (e: unknown) => e instanceof DatabaseKeyMissingError && /missing from the OS keychain/.test(e.message));
+    await assert.rejects(openProfileStore({ path, secrets }), (e: unknown) => e instanceof DatabaseKeyMissingError && /missing from the OS keychain/.test(e.message));
     assert.equal(readFileSync(path).length, size, 'file untouched');
     assert.equal(await secrets.get(databaseKeyAccount(path)), null, 'no replacement key created');
   });

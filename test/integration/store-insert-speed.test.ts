@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOsSecretStore } from '../../src-main/platform/keychain.ts';
 import { databaseKeyAccount } from '../../src-main/store/database.ts';
-import { openMailStore } from '../../src-main/store/mail-store.ts';
+import { openProfileStore } from '../../src-main/store/profile-store.ts';
 import { message } from '../unit/store/store-fixtures.ts';
 import { seededRandom } from '../../scripts/seeded-random.ts';
 
@@ -45,7 +45,7 @@ after(async () => {
 });
 
 test('batches of 100 messages with FTS cost under 50 ms of CPU (over 1,000 messages/s)', async (t) => {
-  const store = await openMailStore({ path, secrets });
+  const store = await openProfileStore({ path, secrets });
   const accountId = store.accounts.create({ provider: 'gmail', email: 'speed@example.com' }).id;
   const random = seededRandom(42);
   const total = 5_000;

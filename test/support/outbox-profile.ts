@@ -2,7 +2,7 @@
 // child process it kills: the encrypted store (key in the OS keychain of the test session)
 // and a CRM service talking to the HubSpot emulator through the real connector.
 import { createOsSecretStore } from '../../src-main/platform/keychain.ts';
-import { openMailStore, type MailStore } from '../../src-main/store/mail-store.ts';
+import { openProfileStore, type ProfileStore } from '../../src-main/store/profile-store.ts';
 import { createCrmService, type CrmService, type CrmServiceOptions } from '../../src-main/crm/crm-service.ts';
 import { HubSpotConnector } from '../../src-main/crm/connectors/hubspot.ts';
 import type { CrmConnector } from '../../src-main/crm/types.ts';
@@ -10,7 +10,7 @@ import type { CrmConnector } from '../../src-main/crm/types.ts';
 export const REP = 'rep@ours.example';
 
 export interface OutboxProfile {
-  store: MailStore;
+  store: ProfileStore;
   service: CrmService;
   close(): Promise<void>;
 }
@@ -26,7 +26,7 @@ export interface OpenOutboxProfileOptions {
 }
 
 export async function openOutboxProfile(options: OpenOutboxProfileOptions): Promise<OutboxProfile> {
-  const store = await openMailStore({ path: options.path, secrets: createOsSecretStore() });
+  const store = await openProfileStore({ path: options.path, secrets: createOsSecretStore() });
   const settings = options.settings ?? { autoLogKnownContacts: false, neverLog: [] };
   const service = createCrmService({
     store,
@@ -54,6 +54,6 @@ export async function openOutboxProfile(options: OpenOutboxProfileOptions): Prom
 }
 
 /** The rep's account, created once per profile. */
-export function ensureAccount(store: MailStore): number {
+export function ensureAccount(store: ProfileStore): number {
   return (store.accounts.findByEmail('gmail', REP) ?? store.accounts.create({ provider: 'gmail', email: REP })).id;
 }

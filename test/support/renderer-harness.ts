@@ -1,7 +1,7 @@
 // The built renderer served to Chromium by the headless renderer server: real services and
 // dispatch(), events over SSE; only the transport differs from Electron IPC.
 import { startRendererServer, type RendererServer } from '../../src-main/headless/renderer-server.ts';
-import type { Services } from '../../src-main/core/services.ts';
+import type { Services } from '../../src-main/app/assemble.ts';
 import { RENDERER_DIR } from './build.ts';
 
 export type RendererHarness = RendererServer;

@@ -4,7 +4,7 @@
 // Messages are keyed by a hash of their bytes, so importing the same source twice, or a
 // maildir whose flags changed, never duplicates anything.
 import { createHash } from 'node:crypto';
-import type { MailStore } from '../../store/mail-store.ts';
+import type { ProfileStore } from '../../store/profile-store.ts';
 import type { ParsedMessage, IncomingMessage } from '../types.ts';
 import { parseMessage } from '../mime/index.ts';
 import { readMailbox } from './mailbox-reader.ts';
@@ -39,7 +39,7 @@ function labelsFor(key: string): string[] {
   return unread ? ['INBOX', 'UNREAD'] : ['INBOX'];
 }
 
-export async function importMailbox(store: MailStore, path: string, options: ImportOptions = {}): Promise<ImportResult> {
+export async function importMailbox(store: ProfileStore, path: string, options: ImportOptions = {}): Promise<ImportResult> {
   const email = (options.accountEmail ?? DEFAULT_IMPORT_ACCOUNT).toLowerCase();
   const account = store.accounts.findByEmail('import', email) ?? store.accounts.create({ provider: 'import', email });
   const result: ImportResult = { accountId: account.id, read: 0, inserted: 0, unchanged: 0, withWarnings: 0 };

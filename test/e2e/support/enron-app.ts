@@ -17,8 +17,8 @@ import { emulatedHubSpotConfig } from '../../emulators/hubspot-config.ts';
 import { launchChromium } from '../../support/chromium.ts';
 import { buildRendererOnce } from '../../support/build.ts';
 import { startRendererHarness, type RendererHarness } from '../../support/renderer-harness.ts';
-import { openServices, type Services } from '../../../src-main/core/services.ts';
-import type { ProfileConfigInput } from '../../../src-main/core/config.ts';
+import { openServices, type Services } from '../../../src-main/app/assemble.ts';
+import type { ProfileConfigInput } from '../../../src-main/platform/profile-config.ts';
 
 export const ENRON_INBOX = join(import.meta.dirname, '../../../../shared/data/enron/maildir/dasovich-j/inbox');
 export const ENRON_OWNER = DEFAULT_TEST_USER.email;

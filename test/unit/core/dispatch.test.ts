@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppError, dispatch, type Handlers } from '../../../src-main/core/dispatch.ts';
+import { dispatch, type Handlers } from '../../../src-main/ipc/dispatch.ts';
+import { AppError } from '../../../src-main/platform/app-error.ts';
 import { setLogSink } from '../../../src-main/platform/logger.ts';
 import { DEFAULT_SETTINGS } from '../../../src-preload/contract/index.ts';
 

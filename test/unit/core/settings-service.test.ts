@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { runMigrations } from '../../../src-main/store/migrations/index.ts';
 import { SettingsRepository } from '../../../src-main/store/settings-repository.ts';
-import { createSettingsService } from '../../../src-main/core/settings-service.ts';
+import { createSettingsService } from '../../../src-main/settings/settings-service.ts';
 import { DEFAULT_SETTINGS } from '../../../src-preload/contract/index.ts';
 
 function fresh() {

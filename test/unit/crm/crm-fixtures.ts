@@ -1,7 +1,7 @@
 // A store with the rep's account and a few emails with CRM contacts, and a CRM service over
 // it with a fake connector and a clock the test moves.
 import { createMemorySecretStore, type SecretStore } from '../../../src-main/platform/keychain.ts';
-import { openMailStore, type MailStore } from '../../../src-main/store/mail-store.ts';
+import { openProfileStore, type ProfileStore } from '../../../src-main/store/profile-store.ts';
 import { createCrmService, type CrmService, type CrmServiceOptions } from '../../../src-main/crm/crm-service.ts';
 import { message, type MessageSpec } from '../store/store-fixtures.ts';
 import { FakeCrm } from './fake-crm.ts';
@@ -17,7 +17,7 @@ export const CONTACTS = [
 ];
 
 export interface Harness {
-  store: MailStore;
+  store: ProfileStore;
   crm: FakeCrm;
   service: CrmService;
   clock: { t: number };
@@ -39,7 +39,7 @@ export async function openHarness(options: { connect?: boolean; service?: Partia
   const crm = options.crm ?? new FakeCrm(CONTACTS);
   const settings = { autoLogKnownContacts: false, neverLog: [] as string[], autoLogSince: null as number | null };
   const open = async () => {
-    const store = await openMailStore({ path, secrets, now });
+    const store = await openProfileStore({ path, secrets, now });
     const service = createCrmService({
       store,
       connectorFactory: ({ accessToken }) => {

@@ -4,7 +4,7 @@ import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError } from '../../../src-main/core/dispatch.ts';
+import { AppError } from '../../../src-main/platform/app-error.ts';
 import { setLogSink } from '../../../src-main/platform/logger.ts';
 import { CONTACTS, openHarness, REP, until, type Harness } from './crm-fixtures.ts';
 import { FakeCrm } from './fake-crm.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTakeoutMetadata } from '../../../src-main/mail/import/takeout.ts';
 import { importMailbox } from '../../../src-main/mail/import/importer.ts';
-import { openMailStore } from '../../../src-main/store/mail-store.ts';
+import { openProfileStore } from '../../../src-main/store/profile-store.ts';
 import { createMemorySecretStore } from '../../../src-main/platform/keychain.ts';
 
 const message = (thrid: string, labels: string, subject: string, id: string) =>
@@ -35,7 +35,7 @@ test('a Takeout mbox imports with Gmail’s threads and labels', async () => {
       message('1001', 'Inbox', 'Re: Pricing (revised)', 'p2') +
       message('2002', 'Sent,Customers', 'Pricing', 'p3'),
   );
-  const store = await openMailStore({ path: join(dir, 'db'), secrets: createMemorySecretStore() });
+  const store = await openProfileStore({ path: join(dir, 'db'), secrets: createMemorySecretStore() });
   try {
     const result = await importMailbox(store, mbox);
     assert.equal(result.inserted, 3);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createMemorySecretStore } from '../../../src-main/platform/keychain.ts';
 import { databaseKeyAccount, openEncryptedDatabase, resolveDatabaseKey } from '../../../src-main/store/database.ts';
 import { DatabaseDecryptError, DatabaseKeyMissingError, StoreError } from '../../../src-main/store/errors.ts';
-import { openMailStore } from '../../../src-main/store/mail-store.ts';
+import { openProfileStore } from '../../../src-main/store/profile-store.ts';
 
 describe('encrypted database open', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mailbridge-db-'));
@@ -24,14 +24,14 @@ describe('encrypted database open', () => {
   test('first open creates a random 256-bit key in the keychain and the file', async () => {
     const path = join(dir, 'new.db');
     const secrets = createMemorySecretStore();
-    const store = await openMailStore({ path, secrets });
+    const store = await openProfileStore({ path, secrets });
     store.close();
     const key = secrets.entries.get(databaseKeyAccount(path));
     assert.match(key ?? '', /^[0-9a-f]{64}$/);
     assert.ok(existsSync(path));
 
     const other = createMemorySecretStore();
-    const second = await openMailStore({ path: join(dir, 'new2.db'), secrets: other });
+    const second = await openProfileStore({ path: join(dir, 'new2.db'), secrets: other });
     second.close();
     assert.notEqual(other.entries.get(databaseKeyAccount(join(dir, 'new2.db'))), key, 'keys are random');
   });
@@ -39,12 +39,12 @@ describe('encrypted database open', () => {
   test('an existing database whose key is gone is never recreated over', async () => {
     const path = join(dir, 'orphan.db');
     const secrets = createMemorySecretStore();
-    const store = await openMailStore({ path, secrets });
+    const store = await openProfileStore({ path, secrets });
     store.accounts.create({ provider: 'gmail', email: 'keep@example.com' });
     store.close();
     await secrets.delete(databaseKeyAccount(path));
 
-    await assert.rejects(openMailStore({ path, secrets }), (error: unknown) => {
+    await assert.rejects(openProfileStore({ path, secrets }), (error: unknown) => {
       assert.ok(error instanceof DatabaseKeyMissingError);
       assert.equal(error.code, 'key_missing');
       assert.match(error.message, /exists but its key .* is missing from the OS keychain/);
@@ -56,9 +56,9 @@ describe('encrypted database open', () => {
   test('the wrong key fails with "cannot decrypt"', async () => {
     const path = join(dir, 'wrongkey.db');
     const secrets = createMemorySecretStore();
-    (await openMailStore({ path, secrets })).close();
+    (await openProfileStore({ path, secrets })).close();
     await secrets.set(databaseKeyAccount(path), 'ab'.repeat(32));
-    await assert.rejects(openMailStore({ path, secrets }), (error: unknown) => {
+    await assert.rejects(openProfileStore({ path, secrets }), (error: unknown) => {
       assert.ok(error instanceof DatabaseDecryptError);
       assert.match(error.message, /^cannot decrypt .*wrongkey\.db/);
       assert.doesNotMatch(error.message, /abab/, 'the key never appears in the message');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Address, IncomingMessage, ParsedMessage } from '../../../src-main/mail/types.ts';
 import { createMemorySecretStore, type SecretStore } from '../../../src-main/platform/keychain.ts';
-import { openMailStore, type MailStore } from '../../../src-main/store/mail-store.ts';
+import { openProfileStore, type ProfileStore } from '../../../src-main/store/profile-store.ts';
 
 export interface MessageSpec {
   id: string;
@@ -60,7 +60,7 @@ export function message(spec: MessageSpec): { incoming: IncomingMessage; parsed:
 }
 
 export interface TestStore {
-  store: MailStore;
+  store: ProfileStore;
   dir: string;
   path: string;
   secrets: SecretStore;
@@ -72,7 +72,7 @@ export async function openTestStore(options: { secrets?: SecretStore; now?: () =
   const dir = mkdtempSync(join(tmpdir(), 'mailbridge-store-'));
   const path = join(dir, 'mail.db');
   const secrets = options.secrets ?? createMemorySecretStore();
-  const store = await openMailStore({ path, secrets, ...(options.now ? { now: options.now } : {}) });
+  const store = await openProfileStore({ path, secrets, ...(options.now ? { now: options.now } : {}) });
   return {
     store,
     dir,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { threadKeyFor } from '../../../src-main/store/thread-key.ts';
+import { threadKeyFor } from '../../../src-main/mail/thread-key.ts';
 import { message } from './store-fixtures.ts';
 
 test('the provider thread id wins', () => {

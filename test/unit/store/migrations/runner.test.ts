@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { createMemorySecretStore } from '../../../../src-main/platform/keychain.ts';
 import { DatabaseTooNewError } from '../../../../src-main/store/errors.ts';
-import { openMailStore } from '../../../../src-main/store/mail-store.ts';
+import { openProfileStore } from '../../../../src-main/store/profile-store.ts';
 import { latestSchemaVersion, MIGRATIONS, runMigrations, type Migration } from '../../../../src-main/store/migrations/index.ts';
 
 describe('migration runner', () => {
@@ -27,12 +27,12 @@ describe('migration runner', () => {
   test('a fresh database gets every migration; re-opening applies none and keeps the data', async () => {
     const path = join(dir, 'fresh.db');
     const secrets = createMemorySecretStore();
-    const first = await openMailStore({ path, secrets });
+    const first = await openProfileStore({ path, secrets });
     assert.equal(first.db.pragma('user_version', { simple: true }), latestSchemaVersion());
     first.accounts.create({ provider: 'import', email: 'kept@example.com' });
     first.close();
 
-    const second = await openMailStore({ path, secrets });
+    const second = await openProfileStore({ path, secrets });
     assert.deepEqual(runMigrations(second.db), [], 'nothing pending');
     assert.equal(second.accounts.list()[0]?.email, 'kept@example.com');
     assert.equal(second.db.pragma('journal_mode', { simple: true }), 'wal');
@@ -45,10 +45,10 @@ describe('migration runner', () => {
   test('refuses a database from a newer version', async () => {
     const path = join(dir, 'newer.db');
     const secrets = createMemorySecretStore();
-    const store = await openMailStore({ path, secrets });
+    const store = await openProfileStore({ path, secrets });
     store.db.pragma(`user_version = ${latestSchemaVersion() + 10}`);
     store.close();
-    await assert.rejects(openMailStore({ path, secrets }), (error: unknown) => {
+    await assert.rejects(openProfileStore({ path, secrets }), (error: unknown) => {
       assert.ok(error instanceof DatabaseTooNewError);
       assert.equal(error.code, 'too_new');
       assert.match(error.message, /newer than this Mailbridge supports/);

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { createOsSecretStore, type SecretStore } from '../platform/keychain.ts';
 import { DATABASE_FILE } from '../platform/paths.ts';
 import { createLogger } from '../platform/logger.ts';
-import { openMailStore, type MailStore } from '../store/mail-store.ts';
+import { openProfileStore, type ProfileStore } from '../store/profile-store.ts';
 import type { Account } from '../store/types.ts';
 import {
   createGoogleClient,
@@ -20,18 +20,19 @@ import type { SyncResult } from '../mail/gmail-sync.ts';
 import { runInWorker, MailWorkerFailure } from '../mail/mail-worker-client.ts';
 import { resolveDatabaseKey } from '../store/database.ts';
 import type { ImportOptions, ImportResult } from '../mail/import/importer.ts';
-import { ProfileConfigSchema, readProfileConfig, type ProfileConfigInput } from './config.ts';
-import { AppError, type Handlers } from './dispatch.ts';
+import { ProfileConfigSchema, readProfileConfig, type ProfileConfigInput } from '../platform/profile-config.ts';
+import type { Handlers } from '../ipc/dispatch.ts';
+import { AppError } from '../platform/app-error.ts';
 import type { EventName, EventPayload } from '../../src-preload/contract/index.ts';
-import { createSettingsService, type SettingsService } from './settings-service.ts';
-import { startSyncScheduler } from './sync-scheduler.ts';
-import { accountHandlers } from './handlers/account-handlers.ts';
-import { mailHandlers } from './handlers/mail-handlers.ts';
-import { crmHandlers } from './handlers/crm-handlers.ts';
+import { createSettingsService, type SettingsService } from '../settings/settings-service.ts';
+import { startSyncScheduler } from '../accounts/sync-scheduler.ts';
+import { accountHandlers } from '../ipc/account-handlers.ts';
+import { mailHandlers } from '../ipc/mail-handlers.ts';
+import { crmHandlers } from '../ipc/crm-handlers.ts';
 import { createCrmService, type CrmService } from '../crm/crm-service.ts';
 import { HubSpotConnector } from '../crm/connectors/hubspot.ts';
 import { openInSystemBrowser } from '../auth/system-browser.ts';
-import { microsoftAccounts } from './microsoft-account.ts';
+import { microsoftAccounts } from '../accounts/microsoft-account.ts';
 
 const log = createLogger('services');
 
@@ -59,7 +60,7 @@ export interface ConnectOptions {
 }
 
 export interface Services {
-  readonly store: MailStore;
+  readonly store: ProfileStore;
   readonly settings: SettingsService;
   readonly crm: CrmService;
   readonly handlers: Handlers;
@@ -89,7 +90,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const config = options.config ? ProfileConfigSchema.parse(options.config) : readProfileConfig(options.profileDir);
   const databasePath = join(options.profileDir, DATABASE_FILE);
   const secrets = options.secrets ?? createOsSecretStore();
-  const store = await openMailStore({ path: databasePath, secrets });
+  const store = await openProfileStore({ path: databasePath, secrets });
   // Sync workers open their own connection and need the key; it stays in memory.
   const databaseKey = await resolveDatabaseKey({ path: databasePath, secrets });
   const settings = createSettingsService(store.settings);

@@ -1,8 +1,8 @@
 // Which thread a message belongs to. The provider's thread id wins (Gmail threadId, Graph
 // conversationId); without one the MIME layer's local key applies (References root,
 // In-Reply-To, own Message-ID, else the normalised subject).
-import type { IncomingMessage, ParsedMessage } from '../mail/types.ts';
-import { localThreadKey } from '../mail/mime/index.ts';
+import type { IncomingMessage, ParsedMessage } from './types.ts';
+import { localThreadKey } from './mime/index.ts';
 
 export interface ThreadKey {
   /** Unique per account: 'p:' + provider thread id, or 'l:' + local key. */

@@ -15,7 +15,7 @@ import { SyncStateRepository } from './sync-state-repository.ts';
 import { ThreadRepository } from './thread-repository.ts';
 import type { Db } from './types.ts';
 
-export interface MailStore {
+export interface ProfileStore {
   readonly db: Db;
   readonly path: string;
   readonly accounts: AccountRepository;
@@ -34,7 +34,7 @@ export interface MailStore {
   close(): void;
 }
 
-export interface OpenMailStoreOptions {
+export interface OpenProfileStoreOptions {
   /** Database file; created (with a new key in the keychain) when absent. */
   path: string;
   secrets: SecretStore;
@@ -47,14 +47,14 @@ export interface OpenMailStoreOptions {
  * Service), DatabaseKeyMissingError (file exists, key gone), DatabaseDecryptError (wrong key),
  * DatabaseTooNewError (written by a newer Mailbridge), or a migration error (nothing applied).
  */
-export async function openMailStore(options: OpenMailStoreOptions): Promise<MailStore> {
+export async function openProfileStore(options: OpenProfileStoreOptions): Promise<ProfileStore> {
   const key = await resolveDatabaseKey(options);
   const db = openEncryptedDatabase({ path: options.path, key });
-  return createMailStore(db, options.now);
+  return createProfileStore(db, options.now);
 }
 
 /** The repositories over an already opened database (e.g. inside a worker thread). */
-export function createMailStore(db: Db, now: () => number = Date.now): MailStore {
+export function createProfileStore(db: Db, now: () => number = Date.now): ProfileStore {
   return {
     db,
     path: db.name,

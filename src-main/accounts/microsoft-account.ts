@@ -11,11 +11,11 @@ import {
   type MsalCacheStorage,
 } from '../auth/index.ts';
 import { createLogger } from '../platform/logger.ts';
-import type { MailStore } from '../store/mail-store.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
 import type { Account } from '../store/types.ts';
 import type { WorkerJob } from '../mail/mail-worker-protocol.ts';
-import type { MicrosoftConfig } from './config.ts';
-import { AppError } from './dispatch.ts';
+import type { MicrosoftConfig } from '../platform/profile-config.ts';
+import { AppError } from '../platform/app-error.ts';
 
 const log = createLogger('services.microsoft');
 
@@ -40,7 +40,7 @@ export interface MicrosoftAccounts {
 }
 
 /** msal's cache stored in the account's encrypted credentials row. */
-export function credentialCacheStorage(store: MailStore, accountId: number): MsalCacheStorage {
+export function credentialCacheStorage(store: ProfileStore, accountId: number): MsalCacheStorage {
   return {
     load: () => store.accounts.getTokens<MicrosoftCredentials>(accountId)?.msalCache ?? null,
     save: (msalCache) => {
@@ -50,7 +50,7 @@ export function credentialCacheStorage(store: MailStore, accountId: number): Msa
   };
 }
 
-export function microsoftAccounts(deps: { store: MailStore; config: MicrosoftConfig }): MicrosoftAccounts {
+export function microsoftAccounts(deps: { store: ProfileStore; config: MicrosoftConfig }): MicrosoftAccounts {
   const { store, config } = deps;
   const deepLinks = new DeepLinkBroker();
 

@@ -1,8 +1,9 @@
 // The CRM channels: connection, one-click logging, retries and contact timelines. The
 // work happens in the CRM service; this module maps its failures to the codes the UI acts on.
-import { AppError, type Handlers } from '../dispatch.ts';
-import { CrmAuthError, CrmRateLimitError, CrmUnreachableError } from '../../crm/types.ts';
-import type { CrmService } from '../../crm/crm-service.ts';
+import type { Handlers } from './dispatch.ts';
+import { AppError } from '../platform/app-error.ts';
+import { CrmAuthError, CrmRateLimitError, CrmUnreachableError } from '../crm/types.ts';
+import type { CrmService } from '../crm/crm-service.ts';
 
 type CrmChannels =
   | 'crm:status'

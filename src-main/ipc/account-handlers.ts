@@ -1,14 +1,14 @@
 // Mail account channels: list with sync status, connect through the system browser,
 // sync now, disconnect (revoke, and on request delete the account's local mail).
-import type { Handlers } from '../dispatch.ts';
-import type { MailStore } from '../../store/mail-store.ts';
-import type { Account } from '../../store/types.ts';
-import type { AccountSummary } from '../../../src-preload/contract/index.ts';
+import type { Handlers } from './dispatch.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
+import type { Account } from '../store/types.ts';
+import type { AccountSummary } from '../../src-preload/contract/index.ts';
 
 type AccountChannels = 'accounts:list' | 'accounts:connect' | 'accounts:sync' | 'accounts:disconnect';
 
 export interface AccountHandlerDeps {
-  store: MailStore;
+  store: ProfileStore;
   /** Runs the provider's sign-in in the system browser; resolves to the connected account. */
   connect(provider: 'gmail' | 'microsoft', options: { loopback: boolean }): Promise<Account>;
   /** Starts a sync in the background; failures are reported through sync state and events. */
@@ -16,7 +16,7 @@ export interface AccountHandlerDeps {
   disconnect(accountId: number, options: { deleteLocalData: boolean }): Promise<void>;
 }
 
-export function accountSummary(store: MailStore, account: Account): AccountSummary {
+export function accountSummary(store: ProfileStore, account: Account): AccountSummary {
   const state = store.syncState.get(account.id);
   const lastSyncAt = state ? Math.max(state.lastFullSyncAt ?? 0, state.lastIncrementalSyncAt ?? 0) || null : null;
   return {

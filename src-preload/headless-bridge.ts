@@ -1,7 +1,7 @@
 // window.mailbridge for a renderer served over loopback HTTP instead of Electron IPC:
 // the same MailbridgeApi shape, with requests as POST /ipc and events from one
 // EventSource on /events. Served to the page as a plain script (see bridgeScript).
-import type { MailbridgeApi } from '../../src-preload/contract/index.ts';
+import type { MailbridgeApi } from './contract/index.ts';
 
 /** Runs in the page. Self-contained: it is serialised with Function.prototype.toString. */
 function installBridge(): void {

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { CONFIG_FILE } from '../platform/paths.ts';
+import { CONFIG_FILE } from './paths.ts';
 
 export const GoogleConfigSchema = z.object({
   clientId: z.string().min(1).optional(),

@@ -8,27 +8,17 @@ import {
   ok,
   type ChannelName,
   type ChannelOutput,
-  type ErrorCode,
   type Result,
 } from '../../src-preload/contract/index.ts';
 import type { z } from 'zod';
 import { createLogger } from '../platform/logger.ts';
+import { AppError } from '../platform/app-error.ts';
 
 const log = createLogger('ipc');
 
 export type Handlers = {
   [C in ChannelName]: (input: z.output<(typeof channels)[C]['input']>) => Promise<ChannelOutput<C>> | ChannelOutput<C>;
 };
-
-/** An error a service throws on purpose, with a code the UI acts on. */
-export class AppError extends Error {
-  readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
-    super(message);
-    this.name = 'AppError';
-    this.code = code;
-  }
-}
 
 function isChannel(name: unknown): name is ChannelName {
   return typeof name === 'string' && Object.hasOwn(channels, name);

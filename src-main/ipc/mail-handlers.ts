@@ -1,16 +1,16 @@
 // The inbox, thread and search channels: read-only views over the local store, so they
 // answer the same offline as online. Log states come from the CRM side.
-import type { Handlers } from '../dispatch.ts';
-import { AppError } from '../dispatch.ts';
-import type { MailStore } from '../../store/mail-store.ts';
-import type { SettingsService } from '../settings-service.ts';
-import type { MessageLogState, MessageView, Participant } from '../../../src-preload/contract/index.ts';
-import type { MessageRecord } from '../../store/types.ts';
+import type { Handlers } from './dispatch.ts';
+import { AppError } from '../platform/app-error.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
+import type { SettingsService } from '../settings/settings-service.ts';
+import type { MessageLogState, MessageView, Participant } from '../../src-preload/contract/index.ts';
+import type { MessageRecord } from '../store/types.ts';
 
 type MailChannels = 'mail:threads' | 'mail:labels' | 'mail:thread' | 'mail:search' | 'mail:stats' | 'mail:allow-remote-content';
 
 export interface MailHandlerDeps {
-  store: MailStore;
+  store: ProfileStore;
   settings: SettingsService;
   /** Log state per message id; messages never queued are absent. */
   logStates(messageIds: number[]): Map<number, MessageLogState>;
