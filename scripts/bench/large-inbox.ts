@@ -3,6 +3,7 @@
 // a year, a few unread or with attachments, deterministic from a seed.
 import type { ProfileStore } from '../../src-main/store/profile-store.ts';
 import type { MessageToSave } from '../../src-main/store/message-repository.ts';
+import { messageToSave } from '../../src-main/mail/thread-key.ts';
 import { seededRandom } from '../seeded-random.ts';
 
 const WORDS = 'renewal pricing pilot contract invoice security review proposal onboarding quarter seats discount roadmap'.split(' ');
@@ -22,15 +23,15 @@ export function fillLargeInbox(store: ProfileStore, options: { threads: number; 
       const subject = `${WORDS[Math.floor(random() * WORDS.length)]} ${WORDS[Math.floor(random() * WORDS.length)]} #${i}`;
       const text = `Hello Riley, about the ${subject}: ${WORDS.join(' ')}.`;
       const date = end - Math.floor(random() * 365 * 86_400_000);
-      batch.push({
-        incoming: {
+      batch.push(messageToSave(
+        {
           providerMessageId: `bench-${i}`,
           providerThreadId: `bench-thread-${i}`,
           labels: random() < 0.1 ? ['INBOX', 'UNREAD'] : ['INBOX'],
           internalDate: date,
           raw: new TextEncoder().encode(`From: ${address}\r\nSubject: ${subject}\r\n\r\n${text}\r\n`),
         },
-        parsed: {
+        {
           messageId: `bench-${i}@customer.example`,
           inReplyTo: null,
           references: [],
@@ -47,7 +48,7 @@ export function fillLargeInbox(store: ProfileStore, options: { threads: number; 
           attachments: [],
           warnings: [],
         },
-      });
+      ));
     }
     store.messages.saveMessages(account.id, batch);
   }

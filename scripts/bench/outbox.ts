@@ -6,10 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemorySecretStore } from '../../src-main/platform/keychain.ts';
-import { openProfileStore, type ProfileStore } from '../../src-main/store/profile-store.ts';
+import { openProfileStore, type ProfileStore, databaseOf } from '../../src-main/store/profile-store.ts';
 import { createCrmService, type CrmService } from '../../src-main/crm/crm-service.ts';
 import { HubSpotConnector } from '../../src-main/crm/connectors/hubspot.ts';
-import type { IncomingMessage, ParsedMessage } from '../../src-main/mail/types.ts';
+import type { MessageToSave } from '../../src-main/store/message-repository.ts';
+import { messageToSave } from '../../src-main/mail/thread-key.ts';
 import { HubSpotEmulator } from '../../test/emulators/crm/hubspot-emulator.ts';
 import { ensureTestCa } from '../../test/support/test-ca.ts';
 import { percentile, round } from './figures.ts';
@@ -53,16 +54,16 @@ export interface OutboxFigures {
 
 const REP = 'rep@bench.example';
 
-function benchMessage(i: number, contact: string): { incoming: IncomingMessage; parsed: ParsedMessage } {
+function benchMessage(i: number, contact: string): MessageToSave {
   const text = `Bench email ${i} for ${contact}.\n\nPricing, terms and next steps.`;
-  return {
-    incoming: { providerMessageId: `bench-${i}`, providerThreadId: `bench-t-${i}`, labels: ['INBOX'], internalDate: 1_780_000_000_000 + i * 1000, raw: new TextEncoder().encode(`Subject: Bench ${i}\r\n\r\n${text}`) },
-    parsed: {
+  return messageToSave(
+    { providerMessageId: `bench-${i}`, providerThreadId: `bench-t-${i}`, labels: ['INBOX'], internalDate: 1_780_000_000_000 + i * 1000, raw: new TextEncoder().encode(`Subject: Bench ${i}\r\n\r\n${text}`) },
+    {
       messageId: `bench-${i}@bench.example`, inReplyTo: null, references: [], subject: `Bench ${i}`,
       from: { name: '', address: contact }, to: [{ name: 'Rep', address: REP }], cc: [], bcc: [], replyTo: [],
       date: 1_780_000_000_000 + i * 1000, text, html: `<p>${text}</p>`, snippet: text.slice(0, 100), attachments: [], warnings: [],
     },
-  };
+  );
 }
 
 /** Runs both measurements on a fresh store and emulator; cleans up after itself. */
@@ -92,7 +93,7 @@ export async function benchOutbox(options: OutboxBenchOptions): Promise<OutboxFi
       for (let i = start; i < Math.min(total, start + 100); i += 1) batch.push(benchMessage(i, contacts[i % contactCount]!.email));
       store.messages.saveMessages(accountId, batch);
     }
-    const ids = store.db.prepare("SELECT id FROM messages WHERE provider_message_id LIKE 'bench-%' ORDER BY id").pluck().all() as number[];
+    const ids = databaseOf(store).prepare("SELECT id FROM messages WHERE provider_message_id LIKE 'bench-%' ORDER BY id").pluck().all() as number[];
     const s = (service = createCrmService({
       store,
       connectorFactory: ({ accessToken }) => new HubSpotConnector({ accessToken, baseUrl: url, requestsPer10Seconds: limit }),

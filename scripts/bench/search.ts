@@ -3,6 +3,7 @@
 // (subject:"…") and body words, the three things reps type most.
 import type { Services } from '../../src-main/app/assemble.ts';
 import { percentile, round, seededRandom } from './figures.ts';
+import { databaseOf } from '../../src-main/store/profile-store.ts';
 
 export type QueryKind = 'from' | 'subject' | 'body';
 
@@ -53,7 +54,7 @@ function queryFrom(kind: QueryKind, row: Row, random: () => number): string | nu
 
 /** `count` queries cycling through the kinds, each from a randomly drawn stored message. */
 function drawQueries(services: Services, count: number, random: () => number): Array<{ kind: QueryKind; query: string }> {
-  const { db } = services.store;
+  const db = databaseOf(services.store);
   const ids = (db.prepare('SELECT id FROM messages ORDER BY id').pluck().all() as number[]);
   if (!ids.length) throw new Error('the store holds no messages to draw queries from');
   const byId = db.prepare('SELECT from_address, subject, body_text FROM messages WHERE id = ?');

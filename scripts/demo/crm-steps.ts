@@ -6,6 +6,7 @@ import { seedContactsFromMailbox } from '../../test/emulators/crm/seed.ts';
 import { EMULATED_HUBSPOT_TOKEN } from '../../test/emulators/hubspot-config.ts';
 import type { Services } from '../../src-main/app/assemble.ts';
 import { detail, table } from './ui.ts';
+import { databaseOf } from '../../src-main/store/profile-store.ts';
 
 const SEEDED_CONTACTS = 25;
 
@@ -22,7 +23,7 @@ export async function connectCrm(services: Services): Promise<{ label: string; m
   const status = await services.crm.connect(EMULATED_HUBSPOT_TOKEN);
   // connect() starts matching in the background; this run waits for it (and finds nothing new).
   await services.crm.matchContacts();
-  const matched = services.store.db.prepare<[], number>('SELECT count(*) FROM contacts').pluck().get() ?? 0;
+  const matched = databaseOf(services.store).prepare<[], number>('SELECT count(*) FROM contacts').pluck().get() ?? 0;
   return { label: status.accountLabel ?? 'HubSpot', matched };
 }
 
@@ -31,7 +32,7 @@ export async function connectCrm(services: Services): Promise<{ label: string; m
  * outbox to deliver it; returns what HubSpot now holds for it.
  */
 export async function logOneEmail(services: Services, hubspot: HubSpotEmulator) {
-  const candidate = services.store.db
+  const candidate = databaseOf(services.store)
     .prepare<[], { id: number; subject: string; email: string }>(
       `SELECT m.id, m.subject, c.email FROM messages m
        JOIN message_participants p ON p.message_id = m.id

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { GmailEmulator } from '../../test/emulators/gmail/gmail-emulator.ts';
-import type { ProfileStore } from '../../src-main/store/profile-store.ts';
+import { databaseOf, type ProfileStore } from '../../src-main/store/profile-store.ts';
 import type { SearchHit } from '../../src-main/store/types.ts';
 import { showMessage } from '../../src-main/cli/show.ts';
 import { SAMPLE_REP } from '../sample-mailbox.ts';
@@ -27,14 +27,14 @@ interface Correspondent {
  */
 export async function addNewMail(store: ProfileStore, gmail: GmailEmulator, accountId: number) {
   const rep = store.accounts.get(accountId)!.email;
-  const latest = store.db
+  const latest = databaseOf(store)
     .prepare<[number, string], { id: number; header: string; subject: string; address: string; name: string; at: number }>(
       `SELECT id, message_id_header AS header, subject, from_address AS address, from_name AS name, received_at AS at
        FROM messages WHERE account_id = ? AND from_address IS NOT NULL AND from_address <> ? AND message_id_header IS NOT NULL
        ORDER BY received_at DESC LIMIT 1`,
     )
     .get(accountId, rep);
-  const contacts = store.db
+  const contacts = databaseOf(store)
     .prepare<[number, string], Correspondent>(
       `SELECT from_address AS address, max(from_name) AS name FROM messages
        WHERE account_id = ? AND from_address IS NOT NULL AND from_address <> ?
@@ -89,18 +89,18 @@ export function exampleSearches(store: ProfileStore, sample: boolean, rep: strin
       { label: 'words anywhere', query: 'annual billing contoso' },
     ];
   }
-  const sender = store.db
+  const sender = databaseOf(store)
     .prepare<[string], { address: string }>(
       `SELECT from_address AS address FROM messages WHERE from_address IS NOT NULL AND from_address <> ?
        GROUP BY from_address ORDER BY count(*) DESC LIMIT 1`,
     )
     .get(rep);
-  const subject = store.db
+  const subject = databaseOf(store)
     .prepare<[], { subject: string }>(`SELECT subject FROM threads WHERE subject <> '' ORDER BY message_count DESC, id LIMIT 1`)
     .get();
   const phrase = subject?.subject.replace(/^((re|fwd?|aw|wg)\s*:\s*)+/i, '').split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).slice(0, 3)
     .join(' ').replaceAll('"', '');
-  const snippets = store.db.prepare<[], { snippet: string }>('SELECT snippet FROM messages ORDER BY id LIMIT 200').all();
+  const snippets = databaseOf(store).prepare<[], { snippet: string }>('SELECT snippet FROM messages ORDER BY id LIMIT 200').all();
   const word = snippets.map((s) => /\b\p{L}{8,}\b/u.exec(s.snippet)?.[0]).find(Boolean);
   return [
     ...(sender ? [{ label: 'a sender', query: `from:${sender.address}` }] : []),
@@ -181,7 +181,7 @@ function occurrences(haystack: Buffer, needle: string): number {
  * database (and any WAL) and opens the file without the key. Throws when plaintext is found.
  */
 export function checkEncryption(store: ProfileStore, databasePath: string, subject: string, mailboxDir: string | null): void {
-  store.db.pragma('wal_checkpoint(TRUNCATE)');
+  databaseOf(store).pragma('wal_checkpoint(TRUNCATE)');
   const wal = `${databasePath}-wal`;
   const bytes = Buffer.concat([readFileSync(databasePath), existsSync(wal) ? readFileSync(wal) : Buffer.alloc(0)]);
   const rep = store.accounts.list()[0]?.email ?? SAMPLE_REP.address;

@@ -9,12 +9,9 @@ const formatAddress = (a: { name: string; address: string } | Address) => (a.nam
 export function findMessageId(store: ProfileStore, ref: string): number | null {
   if (/^\d+$/.test(ref)) return store.messages.getMessage(Number(ref)) ? Number(ref) : null;
   const header = ref.replace(/^<|>$/g, '');
-  const byHeader = store.db.prepare<[number, string], { id: number }>(
-    'SELECT id FROM messages WHERE account_id = ? AND message_id_header = ? ORDER BY id LIMIT 1',
-  );
   for (const account of store.accounts.list()) {
-    const row = byHeader.get(account.id, header);
-    if (row) return row.id;
+    const id = store.messages.findByMessageIdHeader(account.id, header);
+    if (id !== null) return id;
   }
   return null;
 }

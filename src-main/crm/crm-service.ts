@@ -182,10 +182,10 @@ export function createCrmService(options: CrmServiceOptions): CrmService {
   /** Another HubSpot account than before: its contact ids differ, so nothing queued for the old one may go to the new one. */
   const retireAccount = (previous: string, next: string) => {
     const archiveCrm = `${CRM}:${previous}:${now()}`;
-    const failed = store.db.transaction(() => {
+    const failed = store.transaction(() => {
       store.contacts.retireAccount(CRM, archiveCrm);
       return store.outbox.retireLive(CRM, archiveCrm, `queued for HubSpot account ${previous}, not sent to ${next}: log it again to send it there`);
-    }).immediate();
+    });
     log.warn('HubSpot account changed; queued logs for the old account were not sent', { failed });
   };
 

@@ -2,11 +2,13 @@
 // stay independent of the schema and tests can hand them an in-memory double.
 import type { ProfileStore } from '../store/profile-store.ts';
 import type { SyncStore } from './gmail-sync.ts';
+import { messageToSave } from './thread-key.ts';
 
 export function syncStoreFor(store: ProfileStore): SyncStore {
   return {
     knownProviderIds: (accountId) => store.messages.knownProviderIds(accountId),
-    saveMessages: (accountId, items) => void store.messages.saveMessages(accountId, items),
+    saveMessages: (accountId, items) =>
+      void store.messages.saveMessages(accountId, items.map(({ incoming, parsed }) => messageToSave(incoming, parsed))),
     deleteMessages: (accountId, ids) => void store.messages.deleteMessages(accountId, ids),
     applyLabelChanges: (accountId, id, added, removed) => void store.messages.applyLabelChanges(accountId, id, added, removed),
     saveLabels: (accountId, labels) =>

@@ -1,13 +1,15 @@
 // The offline mail copy: messages with their thread, participants, labels and FTS5 row,
 // written one transaction per batch so a sync batch is all-or-nothing and re-saving the
-// same provider message never duplicates it.
+// same provider message never duplicates it. The reads are MessageReads.
 import type { Address, IncomingMessage, ParsedMessage } from '../mail/types.ts';
-import { threadKeyFor } from '../mail/thread-key.ts';
-import type { Db, MessageRecord, ParticipantRole, StoreStats } from './types.ts';
+import { MessageReads, type MessageRow } from './message-reads.ts';
+import type { Db, ParticipantRole, ThreadKey } from './types.ts';
 
+/** One message to store; mail code decides its thread (mail/thread-key.ts). */
 export interface MessageToSave {
   incoming: IncomingMessage;
   parsed: ParsedMessage;
+  thread: ThreadKey;
 }
 
 export interface LabelInfo {
@@ -22,28 +24,6 @@ const MAX_INDEXED_BODY_CHARS = 100_000;
 const SYSTEM_LABEL = /^[A-Z][A-Z0-9_]*$/;
 const UNREAD_LABEL = 'UNREAD';
 
-interface MessageRow {
-  id: number;
-  account_id: number;
-  provider_message_id: string;
-  thread_id: number;
-  message_id_header: string | null;
-  subject: string;
-  from_address: string | null;
-  from_name: string;
-  date: number | null;
-  internal_date: number | null;
-  received_at: number;
-  snippet: string;
-  body_text: string;
-  body_html: string | null;
-  has_attachments: number;
-  attachments_json: string;
-  warnings_json: string;
-  unread: number;
-  raw?: Uint8Array;
-}
-
 type MessageValues = Omit<MessageRow, 'id' | 'raw' | 'account_id' | 'provider_message_id'> & {
   raw: Uint8Array;
   now: number;
@@ -52,11 +32,7 @@ type MessageValues = Omit<MessageRow, 'id' | 'raw' | 'account_id' | 'provider_me
 /** Hot path of every save: the message by (account, provider id). Exported for the query-plan test. */
 export const MESSAGE_BY_PROVIDER_ID_SQL = 'SELECT id, thread_id FROM messages WHERE account_id = ? AND provider_message_id = ?';
 
-const MESSAGE_COLUMNS = `id, account_id, provider_message_id, thread_id, message_id_header, subject, from_address,
-  from_name, date, internal_date, received_at, snippet, body_text, body_html, has_attachments, attachments_json,
-  warnings_json, unread`;
-
-export class MessageRepository {
+export class MessageRepository extends MessageReads {
   readonly #db: Db;
   readonly #now: () => number;
   readonly #s;
@@ -65,6 +41,7 @@ export class MessageRepository {
   readonly #applyLabels;
 
   constructor(db: Db, now: () => number = Date.now) {
+    super(db);
     this.#db = db;
     this.#now = now;
     this.#s = {
@@ -110,10 +87,6 @@ export class MessageRepository {
         `DELETE FROM message_labels WHERE message_id = ?
            AND label_id = (SELECT id FROM labels WHERE account_id = ? AND provider_label_id = ?)`,
       ),
-      labelsOf: db.prepare<[number], string>(
-        `SELECT l.provider_label_id FROM message_labels ml JOIN labels l ON l.id = ml.label_id
-         WHERE ml.message_id = ? ORDER BY l.provider_label_id`,
-      ).pluck(),
       setUnread: db.prepare<[number, number, number]>('UPDATE messages SET unread = ?, updated_at = ? WHERE id = ?'),
       ftsDelete: db.prepare<[number]>('DELETE FROM messages_fts WHERE rowid = ?'),
       ftsInsert: db.prepare<[number, string, string, string, string]>(
@@ -128,21 +101,7 @@ export class MessageRepository {
       ),
       messageCount: db.prepare<[number], number>('SELECT message_count FROM threads WHERE id = ?').pluck(),
       dropEmptyThread: db.prepare<[number]>('DELETE FROM threads WHERE id = ? AND message_count = 0'),
-      providerIds: db.prepare<[number], string>('SELECT provider_message_id FROM messages WHERE account_id = ?').pluck(),
       deleteMessage: db.prepare<[number]>('DELETE FROM messages WHERE id = ?'),
-      byId: db.prepare<[number], MessageRow>(`SELECT ${MESSAGE_COLUMNS}, raw FROM messages WHERE id = ?`),
-      byThread: db.prepare<[number], MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE thread_id = ? ORDER BY received_at, id`,
-      ),
-      participantsOf: db.prepare<[number], { role: ParticipantRole; address: string; name: string }>(
-        `SELECT p.role, a.address, a.display_name AS name FROM message_participants p
-         JOIN addresses a ON a.id = p.address_id WHERE p.message_id = ? ORDER BY p.role, p.position`,
-      ),
-      stats: db.prepare<[], StoreStats>(
-        `SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM messages) AS messages,
-           (SELECT count(*) FROM threads) AS threads,
-           (SELECT count(*) FROM messages WHERE warnings_json <> '[]') AS warnings`,
-      ),
     };
     this.#saveBatch = db.transaction((accountId: number, items: readonly MessageToSave[]) => this.#save(accountId, items));
     this.#deleteBatch = db.transaction((accountId: number, ids: readonly string[]) => this.#delete(accountId, ids));
@@ -187,30 +146,6 @@ export class MessageRepository {
     })();
   }
 
-  /** Every provider message id stored for the account (full sync fetches only what is missing). */
-  knownProviderIds(accountId: number): Set<string> {
-    return new Set(this.#s.providerIds.all(accountId));
-  }
-
-  /** One message with its raw source, participants and labels, or null. */
-  getMessage(id: number): MessageRecord | null {
-    const row = this.#s.byId.get(id);
-    return row ? this.#toRecord(row) : null;
-  }
-
-  /** The messages of a thread, oldest first, without their raw source. */
-  listThreadMessages(threadId: number): Array<Omit<MessageRecord, 'raw'>> {
-    return this.#s.byThread.all(threadId).map((row) => {
-      const { raw: _raw, ...rest } = this.#toRecord(row);
-      return rest;
-    });
-  }
-
-  /** Store-wide counts for the status bar and the CLI. */
-  stats(): StoreStats {
-    return this.#s.stats.get()!;
-  }
-
   #save(accountId: number, items: readonly MessageToSave[]): { inserted: number; updated: number } {
     const now = this.#now();
     const threads = new Map<string, number>();
@@ -220,8 +155,7 @@ export class MessageRepository {
     let inserted = 0;
     let updated = 0;
 
-    for (const { incoming, parsed } of items) {
-      const tk = threadKeyFor(incoming, parsed);
+    for (const { incoming, parsed, thread: tk } of items) {
       let threadId = threads.get(tk.key) ?? this.#s.threadByKey.get(accountId, tk.key);
       if (threadId === undefined) {
         threadId = Number(this.#s.insertThread.run(accountId, tk.key, tk.providerThreadId, parsed.subject).lastInsertRowid);
@@ -294,7 +228,7 @@ export class MessageRepository {
     const cache = new Map<string, number>();
     for (const label of removed) this.#s.removeLabel.run(existing.id, accountId, label);
     for (const label of added) this.#s.addLabel.run(existing.id, this.#labelId(accountId, label, cache));
-    const unread = this.#s.labelsOf.all(existing.id).includes(UNREAD_LABEL);
+    const unread = this.labelsOf(existing.id).includes(UNREAD_LABEL);
     this.#s.setUnread.run(unread ? 1 : 0, this.#now(), existing.id);
     return true;
   }
@@ -334,31 +268,6 @@ export class MessageRepository {
     }
     cache.set(providerLabelId, id);
     return id;
-  }
-
-  #toRecord(row: MessageRow): MessageRecord {
-    return {
-      id: row.id,
-      accountId: row.account_id,
-      providerMessageId: row.provider_message_id,
-      threadId: row.thread_id,
-      messageId: row.message_id_header,
-      subject: row.subject,
-      from: row.from_address === null ? null : { address: row.from_address, name: row.from_name },
-      date: row.date,
-      internalDate: row.internal_date,
-      receivedAt: row.received_at,
-      snippet: row.snippet,
-      text: row.body_text,
-      html: row.body_html,
-      hasAttachments: row.has_attachments === 1,
-      attachments: JSON.parse(row.attachments_json),
-      warnings: JSON.parse(row.warnings_json),
-      unread: row.unread === 1,
-      labels: this.#s.labelsOf.all(row.id),
-      participants: this.#s.participantsOf.all(row.id),
-      raw: row.raw ? new Uint8Array(row.raw.buffer, row.raw.byteOffset, row.raw.byteLength) : new Uint8Array(),
-    };
   }
 }
 

@@ -15,8 +15,8 @@ import { SyncStateRepository } from './sync-state-repository.ts';
 import { ThreadRepository } from './thread-repository.ts';
 import type { Db } from './types.ts';
 
+/** One profile's data: its mail, accounts, settings, CRM contact cache, outbox and activities. */
 export interface ProfileStore {
-  readonly db: Db;
   readonly path: string;
   readonly accounts: AccountRepository;
   readonly messages: MessageRepository;
@@ -30,8 +30,25 @@ export interface ProfileStore {
   readonly activities: ActivityRepository;
   readonly outbox: OutboxRepository;
   readonly crmConnections: CrmConnectionRepository;
+  /**
+   * Runs `fn` in one write transaction (BEGIN IMMEDIATE), so writes across repositories land
+   * together or not at all; nested calls join the outer transaction. Returns what `fn` returns.
+   */
+  transaction<T>(fn: () => T): T;
   /** Checkpoints the WAL and closes the connection. */
   close(): void;
+}
+
+const databases = new WeakMap<ProfileStore, Db>();
+
+/**
+ * The connection behind a store, for tests, benchmarks and the demo to inspect with SQL of
+ * their own. Application code goes through the repositories and transaction().
+ */
+export function databaseOf(store: ProfileStore): Db {
+  const db = databases.get(store);
+  if (!db) throw new Error('not a store made by createProfileStore');
+  return db;
 }
 
 export interface OpenProfileStoreOptions {
@@ -55,8 +72,7 @@ export async function openProfileStore(options: OpenProfileStoreOptions): Promis
 
 /** The repositories over an already opened database (e.g. inside a worker thread). */
 export function createProfileStore(db: Db, now: () => number = Date.now): ProfileStore {
-  return {
-    db,
+  const store: ProfileStore = {
     path: db.name,
     accounts: new AccountRepository(db, now),
     messages: new MessageRepository(db, now),
@@ -69,10 +85,13 @@ export function createProfileStore(db: Db, now: () => number = Date.now): Profil
     activities: new ActivityRepository(db, now),
     outbox: new OutboxRepository(db, now),
     crmConnections: new CrmConnectionRepository(db, now),
+    transaction: (fn) => (db.inTransaction ? fn() : db.transaction(fn).immediate()),
     close() {
       if (!db.open) return;
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();
     },
   };
+  databases.set(store, db);
+  return store;
 }

@@ -22,6 +22,13 @@ export interface Account {
 /** OAuth tokens as the auth module stores them (access/refresh token, expiry…): any JSON object. */
 export type StoredTokens = Record<string, unknown>;
 
+/** Which thread a message is filed under, decided by mail code (mail/thread-key.ts). */
+export interface ThreadKey {
+  /** Unique per account: 'p:' + provider thread id, or 'l:' + local key. */
+  key: string;
+  providerThreadId: string | null;
+}
+
 export type ParticipantRole = 'from' | 'to' | 'cc' | 'bcc' | 'reply_to';
 
 export interface MessageRecord {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { EnronApp, ENRON_INBOX, ENRON_OWNER } from './support/enron-app.ts';
 import { ContactPanel, InboxPage, SettingsPage, ThreadPage } from './pages/index.ts';
 import { EMULATED_HUBSPOT_TOKEN } from '../emulators/hubspot-config.ts';
+import { databaseOf } from '../../src-main/store/profile-store.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '../../test-results');
 const skip = existsSync(ENRON_INBOX) ? false : `../shared/data is absent (${ENRON_INBOX}): the real-mail e2e cannot run`;
@@ -71,7 +72,7 @@ describe('desktop app on the Enron dasovich-j inbox', { skip }, () => {
   });
 
   test('opening a thread shows its messages, oldest first', async () => {
-    const busiest = app.services.store.db
+    const busiest = databaseOf(app.services.store)
       .prepare<[], { id: number; subject: string; n: number }>(
         'SELECT t.id, t.subject, t.message_count AS n FROM threads t WHERE t.message_count > 1 ORDER BY t.message_count DESC, t.id LIMIT 1',
       )
@@ -108,7 +109,7 @@ describe('desktop app on the Enron dasovich-j inbox', { skip }, () => {
     await thread.selectParticipant(new RegExp(target.from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     await contact.waitForLoaded();
     assert.equal(await contact.fact('Company'), crmContact.properties.company);
-    const withAddress = app.services.store.db
+    const withAddress = databaseOf(app.services.store)
       .prepare<[string], { id: number }>(
         `SELECT DISTINCT p.message_id AS id FROM message_participants p JOIN addresses a ON a.id = p.address_id
          WHERE a.address = ? AND p.role IN ('from', 'to', 'cc')`,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { HubSpotEmulator } from '../emulators/crm/hubspot-emulator.ts';
 import { message } from '../unit/store/store-fixtures.ts';
 import { ensureAccount, openOutboxProfile, REP, type OutboxProfile } from '../support/outbox-profile.ts';
+import { databaseOf } from '../../src-main/store/profile-store.ts';
 
 const ALICE = { email: 'alice@customer.example', firstname: 'Alice', lastname: 'Buyer', company: 'Customer Inc' };
 const CAROL = { email: 'carol@other.example', firstname: 'Carol', lastname: 'Other', company: 'Other Ltd' };
@@ -44,7 +45,7 @@ describe('CRM service against the HubSpot emulator', () => {
   const save = async (specs: Parameters<typeof message>[0][]) => {
     profile.store.messages.saveMessages(accountId, specs.map(message));
     await profile.service.matchContacts();
-    return specs.map((s) => profile.store.db.prepare('SELECT id FROM messages WHERE provider_message_id = ?').pluck().get(s.id) as number);
+    return specs.map((s) => databaseOf(profile.store).prepare('SELECT id FROM messages WHERE provider_message_id = ?').pluck().get(s.id) as number);
   };
 
   test('"Log to CRM" creates exactly one email with subject, timestamp, direction and body, associated with the contact', async () => {

@@ -18,6 +18,7 @@ import { openServices, type Services } from '../../src-main/app/assemble.ts';
 import { AppError } from '../../src-main/platform/app-error.ts';
 import { setLogSink } from '../../src-main/platform/logger.ts';
 import type { GoogleTokens } from '../../src-main/auth/index.ts';
+import { databaseOf } from '../../src-main/store/profile-store.ts';
 
 const INBOX = join(import.meta.dirname, '../../../shared/data/enron/maildir/dasovich-j/inbox');
 const INBOX_SIZE = 1_393;
@@ -33,7 +34,7 @@ describe('Gmail sync of the Enron dasovich-j inbox', { skip }, () => {
   const logLines: string[] = [];
   let restoreLog: () => void;
 
-  const countRows = (sql: string) => (services.store.db.prepare(sql).get() as { n: number }).n;
+  const countRows = (sql: string) => (databaseOf(services.store).prepare(sql).get() as { n: number }).n;
   const duplicates = () =>
     countRows(
       `SELECT count(*) AS n FROM (SELECT message_id_header FROM messages WHERE account_id = ${accountId}
@@ -152,7 +153,7 @@ describe('Gmail sync of the Enron dasovich-j inbox', { skip }, () => {
   });
 
   test('the database file holds no plaintext of the synced mail', () => {
-    services.store.db.pragma('wal_checkpoint(TRUNCATE)');
+    databaseOf(services.store).pragma('wal_checkpoint(TRUNCATE)');
     const bytes = readFileSync(join(profileDir, 'mailbridge.db'));
     for (const needle of ['Incremental order', 'buyer3@customer.example', 'dasovich', 'quasarwidget', 'SQLite format 3']) {
       assert.equal(bytes.indexOf(needle), -1, `"${needle}" must not appear in the database file`);

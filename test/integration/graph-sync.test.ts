@@ -25,6 +25,7 @@ import { AppError } from '../../src-main/platform/app-error.ts';
 import { setLogSink } from '../../src-main/platform/logger.ts';
 import type { MicrosoftCredentials } from '../../src-main/auth/index.ts';
 import type { GraphSyncResult } from '../../src-main/mail/graph-sync.ts';
+import { databaseOf } from '../../src-main/store/profile-store.ts';
 
 const MAILDIR = join(import.meta.dirname, '../../../shared/data/enron/maildir');
 const KAMINSKI_INBOX = join(MAILDIR, 'kaminski-v/inbox');
@@ -47,7 +48,7 @@ describe('Graph sync of the Enron kaminski-v inbox beside a Gmail account', { sk
   const logLines: string[] = [];
   let restoreLog: () => void;
 
-  const rows = (sql: string, ...params: unknown[]) => (services.store.db.prepare(sql).get(...params) as { n: number }).n;
+  const rows = (sql: string, ...params: unknown[]) => (databaseOf(services.store).prepare(sql).get(...params) as { n: number }).n;
   const messagesOf = (accountId: number) => rows('SELECT count(*) AS n FROM messages WHERE account_id = ?', accountId);
   const duplicates = (accountId: number) =>
     rows(`SELECT count(*) AS n FROM (SELECT provider_message_id FROM messages WHERE account_id = ? GROUP BY provider_message_id HAVING count(*) > 1)`, accountId)
@@ -140,7 +141,7 @@ describe('Graph sync of the Enron kaminski-v inbox beside a Gmail account', { sk
 
   test('new, deleted and moved messages arrive through delta', async () => {
     for (let i = 0; i < 12; i++) graph.addMessage(await compose(i, 'Delta arrival'));
-    const gone = services.store.db.prepare('SELECT provider_message_id FROM messages WHERE account_id = ? ORDER BY id LIMIT 3').pluck().all(msId) as string[];
+    const gone = databaseOf(services.store).prepare('SELECT provider_message_id FROM messages WHERE account_id = ? ORDER BY id LIMIT 3').pluck().all(msId) as string[];
     for (const id of gone) assert.ok(graph.deleteMessage(id));
     const archive = graph.createFolder('Inbox/Archive');
     const before = mimeGets();

@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { HubSpotEmulator } from '../emulators/crm/hubspot-emulator.ts';
 import { message } from '../unit/store/store-fixtures.ts';
 import { ensureAccount, openOutboxProfile, REP } from '../support/outbox-profile.ts';
+import { databaseOf } from '../../src-main/store/profile-store.ts';
 
 const CHILD = join(import.meta.dirname, '../support/outbox-child.ts');
 const ALICE = { email: 'alice@customer.example', firstname: 'Alice', lastname: 'Buyer' };
@@ -54,7 +55,7 @@ test('killed between the CRM’s 2xx and recording it: a restart finds it logged
       message({ id: 'k-1', subject: 'Crash-safe log', from: { name: '', address: ALICE.email }, to: [{ name: '', address: REP }] }),
     ]);
     await profile.service.matchContacts();
-    const id = profile.store.db.prepare("SELECT id FROM messages WHERE provider_message_id = 'k-1'").pluck().get() as number;
+    const id = databaseOf(profile.store).prepare("SELECT id FROM messages WHERE provider_message_id = 'k-1'").pluck().get() as number;
     profile.service.disconnect(); // paused: nothing is sent from this process
     await profile.service.logMessage(id);
     profile.store.crmConnections.save('hubspot', emulator.accessToken, 'emulator');

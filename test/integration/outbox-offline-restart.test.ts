@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { HubSpotEmulator } from '../emulators/crm/hubspot-emulator.ts';
 import { message } from '../unit/store/store-fixtures.ts';
 import { ensureAccount, openOutboxProfile, REP } from '../support/outbox-profile.ts';
+import { databaseOf } from '../../src-main/store/profile-store.ts';
 
 const ALICE = { email: 'alice@customer.example', firstname: 'Alice', lastname: 'Buyer' };
 const CAROL = { email: 'carol@other.example', firstname: 'Carol', lastname: 'Other' };
@@ -45,7 +46,7 @@ test('three logs made offline reach HubSpot exactly once after it returns, with 
       message({ id: 'o-3', subject: 'Offline three', from: { name: '', address: REP }, to: [{ name: '', address: ALICE.email }] }),
     ]);
     await profile.service.matchContacts();
-    const ids = profile.store.db.prepare("SELECT id FROM messages WHERE provider_message_id LIKE 'o-%' ORDER BY id").pluck().all() as number[];
+    const ids = databaseOf(profile.store).prepare("SELECT id FROM messages WHERE provider_message_id LIKE 'o-%' ORDER BY id").pluck().all() as number[];
 
     await emulator.stop();
     for (const id of ids) assert.equal((await profile.service.logMessage(id)).state, 'queued');

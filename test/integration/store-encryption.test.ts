@@ -11,7 +11,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { createOsSecretStore } from '../../src-main/platform/keychain.ts';
 import { databaseKeyAccount } from '../../src-main/store/database.ts';
 import { DatabaseDecryptError, DatabaseKeyMissingError } from '../../src-main/store/errors.ts';
-import { createProfileStore, openProfileStore } from '../../src-main/store/profile-store.ts';
+import { createProfileStore, openProfileStore, databaseOf } from '../../src-main/store/profile-store.ts';
 import { runMigrations } from '../../src-main/store/migrations/index.ts';
 import { message } from '../unit/store/store-fixtures.ts';
 
@@ -68,7 +68,7 @@ describe('encrypted store on disk', () => {
     assert.deepEqual(leaks(path), [], 'file before checkpoint');
     assert.deepEqual(leaks(`${path}-shm`), [], 'shared-memory index');
 
-    store.db.pragma('wal_checkpoint(PASSIVE)');
+    databaseOf(store).pragma('wal_checkpoint(PASSIVE)');
     assert.deepEqual(leaks(`${path}-wal`), [], 'WAL after checkpoint');
     assert.deepEqual(leaks(path), [], 'file after checkpoint');
     store.close();

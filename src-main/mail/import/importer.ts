@@ -5,7 +5,9 @@
 // maildir whose flags changed, never duplicates anything.
 import { createHash } from 'node:crypto';
 import type { ProfileStore } from '../../store/profile-store.ts';
-import type { ParsedMessage, IncomingMessage } from '../types.ts';
+import type { IncomingMessage } from '../types.ts';
+import type { MessageToSave } from '../../store/message-repository.ts';
+import { messageToSave } from '../thread-key.ts';
 import { parseMessage } from '../mime/index.ts';
 import { readMailbox } from './mailbox-reader.ts';
 import { readTakeoutMetadata } from './takeout.ts';
@@ -44,7 +46,7 @@ export async function importMailbox(store: ProfileStore, path: string, options: 
   const account = store.accounts.findByEmail('import', email) ?? store.accounts.create({ provider: 'import', email });
   const result: ImportResult = { accountId: account.id, read: 0, inserted: 0, unchanged: 0, withWarnings: 0 };
   const batchSize = options.batchSize ?? 100;
-  let batch: Array<{ incoming: IncomingMessage; parsed: ParsedMessage }> = [];
+  let batch: MessageToSave[] = [];
   const flush = () => {
     if (!batch.length) return;
     const { inserted } = store.messages.saveMessages(account.id, batch);
@@ -59,16 +61,14 @@ export async function importMailbox(store: ProfileStore, path: string, options: 
     result.read += 1;
     if (parsed.warnings.length) result.withWarnings += 1;
     const takeout = readTakeoutMetadata(entry.raw);
-    batch.push({
-      incoming: {
-        providerMessageId: createHash('sha256').update(entry.raw).digest('base64url').slice(0, 32),
-        providerThreadId: takeout.threadId,
-        labels: takeout.labels ?? labelsFor(entry.key),
-        internalDate: null,
-        raw: entry.raw,
-      },
-      parsed,
-    });
+    const incoming: IncomingMessage = {
+      providerMessageId: createHash('sha256').update(entry.raw).digest('base64url').slice(0, 32),
+      providerThreadId: takeout.threadId,
+      labels: takeout.labels ?? labelsFor(entry.key),
+      internalDate: null,
+      raw: entry.raw,
+    };
+    batch.push(messageToSave(incoming, parsed));
     if (batch.length >= batchSize) flush();
   }
   flush();

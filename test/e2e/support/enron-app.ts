@@ -19,6 +19,7 @@ import { buildRendererOnce } from '../../support/build.ts';
 import { startRendererHarness, type RendererHarness } from '../../support/renderer-harness.ts';
 import { openServices, type Services } from '../../../src-main/app/assemble.ts';
 import type { ProfileConfigInput } from '../../../src-main/platform/profile-config.ts';
+import { databaseOf } from '../../../src-main/store/profile-store.ts';
 
 export const ENRON_INBOX = join(import.meta.dirname, '../../../../shared/data/enron/maildir/dasovich-j/inbox');
 export const ENRON_OWNER = DEFAULT_TEST_USER.email;
@@ -117,7 +118,7 @@ export class EnronApp {
 
   /** Scrolls the inbox to the thread's row (its position in the unfiltered list) and opens it. */
   async openThread(threadId: number): Promise<void> {
-    const position = this.services.store.db
+    const position = databaseOf(this.services.store)
       .prepare<[number], number>(
         `SELECT count(*) FROM threads t, threads x WHERE x.id = ?
          AND (t.last_message_at > x.last_message_at OR (t.last_message_at = x.last_message_at AND t.id > x.id))`,
@@ -138,7 +139,7 @@ export class EnronApp {
    * thread has, so a spec can open them by subject.
    */
   contactMessages(): Array<{ id: number; threadId: number; subject: string; from: string }> {
-    return this.services.store.db
+    return databaseOf(this.services.store)
       .prepare<[], { id: number; threadId: number; subject: string; from: string }>(
         `SELECT m.id, m.thread_id AS threadId, t.subject, m.from_address AS "from" FROM messages m
          JOIN threads t ON t.id = m.thread_id

@@ -4,6 +4,7 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openHarness, REP, type Harness } from './crm-fixtures.ts';
+import { databaseOf } from '../../../src-main/store/profile-store.ts';
 
 let h: Harness;
 afterEach(() => h?.cleanup());
@@ -12,8 +13,8 @@ test('matching walks every id window, skips own addresses, and asks nothing when
   h = await openHarness();
   await h.service.matchContacts();
   h.crm.contacts.push({ crmContactId: '900', email: 'far@customer.example', name: 'Far', company: '', owner: '' });
-  h.store.db.prepare('INSERT INTO addresses (id, address) VALUES (?, ?)').run(12_345, 'far@customer.example');
-  h.store.db.prepare('INSERT INTO addresses (id, address) VALUES (?, ?)').run(23_456, REP);
+  databaseOf(h.store).prepare('INSERT INTO addresses (id, address) VALUES (?, ?)').run(12_345, 'far@customer.example');
+  databaseOf(h.store).prepare('INSERT INTO addresses (id, address) VALUES (?, ?)').run(23_456, REP);
   const asked: string[] = [];
   const find = h.crm.findContactsByEmail.bind(h.crm);
   h.crm.findContactsByEmail = (emails) => {

@@ -1,7 +1,7 @@
 // A store with the rep's account and a few emails with CRM contacts, and a CRM service over
 // it with a fake connector and a clock the test moves.
 import { createMemorySecretStore, type SecretStore } from '../../../src-main/platform/keychain.ts';
-import { openProfileStore, type ProfileStore } from '../../../src-main/store/profile-store.ts';
+import { openProfileStore, type ProfileStore, databaseOf } from '../../../src-main/store/profile-store.ts';
 import { createCrmService, type CrmService, type CrmServiceOptions } from '../../../src-main/crm/crm-service.ts';
 import { message, type MessageSpec } from '../store/store-fixtures.ts';
 import { FakeCrm } from './fake-crm.ts';
@@ -66,7 +66,7 @@ export async function openHarness(options: { connect?: boolean; service?: Partia
     accountId,
     save(specs) {
       store.messages.saveMessages(accountId, specs.map(message));
-      return specs.map((s) => store.db.prepare('SELECT id FROM messages WHERE provider_message_id = ?').pluck().get(s.id) as number);
+      return specs.map((s) => databaseOf(store).prepare('SELECT id FROM messages WHERE provider_message_id = ?').pluck().get(s.id) as number);
     },
     async restart() {
       await service.close();

@@ -5,6 +5,7 @@ import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backoffDelay } from '../../../src-main/crm/backoff.ts';
 import { openHarness, REP, type Harness } from './crm-fixtures.ts';
+import { databaseOf } from '../../../src-main/store/profile-store.ts';
 
 const from = (address: string) => ({ name: '', address });
 const to = [{ name: '', address: REP }];
@@ -211,7 +212,7 @@ describe('outbox scheduler', () => {
     await h.service.logMessage(ids[0]!);
     await h.service.logMessage(ids[1]!);
     await h.service.whenIdle();
-    h.store.db.prepare("UPDATE outbox SET state = 'in_flight', attempts = 1").run();
+    databaseOf(h.store).prepare("UPDATE outbox SET state = 'in_flight', attempts = 1").run();
     const m1 = h.store.outbox.listByMessages([ids[0]!])[0]!;
     h.crm.emails.push({ crmActivityId: '777', activity: m1.payload, contactIds: ['101'] });
     h.crm.down = false;

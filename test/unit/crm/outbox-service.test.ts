@@ -8,6 +8,7 @@ import { AppError } from '../../../src-main/platform/app-error.ts';
 import { setLogSink } from '../../../src-main/platform/logger.ts';
 import { CONTACTS, openHarness, REP, until, type Harness } from './crm-fixtures.ts';
 import { FakeCrm } from './fake-crm.ts';
+import { databaseOf } from '../../../src-main/store/profile-store.ts';
 
 describe('CRM service: logging through the outbox', () => {
   let h: Harness;
@@ -87,7 +88,7 @@ describe('CRM service: logging through the outbox', () => {
     h = await openHarness();
     // connect() starts matching in the background; let it finish, then forget the cache.
     await h.service.matchContacts();
-    h.store.db.exec('DELETE FROM contacts; DELETE FROM crm_contact_misses');
+    databaseOf(h.store).exec('DELETE FROM contacts; DELETE FROM crm_contact_misses');
     const [known, unknown] = h.save([
       { id: 'm1', from: { name: 'A', address: 'alice@customer.example' }, to: [{ name: '', address: REP }] },
       { id: 'm2', from: { name: 'Z', address: 'zed@nowhere.example' }, to: [{ name: '', address: REP }] },
@@ -98,7 +99,7 @@ describe('CRM service: logging through the outbox', () => {
     await assert.rejects(h.service.logMessage(unknown!), (e: unknown) => e instanceof AppError && e.code === 'not_found' && /zed@nowhere\.example/.test(e.message));
 
     h.crm.down = true;
-    h.store.db.exec('DELETE FROM crm_contact_misses');
+    databaseOf(h.store).exec('DELETE FROM crm_contact_misses');
     await assert.rejects(h.service.logMessage(unknown!), (e: unknown) => e instanceof AppError && e.code === 'offline');
   });
 
@@ -186,7 +187,7 @@ describe('CRM service: logging through the outbox', () => {
     const [id] = h.save([{ id: 'm1', from: { name: 'A', address: 'alice@customer.example' }, to: [{ name: '', address: REP }] }]);
     await h.service.matchContacts();
     h.service.disconnect();
-    assert.equal(h.store.db.prepare('SELECT count(*) FROM crm_connections WHERE access_token IS NOT NULL').pluck().get(), 0);
+    assert.equal(databaseOf(h.store).prepare('SELECT count(*) FROM crm_connections WHERE access_token IS NOT NULL').pluck().get(), 0);
     assert.equal(h.service.status().state, 'not_connected');
     // Known contacts can still be logged: the item waits, paused, until HubSpot is connected again.
     const paused = await h.service.logMessage(id!);
@@ -250,7 +251,7 @@ describe('CRM service: logging through the outbox', () => {
       await h.service.whenIdle();
       assert.equal(h.service.status().state, 'reconnect_required');
       assert.equal(h.store.crmConnections.get('hubspot')?.accessToken, 'secret-token-abcdef-0001', 'kept for the reconnect prompt');
-      h.store.db.pragma('wal_checkpoint(TRUNCATE)');
+      databaseOf(h.store).pragma('wal_checkpoint(TRUNCATE)');
       const dir = join(h.store.path, '..');
       for (const file of readdirSync(dir)) {
         assert.equal(readFileSync(join(dir, file)).includes('secret-token-abcdef'), false, `${file} holds the token in the clear`);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTakeoutMetadata } from '../../../src-main/mail/import/takeout.ts';
 import { importMailbox } from '../../../src-main/mail/import/importer.ts';
-import { openProfileStore } from '../../../src-main/store/profile-store.ts';
+import { openProfileStore, databaseOf } from '../../../src-main/store/profile-store.ts';
 import { createMemorySecretStore } from '../../../src-main/platform/keychain.ts';
 
 const message = (thrid: string, labels: string, subject: string, id: string) =>
@@ -40,7 +40,7 @@ test('a Takeout mbox imports with Gmail’s threads and labels', async () => {
     const result = await importMailbox(store, mbox);
     assert.equal(result.inserted, 3);
     assert.equal(store.messages.stats().threads, 2, 'X-GM-THRID decides, not the subject');
-    const labels = store.db
+    const labels = databaseOf(store)
       .prepare(`SELECT m.message_id_header AS id, group_concat(l.provider_label_id) AS labels FROM messages m
                 JOIN message_labels ml ON ml.message_id = m.id JOIN labels l ON l.id = ml.label_id GROUP BY m.id ORDER BY m.id`)
       .all() as Array<{ id: string; labels: string }>;

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { message, openTestStore, type TestStore } from './store-fixtures.ts';
+import { databaseOf } from '../../../src-main/store/profile-store.ts';
 
 describe('AccountRepository and SyncStateRepository', () => {
   let t: TestStore;
@@ -63,7 +64,7 @@ describe('AccountRepository and SyncStateRepository', () => {
     const before = t.store.messages.stats();
     assert.equal(t.store.accounts.remove(id), true);
     assert.deepEqual(t.store.messages.stats(), { ...before, accounts: before.accounts - 1, messages: before.messages - 2, threads: before.threads - 1 });
-    const ftsRows = t.store.db.prepare('SELECT count(*) FROM messages_fts').pluck().get();
+    const ftsRows = databaseOf(t.store).prepare('SELECT count(*) FROM messages_fts').pluck().get();
     assert.equal(ftsRows, before.messages - 2, 'no FTS row outlives its message');
     assert.equal(t.store.accounts.getTokens(id), null);
     assert.equal(t.store.syncState.get(id), null);

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { message, openTestStore, type TestStore } from './store-fixtures.ts';
+import { databaseOf } from '../../../src-main/store/profile-store.ts';
 
 describe('MessageRepository', () => {
   let t: TestStore;
@@ -98,7 +99,7 @@ describe('MessageRepository', () => {
       { providerLabelId: 'Label_7', name: 'Customers', type: 'user' },
       { providerLabelId: 'INBOX', name: 'INBOX', type: 'system' },
     ]);
-    const rows = t.store.db
+    const rows = databaseOf(t.store)
       .prepare('SELECT provider_label_id AS id, name, type FROM labels WHERE account_id = ? ORDER BY id')
       .all(accountId) as Array<{ id: string; name: string; type: string }>;
     assert.deepEqual(rows.find((r) => r.id === 'Label_7'), { id: 'Label_7', name: 'Customers', type: 'user' });
@@ -116,7 +117,7 @@ describe('MessageRepository', () => {
     assert.equal(t.store.search.search('walrus').length, 1);
     assert.equal(t.store.messages.deleteMessages(accountId, ['d1']), 1);
     assert.equal(t.store.threads.getThread(threadId), null, 'empty thread removed');
-    const ftsRows = t.store.db.prepare('SELECT count(*) FROM messages_fts').pluck().get();
+    const ftsRows = databaseOf(t.store).prepare('SELECT count(*) FROM messages_fts').pluck().get();
     assert.equal(ftsRows, t.store.messages.stats().messages, 'one FTS row per message');
     assert.equal(t.store.search.search('walrus').length, 0);
   });

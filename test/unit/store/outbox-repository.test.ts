@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EmailActivity } from '../../../src-main/crm/types.ts';
 import { openTestStore, type TestStore } from './store-fixtures.ts';
+import { databaseOf } from '../../../src-main/store/profile-store.ts';
 
 const activity = (key: string): EmailActivity => ({
   timestamp: 1, direction: 'incoming', subject: key, text: 't', html: null,
@@ -57,7 +58,7 @@ describe('outbox repository', () => {
     const done = t.store.outbox.markDone(a1.id, 'crm-1')!;
     assert.equal(done.state, 'done');
     assert.equal(done.crmActivityId, 'crm-1');
-    assert.equal(t.store.db.prepare("SELECT count(*) FROM activities WHERE crm_activity_id = 'crm-1'").pluck().get(), 1);
+    assert.equal(databaseOf(t.store).prepare("SELECT count(*) FROM activities WHERE crm_activity_id = 'crm-1'").pluck().get(), 1);
     clock = 2_000;
     assert.equal(t.store.outbox.resetInFlight(), 1);
     const b = t.store.outbox.get(b1.id)!;

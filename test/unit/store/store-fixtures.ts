@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { Address, IncomingMessage, ParsedMessage } from '../../../src-main/mail/types.ts';
 import { createMemorySecretStore, type SecretStore } from '../../../src-main/platform/keychain.ts';
 import { openProfileStore, type ProfileStore } from '../../../src-main/store/profile-store.ts';
+import type { MessageToSave } from '../../../src-main/store/message-repository.ts';
+import { messageToSave } from '../../../src-main/mail/thread-key.ts';
 
 export interface MessageSpec {
   id: string;
@@ -24,39 +26,38 @@ export interface MessageSpec {
   warnings?: string[];
 }
 
-export function message(spec: MessageSpec): { incoming: IncomingMessage; parsed: ParsedMessage } {
+export function message(spec: MessageSpec): MessageToSave {
   const subject = spec.subject ?? `Subject ${spec.id}`;
   const text = spec.text ?? `Body of ${spec.id}`;
   const from = spec.from === undefined ? { name: 'Alice Example', address: 'alice@example.com' } : spec.from;
   const raw = new TextEncoder().encode(
     `From: ${from?.address ?? ''}\r\nSubject: ${subject}\r\nMessage-ID: <${spec.messageId ?? spec.id}>\r\n\r\n${text}\r\n`,
   );
-  return {
-    incoming: {
-      providerMessageId: spec.id,
-      providerThreadId: spec.threadId === undefined ? `t-${spec.id}` : spec.threadId,
-      labels: spec.labels ?? ['INBOX'],
-      internalDate: spec.internalDate === undefined ? 1_700_000_000_000 : spec.internalDate,
-      raw,
-    },
-    parsed: {
-      messageId: spec.messageId === undefined ? `${spec.id}@mail.example.com` : spec.messageId,
-      inReplyTo: spec.inReplyTo ?? null,
-      references: spec.references ?? [],
-      subject,
-      from,
-      to: spec.to ?? [{ name: 'Bob Buyer', address: 'bob@customer.example' }],
-      cc: spec.cc ?? [],
-      bcc: [],
-      replyTo: [],
-      date: spec.date === undefined ? 1_700_000_000_000 : spec.date,
-      text,
-      html: `<p>${text}</p>`,
-      snippet: text.slice(0, 200),
-      attachments: [],
-      warnings: spec.warnings ?? [],
-    },
+  const incoming: IncomingMessage = {
+    providerMessageId: spec.id,
+    providerThreadId: spec.threadId === undefined ? `t-${spec.id}` : spec.threadId,
+    labels: spec.labels ?? ['INBOX'],
+    internalDate: spec.internalDate === undefined ? 1_700_000_000_000 : spec.internalDate,
+    raw,
   };
+  const parsed: ParsedMessage = {
+    messageId: spec.messageId === undefined ? `${spec.id}@mail.example.com` : spec.messageId,
+    inReplyTo: spec.inReplyTo ?? null,
+    references: spec.references ?? [],
+    subject,
+    from,
+    to: spec.to ?? [{ name: 'Bob Buyer', address: 'bob@customer.example' }],
+    cc: spec.cc ?? [],
+    bcc: [],
+    replyTo: [],
+    date: spec.date === undefined ? 1_700_000_000_000 : spec.date,
+    text,
+    html: `<p>${text}</p>`,
+    snippet: text.slice(0, 200),
+    attachments: [],
+    warnings: spec.warnings ?? [],
+  };
+  return messageToSave(incoming, parsed);
 }
 
 export interface TestStore {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { createMemorySecretStore } from '../../../../src-main/platform/keychain.ts';
 import { DatabaseTooNewError } from '../../../../src-main/store/errors.ts';
-import { openProfileStore } from '../../../../src-main/store/profile-store.ts';
+import { openProfileStore, databaseOf } from '../../../../src-main/store/profile-store.ts';
 import { latestSchemaVersion, MIGRATIONS, runMigrations, type Migration } from '../../../../src-main/store/migrations/index.ts';
 
 describe('migration runner', () => {
@@ -28,17 +28,17 @@ describe('migration runner', () => {
     const path = join(dir, 'fresh.db');
     const secrets = createMemorySecretStore();
     const first = await openProfileStore({ path, secrets });
-    assert.equal(first.db.pragma('user_version', { simple: true }), latestSchemaVersion());
+    assert.equal(databaseOf(first).pragma('user_version', { simple: true }), latestSchemaVersion());
     first.accounts.create({ provider: 'import', email: 'kept@example.com' });
     first.close();
 
     const second = await openProfileStore({ path, secrets });
-    assert.deepEqual(runMigrations(second.db), [], 'nothing pending');
+    assert.deepEqual(runMigrations(databaseOf(second)), [], 'nothing pending');
     assert.equal(second.accounts.list()[0]?.email, 'kept@example.com');
-    assert.equal(second.db.pragma('journal_mode', { simple: true }), 'wal');
-    assert.equal(second.db.pragma('foreign_keys', { simple: true }), 1);
-    assert.equal(second.db.pragma('synchronous', { simple: true }), 1, 'NORMAL');
-    assert.ok((second.db.pragma('busy_timeout', { simple: true }) as number) >= 1000);
+    assert.equal(databaseOf(second).pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(databaseOf(second).pragma('foreign_keys', { simple: true }), 1);
+    assert.equal(databaseOf(second).pragma('synchronous', { simple: true }), 1, 'NORMAL');
+    assert.ok((databaseOf(second).pragma('busy_timeout', { simple: true }) as number) >= 1000);
     second.close();
   });
 
@@ -46,7 +46,7 @@ describe('migration runner', () => {
     const path = join(dir, 'newer.db');
     const secrets = createMemorySecretStore();
     const store = await openProfileStore({ path, secrets });
-    store.db.pragma(`user_version = ${latestSchemaVersion() + 10}`);
+    databaseOf(store).pragma(`user_version = ${latestSchemaVersion() + 10}`);
     store.close();
     await assert.rejects(openProfileStore({ path, secrets }), (error: unknown) => {
       assert.ok(error instanceof DatabaseTooNewError);

@@ -1,0 +1,135 @@
+// The read side of the offline mail copy: one message with its participants and labels,
+// a thread's messages, the ids sync needs, and store-wide counts. MessageRepository adds
+// the writes on top (CONVENTIONS.md §4: reads and writes kept apart).
+import type { Db, MessageRecord, ParticipantRole, StoreStats } from './types.ts';
+
+export interface MessageRow {
+  id: number;
+  account_id: number;
+  provider_message_id: string;
+  thread_id: number;
+  message_id_header: string | null;
+  subject: string;
+  from_address: string | null;
+  from_name: string;
+  date: number | null;
+  internal_date: number | null;
+  received_at: number;
+  snippet: string;
+  body_text: string;
+  body_html: string | null;
+  has_attachments: number;
+  attachments_json: string;
+  warnings_json: string;
+  unread: number;
+  raw?: Uint8Array;
+}
+
+const MESSAGE_COLUMNS = `id, account_id, provider_message_id, thread_id, message_id_header, subject, from_address,
+  from_name, date, internal_date, received_at, snippet, body_text, body_html, has_attachments, attachments_json,
+  warnings_json, unread`;
+
+export class MessageReads {
+  readonly #r;
+
+  constructor(db: Db) {
+    this.#r = {
+      labelsOf: db.prepare<[number], string>(
+        `SELECT l.provider_label_id FROM message_labels ml JOIN labels l ON l.id = ml.label_id
+         WHERE ml.message_id = ? ORDER BY l.provider_label_id`,
+      ).pluck(),
+      providerIds: db.prepare<[number], string>('SELECT provider_message_id FROM messages WHERE account_id = ?').pluck(),
+      labelsByMessage: db.prepare<[number], { id: string; label: string }>(
+        `SELECT m.provider_message_id AS id, l.provider_label_id AS label
+           FROM messages m JOIN message_labels ml ON ml.message_id = m.id JOIN labels l ON l.id = ml.label_id
+          WHERE m.account_id = ?`,
+      ),
+      byHeader: db.prepare<[number, string], number>(
+        'SELECT id FROM messages WHERE account_id = ? AND message_id_header = ? ORDER BY id LIMIT 1',
+      ).pluck(),
+      byId: db.prepare<[number], MessageRow>(`SELECT ${MESSAGE_COLUMNS}, raw FROM messages WHERE id = ?`),
+      byThread: db.prepare<[number], MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE thread_id = ? ORDER BY received_at, id`,
+      ),
+      participantsOf: db.prepare<[number], { role: ParticipantRole; address: string; name: string }>(
+        `SELECT p.role, a.address, a.display_name AS name FROM message_participants p
+         JOIN addresses a ON a.id = p.address_id WHERE p.message_id = ? ORDER BY p.role, p.position`,
+      ),
+      stats: db.prepare<[], StoreStats>(
+        `SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM messages) AS messages,
+           (SELECT count(*) FROM threads) AS threads,
+           (SELECT count(*) FROM messages WHERE warnings_json <> '[]') AS warnings`,
+      ),
+    };
+  }
+
+  /** Every provider message id stored for the account (full sync fetches only what is missing). */
+  knownProviderIds(accountId: number): Set<string> {
+    return new Set(this.#r.providerIds.all(accountId));
+  }
+
+  /** Provider label (Graph: folder) ids per provider message id of the account; delta moves and removals need them. */
+  labelsByMessage(accountId: number): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const row of this.#r.labelsByMessage.iterate(accountId)) {
+      const list = out.get(row.id);
+      if (list) list.push(row.label);
+      else out.set(row.id, [row.label]);
+    }
+    return out;
+  }
+
+  /** The first stored message of the account with this Message-ID (RFC 5322 §3.6.4, without <>), or null. */
+  findByMessageIdHeader(accountId: number, messageId: string): number | null {
+    return this.#r.byHeader.get(accountId, messageId) ?? null;
+  }
+
+  /** One message with its raw source, participants and labels, or null. */
+  getMessage(id: number): MessageRecord | null {
+    const row = this.#r.byId.get(id);
+    return row ? this.#toRecord(row) : null;
+  }
+
+  /** The messages of a thread, oldest first, without their raw source. */
+  listThreadMessages(threadId: number): Array<Omit<MessageRecord, 'raw'>> {
+    return this.#r.byThread.all(threadId).map((row) => {
+      const { raw: _raw, ...rest } = this.#toRecord(row);
+      return rest;
+    });
+  }
+
+  /** Store-wide counts for the status bar and the CLI. */
+  stats(): StoreStats {
+    return this.#r.stats.get()!;
+  }
+
+  /** The provider label ids of one message, sorted. */
+  protected labelsOf(messageId: number): string[] {
+    return this.#r.labelsOf.all(messageId);
+  }
+
+  #toRecord(row: MessageRow): MessageRecord {
+    return {
+      id: row.id,
+      accountId: row.account_id,
+      providerMessageId: row.provider_message_id,
+      threadId: row.thread_id,
+      messageId: row.message_id_header,
+      subject: row.subject,
+      from: row.from_address === null ? null : { address: row.from_address, name: row.from_name },
+      date: row.date,
+      internalDate: row.internal_date,
+      receivedAt: row.received_at,
+      snippet: row.snippet,
+      text: row.body_text,
+      html: row.body_html,
+      hasAttachments: row.has_attachments === 1,
+      attachments: JSON.parse(row.attachments_json),
+      warnings: JSON.parse(row.warnings_json),
+      unread: row.unread === 1,
+      labels: this.labelsOf(row.id),
+      participants: this.#r.participantsOf.all(row.id),
+      raw: row.raw ? new Uint8Array(row.raw.buffer, row.raw.byteOffset, row.raw.byteLength) : new Uint8Array(),
+    };
+  }
+}
