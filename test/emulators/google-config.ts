@@ -1,6 +1,6 @@
 // The profile configuration that points Mailbridge's Google sign-in and Gmail sync at the
 // emulators instead of Google: the same settings a rep's config.json would hold.
-import type { GoogleConfig } from '../../src-main/core/config.ts';
+import type { GoogleConfig } from '../../src-main/platform/profile-config.ts';
 import { GOOGLE_DESKTOP_CLIENT, type IdentityEndpoints } from './identity/identity-emulator.ts';
 
 export function emulatedGoogleConfig(endpoints: IdentityEndpoints, gmailUrl: string, extra: GoogleConfig = {}): GoogleConfig {
