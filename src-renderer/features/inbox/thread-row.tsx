@@ -3,6 +3,7 @@
 import { memo } from 'react';
 import type { ThreadListItem } from '../../../src-preload/contract/index.ts';
 import { fullDate, shortDate } from '../../components/format.ts';
+import { LogBadge } from '../../components/log-badge.tsx';
 
 interface ThreadRowProps {
   item: ThreadListItem | undefined;
@@ -61,7 +62,7 @@ export const ThreadRow = memo(function ThreadRow({ item, index, total, top, sele
       <div className="thread-row-middle">
         <span className="thread-subject">{item.subject || '(no subject)'}</span>
         {item.hasAttachments && <span className="attachment-mark" role="img" aria-label="Has attachments">📎</span>}
-        {item.logged && <span className="badge log-badge log-logged" data-log-state="logged">Logged</span>}
+        {item.logged && <LogBadge state="logged" />}
       </div>
       <div className="thread-snippet">{item.snippet}</div>
     </div>
