@@ -1,53 +1,29 @@
-// Microsoft 365 / Outlook accounts for the services: configuration from the profile, sign-in
-// (deep link or loopback) into an account row whose credentials are msal's cache, the Graph
+// Microsoft 365 / Outlook accounts: configuration from the profile, sign-in (mailbridge://
+// deep link or loopback) into an account row whose credentials are msal's cache, the Graph
 // sync job for the mail worker, and disconnect (cache entry and local data removed).
 import {
+  credentialCacheStorage,
   DeepLinkBroker,
   microsoftAuthority,
   removeMicrosoftAccount,
   signInWithMicrosoft,
   type MicrosoftCredentials,
   type MicrosoftOAuthConfig,
-  type MsalCacheStorage,
 } from '../auth/index.ts';
 import { createLogger } from '../platform/logger.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
-import type { Account } from '../store/types.ts';
-import type { WorkerJob } from '../mail/mail-worker-protocol.ts';
 import type { MicrosoftConfig } from '../platform/profile-config.ts';
+import type { ProviderAccounts, SyncJob } from './provider-account.ts';
 import { AppError } from '../platform/app-error.ts';
 
-const log = createLogger('services.microsoft');
+const log = createLogger('accounts.microsoft');
 
-export interface MicrosoftConnectOptions {
-  openBrowser(url: string): Promise<void>;
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  /** Sign in through msal's loopback listener instead of the mailbridge:// deep link. */
-  loopback?: boolean;
-}
-
-export interface MicrosoftAccounts {
+export interface MicrosoftAccounts extends ProviderAccounts {
   /** Where the running instance hands mailbridge:// links (Electron 'second-instance'/'open-url', the CLI's socket). */
   readonly deepLinks: DeepLinkBroker;
   /** Throws AppError('invalid_input') when no client id is configured. */
   oauthConfig(): MicrosoftOAuthConfig;
-  connect(options: MicrosoftConnectOptions): Promise<Account>;
-  /** The mail worker job that syncs `accountId` from Graph. */
-  syncJob(accountId: number): Extract<WorkerJob, { kind: 'graph-sync' }>;
-  /** Removes the account from msal's cache, then deletes the account and its local mail. */
-  disconnect(accountId: number): Promise<void>;
-}
-
-/** msal's cache stored in the account's encrypted credentials row. */
-export function credentialCacheStorage(store: ProfileStore, accountId: number): MsalCacheStorage {
-  return {
-    load: () => store.accounts.getTokens<MicrosoftCredentials>(accountId)?.msalCache ?? null,
-    save: (msalCache) => {
-      const current = store.accounts.getTokens<MicrosoftCredentials>(accountId);
-      if (current?.homeAccountId) store.accounts.setTokens(accountId, { ...current, msalCache });
-    },
-  };
+  syncJob(accountId: number): Extract<SyncJob, { kind: 'graph-sync' }>;
 }
 
 export function microsoftAccounts(deps: { store: ProfileStore; config: MicrosoftConfig }): MicrosoftAccounts {
@@ -68,6 +44,8 @@ export function microsoftAccounts(deps: { store: ProfileStore; config: Microsoft
   };
 
   return {
+    provider: 'microsoft',
+    issuer: 'Microsoft',
     deepLinks,
     oauthConfig,
 
@@ -105,7 +83,7 @@ export function microsoftAccounts(deps: { store: ProfileStore; config: Microsoft
       const credentials = store.accounts.getTokens<MicrosoftCredentials>(accountId);
       if (credentials?.homeAccountId && credentials.msalCache) {
         try {
-          await removeMicrosoftAccount(oauthConfig(), credentialCacheStorage(store, accountId), credentials.homeAccountId);
+          await removeMicrosoftAccount(oauthConfig(), credentialCacheStorage(store.accounts, accountId), credentials.homeAccountId);
         } catch (error) {
           // The account goes whatever msal says: its row (and the cache in it) is deleted next.
           log.warn('could not remove the account from the token cache', { accountId, error: (error as Error).name });

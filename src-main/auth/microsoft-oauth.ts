@@ -48,6 +48,26 @@ export interface MsalCacheStorage {
   save(serialized: string): void | Promise<void>;
 }
 
+/** Where an account's credentials are kept (the store's AccountRepository has this shape). */
+export interface CredentialRecords {
+  getTokens<T extends object>(accountId: number): T | null;
+  setTokens(accountId: number, tokens: object): void;
+}
+
+/**
+ * msal's cache kept in the account's encrypted credentials row. A save after the account
+ * lost its credentials (disconnected meanwhile) is dropped rather than bringing them back.
+ */
+export function credentialCacheStorage(records: CredentialRecords, accountId: number): MsalCacheStorage {
+  return {
+    load: () => records.getTokens<MicrosoftCredentials>(accountId)?.msalCache ?? null,
+    save: (msalCache) => {
+      const current = records.getTokens<MicrosoftCredentials>(accountId);
+      if (current?.homeAccountId) records.setTokens(accountId, { ...current, msalCache });
+    },
+  };
+}
+
 /** A storage kept in memory, for a sign-in whose account row does not exist yet. */
 export function memoryCacheStorage(initial: string | null = null): MsalCacheStorage & { value: string | null } {
   const storage = {

@@ -6,7 +6,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { dispatch, type Handlers } from '../ipc/dispatch.ts';
-import type { AppEvent } from '../app/assemble.ts';
+import type { AppEvent } from '../platform/app-events.ts';
 import { RENDERER_CSP } from '../platform/renderer-csp.ts';
 import { createLogger } from '../platform/logger.ts';
 import { bridgeScript } from '../../src-preload/headless-bridge.ts';

@@ -4,16 +4,18 @@ import type { Handlers } from './dispatch.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import type { Account } from '../store/types.ts';
 import type { AccountSummary } from '../../src-preload/contract/index.ts';
+import type { AccountSync } from '../accounts/account-sync.ts';
+import type { MailAccounts } from '../accounts/mail-accounts.ts';
 
 type AccountChannels = 'accounts:list' | 'accounts:connect' | 'accounts:sync' | 'accounts:disconnect';
 
 export interface AccountHandlerDeps {
   store: ProfileStore;
-  /** Runs the provider's sign-in in the system browser; resolves to the connected account. */
-  connect(provider: 'gmail' | 'microsoft', options: { loopback: boolean }): Promise<Account>;
-  /** Starts a sync in the background; failures are reported through sync state and events. */
-  startSync(accountId: number): void;
-  disconnect(accountId: number, options: { deleteLocalData: boolean }): Promise<void>;
+  accounts: Pick<MailAccounts, 'connect' | 'disconnect'>;
+  /** Background syncs: failures are reported through sync state and events. */
+  sync: Pick<AccountSync, 'start'>;
+  /** Opens OAuth pages: shell.openExternal in the app, the OS's browser elsewhere. */
+  openBrowser(url: string): Promise<void>;
 }
 
 export function accountSummary(store: ProfileStore, account: Account): AccountSummary {
@@ -48,16 +50,17 @@ export function accountHandlers(deps: AccountHandlerDeps): Pick<Handlers, Accoun
   return {
     'accounts:list': () => store.accounts.list().map((account) => accountSummary(store, account)),
     'accounts:connect': async ({ provider, loopback }) => {
-      const account = await deps.connect(provider, { loopback });
-      deps.startSync(account.id);
+      // Loopback is Outlook's fallback where mailbridge:// cannot reach the app; Google always uses it.
+      const account = await deps.accounts.connect(provider, { openBrowser: deps.openBrowser, loopback });
+      deps.sync.start(account.id);
       return accountSummary(store, account);
     },
     'accounts:sync': ({ accountId }) => {
-      deps.startSync(accountId);
+      deps.sync.start(accountId);
       return null;
     },
     'accounts:disconnect': async ({ accountId, deleteLocalData }) => {
-      await deps.disconnect(accountId, { deleteLocalData });
+      await deps.accounts.disconnect(accountId, { deleteLocalData });
       return null;
     },
   };

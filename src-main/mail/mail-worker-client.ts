@@ -45,3 +45,14 @@ export function runInWorker<J extends WorkerJob>(
     worker.on('exit', (code) => finish(() => reject(new Error(`mail worker exited with code ${code} before reporting`))));
   });
 }
+
+/** Runs jobs against one database: what the account sync and the import share. */
+export type JobRunner = <J extends WorkerJob>(
+  job: J,
+  options?: { onProgress?: (progress: JobProgress) => void; signal?: AbortSignal },
+) => Promise<JobResults[J['kind']]>;
+
+/** A JobRunner for the database at `databasePath`; the key stays in memory, handed to each worker. */
+export function workerRunner(database: Omit<MailWorkerData, 'job'>): JobRunner {
+  return (job, options) => runInWorker({ ...database, job }, options);
+}

@@ -6,13 +6,21 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openEncryptedDatabase } from '../store/database.ts';
 import { createProfileStore } from '../store/profile-store.ts';
 import { setLogSink } from '../platform/logger.ts';
-import { createGoogleClient, isInvalidGrant, ReconnectRequiredError, type GoogleTokens } from '../auth/index.ts';
-import { MicrosoftTokenSource, isMicrosoftReconnectError, type MicrosoftCredentials } from '../auth/index.ts';
+import {
+  createGoogleClient,
+  credentialCacheStorage,
+  isInvalidGrant,
+  isMicrosoftReconnectError,
+  MicrosoftTokenSource,
+  ReconnectRequiredError,
+  type GoogleTokens,
+  type MicrosoftCredentials,
+} from '../auth/index.ts';
 import { GmailProvider } from './providers/gmail.ts';
 import { GraphProvider } from './providers/graph.ts';
 import { GraphSync } from './graph-sync.ts';
 import { graphSyncStoreFor } from './graph-sync-store.ts';
-import { GmailSync } from './gmail-sync.ts';
+import { GmailSync, type SyncProgress } from './gmail-sync.ts';
 import { syncStoreFor } from './sync-store.ts';
 import { parseMessage } from './mime/index.ts';
 import { importMailbox } from './import/importer.ts';
@@ -35,42 +43,45 @@ const store = createProfileStore(openEncryptedDatabase({ path: data.databasePath
 const controller = new AbortController();
 port.on('message', (message: { type: 'abort' }) => message.type === 'abort' && controller.abort());
 
-async function gmailSync(job: Extract<WorkerJob, { kind: 'gmail-sync' }>, store: ProfileStore): Promise<JobResults['gmail-sync']> {
+type SyncJob = Exclude<WorkerJob, { kind: 'import' }>;
+
+/** A sync engine over its provider, built from the job and the store; close() frees the provider. */
+interface OpenedSync {
+  sync(): Promise<JobResults[SyncJob['kind']]>;
+  close(): void;
+}
+
+/** What every sync engine takes besides its provider and store. */
+const engineOptions = (accountId: number) => ({
+  accountId,
+  parse: parseMessage,
+  batchSize: BATCH_SIZE,
+  onProgress: (progress: SyncProgress) => post({ type: 'progress', progress }),
+  signal: controller.signal,
+});
+
+function openGmailSync(job: Extract<SyncJob, { kind: 'gmail-sync' }>, store: ProfileStore): OpenedSync {
   const tokens = store.accounts.getTokens<GoogleTokens>(job.accountId);
   if (!tokens?.refreshToken) throw new ReconnectRequiredError('no stored credentials');
   const provider = new GmailProvider({
     auth: createGoogleClient(job.oauth, tokens, { onTokens: (next) => store.accounts.setTokens(job.accountId, next) }),
     ...job.provider,
   });
-  try {
-    return await new GmailSync({
-      accountId: job.accountId,
-      provider,
-      store: syncStoreFor(store),
-      parse: parseMessage,
-      batchSize: BATCH_SIZE,
-      onProgress: (progress) => post({ type: 'progress', progress }),
-      signal: controller.signal,
-    }).sync();
-  } finally {
-    provider.close();
-  }
+  const engine = new GmailSync({ ...engineOptions(job.accountId), provider, store: syncStoreFor(store) });
+  return { sync: () => engine.sync(), close: () => provider.close() };
 }
 
 /**
- * Graph sync with msal's cache read from and written back to the encrypted store, so a
- * refresh during a long sync persists (acquireTokenSilent through the cache plugin).
+ * Graph with msal's cache read from and written back to the encrypted store, so a refresh
+ * during a long sync persists (acquireTokenSilent through the cache plugin).
  */
-async function graphSync(job: Extract<WorkerJob, { kind: 'graph-sync' }>, store: ProfileStore): Promise<JobResults['graph-sync']> {
+function openGraphSync(job: Extract<SyncJob, { kind: 'graph-sync' }>, store: ProfileStore): OpenedSync {
   const credentials = store.accounts.getTokens<MicrosoftCredentials>(job.accountId);
   if (!credentials?.msalCache || !credentials.homeAccountId) throw new ReconnectRequiredError('no stored credentials');
   const tokens = new MicrosoftTokenSource({
     config: job.oauth,
     homeAccountId: credentials.homeAccountId,
-    storage: {
-      load: () => store.accounts.getTokens<MicrosoftCredentials>(job.accountId)?.msalCache ?? null,
-      save: (msalCache) => store.accounts.setTokens(job.accountId, { ...credentials, msalCache }),
-    },
+    storage: credentialCacheStorage(store.accounts, job.accountId),
   });
   const provider = new GraphProvider({
     getAccessToken: () => tokens.getAccessToken(),
@@ -78,18 +89,16 @@ async function graphSync(job: Extract<WorkerJob, { kind: 'graph-sync' }>, store:
     ...job.provider,
     signal: controller.signal,
   });
+  const engine = new GraphSync({ ...engineOptions(job.accountId), provider, store: graphSyncStoreFor(store) });
+  return { sync: () => engine.sync(), close: () => provider.close() };
+}
+
+async function runSync(job: SyncJob, store: ProfileStore): Promise<JobResults[SyncJob['kind']]> {
+  const opened = job.kind === 'gmail-sync' ? openGmailSync(job, store) : openGraphSync(job, store);
   try {
-    return await new GraphSync({
-      accountId: job.accountId,
-      provider,
-      store: graphSyncStoreFor(store),
-      parse: parseMessage,
-      batchSize: BATCH_SIZE,
-      onProgress: (progress) => post({ type: 'progress', progress }),
-      signal: controller.signal,
-    }).sync();
+    return await opened.sync();
   } finally {
-    provider.close();
+    opened.close();
   }
 }
 
@@ -107,10 +116,7 @@ function runImport(job: Extract<WorkerJob, { kind: 'import' }>, store: ProfileSt
 let outcome: MailWorkerMessage;
 try {
   const job = data.job;
-  const result =
-    job.kind === 'gmail-sync' ? await gmailSync(job, store)
-    : job.kind === 'graph-sync' ? await graphSync(job, store)
-    : await runImport(job, store);
+  const result = job.kind === 'import' ? await runImport(job, store) : await runSync(job, store);
   outcome = { type: 'result', result };
 } catch (error) {
   const reconnect = error instanceof ReconnectRequiredError || isInvalidGrant(error) || isMicrosoftReconnectError(error);

@@ -18,8 +18,8 @@ import { launchChromium } from '../support/chromium.ts';
 import { openServices, type Services } from '../../src-main/app/assemble.ts';
 import { listenForDeepLinks, instanceSocketPath, type InstanceListener } from '../../src-main/platform/single-instance.ts';
 import { setLogSink } from '../../src-main/platform/logger.ts';
-import { AuthError, MicrosoftTokenSource, type MicrosoftCredentials } from '../../src-main/auth/index.ts';
-import { credentialCacheStorage, microsoftAccounts } from '../../src-main/accounts/microsoft-account.ts';
+import { AuthError, credentialCacheStorage, MicrosoftTokenSource, type MicrosoftCredentials } from '../../src-main/auth/index.ts';
+import { microsoftAccounts } from '../../src-main/accounts/microsoft-account.ts';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../bin/mailbridge.js');
@@ -110,7 +110,7 @@ describe('Microsoft sign-in with msal-node against the identity emulator', () =>
     const credentials = services.store.accounts.getTokens<MicrosoftCredentials>(account.id)!;
     assert.ok(credentials.msalCache.includes('RefreshToken'), 'msal cache with a refresh token is in the encrypted store');
     const config = microsoftAccounts({ store: services.store, config: emulatedMicrosoftConfig(identity.endpoints, 'https://127.0.0.1:9/v1.0') }).oauthConfig();
-    const source = new MicrosoftTokenSource({ config, homeAccountId: credentials.homeAccountId, storage: credentialCacheStorage(services.store, account.id), refreshMarginMs: 0 });
+    const source = new MicrosoftTokenSource({ config, homeAccountId: credentials.homeAccountId, storage: credentialCacheStorage(services.store.accounts, account.id), refreshMarginMs: 0 });
     const first = await source.getAccessToken();
     const verified = await identity.verifyAccessToken(first);
     assert.equal(verified?.email, DEFAULT_TEST_USER.email);

@@ -7,6 +7,7 @@ import type { CrmConnector, CrmContact, EmailActivity, EmailDirection, LoggedEma
 import { CrmError } from '../types.ts';
 import { buildEmailHeaders, readIdempotencyKey } from './hubspot-email-headers.ts';
 import { HubSpotHttp } from './hubspot-http.ts';
+import type { HubSpotConfig } from '../../platform/profile-config.ts';
 
 export interface HubSpotConnectorOptions {
   /** Private-app token or OAuth access token (or a function returning the current one). Never logged. */
@@ -260,4 +261,14 @@ function readTimestamp(value: string | null | undefined): number {
 
 function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** The CRM service's connector factory for the profile's HubSpot endpoint and pacing. */
+export function hubSpotConnectorFactory(config: HubSpotConfig): (connection: { accessToken: string }) => HubSpotConnector {
+  return ({ accessToken }) =>
+    new HubSpotConnector({
+      accessToken,
+      ...(config.apiUrl ? { baseUrl: config.apiUrl } : {}),
+      ...(config.requestsPer10Seconds ? { requestsPer10Seconds: config.requestsPer10Seconds } : {}),
+    });
 }

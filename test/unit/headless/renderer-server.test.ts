@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { startRendererServer, type RendererServer } from '../../../src-main/headless/renderer-server.ts';
-import type { AppEvent } from '../../../src-main/app/assemble.ts';
+import type { AppEvent } from '../../../src-main/platform/app-events.ts';
 import type { Handlers } from '../../../src-main/ipc/dispatch.ts';
 
 describe('headless renderer server', () => {

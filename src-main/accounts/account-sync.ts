@@ -1,0 +1,102 @@
+// Syncing mail accounts, whatever their provider: one sync per account at a time (a second
+// request joins the one under way), run in the mail worker so the main thread stays free,
+// with the account's sync state kept in the store and progress and changes published.
+import { MailWorkerFailure, type JobRunner } from '../mail/mail-worker-client.ts';
+import type { SyncResult } from '../mail/gmail-sync.ts';
+import { AppError } from '../platform/app-error.ts';
+import type { AppEvents } from '../platform/app-events.ts';
+import { createLogger } from '../platform/logger.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
+import type { Account } from '../store/types.ts';
+import type { ProviderAccounts } from './provider-account.ts';
+import type { EventPayload } from '../../src-preload/contract/index.ts';
+
+const log = createLogger('accounts.sync');
+
+type SyncPhase = EventPayload<'sync:progress'>['phase'];
+
+export interface AccountSyncOptions {
+  store: ProfileStore;
+  providers: readonly ProviderAccounts[];
+  runJob: JobRunner;
+  events: AppEvents;
+  /** Messages a sync stored (ids), for contact matching and the auto-log rule; must not throw. */
+  onSynced(messageIds: number[]): void;
+}
+
+export class AccountSync {
+  readonly #o: AccountSyncOptions;
+  readonly #running = new Map<number, Promise<SyncResult>>();
+  /** Aborted by close(), so quitting stops running sync workers. */
+  readonly #shutdown = new AbortController();
+
+  constructor(options: AccountSyncOptions) {
+    this.#o = options;
+  }
+
+  /**
+   * Syncs one account: full the first time, then incremental (Gmail history, Graph delta).
+   * Rejects with AppError not_found (no such account), invalid_input (not a synced
+   * mailbox, or its provider unconfigured), reconnect_required (credentials refused), or the
+   * worker's failure; each failure is also recorded in the account's sync state.
+   */
+  sync(accountId: number, options: { signal?: AbortSignal } = {}): Promise<SyncResult> {
+    const running = this.#running.get(accountId);
+    if (running) return running;
+    const signal = options.signal ? AbortSignal.any([options.signal, this.#shutdown.signal]) : this.#shutdown.signal;
+    const sync = this.#run(accountId, signal).finally(() => this.#running.delete(accountId));
+    this.#running.set(accountId, sync);
+    return sync;
+  }
+
+  /** Starts (or joins) a sync in the background; a failure is logged and shows in the account's sync state. */
+  start(accountId: number): void {
+    this.sync(accountId).catch((error: unknown) => log.warn('sync failed', { accountId, error }));
+  }
+
+  /** Stops running syncs and waits for their workers to end. */
+  async close(): Promise<void> {
+    this.#shutdown.abort();
+    await Promise.allSettled(this.#running.values());
+  }
+
+  async #run(accountId: number, signal: AbortSignal): Promise<SyncResult> {
+    const { store, events } = this.#o;
+    const account = store.accounts.get(accountId);
+    if (!account) throw new AppError('not_found', `no account ${accountId}`);
+    const provider = this.#o.providers.find((p) => p.provider === account.provider);
+    if (!provider) throw new AppError('invalid_input', `${account.email} is not a mailbox to sync`);
+    const job = provider.syncJob(accountId);
+    store.syncState.set(accountId, { state: store.syncState.get(accountId)?.historyCursor ? 'incremental' : 'full_sync' });
+    const progress = (phase: SyncPhase, done = 0, total = 0) =>
+      events.publish({ name: 'sync:progress', payload: { accountId, phase, done, total } });
+    const startedAt = Date.now();
+    try {
+      const result = await this.#o.runJob(job, {
+        onProgress: (p) => p.phase !== 'import' && progress(p.phase, p.done, p.total),
+        signal,
+      });
+      progress('idle');
+      // New correspondents may be CRM contacts, and the auto-log rule applies to new mail.
+      this.#o.onSynced(store.inbox.messageIdsCreatedSince(accountId, startedAt));
+      events.publish({ name: 'mail:changed', payload: { accountId } });
+      events.publish({ name: 'accounts:changed', payload: null });
+      return result;
+    } catch (error) {
+      progress('error');
+      events.publish({ name: 'accounts:changed', payload: null });
+      throw this.#recordFailure(account, provider, error);
+    }
+  }
+
+  #recordFailure(account: Account, provider: ProviderAccounts, error: unknown): unknown {
+    const { store } = this.#o;
+    if (error instanceof MailWorkerFailure && error.kind === 'reconnect_required') {
+      store.accounts.setStatus(account.id, 'reconnect_required');
+      store.syncState.set(account.id, { state: 'error', lastError: `${provider.issuer} access was revoked or expired; reconnect required` });
+      return new AppError('reconnect_required', `${account.email}: reconnect required`);
+    }
+    store.syncState.set(account.id, { state: 'error', lastError: error instanceof Error ? error.message : String(error) });
+    return error;
+  }
+}
