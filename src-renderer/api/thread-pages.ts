@@ -1,10 +1,12 @@
 // The inbox's window onto up to 100,000+ threads: pages of mail:threads fetched on demand
 // around the visible range and cached, so the list is sized from `total` after one small
 // page and the scrollbar can be dragged anywhere. Subscribe with useSyncExternalStore.
-import type { ThreadFilter, ThreadListItem } from '../../src-preload/contract/index.ts';
-import { call } from './client.ts';
+import type { ChannelInput, ChannelOutput, ThreadFilter, ThreadListItem } from '../../src-preload/contract/index.ts';
 
 export const PAGE_SIZE = 200;
+
+/** Reads one page of mail:threads (the inbox binds `call`); rejects with the channel's error. */
+export type FetchThreadPage = (request: ChannelInput<'mail:threads'>) => Promise<ChannelOutput<'mail:threads'>>;
 
 export class ThreadPageCache {
   private pages = new Map<number, ThreadListItem[]>();
@@ -16,9 +18,11 @@ export class ThreadPageCache {
   total: number | null = null;
   error: unknown = null;
   readonly filter: ThreadFilter;
+  private readonly fetchPage: FetchThreadPage;
 
-  constructor(filter: ThreadFilter) {
+  constructor(filter: ThreadFilter, fetchPage: FetchThreadPage) {
     this.filter = filter;
+    this.fetchPage = fetchPage;
     this.load(0);
   }
 
@@ -57,7 +61,7 @@ export class ThreadPageCache {
   private load(page: number): void {
     if (this.inflight.has(page)) return;
     this.inflight.add(page);
-    call('mail:threads', { filter: this.filter, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+    this.fetchPage({ filter: this.filter, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
       .then((result) => {
         this.pages.set(page, result.threads);
         this.total = result.total;

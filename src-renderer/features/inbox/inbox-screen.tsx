@@ -27,7 +27,7 @@ interface InboxScreenProps {
 
 export function InboxScreen({ searchQuery, onClearSearch, onOpenSettings }: InboxScreenProps) {
   const [filter, setFilter] = useState<ThreadFilter>({});
-  const cache = useMemo(() => new ThreadPageCache(filter), [filter]);
+  const cache = useMemo(() => new ThreadPageCache(filter, (request) => call('mail:threads', request)), [filter]);
   const [selectedIndex, setSelectedIndex] = useState(0);
   const [openThreadId, setOpenThreadId] = useState<number | null>(null);
   const [contactAddress, setContactAddress] = useState<string | null>(null);
