@@ -3,7 +3,8 @@
 import { useEffect } from 'react';
 import type { SyncProgress, ThreadView, Timeline } from '../../src-preload/contract/index.ts';
 import { subscribe } from './client.ts';
-import { keys, queryClient } from './query-client.ts';
+import { queryClient } from './query-client.ts';
+import { keys } from './query-keys.ts';
 
 type MailListener = () => void;
 const mailListeners = new Set<MailListener>();

@@ -3,32 +3,9 @@
 import { useMutation } from '@tanstack/react-query';
 import type { MessageLogState, Settings, SettingsPatch, ThreadView } from '../../src-preload/contract/index.ts';
 import { call } from './client.ts';
-import { keys, queryClient } from './query-client.ts';
-
-const queued = (messageId: number, previous?: MessageLogState): MessageLogState => ({
-  messageId,
-  state: 'queued',
-  error: null,
-  items: previous?.items ?? [],
-});
-
-function patchThreadLogStates(threadId: number, states: MessageLogState[]): void {
-  const byId = new Map(states.map((s) => [s.messageId, s]));
-  queryClient.setQueryData<ThreadView>(keys.thread(threadId), (thread) =>
-    thread && {
-      ...thread,
-      messages: thread.messages.map((m) => (byId.has(m.id) ? { ...m, logState: byId.get(m.id)! } : m)),
-    },
-  );
-}
-
-function snapshot(threadId: number) {
-  return queryClient.getQueryData<ThreadView>(keys.thread(threadId));
-}
-
-function restore(threadId: number, thread: ThreadView | undefined) {
-  if (thread) queryClient.setQueryData(keys.thread(threadId), thread);
-}
+import { patchThreadLogStates, queued, queuedUnlogged, restoreThread, snapshotThread } from './log-state-patches.ts';
+import { queryClient } from './query-client.ts';
+import { keys } from './query-keys.ts';
 
 /** Logs one message of the open thread; shows "queued" before main answers. */
 export function useLogMessage(threadId: number) {
@@ -36,13 +13,13 @@ export function useLogMessage(threadId: number) {
     mutationFn: (messageId: number) => call('crm:log-message', { messageId }),
     onMutate: async (messageId) => {
       await queryClient.cancelQueries({ queryKey: keys.thread(threadId) });
-      const previous = snapshot(threadId);
+      const previous = snapshotThread(queryClient, threadId);
       const old = previous?.messages.find((m) => m.id === messageId)?.logState;
-      patchThreadLogStates(threadId, [queued(messageId, old)]);
+      patchThreadLogStates(queryClient, threadId, [queued(messageId, old)]);
       return { previous };
     },
-    onSuccess: (state) => patchThreadLogStates(threadId, [state]),
-    onError: (_error, _messageId, context) => restore(threadId, context?.previous),
+    onSuccess: (state) => patchThreadLogStates(queryClient, threadId, [state]),
+    onError: (_error, _messageId, context) => restoreThread(queryClient, threadId, context?.previous),
   });
 }
 
@@ -52,17 +29,12 @@ export function useLogThread() {
     mutationFn: (threadId: number) => call('crm:log-thread', { threadId }),
     onMutate: async (threadId) => {
       await queryClient.cancelQueries({ queryKey: keys.thread(threadId) });
-      const previous = snapshot(threadId);
-      if (previous) {
-        patchThreadLogStates(
-          threadId,
-          previous.messages.filter((m) => m.logState.state !== 'logged').map((m) => queued(m.id, m.logState)),
-        );
-      }
+      const previous = snapshotThread(queryClient, threadId);
+      if (previous) patchThreadLogStates(queryClient, threadId, queuedUnlogged(previous));
       return { previous };
     },
-    onSuccess: (states, threadId) => patchThreadLogStates(threadId, states),
-    onError: (_error, threadId, context) => restore(threadId, context?.previous),
+    onSuccess: (states, threadId) => patchThreadLogStates(queryClient, threadId, states),
+    onError: (_error, threadId, context) => restoreThread(queryClient, threadId, context?.previous),
   });
 }
 
@@ -75,7 +47,7 @@ export function useRetryLog(threadId: number | null) {
       return state;
     },
     onMutate: (state) => {
-      if (threadId !== null) patchThreadLogStates(threadId, [queued(state.messageId, state)]);
+      if (threadId !== null) patchThreadLogStates(queryClient, threadId, [queued(state.messageId, state)]);
     },
     onSettled: () => {
       if (threadId !== null) void queryClient.invalidateQueries({ queryKey: keys.thread(threadId) });

@@ -2,7 +2,8 @@
 import { useQuery } from '@tanstack/react-query';
 import type { CrmStatus, Settings, SyncProgress } from '../../src-preload/contract/index.ts';
 import { call } from './client.ts';
-import { keys, queryClient } from './query-client.ts';
+import { queryClient } from './query-client.ts';
+import { keys } from './query-keys.ts';
 
 export const useAccounts = () => useQuery({ queryKey: keys.accounts, queryFn: () => call('accounts:list', undefined) });
 

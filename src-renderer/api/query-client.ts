@@ -27,20 +27,6 @@ export const queryClient = new QueryClient({
   },
 });
 
-export const keys = {
-  accounts: ['accounts'] as const,
-  labels: (accountId?: number) => ['labels', accountId ?? 'all'] as const,
-  thread: (threadId: number) => ['thread', threadId] as const,
-  threadsAll: ['thread'] as const,
-  search: (query: string) => ['search', query] as const,
-  timeline: (address: string) => ['timeline', address] as const,
-  timelinesAll: ['timeline'] as const,
-  stats: ['stats'] as const,
-  crmStatus: ['crm-status'] as const,
-  settings: ['settings'] as const,
-  syncProgress: ['sync-progress'] as const,
-};
-
 declare module '@tanstack/react-query' {
   interface Register {
     mutationMeta: { inlineErrors?: boolean };
