@@ -3,6 +3,7 @@
 // in batches; hits are cached (timelines work offline), misses remembered with checked_at.
 import { createLogger } from '../platform/logger.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
+import type { CrmConnection } from './crm-connection.ts';
 import type { CrmConnector } from './types.ts';
 
 const log = createLogger('crm.contacts');
@@ -90,4 +91,58 @@ async function findContacts(connector: CrmConnector, emails: readonly string[]) 
   return (await connector.findContactsByEmail(emails))
     .map((c) => ({ ...c, email: c.email.trim().toLowerCase() }))
     .filter((c) => wanted.has(c.email));
+}
+
+/**
+ * Matching passes for the CRM service: one at a time, and a request during a pass runs one
+ * more pass after it (new mail may have arrived since it began). Failures are noted on the
+ * connection (refused token, unreachable) and logged; run() never rejects.
+ */
+export class ContactMatching {
+  readonly #store: ProfileStore;
+  readonly #connection: CrmConnection;
+  readonly #options: Pick<ContactMatchOptions, 'now' | 'missTtlMs'> & { signal: AbortSignal };
+  #matching: Promise<ContactMatchResult | null> | null = null;
+  #rematch: Promise<ContactMatchResult | null> | null = null;
+
+  constructor(store: ProfileStore, connection: CrmConnection, options: Pick<ContactMatchOptions, 'now' | 'missTtlMs'> & { signal: AbortSignal }) {
+    this.#store = store;
+    this.#connection = connection;
+    this.#options = options;
+  }
+
+  /** Resolves to the pass's result, or null when not connected or the pass failed. */
+  run(): Promise<ContactMatchResult | null> {
+    if (this.#matching) {
+      return (this.#rematch ??= this.#matching.then(() => {
+        this.#rematch = null;
+        return this.run();
+      }));
+    }
+    const connector = this.#connection.usable();
+    if (!connector) return Promise.resolve(null);
+    this.#matching = matchContacts(this.#store, connector, this.#options)
+      .then((result) => {
+        this.#connection.markReachable();
+        if (result.found) log.info('contacts matched', { found: result.found, checked: result.checked });
+        return result;
+      })
+      .catch((error: unknown) => {
+        const failure = this.#connection.noteFailure(error);
+        if (failure.kind !== 'auth' && failure.kind !== 'unreachable' && !this.#options.signal.aborted) {
+          log.warn('contact matching failed', { error });
+        }
+        return null;
+      })
+      .finally(() => {
+        this.#matching = null;
+      });
+    return this.#matching;
+  }
+
+  /** Resolves once no pass is running or queued. */
+  async settled(): Promise<void> {
+    await this.#matching;
+    await this.#rematch;
+  }
 }

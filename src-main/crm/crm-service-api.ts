@@ -40,6 +40,8 @@ export interface CrmServiceOptions {
 }
 
 export interface CrmService {
+  /** The CRM's name in words for the rep ('HubSpot'). */
+  readonly name: string;
   status(): CrmStatus;
   /** Verifies the token with the CRM (rejects with CrmAuthError / CrmUnreachableError, storing nothing), stores it, resumes the outbox. */
   connect(accessToken: string): Promise<CrmStatus>;

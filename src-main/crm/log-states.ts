@@ -1,6 +1,6 @@
 // Where each message stands with the CRM, folded from its outbox items: what the thread
 // view's "Log to CRM" button, the inbox and the timelines show.
-import type { OutboxItem } from '../store/outbox-repository.ts';
+import { isLogged, type OutboxItem, type OutboxRepository } from '../store/outbox-repository.ts';
 import type { MessageLogState } from '../../src-preload/contract/index.ts';
 
 type ItemState = MessageLogState['items'][number]['state'];
@@ -20,7 +20,7 @@ export function foldLogStates(items: readonly OutboxItem[], pausedReason: string
       out.set(item.messageId, entry);
     }
     const state: ItemState =
-      item.state === 'done' ? 'logged' : item.state === 'failed' ? 'failed' : pausedReason ? 'paused' : 'queued';
+      isLogged(item) ? 'logged' : item.state === 'failed' ? 'failed' : pausedReason ? 'paused' : 'queued';
     const error = state === 'logged' ? null : state === 'paused' ? pausedReason : item.lastError;
     entry.items.push({ outboxId: item.id, contactEmail: item.contactEmail, state, error });
   }
@@ -33,4 +33,26 @@ export function foldLogStates(items: readonly OutboxItem[], pausedReason: string
   return out;
 }
 
+/** The state of a message never queued. */
 export const noLogState = (messageId: number): MessageLogState => ({ messageId, state: 'none', error: null, items: [] });
+
+/** One message's state from a fold, `none` for a message without outbox items. */
+export const logStateOf = (states: ReadonlyMap<number, MessageLogState>, messageId: number): MessageLogState =>
+  states.get(messageId) ?? noLogState(messageId);
+
+/**
+ * The log states of these messages for the current CRM account (`crm`), as the thread view,
+ * the timeline and a click's answer show them. An item left failed by a change of CRM
+ * account stops counting once the email is queued for the current account.
+ */
+export function logStatesFor(
+  outbox: Pick<OutboxRepository, 'listByMessages'>,
+  crm: string,
+  pausedReason: string | null,
+  messageIds: readonly number[],
+): Map<number, MessageLogState> {
+  const items = outbox.listByMessages(messageIds);
+  const current = new Set(items.filter((i) => i.crm === crm).map((i) => i.messageId));
+  const relevant = items.filter((i) => i.crm === crm || isLogged(i) || !current.has(i.messageId));
+  return foldLogStates(relevant, pausedReason);
+}

@@ -5,12 +5,11 @@
 import { createLogger } from '../platform/logger.ts';
 import type { OutboxItem, OutboxRepository } from '../store/outbox-repository.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
-import { CrmAuthError, CrmError, CrmRateLimitError, CrmUnreachableError, type CrmConnector } from './types.ts';
+import { classifyCrmError, neverSent } from './crm-errors.ts';
+import type { CrmAuthError, CrmConnector } from './types.ts';
 
 const log = createLogger('crm.outbox');
 
-/** Errors whose request provably never reached the server (connect-time failures). */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'UND_ERR_CONNECT_TIMEOUT']);
 /** Server errors tolerated per item before it is marked failed (the rep can retry it). */
 const MAX_SERVER_ATTEMPTS = 8;
 
@@ -237,30 +236,37 @@ export class Outbox {
     const now = this.#now();
     const attempts = item.attempts + 1;
     const message = error instanceof Error ? error.message : String(error);
+    const failure = classifyCrmError(error);
+    const outcome = item.state === 'unknown' ? 'unknown' : 'pending';
     this.#guard(() => {
-      if (error instanceof CrmAuthError) {
-        // Not the item's fault: it keeps its place and waits for a reconnect.
-        this.#repo.markRetry(item.id, now, 'auth', message, item.state === 'unknown' ? 'unknown' : 'pending');
-        this.pause();
-        this.#options.onAuthFailed?.(error);
-      } else if (error instanceof CrmRateLimitError) {
-        this.#setOnline(true);
-        const delay = backoffDelay(attempts, this.#backoff, this.#random, error.retryAfterMs);
-        this.#repo.markRetry(item.id, now + delay, 'rate_limited', message, item.state === 'unknown' ? 'unknown' : 'pending');
-      } else if (error instanceof CrmUnreachableError) {
-        this.#setOnline(false);
-        const outcome = item.state === 'unknown' || !neverSent(error) ? 'unknown' : 'pending';
-        const nextAttemptAt = now + Math.min(backoffDelay(attempts, this.#backoff, this.#random), this.#unreachableRetryCapMs);
-        this.#offlineUntil = Math.max(this.#offlineUntil, nextAttemptAt);
-        this.#repo.markRetry(item.id, nextAttemptAt, 'unreachable', message, outcome);
-      } else if (error instanceof CrmError && !error.retryable) {
-        this.#setOnline(true);
-        this.#repo.markFailed(item.id, message);
-      } else if (attempts >= MAX_SERVER_ATTEMPTS) {
-        this.#repo.markFailed(item.id, message);
-      } else {
-        // 5xx or an unexpected error: the CRM may have committed, so check before resending.
-        this.#repo.markRetry(item.id, now + backoffDelay(attempts, this.#backoff, this.#random), 'server', message, 'unknown');
+      switch (failure.kind) {
+        case 'auth':
+          // Not the item's fault: it keeps its place and waits for a reconnect.
+          this.#repo.markRetry(item.id, now, 'auth', message, outcome);
+          this.pause();
+          this.#options.onAuthFailed?.(failure.error);
+          break;
+        case 'rate_limited': {
+          this.#setOnline(true);
+          const delay = backoffDelay(attempts, this.#backoff, this.#random, failure.error.retryAfterMs);
+          this.#repo.markRetry(item.id, now + delay, 'rate_limited', message, outcome);
+          break;
+        }
+        case 'unreachable': {
+          this.#setOnline(false);
+          const nextAttemptAt = now + Math.min(backoffDelay(attempts, this.#backoff, this.#random), this.#unreachableRetryCapMs);
+          this.#offlineUntil = Math.max(this.#offlineUntil, nextAttemptAt);
+          this.#repo.markRetry(item.id, nextAttemptAt, 'unreachable', message, neverSent(error) ? outcome : 'unknown');
+          break;
+        }
+        case 'rejected':
+          this.#setOnline(true);
+          this.#repo.markFailed(item.id, message);
+          break;
+        case 'server':
+          if (attempts >= MAX_SERVER_ATTEMPTS) this.#repo.markFailed(item.id, message);
+          // The CRM may have committed, so check before resending.
+          else this.#repo.markRetry(item.id, now + backoffDelay(attempts, this.#backoff, this.#random), 'server', message, 'unknown');
       }
     });
     log.warn('outbox item not sent', { outboxId: item.id, attempts, error: error instanceof Error ? error.name : 'error' });
@@ -286,12 +292,4 @@ export class Outbox {
     this.#online = online;
     this.#options.onOnlineChange?.(online);
   }
-}
-
-function neverSent(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth += 1) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && NOT_SENT_CODES.has(code)) return true;
-  }
-  return false;
 }

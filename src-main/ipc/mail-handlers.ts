@@ -4,6 +4,7 @@ import type { Handlers } from './dispatch.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
+import { logStateOf } from '../crm/log-states.ts';
 import type { MessageLogState, MessageView, Participant } from '../../src-preload/contract/index.ts';
 import type { MessageRecord } from '../store/types.ts';
 
@@ -15,8 +16,6 @@ export interface MailHandlerDeps {
   /** Log state per message id; messages never queued are absent. */
   logStates(messageIds: number[]): Map<number, MessageLogState>;
 }
-
-export const noLogState = (messageId: number): MessageLogState => ({ messageId, state: 'none', error: null, items: [] });
 
 export function mailHandlers({ store, settings, logStates }: MailHandlerDeps): Pick<Handlers, MailChannels> {
   return {
@@ -36,7 +35,7 @@ export function mailHandlers({ store, settings, logStates }: MailHandlerDeps): P
         id: thread.id,
         accountId: thread.accountId,
         subject: thread.subject,
-        messages: messages.map((m) => toMessageView(m, contacts, allowed, states.get(m.id) ?? noLogState(m.id))),
+        messages: messages.map((m) => toMessageView(m, contacts, allowed, logStateOf(states, m.id))),
       };
     },
 

@@ -1,6 +1,6 @@
-// Emails logged to the CRM, per (message, contact): what the inbox's "logged" flag and the
-// timelines read. Rows are written by the outbox (OutboxRepository.markDone) in the same
-// transaction that closes the outbox item.
+// Emails logged to the CRM, per (message, contact), with the CRM's activity id: the local
+// record of what the CRM holds. Written by OutboxRepository.markDone in the same transaction
+// that closes the outbox item, so a done item and its activity never disagree.
 import type { Db } from './types.ts';
 
 export interface ActivityRecord {

@@ -1,6 +1,7 @@
 // The desktop inbox's reads: offset pages over every account's threads (a virtualised
 // list jumps anywhere in 100,000 rows, so pages are addressed by position), filtered by
 // account and label, with the unread / attachment / logged flags the list shows.
+import { LOGGED_ITEM_SQL } from './outbox-repository.ts';
 import type { Db } from './types.ts';
 
 export interface InboxFilter {
@@ -49,7 +50,7 @@ interface Row {
 const COLUMNS = `t.id, t.account_id, t.subject, t.last_message_at, t.message_count, m.snippet, m.from_address, m.from_name,
   EXISTS (SELECT 1 FROM messages u WHERE u.thread_id = t.id AND u.unread = 1) AS unread,
   EXISTS (SELECT 1 FROM messages a WHERE a.thread_id = t.id AND a.has_attachments = 1) AS has_attachments,
-  EXISTS (SELECT 1 FROM messages l JOIN activities act ON act.message_id = l.id WHERE l.thread_id = t.id) AS logged`;
+  EXISTS (SELECT 1 FROM messages l JOIN outbox o ON o.message_id = l.id WHERE l.thread_id = t.id AND o.${LOGGED_ITEM_SQL}) AS logged`;
 const NEWEST = 'LEFT JOIN messages m ON m.id = (SELECT id FROM messages WHERE thread_id = t.id ORDER BY received_at DESC, id DESC LIMIT 1)';
 const HAS_LABEL = `EXISTS (SELECT 1 FROM message_labels ml JOIN messages lm ON lm.id = ml.message_id
   WHERE ml.label_id = @label AND lm.thread_id = t.id)`;

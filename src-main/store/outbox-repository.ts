@@ -1,5 +1,6 @@
 // The durable CRM outbox: one row per (message, CRM contact), keyed by an idempotency key,
 // so a log click survives restarts, offline spells and crashes, and is sent in order per contact.
+import type { ActivityRepository } from './activity-repository.ts';
 import type { EmailActivity } from '../crm/types.ts';
 import type { Db } from './types.ts';
 
@@ -60,6 +61,14 @@ interface Row {
 
 const LIVE = "('pending', 'unknown', 'in_flight')";
 
+/**
+ * What "logged" means, everywhere it is shown (inbox row, thread view, timeline): an outbox
+ * item is done, i.e. the CRM accepted the email (its activity row is written in the same
+ * transaction). The SQL form serves the inbox query; isLogged serves the fold in crm/log-states.ts.
+ */
+export const LOGGED_ITEM_SQL = "state = 'done'";
+export const isLogged = (item: Pick<OutboxItem, 'state'>): boolean => item.state === 'done';
+
 // The head of each contact's queue is its oldest live item; only heads that are waiting
 // (pending/unknown, not in flight) and due may go. A later item never overtakes an
 // earlier one that is in flight or backing off. Exported for the query-plan test.
@@ -80,7 +89,8 @@ export class OutboxRepository {
   readonly #enqueue;
   readonly #markDone;
 
-  constructor(db: Db, now: () => number = Date.now) {
+  /** `activities` records what the CRM holds, in the same transaction that closes an item (markDone). */
+  constructor(db: Db, activities: ActivityRepository, now: () => number = Date.now) {
     this.#now = now;
     this.#s = {
       insert: db.prepare<[Record<string, unknown>]>(
@@ -100,10 +110,6 @@ export class OutboxRepository {
       done: db.prepare<[string, number, number]>(
         `UPDATE outbox SET state = 'done', crm_activity_id = ?, wait_reason = NULL, last_error = NULL, updated_at = ?
          WHERE id = ?`,
-      ),
-      activity: db.prepare<[number | null, number, string, string, number]>(
-        `INSERT INTO activities (message_id, contact_id, crm, crm_activity_id, logged_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (crm, crm_activity_id) DO NOTHING`,
       ),
       retry: db.prepare<[string, number, string, string | null, number, number]>(
         `UPDATE outbox SET state = ?, next_attempt_at = ?, wait_reason = ?, last_error = ?, updated_at = ?
@@ -154,9 +160,8 @@ export class OutboxRepository {
     this.#markDone = db.transaction((id: number, crmActivityId: string): OutboxItem | null => {
       const row = this.#s.byId.get(id);
       if (!row) return null;
-      const now = this.#now();
-      this.#s.done.run(crmActivityId, now, id);
-      if (row.contact_id !== null) this.#s.activity.run(row.message_id, row.contact_id, row.crm, crmActivityId, now);
+      this.#s.done.run(crmActivityId, this.#now(), id);
+      if (row.contact_id !== null) activities.record({ messageId: row.message_id, contactId: row.contact_id, crm: row.crm, crmActivityId });
       return toItem(this.#s.byId.get(id)!);
     });
   }

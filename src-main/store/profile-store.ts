@@ -72,6 +72,7 @@ export async function openProfileStore(options: OpenProfileStoreOptions): Promis
 
 /** The repositories over an already opened database (e.g. inside a worker thread). */
 export function createProfileStore(db: Db, now: () => number = Date.now): ProfileStore {
+  const activities = new ActivityRepository(db, now);
   const store: ProfileStore = {
     path: db.name,
     accounts: new AccountRepository(db, now),
@@ -82,8 +83,8 @@ export function createProfileStore(db: Db, now: () => number = Date.now): Profil
     inbox: new InboxRepository(db),
     settings: new SettingsRepository(db, now),
     contacts: new ContactRepository(db, now),
-    activities: new ActivityRepository(db, now),
-    outbox: new OutboxRepository(db, now),
+    activities,
+    outbox: new OutboxRepository(db, activities, now),
     crmConnections: new CrmConnectionRepository(db, now),
     transaction: (fn) => (db.inTransaction ? fn() : db.transaction(fn).immediate()),
     close() {
