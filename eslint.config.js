@@ -1,9 +1,11 @@
 // Lint rules that hold the process boundaries (CONVENTIONS.md §7): only the Electron
-// shell in src-main imports `electron`; the renderer reaches main only through the
-// preload contract, and imports nothing from it but types.
+// shell in src-main imports `electron`; src-main's folders import only the layers below
+// them (scripts/lint/layering.js); the renderer reaches main only through the preload
+// contract, and imports nothing from it but types.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import mailbridge from './scripts/lint/layering.js';
 
 const ELECTRON_SHELL = ['src-main/index.ts', 'src-main/app/**', 'src-main/windows/**', 'src-main/ipc/**'];
 
@@ -26,6 +28,11 @@ export default tseslint.config(
         paths: [{ name: 'electron', message: 'Only the Electron shell (src-main/index.ts, app/, windows/, ipc/) may import electron; everything else must run under plain Node.' }],
       }],
     },
+  },
+  {
+    files: ['src-main/**/*.ts'],
+    plugins: { mailbridge },
+    rules: { 'mailbridge/layering': 'error' },
   },
   {
     files: ['src-renderer/**/*.{ts,tsx}'],

@@ -1,6 +1,6 @@
-// The process boundaries are enforced by the build (CONVENTIONS.md §7): these tests prove
-// the ESLint rules fire on violations and stay quiet on allowed imports, and that the
-// whole tree lints and typechecks clean.
+// The process boundaries and src-main's layering are enforced by the build (CONVENTIONS.md
+// §7): these tests prove the ESLint rules fire on violations and stay quiet on allowed
+// imports, and that the whole tree lints and typechecks clean.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -26,6 +26,25 @@ describe('process boundaries', () => {
 
   test('the Electron shell may import electron', async () => {
     assert.ok(!(await ruleIds('src-main/windows/example.ts', "import { BrowserWindow } from 'electron';\nexport const w = BrowserWindow;\n")).includes(RESTRICTED));
+  });
+
+  test('src-main imports only from the layers below its folder', async () => {
+    const LAYERING = 'mailbridge/layering';
+    const storeImportsMail = "import { parseMessage } from '../mail/mime/index.ts';\nexport const p = parseMessage;\n";
+    const crmImportsAccounts = "import { AccountSync } from '../accounts/account-sync.ts';\nexport const a = AccountSync;\n";
+    const platformImportsStore = "import { openProfileStore } from '../store/profile-store.ts';\nexport const o = openProfileStore;\n";
+    const mailImportsPreload = "import '../../src-preload/index.ts';\n";
+    assert.ok((await ruleIds('src-main/store/example.ts', storeImportsMail)).includes(LAYERING));
+    assert.ok((await ruleIds('src-main/crm/example.ts', crmImportsAccounts)).includes(LAYERING));
+    assert.ok((await ruleIds('src-main/platform/example.ts', platformImportsStore)).includes(LAYERING));
+    assert.ok((await ruleIds('src-main/mail/example.ts', mailImportsPreload)).includes(LAYERING));
+    // Downward imports, the contract, and the store's type-only view of the data it persists are allowed.
+    const accountsImportsCrm = "import { Outbox } from '../crm/outbox.ts';\nexport const o = Outbox;\n";
+    const storeTypes = "import type { ParsedMessage } from '../mail/types.ts';\nexport type P = ParsedMessage;\n";
+    const contract = "import { channels } from '../../src-preload/contract/index.ts';\nexport const c = channels;\n";
+    assert.ok(!(await ruleIds('src-main/accounts/example.ts', accountsImportsCrm)).includes(LAYERING));
+    assert.ok(!(await ruleIds('src-main/store/example.ts', storeTypes)).includes(LAYERING));
+    assert.ok(!(await ruleIds('src-main/crm/example.ts', contract)).includes(LAYERING));
   });
 
   test('the renderer imports only types from the preload contract', async () => {
