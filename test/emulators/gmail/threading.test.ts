@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Threader } from '../emulators/gmail/threading.ts';
+import { Threader } from './threading.ts';
 
 const message = (id: string, subject: string, participants: string[], parents: string[] = []) => ({
   id,

@@ -3,8 +3,8 @@
 // parseMessage (no Blob built while parsing plain, base64 and quoted-printable parts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { concatParts, patchedDecoders } from '../../../src-main/mail/mime/postal-mime-decoders.ts';
-import { parseMessage } from '../../../src-main/mail/mime/index.ts';
+import { concatParts, patchedDecoders } from '../../../../src-main/mail/mime/postal-mime-decoders.ts';
+import { parseMessage } from '../../../../src-main/mail/mime/index.ts';
 
 test('every postal-mime decoder has the Blob-free finalize (an upgrade that changes them fails here)', () => {
   assert.deepEqual([...patchedDecoders].sort(), ['base64-decoder.js', 'pass-through-decoder.js', 'qp-decoder.js']);

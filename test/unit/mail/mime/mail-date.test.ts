@@ -2,7 +2,7 @@
 // and the inputs V8's lenient Date parser would accept but must not be trusted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseMailDate } from '../../../src-main/mail/mime/mail-date.ts';
+import { parseMailDate } from '../../../../src-main/mail/mime/mail-date.ts';
 
 const NOW = Date.UTC(2024, 5, 1);
 const ok = (value: string, expected: number): void => {

@@ -6,9 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gmail, type gmail_v1 } from '@googleapis/gmail';
 import { OAuth2Client } from 'google-auth-library';
-import { GmailEmulator } from '../emulators/gmail/gmail-emulator.ts';
+import { GmailEmulator } from './gmail-emulator.ts';
 
-const DATA = join(import.meta.dirname, '../../../shared/data');
+const DATA = join(import.meta.dirname, '../../../../shared/data');
 const INBOX = join(DATA, 'enron/maildir/dasovich-j/inbox');
 const skip = existsSync(INBOX) ? false : 'LOUD SKIP: ../shared/data is absent, Gmail emulator integration not run';
 

@@ -1,8 +1,8 @@
 // Snippets skip quoted replies; HTML becomes readable text without running anything.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { htmlToText, makeSnippet, SNIPPET_LENGTH } from '../../../src-main/mail/mime/body-text.ts';
-import { decodeUtf7 } from '../../../src-main/mail/mime/charset.ts';
+import { htmlToText, makeSnippet, SNIPPET_LENGTH } from '../../../../src-main/mail/mime/body-text.ts';
+import { decodeUtf7 } from '../../../../src-main/mail/mime/charset.ts';
 
 test('snippet collapses whitespace and skips quoted lines and attributions', () => {
   const text = 'Sounds good.\n\nOn Mon, Jan 14, 2002 at 10:13 AM, Ann wrote:\n> Shall we meet?\n> Tuesday?\n\nBob';

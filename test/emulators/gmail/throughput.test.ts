@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { gmail, type gmail_v1 } from '@googleapis/gmail';
 import { OAuth2Client } from 'google-auth-library';
 
-const DATA = join(import.meta.dirname, '../../../shared/data');
+const DATA = join(import.meta.dirname, '../../../../shared/data');
 const INBOX = join(DATA, 'enron/maildir/dasovich-j/inbox');
 const skip = existsSync(INBOX) ? false : 'LOUD SKIP: ../shared/data is absent, Gmail emulator throughput not measured';
 const CONCURRENCY = 16;
@@ -20,7 +20,7 @@ let api: gmail_v1.Gmail;
 
 before(async () => {
   if (skip) return;
-  child = spawn(process.execPath, [join(import.meta.dirname, '../emulators/gmail/main.ts'), '--mailbox', INBOX, '--quota', 'off'], {
+  child = spawn(process.execPath, [join(import.meta.dirname, 'main.ts'), '--mailbox', INBOX, '--quota', 'off'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {

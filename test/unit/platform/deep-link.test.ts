@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findDeepLink } from '../../src-main/platform/deep-link.ts';
+import { findDeepLink } from '../../../src-main/platform/deep-link.ts';
 
 test('finds the mailbridge link among the arguments a second instance was started with', () => {
   const argv = ['/opt/Mailbridge/mailbridge', '--allow-file-access-from-files', 'mailbridge://auth/microsoft?code=abc&state=xyz'];

@@ -4,11 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readMailbox } from '../../src-main/mail/import/mailbox-reader.ts';
-import { GmailMailbox } from '../emulators/gmail/mailbox.ts';
-import { normaliseSubject } from '../emulators/gmail/threading.ts';
+import { readMailbox } from '../../../src-main/mail/import/mailbox-reader.ts';
+import { GmailMailbox } from './mailbox.ts';
+import { normaliseSubject } from './threading.ts';
 
-const DATA = join(import.meta.dirname, '../../../shared/data');
+const DATA = join(import.meta.dirname, '../../../../shared/data');
 const skipData = existsSync(DATA) ? false : 'LOUD SKIP: ../shared/data is absent';
 
 const mail = (headers: Record<string, string>, body = 'text'): Buffer =>

@@ -5,9 +5,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { splitReply } from '../../../src-renderer/features/thread/quoting.ts';
+import { splitReply } from '../../../../../src-renderer/features/thread/quoting.ts';
 
-const CORPUS = join(import.meta.dirname, '../../../../shared/data/reply-parsing');
+const CORPUS = join(import.meta.dirname, '../../../../../../shared/data/reply-parsing');
 const skip = existsSync(CORPUS) ? false : `../shared/data is absent (${CORPUS})`;
 const read = (dir: string, file: string) => readFileSync(join(CORPUS, dir, file), 'utf8').replace(/\r\n?/g, '\n');
 const squash = (s: string) => s.replace(/\s+/g, '');

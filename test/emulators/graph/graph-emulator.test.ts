@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, GraphError, ResponseType, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
-import { GraphEmulator } from '../emulators/graph/graph-emulator.ts';
-import { readMailbox } from '../../src-main/mail/import/mailbox-reader.ts';
+import { GraphEmulator } from './graph-emulator.ts';
+import { readMailbox } from '../../../src-main/mail/import/mailbox-reader.ts';
 
-const DATA = join(import.meta.dirname, '../../../shared/data');
+const DATA = join(import.meta.dirname, '../../../../shared/data');
 const INBOX = join(DATA, 'enron/maildir/kaminski-v/inbox');
 const INBOX_SIZE = 560;
 const TOKEN = 'kaminski-access-token';

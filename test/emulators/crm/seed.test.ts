@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seedContactsFromMailbox } from '../../emulators/crm/seed.ts';
-import { RollingWindow } from '../../emulators/crm/rate-limit.ts';
+import { seedContactsFromMailbox } from './seed.ts';
+import { RollingWindow } from './rate-limit.ts';
 
 function message(headers: string, n: number): string {
   return `From MAILER-DAEMON Thu Jan  1 00:00:0${n} 2001\n${headers}\nSubject: m${n}\nDate: Mon, 1 Jan 2001 10:0${n}:00 +0000\nMessage-ID: <m${n}@test>\n\nbody ${n}\n\n`;

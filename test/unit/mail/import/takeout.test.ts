@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readTakeoutMetadata } from '../../../src-main/mail/import/takeout.ts';
-import { importMailbox } from '../../../src-main/mail/import/importer.ts';
-import { openProfileStore, databaseOf } from '../../../src-main/store/profile-store.ts';
-import { createMemorySecretStore } from '../../../src-main/platform/keychain.ts';
+import { readTakeoutMetadata } from '../../../../src-main/mail/import/takeout.ts';
+import { importMailbox } from '../../../../src-main/mail/import/importer.ts';
+import { openProfileStore, databaseOf } from '../../../../src-main/store/profile-store.ts';
+import { createMemorySecretStore } from '../../../../src-main/platform/keychain.ts';
 
 const message = (thrid: string, labels: string, subject: string, id: string) =>
   `From 1781234567890123456@xxx Thu Oct 01 10:00:00 +0000 2026\n` +

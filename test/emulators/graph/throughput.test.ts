@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, ResponseType } from '@microsoft/microsoft-graph-client';
 
-const DATA = join(import.meta.dirname, '../../../shared/data');
+const DATA = join(import.meta.dirname, '../../../../shared/data');
 const MAILDIR = join(DATA, 'enron/maildir');
 const skip = existsSync(MAILDIR) ? false : 'LOUD SKIP: ../shared/data is absent, Graph emulator throughput not measured';
 const TOTAL = 4_995;
@@ -24,7 +24,7 @@ before(async () => {
   if (skip) return;
   users = readdirSync(MAILDIR).sort();
   const folders = users.flatMap((u) => ['--folder', `Inbox/${u}=${join(MAILDIR, u, 'inbox')}`]);
-  child = spawn(process.execPath, [join(import.meta.dirname, '../emulators/graph/main.ts'), ...folders, '--throttle', 'off'], {
+  child = spawn(process.execPath, [join(import.meta.dirname, 'main.ts'), ...folders, '--throttle', 'off'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {

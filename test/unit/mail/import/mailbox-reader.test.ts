@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { readMailbox, splitMbox, type MailboxEntry } from '../../src-main/mail/import/mailbox-reader.ts';
+import { readMailbox, splitMbox, type MailboxEntry } from '../../../../src-main/mail/import/mailbox-reader.ts';
 
-const DATA = join(import.meta.dirname, '../../../shared/data');
+const DATA = join(import.meta.dirname, '../../../../../shared/data');
 const ENRON = join(DATA, 'enron/maildir/dasovich-j/inbox');
 const NOTMUCH = join(DATA, 'notmuch-corpora/default');
 const SPAMASSASSIN = join(DATA, 'spamassassin/easy_ham');

@@ -2,7 +2,7 @@
 // regression that silently decodes wrongly or drops a message shows up here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseMessage } from '../../../src-main/mail/mime/index.ts';
+import { parseMessage } from '../../../../src-main/mail/mime/index.ts';
 
 function mail(...lines: string[]): Uint8Array {
   return Buffer.from(lines.join('\r\n'), 'latin1');

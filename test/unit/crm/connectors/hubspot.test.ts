@@ -2,13 +2,13 @@
 // batching and pacing, and the mapping of every failure onto the CRM error types.
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HubSpotConnector, type HubSpotConnectorOptions } from '../../../src-main/crm/connectors/hubspot.ts';
-import { IDEMPOTENCY_HEADER } from '../../../src-main/crm/connectors/hubspot-email-headers.ts';
-import { CrmAuthError, CrmError, CrmRateLimitError, CrmUnreachableError, type EmailActivity } from '../../../src-main/crm/types.ts';
-import { setLogSink } from '../../../src-main/platform/logger.ts';
-import { HubSpotEmulator, HUBSPOT_TEST_TOKEN } from '../../emulators/crm/hubspot-emulator.ts';
-import { HUBSPOT_TEST_OWNERS } from '../../emulators/crm/hubspot-store.ts';
-import { HUBSPOT_TEST_PORTAL_ID } from '../../emulators/crm/api.ts';
+import { HubSpotConnector, type HubSpotConnectorOptions } from '../../../../src-main/crm/connectors/hubspot.ts';
+import { IDEMPOTENCY_HEADER } from '../../../../src-main/crm/connectors/hubspot-email-headers.ts';
+import { CrmAuthError, CrmError, CrmRateLimitError, CrmUnreachableError, type EmailActivity } from '../../../../src-main/crm/types.ts';
+import { setLogSink } from '../../../../src-main/platform/logger.ts';
+import { HubSpotEmulator, HUBSPOT_TEST_TOKEN } from '../../../emulators/crm/hubspot-emulator.ts';
+import { HUBSPOT_TEST_OWNERS } from '../../../emulators/crm/hubspot-store.ts';
+import { HUBSPOT_TEST_PORTAL_ID } from '../../../emulators/crm/api.ts';
 
 let emulator: HubSpotEmulator;
 let url: string;

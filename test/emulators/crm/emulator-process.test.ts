@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { HubSpotConnector } from '../../src-main/crm/connectors/hubspot.ts';
-import { CrmAuthError, CrmError, CrmUnreachableError, type EmailActivity } from '../../src-main/crm/types.ts';
+import { HubSpotConnector } from '../../../src-main/crm/connectors/hubspot.ts';
+import { CrmAuthError, CrmError, CrmUnreachableError, type EmailActivity } from '../../../src-main/crm/types.ts';
 
-const MAIN = join(import.meta.dirname, '../emulators/crm/main.ts');
+const MAIN = join(import.meta.dirname, 'main.ts');
 let child: ChildProcess;
 let info: { url: string; contacts: number; accessToken: string };
 

@@ -1,7 +1,7 @@
 // Address and identifier normalisation (RFC 5322 §3.4, §3.6.4) with RFC 2047 display names.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeText, readAddresses, readMessageIds } from '../../../src-main/mail/mime/header-fields.ts';
+import { decodeText, readAddresses, readMessageIds } from '../../../../src-main/mail/mime/header-fields.ts';
 
 test('addresses are lower-cased, names decoded (RFC 2047) and trimmed', () => {
   const warnings: string[] = [];

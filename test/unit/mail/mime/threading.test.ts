@@ -1,7 +1,7 @@
 // Subject normalisation and local thread keys for messages without a provider thread id.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { localThreadKey, normaliseSubject } from '../../../src-main/mail/mime/index.ts';
+import { localThreadKey, normaliseSubject } from '../../../../src-main/mail/mime/index.ts';
 
 test('reply and forward prefixes and list tags are stripped repeatedly', () => {
   assert.equal(normaliseSubject('Re: [notmuch] Re: AW: Fwd:  Budget   2002'), 'Budget 2002');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { threadKeyFor } from '../../../src-main/mail/thread-key.ts';
-import { message } from './store-fixtures.ts';
+import { message } from '../store/store-fixtures.ts';
 
 test('the provider thread id wins', () => {
   const m = message({ id: 'a', threadId: 'T1', references: ['root@x'] });
