@@ -4,9 +4,11 @@
 // connector are injected.
 import { createLogger } from '../platform/logger.ts';
 import { AppError } from '../platform/app-error.ts';
-import type { MessageLogState } from '../../src-preload/contract/index.ts';
-import { ContactMatching, DEFAULT_MISS_TTL_MS } from './contact-matcher.ts';
-import { buildTimeline, freshContact } from './contact-timeline.ts';
+import type { CrmStatus, MessageLogState, Timeline } from '../../src-preload/contract/index.ts';
+import type { MessageRecord } from '../store/types.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
+import { ContactMatching, DEFAULT_MISS_TTL_MS, type ContactMatchResult } from './contact-matcher.ts';
+import { buildTimeline, freshContact, type ContactFreshness } from './contact-timeline.ts';
 import { CrmConnection } from './crm-connection.ts';
 import type { CrmService, CrmServiceOptions } from './crm-service-api.ts';
 import { LogPlanner } from './log-planner.ts';
@@ -18,155 +20,176 @@ export type { CrmConnectionInput, CrmService, CrmServiceOptions, CrmSettings } f
 
 const log = createLogger('crm');
 
+/** Builds the CRM service and starts its outbox (paused unless the CRM is connected). */
 export function createCrmService(options: CrmServiceOptions): CrmService {
-  const { store, settings } = options;
-  const now = options.now ?? Date.now;
-  const freshness = { now, missTtlMs: options.missTtlMs ?? DEFAULT_MISS_TTL_MS, contactStaleMs: options.contactStaleMs ?? 60 * 60_000 };
-  const shutdown = new AbortController();
-  const changeListeners = new Set<(change: { messageIds: number[] }) => void>();
+  return new LocalCrmService(options);
+}
 
-  const connection = new CrmConnection({
-    store,
-    connectorFactory: options.connectorFactory,
-    now,
-    onRefused: () => {
-      outbox.pause();
-      changed([]);
-    },
-  });
-  const outbox = new Outbox({
-    repository: store.outbox,
-    connector: () => connection.usable(),
-    now,
-    ...(options.random ? { random: options.random } : {}),
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-    ...(options.backoff ? { backoff: options.backoff } : {}),
-    ...(options.unreachableRetryCapMs ? { unreachableRetryCapMs: options.unreachableRetryCapMs } : {}),
-    onItemsChanged: (ids) => changed(ids),
-    onAuthFailed: (error) => connection.refused(error),
-    onOnlineChange: (online) => {
-      if (online) connection.markReachable();
-      changed([]);
-    },
-  });
-  const planner = new LogPlanner({ store, connection, settings, now });
-  const matching = new ContactMatching(store, connection, { now, missTtlMs: freshness.missTtlMs, signal: shutdown.signal });
-  const status = new StatusPublisher(() => service.status());
+/** The CRM service over the profile's store: its contact cache, outbox and activities. */
+class LocalCrmService implements CrmService {
+  readonly name: string;
+  readonly #store: ProfileStore;
+  readonly #freshness: ContactFreshness;
+  readonly #shutdown = new AbortController();
+  readonly #changeListeners = new Set<(change: { messageIds: number[] }) => void>();
+  readonly #connection: CrmConnection;
+  readonly #outbox: Outbox;
+  readonly #planner: LogPlanner;
+  readonly #matching: ContactMatching;
+  readonly #status = new StatusPublisher(() => this.status());
+
+  constructor(options: CrmServiceOptions) {
+    const { store } = options;
+    const now = options.now ?? Date.now;
+    this.#store = store;
+    this.#freshness = { now, missTtlMs: options.missTtlMs ?? DEFAULT_MISS_TTL_MS, contactStaleMs: options.contactStaleMs ?? 60 * 60_000 };
+    this.#connection = new CrmConnection({
+      store,
+      connectorFactory: options.connectorFactory,
+      now,
+      onRefused: () => {
+        this.#outbox.pause();
+        this.#changed([]);
+      },
+    });
+    this.name = this.#connection.name;
+    this.#outbox = new Outbox({
+      repository: store.outbox,
+      connector: () => this.#connection.usable(),
+      now,
+      ...(options.random ? { random: options.random } : {}),
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(options.unreachableRetryCapMs ? { unreachableRetryCapMs: options.unreachableRetryCapMs } : {}),
+      onItemsChanged: (ids) => this.#changed(ids),
+      onAuthFailed: (error) => this.#connection.refused(error),
+      onOnlineChange: (online) => {
+        if (online) this.#connection.markReachable();
+        this.#changed([]);
+      },
+    });
+    this.#planner = new LogPlanner({ store, connection: this.#connection, settings: options.settings, now });
+    this.#matching = new ContactMatching(store, this.#connection, { now, missTtlMs: this.#freshness.missTtlMs, signal: this.#shutdown.signal });
+    this.#outbox.start({ paused: this.#connection.state() !== 'connected' });
+  }
+
+  status(): CrmStatus {
+    const state = this.#connection.state();
+    const { accountLabel, lastError } = this.#connection.details();
+    const summary = this.#store.outbox.summary();
+    return {
+      crm: this.#connection.crm,
+      state,
+      accountLabel: state === 'not_connected' ? null : accountLabel,
+      online: this.#outbox.online && !this.#connection.unreachable,
+      pending: summary.pending,
+      failed: summary.failed,
+      lastError: (state !== 'not_connected' ? lastError : null) ?? summary.lastError,
+    };
+  }
+
+  async connect(accessToken: string): Promise<CrmStatus> {
+    await this.#connection.connect(accessToken);
+    this.#outbox.resume();
+    void this.#matching.run();
+    this.#changed([]);
+    return this.status();
+  }
+
+  disconnect(): void {
+    this.#connection.disconnect();
+    this.#outbox.pause();
+    this.#changed([]);
+  }
+
+  async logMessage(messageId: number): Promise<MessageLogState> {
+    const message = this.#store.messages.getMessage(messageId);
+    if (!message) throw new AppError('not_found', 'this email is no longer on this computer');
+    const [state] = await this.#queue([message]);
+    return state!;
+  }
+
+  async logThread(threadId: number): Promise<MessageLogState[]> {
+    const messages = this.#store.messages.listThreadMessages(threadId);
+    if (!messages.length) throw new AppError('not_found', 'this conversation is no longer on this computer');
+    return this.#queue(messages);
+  }
+
+  retry(outboxId: number): void {
+    const item = this.#store.outbox.get(outboxId);
+    if (!item) throw new AppError('not_found', `no outbox item ${outboxId}`);
+    if (item.crm !== this.#connection.crm) throw new AppError('invalid_input', `this log was queued for another ${this.name} account; log the email again`);
+    if (item.state === 'failed') this.#store.outbox.retryFailed(outboxId);
+    this.#outbox.retryNow();
+    this.#changed(item.messageId === null ? [] : [item.messageId]);
+  }
+
+  retryNow(): void {
+    this.#connection.markReachable();
+    this.#outbox.retryNow();
+  }
+
+  logStates(messageIds: number[]): Map<number, MessageLogState> {
+    return logStatesFor(this.#store.outbox, this.#connection.crm, this.#connection.pausedReason(), messageIds);
+  }
+
+  async timeline(address: string): Promise<Timeline> {
+    const email = address.trim().toLowerCase();
+    const contact = await freshContact(this.#store, this.#connection, email, { ...this.#freshness, online: this.#outbox.online });
+    const own = new Set(this.#store.accounts.list().map((a) => a.email.toLowerCase()));
+    return buildTimeline(this.#store, email, contact, own, (ids) => this.logStates(ids));
+  }
+
+  matchContacts(): Promise<ContactMatchResult | null> {
+    return this.#matching.run();
+  }
+
+  async onSyncedMessages(messageIds: number[]): Promise<void> {
+    try {
+      await this.#matching.run();
+      const queued = await this.#planner.autoLog(messageIds, this.#shutdown.signal);
+      if (!queued.length || this.#shutdown.signal.aborted) return;
+      this.#outbox.wake();
+      this.#changed(queued);
+    } catch (error) {
+      log.warn('auto-log failed', { error });
+    }
+  }
+
+  onChange(listener: (change: { messageIds: number[] }) => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
+  onStatusChange(listener: (status: CrmStatus) => void): () => void {
+    return this.#status.subscribe(listener);
+  }
+
+  whenIdle(): Promise<void> {
+    return this.#outbox.whenIdle();
+  }
+
+  async close(): Promise<void> {
+    this.#shutdown.abort();
+    this.#status.close();
+    this.#changeListeners.clear();
+    await this.#outbox.close();
+    await this.#matching.settled();
+  }
 
   /** Outbox items of these messages changed, and with them perhaps the status. */
-  const changed = (messageIds: number[]) => {
-    if (messageIds.length) changeListeners.forEach((listener) => listener({ messageIds }));
-    status.changed();
-  };
-  const queue = async (messages: Parameters<LogPlanner['logMessages']>[0]): Promise<MessageLogState[]> => {
-    const queued = await planner.logMessages(messages);
-    outbox.wake();
-    changed(queued);
+  #changed(messageIds: number[]): void {
+    if (messageIds.length) this.#changeListeners.forEach((listener) => listener({ messageIds }));
+    this.#status.changed();
+  }
+
+  /** A click: plan and enqueue, wake the outbox, answer with the messages' states. */
+  async #queue(messages: ReadonlyArray<Omit<MessageRecord, 'raw'>>): Promise<MessageLogState[]> {
+    const queued = await this.#planner.logMessages(messages);
+    this.#outbox.wake();
+    this.#changed(queued);
     const ids = messages.map((m) => m.id);
-    const states = service.logStates(ids);
+    const states = this.logStates(ids);
     return ids.map((id) => logStateOf(states, id));
-  };
-
-  outbox.start({ paused: connection.state() !== 'connected' });
-
-  const service: CrmService = {
-    name: connection.name,
-
-    status() {
-      const state = connection.state();
-      const { accountLabel, lastError } = connection.details();
-      const summary = store.outbox.summary();
-      return {
-        crm: connection.crm,
-        state,
-        accountLabel: state === 'not_connected' ? null : accountLabel,
-        online: outbox.online && !connection.unreachable,
-        pending: summary.pending,
-        failed: summary.failed,
-        lastError: (state !== 'not_connected' ? lastError : null) ?? summary.lastError,
-      };
-    },
-
-    async connect(accessToken) {
-      await connection.connect(accessToken);
-      outbox.resume();
-      void matching.run();
-      changed([]);
-      return service.status();
-    },
-
-    disconnect() {
-      connection.disconnect();
-      outbox.pause();
-      changed([]);
-    },
-
-    async logMessage(messageId) {
-      const message = store.messages.getMessage(messageId);
-      if (!message) throw new AppError('not_found', 'this email is no longer on this computer');
-      const [state] = await queue([message]);
-      return state!;
-    },
-
-    async logThread(threadId) {
-      const messages = store.messages.listThreadMessages(threadId);
-      if (!messages.length) throw new AppError('not_found', 'this conversation is no longer on this computer');
-      return queue(messages);
-    },
-
-    retry(outboxId) {
-      const item = store.outbox.get(outboxId);
-      if (!item) throw new AppError('not_found', `no outbox item ${outboxId}`);
-      if (item.crm !== connection.crm) throw new AppError('invalid_input', `this log was queued for another ${connection.name} account; log the email again`);
-      if (item.state === 'failed') store.outbox.retryFailed(outboxId);
-      outbox.retryNow();
-      changed(item.messageId === null ? [] : [item.messageId]);
-    },
-
-    retryNow() {
-      connection.markReachable();
-      outbox.retryNow();
-    },
-
-    logStates: (messageIds) => logStatesFor(store.outbox, connection.crm, connection.pausedReason(), messageIds),
-
-    async timeline(address) {
-      const email = address.trim().toLowerCase();
-      const contact = await freshContact(store, connection, email, { ...freshness, online: outbox.online });
-      const own = new Set(store.accounts.list().map((a) => a.email.toLowerCase()));
-      return buildTimeline(store, email, contact, own, service.logStates);
-    },
-
-    matchContacts: () => matching.run(),
-
-    async onSyncedMessages(messageIds) {
-      try {
-        await matching.run();
-        const queued = await planner.autoLog(messageIds, shutdown.signal);
-        if (!queued.length || shutdown.signal.aborted) return;
-        outbox.wake();
-        changed(queued);
-      } catch (error) {
-        log.warn('auto-log failed', { error });
-      }
-    },
-
-    onChange(listener) {
-      changeListeners.add(listener);
-      return () => changeListeners.delete(listener);
-    },
-
-    onStatusChange: (listener) => status.subscribe(listener),
-
-    whenIdle: () => outbox.whenIdle(),
-
-    async close() {
-      shutdown.abort();
-      status.close();
-      changeListeners.clear();
-      await outbox.close();
-      await matching.settled();
-    },
-  };
-  return service;
+  }
 }
