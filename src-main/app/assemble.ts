@@ -7,66 +7,27 @@ import { AccountSync } from '../accounts/account-sync.ts';
 import { gmailAccounts } from '../accounts/gmail-account.ts';
 import { MailAccounts } from '../accounts/mail-accounts.ts';
 import { microsoftAccounts } from '../accounts/microsoft-account.ts';
-import type { ConnectOptions } from '../accounts/provider-account.ts';
 import { startSyncScheduler } from '../accounts/sync-scheduler.ts';
 import { openInSystemBrowser } from '../auth/system-browser.ts';
 import { hubSpotConnectorFactory } from '../crm/connectors/hubspot.ts';
-import { createCrmService, type CrmService } from '../crm/crm-service.ts';
+import { createCrmService } from '../crm/crm-service.ts';
 import { accountHandlers } from '../ipc/account-handlers.ts';
 import { crmHandlers } from '../ipc/crm-handlers.ts';
 import type { Handlers } from '../ipc/dispatch.ts';
 import { mailHandlers } from '../ipc/mail-handlers.ts';
 import { settingsHandlers } from '../ipc/settings-handlers.ts';
-import type { SyncResult } from '../mail/gmail-sync.ts';
-import type { ImportOptions, ImportResult } from '../mail/import/importer.ts';
 import { workerRunner } from '../mail/mail-worker-client.ts';
-import { createAppEvents, type AppEvent } from '../platform/app-events.ts';
-import { createOsSecretStore, type SecretStore } from '../platform/keychain.ts';
+import { createAppEvents } from '../platform/app-events.ts';
+import { createOsSecretStore } from '../platform/keychain.ts';
 import { DATABASE_FILE } from '../platform/paths.ts';
-import { ProfileConfigSchema, readProfileConfig, type ProfileConfigInput } from '../platform/profile-config.ts';
-import { createSettingsService, type SettingsService } from '../settings/settings-service.ts';
+import { ProfileConfigSchema, readProfileConfig } from '../platform/profile-config.ts';
+import { createSettingsService } from '../settings/settings-service.ts';
 import { resolveDatabaseKey } from '../store/database.ts';
-import { openProfileStore, type ProfileStore } from '../store/profile-store.ts';
-import type { Account } from '../store/types.ts';
-import type { EventPayload } from '../../src-preload/contract/index.ts';
+import { openProfileStore } from '../store/profile-store.ts';
 
-export type { ConnectOptions } from '../accounts/provider-account.ts';
-export type SyncProgressEvent = EventPayload<'sync:progress'>;
+import type { OpenServicesOptions, Services } from './services.ts';
 
-export interface OpenServicesOptions {
-  profileDir: string;
-  /** Defaults to the OS keychain (Secret Service on Linux). */
-  secrets?: SecretStore;
-  /** Defaults to DIR/config.json. */
-  config?: ProfileConfigInput;
-  /** While the CRM is unreachable, how often (ms) to try it again; default 15 s. */
-  reconnectProbeMs?: number;
-  /** Opens OAuth pages for accounts:connect; defaults to the OS's browser (the Electron shell passes shell.openExternal). */
-  openBrowser?: (url: string) => Promise<void>;
-}
-
-export interface Services {
-  readonly store: ProfileStore;
-  readonly settings: SettingsService;
-  readonly crm: CrmService;
-  /** The preload contract's handlers, for ipc/register.ts and the headless server. */
-  readonly handlers: Handlers;
-  connectGmail(options: ConnectOptions): Promise<Account>;
-  /** Microsoft 365 / Outlook sign-in: the redirect comes back through handleDeepLink, or msal's loopback with `loopback`. */
-  connectMicrosoft(options: ConnectOptions): Promise<Account>;
-  syncAccount(accountId: number, options?: { signal?: AbortSignal }): Promise<SyncResult>;
-  disconnect(accountId: number): Promise<void>;
-  importMailbox(path: string, options?: Pick<ImportOptions, 'accountEmail' | 'onProgress' | 'signal'>): Promise<ImportResult>;
-  onSyncProgress(listener: (progress: SyncProgressEvent) => void): () => void;
-  /** Every event for the renderer (sync progress, account, mail, CRM and settings changes); returns unsubscribe. */
-  onEvent(listener: (event: AppEvent) => void): () => void;
-  /** Hands a mailbridge:// link delivered by the OS to what waits for it (a Microsoft sign-in); false when nothing did. */
-  handleDeepLink(url: string): boolean;
-  /** Syncs every connected mailbox on the settings' interval until close(). The app calls it; tests and the CLI do not. */
-  startBackgroundSync(): void;
-  /** Stops the schedule, syncs and the outbox (waiting for sends under way to be recorded), then closes the store. */
-  close(): Promise<void>;
-}
+export type { ConnectOptions, OpenServicesOptions, Services, SyncProgressEvent } from './services.ts';
 
 /** Opens the profile's store (creating the profile and its key on first run) and builds the services. */
 export async function openServices(options: OpenServicesOptions): Promise<Services> {

@@ -1,0 +1,52 @@
+// The services' public shape: what the Electron shell, the headless server, the CLI, the
+// demo and the tests hold after openServices() (app/assemble.ts builds them).
+import type { ConnectOptions } from '../accounts/provider-account.ts';
+import type { CrmService } from '../crm/crm-service.ts';
+import type { Handlers } from '../ipc/dispatch.ts';
+import type { SyncResult } from '../mail/gmail-sync.ts';
+import type { ImportOptions, ImportResult } from '../mail/import/importer.ts';
+import type { AppEvent } from '../platform/app-events.ts';
+import type { SecretStore } from '../platform/keychain.ts';
+import type { ProfileConfigInput } from '../platform/profile-config.ts';
+import type { SettingsService } from '../settings/settings-service.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
+import type { Account } from '../store/types.ts';
+import type { EventPayload } from '../../src-preload/contract/index.ts';
+
+export type { ConnectOptions } from '../accounts/provider-account.ts';
+export type SyncProgressEvent = EventPayload<'sync:progress'>;
+
+export interface OpenServicesOptions {
+  profileDir: string;
+  /** Defaults to the OS keychain (Secret Service on Linux). */
+  secrets?: SecretStore;
+  /** Defaults to DIR/config.json. */
+  config?: ProfileConfigInput;
+  /** While the CRM is unreachable, how often (ms) to try it again; default 15 s. */
+  reconnectProbeMs?: number;
+  /** Opens OAuth pages for accounts:connect; defaults to the OS's browser (the Electron shell passes shell.openExternal). */
+  openBrowser?: (url: string) => Promise<void>;
+}
+
+export interface Services {
+  readonly store: ProfileStore;
+  readonly settings: SettingsService;
+  readonly crm: CrmService;
+  /** The preload contract's handlers, for ipc/register.ts and the headless server. */
+  readonly handlers: Handlers;
+  connectGmail(options: ConnectOptions): Promise<Account>;
+  /** Microsoft 365 / Outlook sign-in: the redirect comes back through handleDeepLink, or msal's loopback with `loopback`. */
+  connectMicrosoft(options: ConnectOptions): Promise<Account>;
+  syncAccount(accountId: number, options?: { signal?: AbortSignal }): Promise<SyncResult>;
+  disconnect(accountId: number): Promise<void>;
+  importMailbox(path: string, options?: Pick<ImportOptions, 'accountEmail' | 'onProgress' | 'signal'>): Promise<ImportResult>;
+  onSyncProgress(listener: (progress: SyncProgressEvent) => void): () => void;
+  /** Every event for the renderer (sync progress, account, mail, CRM and settings changes); returns unsubscribe. */
+  onEvent(listener: (event: AppEvent) => void): () => void;
+  /** Hands a mailbridge:// link delivered by the OS to what waits for it (a Microsoft sign-in); false when nothing did. */
+  handleDeepLink(url: string): boolean;
+  /** Syncs every connected mailbox on the settings' interval until close(). The app calls it; tests and the CLI do not. */
+  startBackgroundSync(): void;
+  /** Stops the schedule, syncs and the outbox (waiting for sends under way to be recorded), then closes the store. */
+  close(): Promise<void>;
+}
