@@ -219,7 +219,7 @@ export class Outbox {
           return;
         }
       }
-      const { crmActivityId } = await connector.logEmail(item.payload, [item.crmContactId]);
+      const { crmActivityId } = await connector.logEmail(item.payload, { contacts: [item.crmContactId] });
       this.#done(item, crmActivityId);
     } catch (error) {
       this.#failed(item, error);

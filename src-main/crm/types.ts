@@ -1,5 +1,8 @@
 // The seam between Mailbridge and a CRM: everything the outbox, contact matching and
 // timelines need, and nothing HubSpot-specific. One implementation per CRM in connectors/.
+// The words are generic; each CRM's own are in the comments: a contact is a HubSpot contact,
+// a Salesforce Contact or Lead, a Pipedrive person; a company is a HubSpot company, a
+// Salesforce Account, a Pipedrive organization; a deal is a Salesforce Opportunity.
 
 /** A CRM contact as cached locally (the `contacts` table). */
 export interface CrmContact {
@@ -11,6 +14,35 @@ export interface CrmContact {
   company: string;
   /** The owner's display name (or id when the name is unknown); '' when unassigned. */
   owner: string;
+  /** 'lead' for a Salesforce Lead (a person not yet converted); absent means 'contact'. */
+  kind?: 'contact' | 'lead';
+}
+
+/** A company a contact belongs to (HubSpot company, Salesforce Account, Pipedrive organization). */
+export interface CrmCompany {
+  crmCompanyId: string;
+  name: string;
+  /** Lower-cased web domain, when the CRM knows one. */
+  domain: string | null;
+}
+
+/** An open deal (HubSpot deal, Salesforce Opportunity, Pipedrive deal). */
+export interface CrmDeal {
+  crmDealId: string;
+  name: string;
+  /** The pipeline stage in the CRM's words. */
+  stage: string;
+  /** In the deal's currency; null when not set. */
+  amount: number | null;
+  /** Expected close, ms since the epoch; null when not set. */
+  closeDate: number | null;
+}
+
+/** The records one logged email is attached to. At least one contact; companies and deals are optional. */
+export interface EmailAssociations {
+  contacts: readonly string[];
+  companies?: readonly string[];
+  deals?: readonly string[];
 }
 
 export type EmailDirection = 'outgoing' | 'incoming' | 'forwarded';
@@ -48,10 +80,18 @@ export interface CrmConnector {
   verify(): Promise<{ accountLabel: string }>;
   /** Looks up contacts by email address (any number; the connector batches). Unknown addresses are absent. */
   findContactsByEmail(emails: readonly string[]): Promise<CrmContact[]>;
-  /** Creates the email activity associated with the given contacts; resolves to the CRM's activity id. */
-  logEmail(activity: EmailActivity, crmContactIds: readonly string[]): Promise<{ crmActivityId: string }>;
-  /** The email activities associated with a contact, newest first. */
+  /**
+   * Creates one email activity attached to every record in `associations`; resolves to the
+   * CRM's activity id. Throws CrmError (not retryable) without a contact. Sent once: on
+   * CrmUnreachableError the email may exist, so the caller checks listLoggedEmails first.
+   */
+  logEmail(activity: EmailActivity, associations: EmailAssociations): Promise<{ crmActivityId: string }>;
+  /** The email activities associated with a contact, newest first: the CRM's side of a timeline. */
   listLoggedEmails(crmContactId: string): Promise<LoggedEmail[]>;
+  /** Capability: the company each contact belongs to, by contact id (contacts without one are absent). */
+  companiesOf?(crmContactIds: readonly string[]): Promise<Map<string, CrmCompany>>;
+  /** Capability: the open deals a contact takes part in, newest first. */
+  openDealsOf?(crmContactId: string): Promise<CrmDeal[]>;
 }
 
 /** Base of every connector failure; `retryable` says whether the outbox should try again later. */

@@ -104,7 +104,7 @@ test('a real message logged to one contact is read back with its idempotency key
   const [sender, message] = letters[0]!;
   const [contact] = await connector.findContactsByEmail([sender]);
   const key = `${message.messageId}:${contact!.crmContactId}`;
-  const { crmActivityId } = await connector.logEmail(toActivity(message, key), [contact!.crmContactId]);
+  const { crmActivityId } = await connector.logEmail(toActivity(message, key), { contacts: [contact!.crmContactId] });
 
   const stored = emulator.emails().find((e) => e.id === crmActivityId)!;
   assert.deepEqual(stored.contactIds, [contact!.crmContactId]);
@@ -122,7 +122,7 @@ test('after a lost answer the email is found by its key, so a retry need not log
   const [contact] = await connector.findContactsByEmail([sender]);
   const key = `${message.messageId}:${contact!.crmContactId}`;
   emulator.dropResponseAfterCommit(1);
-  await assert.rejects(connector.logEmail(toActivity(message, key), [contact!.crmContactId]), CrmUnreachableError);
+  await assert.rejects(connector.logEmail(toActivity(message, key), { contacts: [contact!.crmContactId] }), CrmUnreachableError);
   const logged = await connector.listLoggedEmails(contact!.crmContactId);
   assert.equal(logged.filter((e) => e.idempotencyKey === key).length, 1);
   assert.equal(emulator.emails().filter((e) => e.contactIds.includes(contact!.crmContactId)).length, 1);

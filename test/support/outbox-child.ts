@@ -21,8 +21,8 @@ const profile = await openOutboxProfile({
           verify: () => connector.verify(),
           findContactsByEmail: (emails) => connector.findContactsByEmail(emails),
           listLoggedEmails: (id) => connector.listLoggedEmails(id),
-          async logEmail(activity, contactIds) {
-            const result = await connector.logEmail(activity, contactIds);
+          async logEmail(activity, associations) {
+            const result = await connector.logEmail(activity, associations);
             say(`committed ${result.crmActivityId}`);
             return new Promise<never>(() => {});
           },

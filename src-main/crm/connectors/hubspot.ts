@@ -3,7 +3,7 @@
 // Mailbridge attached, so the outbox can tell "logged" from "lost" after a failed attempt.
 // Reference: developers.hubspot.com/docs/api/crm/{search,email,owners,associations/associations-v4},
 //            developers.hubspot.com/docs/api/settings/account-information-api.
-import type { CrmConnector, CrmContact, EmailActivity, EmailDirection, LoggedEmail } from '../types.ts';
+import type { CrmConnector, CrmContact, EmailActivity, EmailAssociations, EmailDirection, LoggedEmail } from '../types.ts';
 import { CrmError } from '../types.ts';
 import { buildEmailHeaders, readIdempotencyKey } from './hubspot-email-headers.ts';
 import { HubSpotHttp } from './hubspot-http.ts';
@@ -45,6 +45,14 @@ const CONTACT_PROPERTIES = ['email', 'firstname', 'lastname', 'company', 'hubspo
 const DIRECTION: Record<EmailDirection, string> = { outgoing: 'EMAIL', incoming: 'INCOMING_EMAIL', forwarded: 'FORWARDED_EMAIL' };
 /** HUBSPOT_DEFINED association type email → contact (associations v4 type ids). */
 export const EMAIL_TO_CONTACT_TYPE_ID = 198;
+/** HUBSPOT_DEFINED email→company and email→deal (developers.hubspot.com/docs/api/crm/associations). */
+export const EMAIL_TO_COMPANY_TYPE_ID = 186;
+export const EMAIL_TO_DEAL_TYPE_ID = 210;
+
+const association = (id: string, associationTypeId: number) => ({
+  to: { id },
+  types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId }],
+});
 
 interface SimplePublicObject {
   id: string;
@@ -134,14 +142,14 @@ export class HubSpotConnector implements CrmConnector {
   }
 
   /**
-   * POST /crm/v3/objects/emails: one engagement associated with every contact (HUBSPOT_DEFINED
-   * type 198), hs_timestamp in ISO 8601 UTC, hs_email_status SENT, and hs_email_headers carrying
+   * POST /crm/v3/objects/emails: one engagement associated with every contact, company and deal
+   * (HUBSPOT_DEFINED types 198, 186, 210), hs_timestamp in ISO 8601 UTC, hs_email_status SENT, and hs_email_headers carrying
    * the idempotency key (see hubspot-email-headers.ts). Sent once, never retried here: on
    * CrmUnreachableError the email may exist, so check listLoggedEmails before sending again.
    * Bodies longer than MAX_PROPERTY_CHARS are cut to fit. Throws CrmError (not retryable) without contacts.
    */
-  async logEmail(activity: EmailActivity, crmContactIds: readonly string[]): Promise<{ crmActivityId: string }> {
-    const contacts = [...new Set(crmContactIds)];
+  async logEmail(activity: EmailActivity, associations: EmailAssociations): Promise<{ crmActivityId: string }> {
+    const contacts = [...new Set(associations.contacts)];
     if (!contacts.length) throw new CrmError('an email must be associated with at least one contact', { retryable: false });
     const properties: Record<string, string> = {
       hs_timestamp: new Date(activity.timestamp).toISOString(),
@@ -157,10 +165,11 @@ export class HubSpotConnector implements CrmConnector {
       path: '/crm/v3/objects/emails',
       body: {
         properties,
-        associations: contacts.map((id) => ({
-          to: { id },
-          types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: EMAIL_TO_CONTACT_TYPE_ID }],
-        })),
+        associations: [
+          ...contacts.map((id) => association(id, EMAIL_TO_CONTACT_TYPE_ID)),
+          ...[...new Set(associations.companies ?? [])].map((id) => association(id, EMAIL_TO_COMPANY_TYPE_ID)),
+          ...[...new Set(associations.deals ?? [])].map((id) => association(id, EMAIL_TO_DEAL_TYPE_ID)),
+        ],
       },
     });
     if (!body?.id) throw new CrmError('HubSpot answered the email creation without an id', { retryable: false });

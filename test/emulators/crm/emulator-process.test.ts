@@ -64,10 +64,10 @@ test('admin endpoints seed, fault and inspect the emulator process', async () =>
   assert.deepEqual(pat, { crmContactId: contactId, email: 'pat@pge.com', name: 'Pat', company: '', owner: 'Bob Seller' });
 
   assert.equal((await admin('POST', '/fail-next', { count: 1, status: 500 })).status, 204);
-  await assert.rejects(connector.logEmail(activity, [contactId]), (e: unknown) => e instanceof CrmError && e.retryable);
+  await assert.rejects(connector.logEmail(activity, { contacts: [contactId] }), (e: unknown) => e instanceof CrmError && e.retryable);
 
   await admin('POST', '/drop-response-after-commit', { count: 1 });
-  await assert.rejects(connector.logEmail(activity, [contactId]), CrmUnreachableError);
+  await assert.rejects(connector.logEmail(activity, { contacts: [contactId] }), CrmUnreachableError);
   const emails = (await admin('GET', '/emails')).json as Array<{ contactIds: string[]; properties: Record<string, string> }>;
   assert.equal(emails.length, 1);
   assert.deepEqual(emails[0]!.contactIds, [contactId]);

@@ -1,6 +1,6 @@
 // An in-memory CrmConnector for the outbox and service tests: contacts, logged emails, and
 // scripted failures (401, 429, unreachable, 5xx, a response lost after the CRM committed).
-import type { CrmConnector, CrmContact, EmailActivity, LoggedEmail } from '../../../src-main/crm/types.ts';
+import type { CrmConnector, CrmContact, EmailActivity, EmailAssociations, LoggedEmail } from '../../../src-main/crm/types.ts';
 import { CrmAuthError, CrmError, CrmRateLimitError, CrmUnreachableError } from '../../../src-main/crm/types.ts';
 
 export type Fault = 'auth' | 'unreachable' | 'refused' | 'server' | 'bad_request' | 'drop_after_commit' | { rateLimitMs: number };
@@ -47,7 +47,7 @@ export class FakeCrm implements CrmConnector {
     return this.contacts.filter((c) => emails.includes(c.email));
   }
 
-  async logEmail(activity: EmailActivity, crmContactIds: readonly string[]) {
+  async logEmail(activity: EmailActivity, { contacts: crmContactIds }: EmailAssociations) {
     this.calls.log += 1;
     this.attempts.push(activity.idempotencyKey);
     if (this.gate) await this.gate();

@@ -55,14 +55,15 @@ describe('outbox scheduler', () => {
     const activeContacts = new Set<string>();
     let sameContactOverlap = false;
     const original = h.crm.logEmail.bind(h.crm);
-    h.crm.logEmail = async (activity, contactIds) => {
+    h.crm.logEmail = async (activity, associations) => {
+      const contactIds = associations.contacts;
       if (activeContacts.has(contactIds[0]!)) sameContactOverlap = true;
       activeContacts.add(contactIds[0]!);
       peak = Math.max(peak, ++active);
       await new Promise((r) => setTimeout(r, 10));
       active -= 1;
       activeContacts.delete(contactIds[0]!);
-      return original(activity, contactIds);
+      return original(activity, associations);
     };
     for (const id of ids) await h.service.logMessage(id);
     await h.service.whenIdle();

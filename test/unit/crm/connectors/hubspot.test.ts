@@ -136,7 +136,7 @@ describe('findContactsByEmail', () => {
 describe('logEmail', () => {
   test('creates one email engagement with the documented properties and associations', async () => {
     const before = emulator.emails().length;
-    const { crmActivityId } = await connector().logEmail(activity(), [ids.pat!, ids.lee!, ids.pat!]);
+    const { crmActivityId } = await connector().logEmail(activity(), { contacts: [ids.pat!, ids.lee!, ids.pat!] });
     const created = emulator.emails().slice(before);
     assert.equal(created.length, 1);
     const email = created[0]!;
@@ -160,8 +160,8 @@ describe('logEmail', () => {
 
   test('maps incoming and forwarded directions and leaves out a missing html body', async () => {
     const c = connector();
-    const a = await c.logEmail(activity({ direction: 'incoming', html: null, idempotencyKey: 'in-1' }), [ids.lee!]);
-    const b = await c.logEmail(activity({ direction: 'forwarded', idempotencyKey: 'fw-1' }), [ids.lee!]);
+    const a = await c.logEmail(activity({ direction: 'incoming', html: null, idempotencyKey: 'in-1' }), { contacts: [ids.lee!] });
+    const b = await c.logEmail(activity({ direction: 'forwarded', idempotencyKey: 'fw-1' }), { contacts: [ids.lee!] });
     const byId = Object.fromEntries(emulator.emails().map((e) => [e.id, e]));
     assert.equal(byId[a.crmActivityId]!.properties.hs_email_direction, 'INCOMING_EMAIL');
     assert.equal(byId[a.crmActivityId]!.properties.hs_email_html, undefined);
@@ -169,13 +169,13 @@ describe('logEmail', () => {
   });
 
   test('refuses an email without contacts', async () => {
-    await assert.rejects(connector().logEmail(activity(), []), (error: unknown) => error instanceof CrmError && !error.retryable);
+    await assert.rejects(connector().logEmail(activity(), { contacts: [] }), (error: unknown) => error instanceof CrmError && !error.retryable);
   });
 
   test('429 is CrmRateLimitError with Retry-After in ms, and is not retried', async () => {
     const before = emulator.emails().length;
     emulator.failNext(1, 429);
-    await assert.rejects(connector().logEmail(activity(), [ids.pat!]), (error: unknown) => {
+    await assert.rejects(connector().logEmail(activity(), { contacts: [ids.pat!] }), (error: unknown) => {
       assert.ok(error instanceof CrmRateLimitError);
       assert.equal(error.retryable, true);
       assert.equal(error.retryAfterMs, 1_000);
@@ -189,14 +189,14 @@ describe('logEmail', () => {
   test('429 without Retry-After waits one ten-second window', async () => {
     emulator.settings.retryAfterHeader = false;
     emulator.failNext(1, 429);
-    await assert.rejects(connector().logEmail(activity(), [ids.pat!]), (error: unknown) =>
+    await assert.rejects(connector().logEmail(activity(), { contacts: [ids.pat!] }), (error: unknown) =>
       error instanceof CrmRateLimitError && error.retryAfterMs === 10_000);
   });
 
   test('the real ten-secondly limit answers 429 once a burst exceeds it', async () => {
     Object.assign(emulator.settings, { rateLimit: true, requestsPer10Seconds: 3 });
     const unpaced = connector({ requestsPer10Seconds: 1000 });
-    const results = await Promise.allSettled([1, 2, 3, 4, 5].map((n) => unpaced.logEmail(activity({ idempotencyKey: `burst-${n}` }), [ids.lee!])));
+    const results = await Promise.allSettled([1, 2, 3, 4, 5].map((n) => unpaced.logEmail(activity({ idempotencyKey: `burst-${n}` }), { contacts: [ids.lee!] })));
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 3);
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     assert.equal(rejected.length, 2);
@@ -208,9 +208,9 @@ describe('logEmail', () => {
 
   test('5xx is a retryable CrmError; a 4xx carries HubSpot\'s message and is not retryable', async () => {
     emulator.failNext(1, 503);
-    await assert.rejects(connector().logEmail(activity(), [ids.pat!]), (error: unknown) =>
+    await assert.rejects(connector().logEmail(activity(), { contacts: [ids.pat!] }), (error: unknown) =>
       error instanceof CrmError && !(error instanceof CrmUnreachableError) && error.retryable && /503/.test(error.message));
-    await assert.rejects(connector().logEmail(activity(), ['424242']), (error: unknown) => {
+    await assert.rejects(connector().logEmail(activity(), { contacts: ['424242'] }), (error: unknown) => {
       assert.ok(error instanceof CrmError);
       assert.ok(!(error instanceof CrmAuthError));
       assert.equal(error.retryable, false);
@@ -221,7 +221,7 @@ describe('logEmail', () => {
 
   test('403 (a missing scope) on a write is CrmAuthError', async () => {
     emulator.failNext(1, 403);
-    await assert.rejects(connector().logEmail(activity(), [ids.pat!]), (error: unknown) =>
+    await assert.rejects(connector().logEmail(activity(), { contacts: [ids.pat!] }), (error: unknown) =>
       error instanceof CrmAuthError && /MISSING_SCOPES|scopes/.test(error.message));
   });
 
@@ -233,7 +233,7 @@ describe('logEmail', () => {
       const c = connector();
       await assert.rejects(c.verify(), CrmAuthError);
       await assert.rejects(c.findContactsByEmail(['pat@pge.com']), CrmAuthError);
-      await assert.rejects(c.logEmail(activity(), [ids.pat!]), CrmAuthError);
+      await assert.rejects(c.logEmail(activity(), { contacts: [ids.pat!] }), CrmAuthError);
       await assert.rejects(c.listLoggedEmails(ids.pat!), CrmAuthError);
       assert.equal(c.stats.retries, 0, 'auth failures are not retried');
     } finally {
@@ -247,7 +247,7 @@ describe('logEmail', () => {
     emulator.dropResponseAfterCommit(1);
     const c = connector();
     const before = emulator.emails().length;
-    await assert.rejects(c.logEmail(activity({ idempotencyKey: 'lost-reply-1' }), [ids.pat!]), (error: unknown) => {
+    await assert.rejects(c.logEmail(activity({ idempotencyKey: 'lost-reply-1' }), { contacts: [ids.pat!] }), (error: unknown) => {
       assert.ok(error instanceof CrmUnreachableError, String(error));
       assert.match(error.message, /outcome of the write is unknown/);
       return true;
@@ -263,8 +263,8 @@ describe('listLoggedEmails', () => {
   test('newest first, with the idempotency key read back; emails logged elsewhere have none', async () => {
     const contact = emulator.addContact({ email: 'timeline@example.org' });
     const c = connector();
-    await c.logEmail(activity({ timestamp: Date.UTC(2001, 0, 1), subject: 'old', idempotencyKey: 'k-old' }), [contact]);
-    await c.logEmail(activity({ timestamp: Date.UTC(2001, 5, 1), subject: 'new', idempotencyKey: 'k-new' }), [contact]);
+    await c.logEmail(activity({ timestamp: Date.UTC(2001, 0, 1), subject: 'old', idempotencyKey: 'k-old' }), { contacts: [contact] });
+    await c.logEmail(activity({ timestamp: Date.UTC(2001, 5, 1), subject: 'new', idempotencyKey: 'k-new' }), { contacts: [contact] });
     emulator.store.addEmail({ hs_timestamp: '2001-03-01T00:00:00.000Z', hs_email_subject: 'by hand' }, [contact]);
     const logged = await c.listLoggedEmails(contact);
     assert.deepEqual(logged.map((e) => [e.subject, e.idempotencyKey, e.timestamp]), [
@@ -301,7 +301,7 @@ describe('transport failures', () => {
 
   test('connection refused is CrmUnreachableError', async () => {
     await assert.rejects(connector({ baseUrl: closedUrl, readAttempts: 1 }).verify(), CrmUnreachableError);
-    await assert.rejects(connector({ baseUrl: closedUrl }).logEmail(activity(), ['1']), CrmUnreachableError);
+    await assert.rejects(connector({ baseUrl: closedUrl }).logEmail(activity(), { contacts: ['1'] }), CrmUnreachableError);
   });
 
   test('a timeout is CrmUnreachableError', async () => {
