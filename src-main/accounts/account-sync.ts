@@ -6,6 +6,7 @@ import type { SyncResult } from '../mail/gmail-sync.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { AppEvents } from '../platform/app-events.ts';
 import { createLogger } from '../platform/logger.ts';
+import { throttle } from '../platform/throttle.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import type { Account } from '../store/types.ts';
 import type { ProviderAccounts } from './provider-account.ts';
@@ -14,6 +15,25 @@ import type { EventPayload } from '../../src-preload/contract/index.ts';
 const log = createLogger('accounts.sync');
 
 type SyncPhase = EventPayload<'sync:progress'>['phase'];
+
+/** Least time between two mail:changed events while a sync commits batches, ms. */
+const MAIL_CHANGED_INTERVAL_MS = 1_000;
+
+/**
+ * Time left (ms) at the rate seen since `startedAt`, or null until there is a rate to go by
+ * (2 s and some messages in). Counts only messages done in this run, so a resumed sync's
+ * head start does not flatter the estimate.
+ */
+function remainingTime(startedAt: number): (done: number, total: number) => number | null {
+  let first: number | null = null;
+  return (done, total) => {
+    first ??= done;
+    const elapsed = Date.now() - startedAt;
+    const rate = (done - first) / elapsed;
+    if (elapsed < 2_000 || rate <= 0 || total <= done) return null;
+    return Math.round((total - done) / rate);
+  };
+}
 
 export interface AccountSyncOptions {
   store: ProfileStore;
@@ -68,14 +88,22 @@ export class AccountSync {
     if (!provider) throw new AppError('invalid_input', `${account.email} is not a mailbox to sync`);
     const job = provider.syncJob(accountId);
     store.syncState.set(accountId, { state: store.syncState.get(accountId)?.historyCursor ? 'incremental' : 'full_sync' });
-    const progress = (phase: SyncPhase, done = 0, total = 0) =>
-      events.publish({ name: 'sync:progress', payload: { accountId, phase, done, total } });
     const startedAt = Date.now();
+    const eta = remainingTime(startedAt);
+    const progress = (phase: SyncPhase, done = 0, total = 0) =>
+      events.publish({ name: 'sync:progress', payload: { accountId, phase, done, total, remainingMs: eta(done, total) } });
+    // The worker reports after each committed batch: the inbox fills while the sync runs.
+    const mailChanged = throttle(() => events.publish({ name: 'mail:changed', payload: { accountId } }), MAIL_CHANGED_INTERVAL_MS);
     try {
       const result = await this.#o.runJob(job, {
-        onProgress: (p) => p.phase !== 'import' && progress(p.phase, p.done, p.total),
+        onProgress: (p) => {
+          if (p.phase === 'import') return;
+          progress(p.phase, p.done, p.total);
+          if (p.done > 0) mailChanged();
+        },
         signal,
       });
+      mailChanged.cancel();
       progress('idle');
       // New correspondents may be CRM contacts, and the auto-log rule applies to new mail.
       this.#o.onSynced(store.inbox.messageIdsCreatedSince(accountId, startedAt));
@@ -83,6 +111,8 @@ export class AccountSync {
       events.publish({ name: 'accounts:changed', payload: null });
       return result;
     } catch (error) {
+      mailChanged.cancel();
+      events.publish({ name: 'mail:changed', payload: { accountId } });
       progress('error');
       events.publish({ name: 'accounts:changed', payload: null });
       throw this.#recordFailure(account, provider, error);

@@ -136,7 +136,11 @@ export class GmailSync {
     };
     for (let start = 0; start < refs.length; start += FETCH_WINDOW) {
       this.#o.signal?.throwIfAborted();
-      await Promise.all(
+      // Settled, not raced: after an abort (or a failure) the requests already sent still
+      // finish, and what they fetched is stored before the error is thrown, so a sync that
+      // is stopped and started again fetches no message twice. The provider rejects the
+      // requests not yet sent as soon as the signal aborts.
+      const outcomes = await Promise.allSettled(
         refs.slice(start, start + FETCH_WINDOW).map(async (ref) => {
           const incoming = await provider.getMessage(ref.id);
           if (!incoming) {
@@ -146,14 +150,14 @@ export class GmailSync {
           // Await first: `batch.push(…await…)` would bind the array before the await and
           // push into one that a concurrent flush has already stored and replaced.
           const parsed = await parse(incoming.raw);
-          // Every callback of a window starts at once, so an abort is honoured here, as each
-          // message arrives; the worker then drops the provider's queued requests.
-          this.#o.signal?.throwIfAborted();
           batch.push({ incoming, parsed });
           if (batch.length >= batchSize) flush();
         }),
       );
       flush();
+      this.#o.signal?.throwIfAborted();
+      const failed = outcomes.find((o) => o.status === 'rejected');
+      if (failed) throw failed.reason;
     }
     return stored;
   }

@@ -130,10 +130,12 @@ export class GraphSync {
     const walks = await Promise.allSettled(folders.map((folder) => this.#syncFolder(run, folder, previous.folders[folder.id] ?? null)));
     // Fetches under way finish (or fail) before the store may be closed by the caller.
     while (run.inFlight.size) await Promise.all(run.inFlight);
+    // What was fetched is stored even when the run fails or is stopped: the cursor stays where
+    // it was, and the next run finds these messages known and does not fetch them again.
+    this.#flush(run);
     const walkFailure = walks.find((w): w is PromiseRejectedResult => w.status === 'rejected');
     if (walkFailure) throw walkFailure.reason;
     if (run.failure !== undefined) throw run.failure;
-    this.#flush(run);
 
     // Messages filed in folders that no longer exist (and not seen elsewhere) are gone too.
     for (const [id, labels] of run.labels) {
@@ -236,7 +238,6 @@ export class GraphSync {
     }
     // Await first: pushing while awaiting would bind a batch a concurrent flush replaced.
     const parsed = await this.#o.parse(raw);
-    this.#o.signal?.throwIfAborted();
     run.batch.push({
       incoming: {
         providerMessageId: change.id,

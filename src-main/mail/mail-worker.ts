@@ -66,6 +66,7 @@ function openGmailSync(job: Extract<SyncJob, { kind: 'gmail-sync' }>, store: Pro
   const provider = new GmailProvider({
     auth: createGoogleClient(job.oauth, tokens, { onTokens: (next) => store.accounts.setTokens(job.accountId, next) }),
     ...job.provider,
+    signal: controller.signal,
   });
   const engine = new GmailSync({ ...engineOptions(job.accountId), provider, store: syncStoreFor(store) });
   return { sync: () => engine.sync(), close: () => provider.close() };

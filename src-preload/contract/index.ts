@@ -30,6 +30,8 @@ export const SyncProgress = z.object({
   phase: z.enum(['full', 'incremental', 'idle', 'error']),
   done: z.number().int(),
   total: z.number().int(),
+  /** Estimated time left, ms, at the rate seen so far; null until there is one. */
+  remainingMs: z.number().int().min(0).nullable().optional(),
 });
 
 const Email = z.email().max(320).toLowerCase();

@@ -31,3 +31,11 @@ export function relativeTime(ms: number, now = Date.now()): string {
   if (hours < 24) return `${hours} h ago`;
   return fullDate(ms);
 }
+
+/** A sync's time left as a person would say it: "less than a minute left", "about 12 min left", "about 2 h left". */
+export function timeLeft(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return 'less than a minute left';
+  if (minutes < 90) return `about ${minutes} min left`;
+  return `about ${Math.round(minutes / 60)} h left`;
+}

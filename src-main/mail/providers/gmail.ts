@@ -35,6 +35,11 @@ export interface GmailProviderOptions {
   concurrency?: number;
   /** Attempts per request before giving up, counting the first. */
   attempts?: number;
+  /**
+   * Aborting rejects every request not yet sent (waiting for a slot or for quota) with the
+   * signal's reason; requests already sent finish, so what they fetched can still be stored.
+   */
+  signal?: AbortSignal;
 }
 
 /** startHistoryId is older than Gmail keeps (HTTP 404): the caller must run a full sync. */
@@ -68,19 +73,27 @@ export class GmailProvider {
   readonly #quota: <R>(units: number, run: () => Promise<R>) => Promise<R>;
   readonly #inFlight: LimitFunction;
   readonly #attempts: number;
+  readonly #signal: AbortSignal | undefined;
   /** Counters for benchmarks and diagnostics. */
   readonly stats = { requests: 0, retries: 0, rateLimited: 0, quotaUnits: 0 };
 
   constructor(options: GmailProviderOptions) {
     this.#api = gmail({ version: 'v1', auth: options.auth, rootUrl: options.rootUrl ?? 'https://gmail.googleapis.com/' });
     this.#attempts = options.attempts ?? 6;
+    this.#signal = options.signal;
     const ups = options.unitsPerSecond === undefined ? GMAIL_UNITS_PER_SECOND : options.unitsPerSecond;
     // Concurrency and quota are separate limits. The quota is paced in 100 ms windows so
     // requests flow evenly instead of bursting at each second's start. (Bottleneck was
     // tried first: its scheduler serialised jobs at ~4 ms each, capping sync at ~250/s.)
     this.#inFlight = pLimit(options.concurrency ?? 16);
     if (ups) {
-      const throttled = pThrottle({ limit: Math.max(5, Math.floor(ups / 10)), interval: 100, strict: true, weight: (units: number) => units })(
+      const throttled = pThrottle({
+        limit: Math.max(5, Math.floor(ups / 10)),
+        interval: 100,
+        strict: true,
+        weight: (units: number) => units,
+        ...(options.signal ? { signal: options.signal } : {}),
+      })(
         (_units: number, run: () => Promise<unknown>) => run(),
       );
       this.#quota = (units, run) => throttled(units, run) as Promise<never>;
@@ -216,13 +229,16 @@ export class GmailProvider {
     return pRetry(
       async () => {
         try {
-          const response = await this.#inFlight(() =>
-            this.#quota(units, () => {
+          const response = await this.#inFlight(() => {
+            // A request that waited for its slot through an abort is never sent.
+            this.#signal?.throwIfAborted();
+            return this.#quota(units, () => {
+              this.#signal?.throwIfAborted();
               this.stats.requests += 1;
               this.stats.quotaUnits += units;
               return request({ retry: false });
-            }),
-          );
+            });
+          });
           return response.data;
         } catch (error) {
           if (!isRetryable(error)) throw new AbortError(error as Error);
@@ -234,7 +250,9 @@ export class GmailProvider {
         minTimeout: 250,
         maxTimeout: 30_000,
         randomize: true,
+        // Not p-retry's `signal`: it would reject at once and drop an answer already on its way.
         onFailedAttempt: async ({ error, attemptNumber }) => {
+          this.#signal?.throwIfAborted();
           this.stats.retries += 1;
           const status = statusOf(error);
           if (status === 429) this.stats.rateLimited += 1;

@@ -144,13 +144,17 @@ export class RequestPacer {
       try {
         // Slot first, then budget: the budget's clock must be the moment the request is sent.
         // (Paced first, requests queued for a slot would leave in a burst the server counts.)
-        return await this.#inFlight(() =>
-          this.#paced(units, () => {
+        // A request that waited for its slot or its budget through an abort is never sent;
+        // one already sent finishes, so what it fetched can still be stored.
+        return await this.#inFlight(() => {
+          this.#o.signal?.throwIfAborted();
+          return this.#paced(units, () => {
+            this.#o.signal?.throwIfAborted();
             this.stats.requests += 1;
             this.stats.units += units;
             return request();
-          }),
-        );
+          });
+        });
       } catch (error) {
         const status = statusOf(error);
         if (status === 429) throttled += 1;

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { AccountSummary, SyncProgress } from '../../../src-preload/contract/index.ts';
 import { useConnectAccount, useDisconnectAccount, useSyncAccount } from '../../api/mutations.ts';
 import { useAccounts, useSyncProgress } from '../../api/queries.ts';
-import { relativeTime } from '../../components/format.ts';
+import { relativeTime, timeLeft } from '../../components/format.ts';
 import { describeError } from '../../components/toasts.tsx';
 import { DisconnectDialog } from './disconnect-dialog.tsx';
 
@@ -70,6 +70,7 @@ function AccountItem({ account, progress }: { account: AccountSummary; progress:
             <span className="muted">
               {progress.phase === 'full' ? 'Full sync' : 'Syncing'}
               {progress.total ? ` ${progress.done.toLocaleString('en')} / ${progress.total.toLocaleString('en')}` : '…'}
+              {progress.remainingMs != null && ` · ${timeLeft(progress.remainingMs)}`}
             </span>
           </div>
         )}
