@@ -90,8 +90,10 @@ export class AccountSync {
     store.syncState.set(accountId, { state: store.syncState.get(accountId)?.historyCursor ? 'incremental' : 'full_sync' });
     const startedAt = Date.now();
     const eta = remainingTime(startedAt);
-    const progress = (phase: SyncPhase, done = 0, total = 0) =>
-      events.publish({ name: 'sync:progress', payload: { accountId, phase, done, total, remainingMs: eta(done, total) } });
+    const progress = (phase: SyncPhase, done = 0, total = 0) => {
+      const remainingMs = eta(done, total);
+      events.publish({ name: 'sync:progress', payload: { accountId, phase, done, total, ...(remainingMs === null ? {} : { remainingMs }) } });
+    };
     // The worker reports after each committed batch: the inbox fills while the sync runs.
     const mailChanged = throttle(() => events.publish({ name: 'mail:changed', payload: { accountId } }), MAIL_CHANGED_INTERVAL_MS);
     try {

@@ -25,8 +25,13 @@ function memoryStore() {
   return { store, messages };
 }
 
-function fakeProvider(ids: string[], history?: HistoryChanges | 'expired') {
+/**
+ * `signal` makes the fake behave as GmailProvider does when a sync is stopped: requests take
+ * a round trip each, one at a time, and those not yet sent when it aborts are rejected with its reason.
+ */
+function fakeProvider(ids: string[], history?: HistoryChanges | 'expired', signal?: AbortSignal) {
   const gets: string[] = [];
+  let queue: Promise<unknown> = Promise.resolve();
   const provider = {
     getProfile: async () => ({ emailAddress: 'me@example.test', historyId: '100', messagesTotal: ids.length }),
     listLabels: async () => [],
@@ -36,6 +41,14 @@ function fakeProvider(ids: string[], history?: HistoryChanges | 'expired') {
       }
     },
     getMessage: async (id: string): Promise<IncomingMessage> => {
+      if (signal) {
+        const turn = queue.then(async () => {
+          signal.throwIfAborted();
+          await sleep(1); // the request's round trip
+        });
+        queue = turn.catch(() => {});
+        await turn;
+      }
       gets.push(id);
       return { providerMessageId: id, providerThreadId: id, labels: ['INBOX'], internalDate: 0, raw: Buffer.from(`Subject: ${id}\r\n\r\nbody`) };
     },
@@ -99,7 +112,7 @@ test('an aborted sync stops between messages and keeps what it stored', async ()
   const controller = new AbortController();
   const sync = new GmailSync({
     accountId: 1,
-    provider: fakeProvider(ids).provider,
+    provider: fakeProvider(ids, undefined, controller.signal).provider,
     store,
     parse: slowParse,
     batchSize: 50,
