@@ -153,7 +153,8 @@ async function runBenchmarks(runDir: string, quick: boolean, only: string[] | nu
     `gmail full sync, quota on (${syncLabel}): ${f.messages} messages in ${f.seconds} s = ${f.messagesPerSecond} messages/s;` +
     ` ${f.quotaUnitsPerSecond} quota units/s = ${f.quotaCeilingPercent} % of the 250 units/s ceiling` +
     ` (goal ≥ ${GOALS.syncQuotaOnCeilingPercent.min} %), ${f.rateLimited} × 429 (goal ${GOALS.syncQuotaOnRateLimited.max});` +
-    ` event-loop delay p99 ${f.eventLoopDelay.p99Ms} ms, max ${f.eventLoopDelay.maxMs} ms`);
+    ` event-loop delay p99 ${f.eventLoopDelay.p99Ms} ms, max ${f.eventLoopDelay.maxMs} ms;` +
+    ` newest 50 threads in the inbox after ${f.firstThreadsSeconds[50] ?? '–'} s (goal ≤ 5 s), 500 after ${f.firstThreadsSeconds[500] ?? '–'} s (goal ≤ 15 s)`);
 
   const graphFigures = (f: GraphSyncFigures) =>
     `outlook full delta sync, limits ${f.limits} (${syncLabel}, ${f.folders} folders): ${f.messages} messages in ${f.seconds} s =` +
