@@ -49,6 +49,11 @@ export interface GmailSyncOptions {
 
 /** Messages fetched concurrently per window; bounds memory on very large mailboxes. */
 const FETCH_WINDOW = 1_000;
+/**
+ * A batch is committed once it is full or has waited this long (ms): at Gmail's quota (about
+ * 50 messages/s) a batch of 200 would otherwise keep fetched mail out of the inbox for 4 s.
+ */
+export const MAX_BATCH_DELAY_MS = 1_000;
 
 export class GmailSync {
   readonly #o: Required<Omit<GmailSyncOptions, 'onProgress' | 'signal'>> & Pick<GmailSyncOptions, 'onProgress' | 'signal'>;
@@ -126,6 +131,7 @@ export class GmailSync {
     const { provider, store, accountId, parse, batchSize } = this.#o;
     let stored = 0;
     let batch: Array<{ incoming: IncomingMessage; parsed: ParsedMessage }> = [];
+    let openedAt = 0;
     const flush = () => {
       if (!batch.length) return;
       store.saveMessages(accountId, batch);
@@ -150,8 +156,9 @@ export class GmailSync {
           // Await first: `batch.push(…await…)` would bind the array before the await and
           // push into one that a concurrent flush has already stored and replaced.
           const parsed = await parse(incoming.raw);
+          if (!batch.length) openedAt = Date.now();
           batch.push({ incoming, parsed });
-          if (batch.length >= batchSize) flush();
+          if (batch.length >= batchSize || Date.now() - openedAt >= MAX_BATCH_DELAY_MS) flush();
         }),
       );
       flush();

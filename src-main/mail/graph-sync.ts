@@ -4,7 +4,7 @@
 // expired delta token (410) resyncing only that folder without duplicates.
 // Reference: https://learn.microsoft.com/graph/delta-query-messages
 import type { IncomingMessage, ParsedMessage } from './types.ts';
-import type { SyncProgress, SyncResult, SyncStore } from './gmail-sync.ts';
+import { MAX_BATCH_DELAY_MS, type SyncProgress, type SyncResult, type SyncStore } from './gmail-sync.ts';
 import { DeltaExpiredError, type DeltaChange, type DeltaPage, type GraphFolderInfo } from './providers/graph.ts';
 import { createLogger } from '../platform/logger.ts';
 
@@ -81,6 +81,8 @@ interface Run {
   /** Walks waiting for a fetch slot (a queue, not Promise.race: racing 400 promises per message is quadratic). */
   slotWaiters: Array<() => void>;
   batch: Array<{ incoming: IncomingMessage; parsed: ParsedMessage }>;
+  /** When the first message of the open batch arrived, ms. */
+  batchOpenedAt: number;
   failure: unknown;
 }
 
@@ -123,6 +125,7 @@ export class GraphSync {
       inFlight: new Set(),
       slotWaiters: [],
       batch: [],
+      batchOpenedAt: 0,
       failure: undefined,
     };
     this.#o.onProgress?.({ ...run.progress });
@@ -238,6 +241,7 @@ export class GraphSync {
     }
     // Await first: pushing while awaiting would bind a batch a concurrent flush replaced.
     const parsed = await this.#o.parse(raw);
+    if (!run.batch.length) run.batchOpenedAt = Date.now();
     run.batch.push({
       incoming: {
         providerMessageId: change.id,
@@ -249,7 +253,7 @@ export class GraphSync {
       parsed,
     });
     run.labels.set(change.id, [change.folderId, ...(change.isRead === false ? [UNREAD_LABEL] : [])]);
-    if (run.batch.length >= this.#o.batchSize) this.#flush(run);
+    if (run.batch.length >= this.#o.batchSize || Date.now() - run.batchOpenedAt >= MAX_BATCH_DELAY_MS) this.#flush(run);
   }
 
   #flush(run: Run): void {
