@@ -135,7 +135,8 @@ async function runBenchmarks(runDir: string, quick: boolean, only: string[] | nu
 
   await measure('import', () => benchImport(CORPUS, join(runDir, 'import')), (f) =>
     `offline import (all 9 inboxes): ${f.messages} messages in ${f.seconds} s = ${f.messagesPerSecond} messages/s,` +
-    ` peak RSS ${f.peakRssMb} MB (goal ≤ ${GOALS.importPeakRssMb.max} MB); CPU ${f.cpuSeconds} s`);
+    ` peak RSS ${f.peakRssMb} MB (goal ≤ ${GOALS.importPeakRssMb.max} MB); CPU ${f.cpuSeconds} s;` +
+    ` database ${f.databaseBytesPerRawByte} × the raw bytes (goal ≤ 1.0)`);
 
   await measure('search', async () => {
     if (!results.import) throw new Error('no imported corpus to search (the import failed)');

@@ -1,10 +1,12 @@
 // Offline import benchmark: the corpus imported into a fresh profile by a child process,
 // so its peak RSS is the import's own and not the bench's. The same file is that child
 // (run directly: `node scripts/bench/import.ts CORPUS PROFILE_DIR`).
-import { resolve } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openServices } from '../../src-main/app/assemble.ts';
 import { setLogSink } from '../../src-main/platform/logger.ts';
+import { DATABASE_FILE } from '../../src-main/platform/paths.ts';
 import { round, runNodeJson } from './figures.ts';
 
 export interface ImportFigures {
@@ -18,6 +20,8 @@ export interface ImportFigures {
   peakRssMb: number;
   /** CPU time of the importing process (main thread + mail worker) during importMailbox, s. */
   cpuSeconds: number;
+  /** The database file after import (WAL checkpointed at close) ÷ the corpus's bytes on disk (issue 9 goal ≤ 1.0). */
+  databaseBytesPerRawByte: number;
 }
 
 interface ChildReport {
@@ -40,7 +44,17 @@ export async function benchImport(corpus: string, profileDir: string): Promise<I
     messagesPerSecond: Math.round(report.read / report.seconds),
     peakRssMb: round(report.maxRssKb / 1024),
     cpuSeconds: round(report.cpuSeconds, 2),
+    databaseBytesPerRawByte: round(statSync(join(profileDir, DATABASE_FILE)).size / bytesUnder(corpus), 2),
   };
+}
+
+/** Bytes of every file below `dir` (the mail as it came). */
+function bytesUnder(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return total;
 }
 
 async function importChild(corpus: string, profileDir: string): Promise<ChildReport> {

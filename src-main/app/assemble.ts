@@ -18,6 +18,8 @@ import { mailHandlers } from '../ipc/mail-handlers.ts';
 import { settingsHandlers } from '../ipc/settings-handlers.ts';
 import { workerRunner } from '../mail/mail-worker-client.ts';
 import { createAppEvents } from '../platform/app-events.ts';
+import { runInBatches } from '../platform/background-batches.ts';
+import { createLogger } from '../platform/logger.ts';
 import { createOsSecretStore } from '../platform/keychain.ts';
 import { DATABASE_FILE } from '../platform/paths.ts';
 import { ProfileConfigSchema, readProfileConfig } from '../platform/profile-config.ts';
@@ -29,6 +31,8 @@ import type { OpenServicesOptions, Services } from './services.ts';
 
 export type { ConnectOptions, OpenServicesOptions, Services, SyncProgressEvent } from './services.ts';
 
+const log = createLogger('app');
+
 /** Opens the profile's store (creating the profile and its key on first run) and builds the services. */
 export async function openServices(options: OpenServicesOptions): Promise<Services> {
   // 1. The profile: its folder (0700), config, and the encrypted store, migrated on open.
@@ -39,6 +43,10 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const store = await openProfileStore({ path: databasePath, secrets });
   // Sync workers open their own connection and need the key; it stays in memory.
   const runJob = workerRunner({ databasePath, databaseKey: await resolveDatabaseKey({ path: databasePath, secrets }) });
+  // Mail stored before raw sources were compressed shrinks in the background (no-op when none is).
+  const compaction = runInBatches(() => store.rawCompaction.compressBatch(), {
+    onError: (error) => log.warn('compressing stored mail failed; it stays as it is', { error }),
+  });
 
   // 2. Events and settings, which everything after them publishes to and reads.
   const events = createAppEvents();
@@ -98,10 +106,12 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     async close() {
       // Reverse order of construction: nothing may write once the store is closed.
       shutdown.abort();
+      compaction.stop();
       unsubscribe.forEach((stop) => stop());
       events.clear();
       await crm.close();
       await sync.close();
+      await compaction.done;
       store.close();
     },
   };

@@ -1,6 +1,7 @@
 // The read side of the offline mail copy: one message with its participants and labels,
 // a thread's messages, the ids sync needs, and store-wide counts. MessageRepository adds
 // the writes on top (CONVENTIONS.md §4: reads and writes kept apart).
+import { decodeRaw, type RawEncoding } from './raw-encoding.ts';
 import type { Db, MessageRecord, ParticipantRole, StoreStats } from './types.ts';
 
 export interface MessageRow {
@@ -23,6 +24,8 @@ export interface MessageRow {
   warnings_json: string;
   unread: number;
   raw?: Uint8Array;
+  /** With `raw`: how it is stored (raw-encoding.ts). */
+  raw_encoding?: RawEncoding;
 }
 
 const MESSAGE_COLUMNS = `id, account_id, provider_message_id, thread_id, message_id_header, subject, from_address,
@@ -47,7 +50,7 @@ export class MessageReads {
       byHeader: db.prepare<[number, string], number>(
         'SELECT id FROM messages WHERE account_id = ? AND message_id_header = ? ORDER BY id LIMIT 1',
       ).pluck(),
-      byId: db.prepare<[number], MessageRow>(`SELECT ${MESSAGE_COLUMNS}, raw FROM messages WHERE id = ?`),
+      byId: db.prepare<[number], MessageRow>(`SELECT ${MESSAGE_COLUMNS}, raw, raw_encoding FROM messages WHERE id = ?`),
       byThread: db.prepare<[number], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE thread_id = ? ORDER BY received_at, id`,
       ),
@@ -129,7 +132,13 @@ export class MessageReads {
       unread: row.unread === 1,
       labels: this.labelsOf(row.id),
       participants: this.#r.participantsOf.all(row.id),
-      raw: row.raw ? new Uint8Array(row.raw.buffer, row.raw.byteOffset, row.raw.byteLength) : new Uint8Array(),
+      raw: row.raw ? rawBytes(row.raw, row.raw_encoding ?? 'identity') : new Uint8Array(),
     };
   }
+}
+
+/** The message's original bytes as a Uint8Array view (no copy for an uncompressed row). */
+function rawBytes(stored: Uint8Array, encoding: string): Uint8Array {
+  const bytes = decodeRaw(stored, encoding);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -3,6 +3,7 @@
 // same provider message never duplicates it. The reads are MessageReads.
 import type { Address, IncomingMessage, ParsedMessage } from '../mail/types.ts';
 import { MessageReads, type MessageRow } from './message-reads.ts';
+import { encodeRaw, RAW_ENCODING } from './raw-encoding.ts';
 import type { Db, ParticipantRole, ThreadKey } from './types.ts';
 
 /** One message to store; mail code decides its thread (mail/thread-key.ts). */
@@ -53,17 +54,17 @@ export class MessageRepository extends MessageReads {
       insertMessage: db.prepare<[Record<string, unknown>]>(
         `INSERT INTO messages (account_id, provider_message_id, thread_id, message_id_header, subject, from_address,
            from_name, date, internal_date, received_at, snippet, body_text, body_html, has_attachments, attachments_json,
-           warnings_json, unread, created_at, updated_at, raw)
+           warnings_json, unread, created_at, updated_at, raw, raw_encoding)
          VALUES (@account_id, @provider_message_id, @thread_id, @message_id_header, @subject, @from_address, @from_name,
            @date, @internal_date, @received_at, @snippet, @body_text, @body_html, @has_attachments, @attachments_json,
-           @warnings_json, @unread, @now, @now, @raw)`,
+           @warnings_json, @unread, @now, @now, @raw, @raw_encoding)`,
       ),
       updateMessage: db.prepare<[Record<string, unknown>]>(
         `UPDATE messages SET thread_id = @thread_id, message_id_header = @message_id_header, subject = @subject,
            from_address = @from_address, from_name = @from_name, date = @date, internal_date = @internal_date,
            received_at = @received_at, snippet = @snippet, body_text = @body_text, body_html = @body_html,
            has_attachments = @has_attachments, attachments_json = @attachments_json, warnings_json = @warnings_json,
-           unread = @unread, updated_at = @now, raw = @raw
+           unread = @unread, updated_at = @now, raw = @raw, raw_encoding = @raw_encoding
          WHERE id = @id`,
       ),
       address: db.prepare<[string], { id: number; display_name: string }>('SELECT id, display_name FROM addresses WHERE address = ?'),
@@ -288,8 +289,8 @@ function messageValues(incoming: IncomingMessage, parsed: ParsedMessage, threadI
     attachments_json: JSON.stringify(parsed.attachments),
     warnings_json: JSON.stringify(parsed.warnings),
     unread: incoming.labels.includes(UNREAD_LABEL) ? 1 : 0,
-    // better-sqlite3 binds Buffers as BLOBs; this view shares the bytes, no copy.
-    raw: Buffer.from(incoming.raw.buffer, incoming.raw.byteOffset, incoming.raw.byteLength),
+    raw: encodeRaw(incoming.raw),
+    raw_encoding: RAW_ENCODING,
     now,
   };
 }

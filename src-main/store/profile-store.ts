@@ -9,6 +9,7 @@ import { openEncryptedDatabase, resolveDatabaseKey } from './database.ts';
 import { InboxRepository } from './inbox-repository.ts';
 import { MessageRepository } from './message-repository.ts';
 import { OutboxRepository } from './outbox-repository.ts';
+import { RawCompaction } from './raw-compaction.ts';
 import { SearchRepository } from './search-repository.ts';
 import { SettingsRepository } from './settings-repository.ts';
 import { SyncStateRepository } from './sync-state-repository.ts';
@@ -30,6 +31,8 @@ export interface ProfileStore {
   readonly activities: ActivityRepository;
   readonly outbox: OutboxRepository;
   readonly crmConnections: CrmConnectionRepository;
+  /** Rows written before raw sources were compressed, converted in the background. */
+  readonly rawCompaction: RawCompaction;
   /**
    * Runs `fn` in one write transaction (BEGIN IMMEDIATE), so writes across repositories land
    * together or not at all; nested calls join the outer transaction. Returns what `fn` returns.
@@ -86,6 +89,7 @@ export function createProfileStore(db: Db, now: () => number = Date.now): Profil
     activities,
     outbox: new OutboxRepository(db, activities, now),
     crmConnections: new CrmConnectionRepository(db, now),
+    rawCompaction: new RawCompaction(db),
     transaction: (fn) => (db.inTransaction ? fn() : db.transaction(fn).immediate()),
     close() {
       if (!db.open) return;

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { runMigrations } from '../../../../src-main/store/migrations/index.ts';
 import { migration0010 } from '../../../../src-main/store/migrations/0010-initial-schema.ts';
 import { migration0030 } from '../../../../src-main/store/migrations/0030-settings-and-inbox.ts';
+import { migration0040 } from '../../../../src-main/store/migrations/0040-crm-outbox.ts';
 import { CLAIM_DUE_SQL, LAST_ERROR_SQL, NEXT_DUE_SQL } from '../../../../src-main/store/outbox-repository.ts';
 import { TIMELINE_SQL, UNMATCHED_ADDRESSES_SQL } from '../../../../src-main/store/contact-repository.ts';
 
@@ -19,7 +20,7 @@ describe('migration 0040 crm outbox', () => {
     const old = new Database(':memory:');
     runMigrations(old, [migration0010, migration0030]);
     assert.equal(old.pragma('user_version', { simple: true }), 30);
-    assert.deepEqual(runMigrations(old), [40]);
+    assert.deepEqual(runMigrations(old, [migration0010, migration0030, migration0040]), [40]);
     const columns = (old.prepare('PRAGMA table_info(outbox)').all() as Array<{ name: string }>).map((c) => c.name);
     for (const c of ['crm', 'crm_contact_id', 'payload_json', 'crm_activity_id', 'last_attempt_at', 'wait_reason']) assert.ok(columns.includes(c), c);
     assert.ok(old.prepare("SELECT 1 FROM sqlite_master WHERE name = 'crm_connections'").get());
