@@ -53,7 +53,7 @@ export async function benchUi(runDir: string, options: { threads?: number; rende
   try {
     const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
     await page.addInitScript(PROBE);
-    await page.goto(server.url);
+    await page.goto(server.signInUrl());
     const runs: number[] = [];
     for (let run = 0; run < 5; run++) {
       if (run > 0) await page.reload();
@@ -137,7 +137,7 @@ async function benchLogToCrm(runDir: string, browser: Awaited<ReturnType<typeof 
     await services.crm.matchContacts();
     server = await startRendererServer({ rendererDir: join(ROOT, 'out/renderer'), handlers: services.handlers, onEvent: services.onEvent });
     const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
-    await page.goto(server.url);
+    await page.goto(server.signInUrl());
     const samples: number[] = [];
     const rows = page.locator(`${ROWS}:not([aria-label="Loading"])`);
     await rows.first().waitFor();

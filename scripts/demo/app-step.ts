@@ -49,7 +49,7 @@ export async function serveHeadless(services: Services, screenshotPath: string):
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
-    await page.goto(server.url);
+    await page.goto(server.signInUrl());
     const rows = page.getByRole('listbox', { name: 'Threads' }).getByRole('option');
     await rows.first().waitFor({ timeout: 20_000 });
     const threads = await rows.count();
@@ -69,7 +69,7 @@ export async function serveHeadless(services: Services, screenshotPath: string):
 export async function waitForInterrupt(server: RendererServer): Promise<void> {
   say();
   say(bold('The app is running: open this address in a browser on this machine'));
-  detail('', `  ${server.url}`, '', 'The token in the address is the key to the session: only a browser given this address gets in.');
+  detail('', `  ${server.signInUrl()}`, '', 'The address signs in one browser once: its token is spent on first use, so a copy of it', 'seen later (a shell history, a screen share) opens nothing. Restart the demo for a new one.');
   detail('Press Ctrl-C to stop the app and the emulators.');
   await new Promise<void>((resolveWait) => {
     process.once('SIGINT', resolveWait);

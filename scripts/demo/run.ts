@@ -176,7 +176,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       detail('No Electron binary here (it downloads from GitHub, unreachable); the same services and IPC contract');
       detail('serve the built renderer over HTTP on 127.0.0.1, and headless Chromium opened it:');
       detail(`inbox showed ${app.threads} thread rows; opened "${app.opened}"; screenshot: ${screenshot}`);
-      detail(`app URL: ${app.server.url}`);
+      detail(`app served at ${app.server.origin}; sign-in addresses work once (--serve prints a fresh one)`);
       steps.done('The app answered in the browser against the encrypted store and the emulators');
       if (options.serve) {
         process.off('SIGINT', stopOnSignal);

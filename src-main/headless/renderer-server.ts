@@ -1,6 +1,6 @@
 // Serves the built renderer on 127.0.0.1 where no Electron binary exists (the demo, the
 // e2e tests): the same services and dispatch() as the desktop shell, with IPC carried over
-// HTTP. Only the holder of the random token in the printed URL gets a session.
+// HTTP. Only the holder of a sign-in URL gets a session, and each URL works once.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -23,6 +23,8 @@ const TYPES: Record<string, string> = {
 };
 const SESSION_COOKIE = 'mailbridge_session';
 const MAX_REQUEST_BYTES = 1 << 20;
+/** Open /events streams a session may hold: a few tabs and reloads, not an exhaustion attack. */
+export const MAX_EVENT_STREAMS = 16;
 
 export interface RendererServerOptions {
   /** The built renderer (out/renderer). */
@@ -35,8 +37,11 @@ export interface RendererServerOptions {
 }
 
 export interface RendererServer {
-  /** http://127.0.0.1:<port>/?token=…: opening it starts a session; print it only to the rep. */
-  url: string;
+  /**
+   * Mints a single-use sign-in address, http://127.0.0.1:<port>/?token=…: the first request
+   * with it is exchanged for the session cookie and the token is spent. Print it only to the rep.
+   */
+  signInUrl(): string;
   /** The origin without the token. */
   origin: string;
   close(): Promise<void>;
@@ -44,15 +49,18 @@ export interface RendererServer {
 
 /**
  * Starts the server. Guards: the Host header must be the loopback origin (DNS rebinding),
- * every request but the token exchange needs the HttpOnly SameSite=Strict session cookie,
- * and /ipc also needs the `x-mailbridge` header (no cross-site form can send it).
+ * a sign-in token is spent on its first use, every other request needs the HttpOnly
+ * SameSite=Strict session cookie, /ipc also needs the same-origin `Origin` and the
+ * `x-mailbridge` header (no cross-site form can send it), and a session holds at most
+ * MAX_EVENT_STREAMS event streams. Malformed requests get 400, never 500.
  */
 export async function startRendererServer(options: RendererServerOptions): Promise<RendererServer> {
   const rendererDir = resolve(options.rendererDir);
-  const token = randomBytes(24).toString('base64url');
+  const tokens = new Set<string>();
   const session = randomBytes(24).toString('base64url');
   const streams = new Set<ServerResponse>();
   let host = '';
+  let origin = '';
 
   const sameSecret = (given: string | undefined | null, secret: string) =>
     typeof given === 'string' && given.length === secret.length && timingSafeEqual(Buffer.from(given), Buffer.from(secret));
@@ -77,7 +85,9 @@ export async function startRendererServer(options: RendererServerOptions): Promi
     if (request.headers.host !== host) return void response.writeHead(421).end();
     const url = new URL(request.url ?? '/', `http://${host}`);
     if (url.searchParams.has('token')) {
-      if (!sameSecret(url.searchParams.get('token'), token)) return void response.writeHead(403).end('wrong token');
+      if (!spendToken(url.searchParams.get('token'))) {
+        return void response.writeHead(403, { 'content-type': 'text/plain' }).end('This sign-in address was already used or is wrong.');
+      }
       response.writeHead(303, {
         location: '/',
         'set-cookie': `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`,
@@ -94,8 +104,20 @@ export async function startRendererServer(options: RendererServerOptions): Promi
     return file(url.pathname, response);
   }
 
+  /** Constant-time check against every live token; a match is spent. */
+  function spendToken(given: string | null): boolean {
+    for (const token of tokens) {
+      if (sameSecret(given, token)) return tokens.delete(token);
+    }
+    return false;
+  }
+
   async function ipc(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (request.headers['x-mailbridge'] !== '1' || !request.headers['content-type']?.startsWith('application/json')) {
+    if (
+      request.headers.origin !== origin ||
+      request.headers['x-mailbridge'] !== '1' ||
+      !request.headers['content-type']?.startsWith('application/json')
+    ) {
       return void response.writeHead(403).end();
     }
     const chunks: Buffer[] = [];
@@ -105,17 +127,20 @@ export async function startRendererServer(options: RendererServerOptions): Promi
       if (size > MAX_REQUEST_BYTES) return void response.writeHead(413).end();
       chunks.push(chunk as Buffer);
     }
-    let body: { channel?: unknown; input?: unknown };
+    let body: unknown;
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {
       return void response.writeHead(400).end();
     }
-    const result = await dispatch(options.handlers, body.channel, body.input);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return void response.writeHead(400).end();
+    const { channel, input } = body as { channel?: unknown; input?: unknown };
+    const result = await dispatch(options.handlers, channel, input);
     send(response, 200, 'application/json', JSON.stringify(result));
   }
 
   function events(response: ServerResponse): void {
+    if (streams.size >= MAX_EVENT_STREAMS) return void response.writeHead(429).end();
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     response.write(': connected\n\n');
     streams.add(response);
@@ -123,7 +148,13 @@ export async function startRendererServer(options: RendererServerOptions): Promi
   }
 
   async function file(pathname: string, response: ServerResponse): Promise<void> {
-    const path = resolve(rendererDir, `.${decodeURIComponent(pathname === '/' ? '/index.html' : pathname)}`);
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
+    } catch {
+      return void response.writeHead(400).end(); // a malformed percent-escape (URIError)
+    }
+    const path = resolve(rendererDir, `.${decoded}`);
     if (path !== rendererDir && !path.startsWith(rendererDir + sep)) return void response.writeHead(404).end();
     let body: Buffer;
     try {
@@ -160,9 +191,13 @@ export async function startRendererServer(options: RendererServerOptions): Promi
   });
   const { port } = server.address() as { port: number };
   host = `127.0.0.1:${port}`;
-  const origin = `http://${host}`;
+  origin = `http://${host}`;
   return {
-    url: `${origin}/?token=${token}`,
+    signInUrl: () => {
+      const token = randomBytes(24).toString('base64url');
+      tokens.add(token);
+      return `${origin}/?token=${token}`;
+    },
     origin,
     close: () =>
       new Promise<void>((resolveClose) => {

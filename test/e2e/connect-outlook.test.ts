@@ -59,7 +59,7 @@ describe('Connect Outlook from Settings', () => {
     listener = await listenForDeepLinks(profileDir, (link) => services.handleDeepLink(link));
     harness = await startRendererHarness(services);
     page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
-    await page.goto(harness.url);
+    await page.goto(harness.signInUrl());
   });
 
   after(async () => {

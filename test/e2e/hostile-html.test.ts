@@ -71,7 +71,7 @@ describe('hostile HTML mail in the thread view', () => {
     browser = await launchChromium();
     page = await browser.newPage();
     page.on('dialog', (dialog) => void dialog.dismiss());
-    await page.goto(harness.url);
+    await page.goto(harness.signInUrl());
     await page.getByRole('listbox', { name: 'Threads' }).getByRole('option').first().click();
   });
 

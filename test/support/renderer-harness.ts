@@ -6,7 +6,7 @@ import { RENDERER_DIR } from './build.ts';
 
 export type RendererHarness = RendererServer;
 
-/** `url` carries the session token: `page.goto(harness.url)` signs the page in. Build first (buildRendererOnce). */
+/** `page.goto(harness.signInUrl())` signs a page in (each address works once). Build first (buildRendererOnce). */
 export function startRendererHarness(services: Pick<Services, 'handlers' | 'onEvent'>, options: { port?: number } = {}): Promise<RendererHarness> {
   return startRendererServer({ rendererDir: RENDERER_DIR, handlers: services.handlers, onEvent: services.onEvent, ...options });
 }

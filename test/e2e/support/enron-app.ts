@@ -85,7 +85,7 @@ export class EnronApp {
     });
     this.harness = await startRendererHarness(this.services);
     this.page = await this.browser.newPage({ viewport: { width: 1360, height: 860 } });
-    await this.page.goto(this.harness.url);
+    await this.page.goto(this.harness.signInUrl());
   }
 
   /** Quits the app (page, renderer server, services) as a rep closing it would. */

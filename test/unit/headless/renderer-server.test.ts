@@ -1,12 +1,13 @@
-// The loopback renderer server admits only the holder of the printed token, refuses
-// rebinding hosts and cross-site requests, keeps to the renderer folder, and relays events.
+// The loopback renderer server admits only the holder of a single-use sign-in address,
+// refuses rebinding hosts and cross-site requests, answers malformed requests with 400,
+// keeps to the renderer folder, and relays events.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
-import { startRendererServer, type RendererServer } from '../../../src-main/headless/renderer-server.ts';
+import { MAX_EVENT_STREAMS, startRendererServer, type RendererServer } from '../../../src-main/headless/renderer-server.ts';
 import type { AppEvent } from '../../../src-main/platform/app-events.ts';
 import type { Handlers } from '../../../src-main/ipc/dispatch.ts';
 
@@ -29,7 +30,7 @@ describe('headless renderer server', () => {
         return () => listeners.delete(listener);
       },
     });
-    const entry = await fetch(server.url, { redirect: 'manual' });
+    const entry = await fetch(server.signInUrl(), { redirect: 'manual' });
     assert.equal(entry.status, 303);
     cookie = entry.headers.get('set-cookie')!.split(';')[0]!;
     assert.match(entry.headers.get('set-cookie')!, /HttpOnly; SameSite=Strict/);
@@ -40,8 +41,55 @@ describe('headless renderer server', () => {
     rmSync(`${dir}-secret.txt`, { force: true });
   });
 
-  const ipc = (headers: Record<string, string>, body = { channel: 'mail:stats' }) =>
-    fetch(`${server.origin}/ipc`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const ipc = (headers: Record<string, string>, body: unknown = { channel: 'mail:stats' }) =>
+    fetch(`${server.origin}/ipc`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: server.origin, ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  test('a sign-in address works once: a second use is refused and opens no session', async () => {
+    const address = server.signInUrl();
+    const first = await fetch(address, { redirect: 'manual' });
+    assert.equal(first.status, 303);
+    const replay = await fetch(address, { redirect: 'manual' });
+    assert.equal(replay.status, 403);
+    assert.equal(replay.headers.get('set-cookie'), null);
+  });
+
+  test('an /ipc body that is valid JSON but not an object is a 400, not a 500', async () => {
+    for (const body of ['null', '42', '"mail:stats"', '[]', 'true']) {
+      assert.equal((await ipc({ cookie, 'x-mailbridge': '1' }, body)).status, 400, body);
+    }
+    assert.equal((await ipc({ cookie, 'x-mailbridge': '1' }, '{"channel":')).status, 400);
+  });
+
+  test('/ipc from another origin, or with no Origin, is refused', async () => {
+    assert.equal((await ipc({ cookie, 'x-mailbridge': '1', origin: 'http://evil.example' })).status, 403);
+    const { port } = new URL(server.origin);
+    assert.equal((await ipc({ cookie, 'x-mailbridge': '1', origin: `http://localhost:${port}` })).status, 403);
+    const noOrigin = await rawRequest('/ipc', 'POST', { cookie, 'x-mailbridge': '1', 'content-type': 'application/json' }, '{"channel":"mail:stats"}');
+    assert.equal(noOrigin, 403);
+  });
+
+  test('a malformed percent-escape in a path is a 400, not a 500', async () => {
+    for (const path of ['/%E0%A4%A', '/%', '/assets/%zz.js']) {
+      assert.equal(await rawGet(path, { cookie }), 400, path);
+    }
+  });
+
+  test(`a session holds at most ${MAX_EVENT_STREAMS} event streams`, async () => {
+    const controller = new AbortController();
+    const opened = await Promise.all(
+      Array.from({ length: MAX_EVENT_STREAMS }, () => fetch(`${server.origin}/events`, { headers: { cookie }, signal: controller.signal })),
+    );
+    assert.deepEqual(new Set(opened.map((r) => r.status)), new Set([200]));
+    const over = await fetch(`${server.origin}/events`, { headers: { cookie } });
+    assert.equal(over.status, 429);
+    controller.abort();
+    // Closed streams free their places.
+    await waitFor(async () => (await fetch(`${server.origin}/events`, { headers: { cookie }, signal: AbortSignal.timeout(500) }).catch(() => null))?.status === 200);
+  });
 
   test('a wrong token or no session is refused', async () => {
     assert.equal((await fetch(`${server.origin}/?token=guess`, { redirect: 'manual' })).status, 403);
@@ -84,14 +132,27 @@ describe('headless renderer server', () => {
   });
 
   function rawGet(path: string, headers: Record<string, string>): Promise<number> {
+    return rawRequest(path, 'GET', headers);
+  }
+
+  /** node:http, not fetch: fetch normalises paths and always sends Origin on POST. */
+  function rawRequest(path: string, method: string, headers: Record<string, string>, body?: string): Promise<number> {
     const { port } = new URL(server.origin);
     return new Promise((resolve, reject) => {
-      request({ host: '127.0.0.1', port, path, headers }, (response) => {
+      request({ host: '127.0.0.1', port, path, method, headers }, (response) => {
         response.resume();
         resolve(response.statusCode ?? 0);
       })
         .on('error', reject)
-        .end();
+        .end(body);
     });
+  }
+
+  async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) assert.fail('condition not met in time');
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 });
