@@ -5,8 +5,6 @@
 export type AuthErrorCode =
   /** The user pressed Cancel/Deny on the consent page (RFC 6749 §4.1.2.1 error=access_denied). */
   | 'access_denied'
-  /** The redirect's state did not match the one sent (RFC 6749 §10.12): a forged or stale response. */
-  | 'state_mismatch'
   /** Any other error=… the authorization server sent back to the redirect URI. */
   | 'authorization_error'
   /** The redirect carried neither code nor error, or the token response was incomplete. */

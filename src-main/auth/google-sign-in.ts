@@ -29,7 +29,7 @@ export interface SignInOptions {
 
 /**
  * Runs the whole flow and resolves with tokens including a refresh token (access_type=offline,
- * prompt=consent). Rejects with AuthError: access_denied, state_mismatch, authorization_error,
+ * prompt=consent). Rejects with AuthError: access_denied, authorization_error,
  * invalid_response, timeout, cancelled, browser_failed or token_exchange_failed. The loopback
  * listener is closed whatever the outcome.
  */

@@ -1,6 +1,8 @@
 // The redirect target of a desktop OAuth sign-in: a one-shot HTTP listener on the loopback
 // interface (RFC 8252 §7.3, §8.3), which is what Google accepts for desktop clients. It
-// takes exactly one authorization response, answers the browser, and always closes.
+// takes exactly one authorization response carrying this sign-in's state, answers the
+// browser, and always closes. A request with another state (any local process can send
+// one) is answered and ignored, so it cannot abort the rep's sign-in.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -13,9 +15,9 @@ export const DEFAULT_REDIRECT_PATH = '/oauth2/callback';
 export const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 
 export interface LoopbackRedirectOptions {
-  /** The `state` sent in the authorization request; the response must echo it. */
+  /** The `state` sent in the authorization request; only a request echoing it ends the wait. */
   expectedState: string;
-  /** Path of the redirect URI; other paths get 404 and do not end the wait. */
+  /** Path of the redirect URI; other paths get 404 and do not end the wait, nor do other states. */
   path?: string;
   /** Give up after this many ms (default 5 minutes) with AuthError('timeout'). */
   timeoutMs?: number;
@@ -34,8 +36,8 @@ export interface LoopbackRedirect {
   redirectUri: string;
   port: number;
   /**
-   * Settles once: the code, or an AuthError with code state_mismatch, access_denied,
-   * authorization_error, invalid_response, timeout or cancelled. The listener is closed
+   * Settles once: the code, or an AuthError with code access_denied, authorization_error,
+   * invalid_response, timeout or cancelled. The listener is closed
    * before it settles.
    */
   result: Promise<AuthorizationResponse>;
@@ -87,14 +89,6 @@ export function readAuthorizationResponse(query: URLSearchParams): Authorization
   return { ok: true, value: iss ? { code, iss } : { code } };
 }
 
-/** The loopback redirect's response: the state must be this sign-in's, then as readAuthorizationResponse. */
-function parseAuthorizationResponse(query: URLSearchParams, expectedState: string): AuthorizationOutcome {
-  if (!stateMatches(query.get('state'), expectedState)) {
-    return { ok: false, error: new AuthError('state_mismatch', 'The sign-in response did not match this request') };
-  }
-  return readAuthorizationResponse(query);
-}
-
 /**
  * Starts listening on 127.0.0.1 with an ephemeral port (never `localhost`, RFC 8252 §8.3).
  * Rejects with AuthError('cancelled') when `signal` is already aborted.
@@ -130,7 +124,13 @@ export async function startLoopbackRedirect(options: LoopbackRedirectOptions): P
       res.writeHead(404, { 'content-type': 'text/plain', connection: 'close' }).end('Not found');
       return;
     }
-    const outcome = parseAuthorizationResponse(url.searchParams, expectedState);
+    if (!stateMatches(url.searchParams.get('state'), expectedState)) {
+      // Not this sign-in's response: no values logged, the wait goes on (RFC 6749 §10.12).
+      log.warn('authorization response with another state ignored');
+      void answer(res, 400, 'Sign-in did not complete', 'This response does not belong to a sign-in Mailbridge started.');
+      return;
+    }
+    const outcome = readAuthorizationResponse(url.searchParams);
     log.info('authorization response received', { outcome: outcome.ok ? 'code' : outcome.error.code });
     const page = outcome.ok
       ? answer(res, 200, 'Signed in', 'You can close this window and return to Mailbridge.')

@@ -117,7 +117,7 @@ describe('Google sign-in against the identity emulator', () => {
     }
   });
 
-  test('a response with a tampered state is rejected and the port is freed', async () => {
+  test('a response with a tampered state is ignored: no code exchanged, the wait ends at the timeout, the port is freed', async () => {
     let port = 0;
     const exchangesBefore = emulator.tokenRequests.length;
     const openBrowser = consentingBrowserOpener(browser, {
@@ -128,9 +128,9 @@ describe('Google sign-in against the identity emulator', () => {
         return tampered.href;
       },
     });
-    await assert.rejects(signInWithGoogle(config, { openBrowser, timeoutMs: 60_000 }), (err: unknown) => {
+    await assert.rejects(signInWithGoogle(config, { openBrowser, timeoutMs: 4_000 }), (err: unknown) => {
       assert.ok(err instanceof AuthError);
-      assert.equal(err.code, 'state_mismatch');
+      assert.equal(err.code, 'timeout');
       return true;
     });
     assert.ok(port > 0);

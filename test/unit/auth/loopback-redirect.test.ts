@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { startLoopbackRedirect, stateMatches } from '../../../src-main/auth/loopback-redirect.ts';
 import { AuthError } from '../../../src-main/auth/errors.ts';
+import { setLogSink } from '../../../src-main/platform/logger.ts';
 
 const STATE = 'c3RhdGUtZm9yLXVuaXQtdGVzdHM';
 
@@ -48,14 +49,33 @@ test('other paths get 404 and do not end the wait', async () => {
   assert.equal((await redirect.result).code, 'real');
 });
 
-test('a wrong or missing state rejects with state_mismatch', async () => {
-  for (const query of ['code=abc&state=other', 'code=abc']) {
+test('a wrong or missing state is answered and ignored: the real response still signs in', async () => {
+  const lines: string[] = [];
+  const restore = setLogSink((line) => lines.push(line), 'debug');
+  try {
     const redirect = await startLoopbackRedirect({ expectedState: STATE });
-    const res = await fetch(`${redirect.redirectUri}?${query}`);
-    assert.equal(res.status, 400);
-    await assert.rejects(redirect.result, (err) => withCode(err, 'state_mismatch'));
+    for (const query of ['code=forged-code&state=attacker-state', 'code=forged-code', 'error=access_denied&state=x']) {
+      const res = await fetch(`${redirect.redirectUri}?${query}`);
+      assert.equal(res.status, 400, query);
+      assert.equal(await isListening(redirect.port), true, 'still waiting for the real response');
+    }
+    const real = await fetch(`${redirect.redirectUri}?code=real&state=${STATE}`);
+    assert.equal(real.status, 200);
+    assert.equal((await redirect.result).code, 'real');
     assert.equal(await isListening(redirect.port), false);
+    const ignored = lines.filter((line) => line.includes('another state ignored'));
+    assert.equal(ignored.length, 3);
+    assert.doesNotMatch(lines.join('\n'), /forged-code|attacker-state/, 'no values of the forged request are logged');
+  } finally {
+    restore();
   }
+});
+
+test('only mismatched responses until the timeout end with timeout', async () => {
+  const redirect = await startLoopbackRedirect({ expectedState: STATE, timeoutMs: 300 });
+  assert.equal((await fetch(`${redirect.redirectUri}?code=abc&state=other`)).status, 400);
+  await assert.rejects(redirect.result, (err) => withCode(err, 'timeout'));
+  assert.equal(await isListening(redirect.port), false);
 });
 
 test('error=access_denied maps to access_denied, other errors to authorization_error', async () => {
