@@ -1,7 +1,6 @@
 // The one assembly point of the services behind the desktop app, the headless server and
 // the CLI (CONVENTIONS.md §6): each service built in order from plain arguments, and closed
 // in the reverse order. Plain Node: no Electron here, and no sign-in or sync logic either.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AccountSync } from '../accounts/account-sync.ts';
 import { gmailAccounts } from '../accounts/gmail-account.ts';
@@ -21,7 +20,7 @@ import { createAppEvents } from '../platform/app-events.ts';
 import { runInBatches } from '../platform/background-batches.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createOsSecretStore } from '../platform/keychain.ts';
-import { DATABASE_FILE } from '../platform/paths.ts';
+import { DATABASE_FILE, ensurePrivateDir } from '../platform/paths.ts';
 import { ProfileConfigSchema, readProfileConfig } from '../platform/profile-config.ts';
 import { createSettingsService } from '../settings/settings-service.ts';
 import { resolveDatabaseKey } from '../store/database.ts';
@@ -36,7 +35,7 @@ const log = createLogger('app');
 /** Opens the profile's store (creating the profile and its key on first run) and builds the services. */
 export async function openServices(options: OpenServicesOptions): Promise<Services> {
   // 1. The profile: its folder (0700), config, and the encrypted store, migrated on open.
-  mkdirSync(options.profileDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(options.profileDir);
   const config = options.config ? ProfileConfigSchema.parse(options.config) : readProfileConfig(options.profileDir);
   const databasePath = join(options.profileDir, DATABASE_FILE);
   const secrets = options.secrets ?? createOsSecretStore();

@@ -1,6 +1,7 @@
 // Where Mailbridge keeps its data when no --profile is given: the same directory Electron
 // uses as app.getPath('userData') for an app named "mailbridge", so the CLI and the
 // desktop app share one profile.
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,3 +15,26 @@ export function defaultProfileDir(env: NodeJS.ProcessEnv = process.env, platform
 
 export const DATABASE_FILE = 'mailbridge.db';
 export const CONFIG_FILE = 'config.json';
+
+const POSIX = process.platform !== 'win32';
+
+/**
+ * Creates `dir` (and its parents) if missing and, on POSIX, sets it to 0700 even when it
+ * existed with a wider mode: the profile holds the encrypted store, the config and the
+ * deep-link socket. Windows keeps the per-user ACL of %APPDATA%.
+ */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (POSIX) chmodSync(dir, 0o700);
+}
+
+/**
+ * Creates `path` empty with mode 0600 if it does not exist, and on POSIX sets it and each
+ * existing `companions` file (e.g. SQLite's -wal and -shm) to 0600. SQLite gives a new WAL
+ * and shm the mode of the database file, so a 0600 database keeps its companions private.
+ */
+export function ensurePrivateFile(path: string, companions: readonly string[] = []): void {
+  closeSync(openSync(path, 'a', 0o600));
+  if (!POSIX) return;
+  for (const file of [path, ...companions]) if (existsSync(file)) chmodSync(file, 0o600);
+}

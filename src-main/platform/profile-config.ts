@@ -1,10 +1,10 @@
 // Per-profile configuration (DIR/config.json): which Google, Microsoft and HubSpot endpoints
 // and clients to use, and how fast to sync. Nothing secret lives here — a desktop client's
 // secret is not confidential (RFC 8252 §8.5); tokens and keys live in the encrypted store and keychain.
-import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { CONFIG_FILE } from './paths.ts';
+import { CONFIG_FILE, ensurePrivateDir, ensurePrivateFile } from './paths.ts';
 
 export const GoogleConfigSchema = z.object({
   clientId: z.string().min(1).optional(),
@@ -83,7 +83,8 @@ export function updateProfileConfig(profileDir: string, patch: { google?: Google
     hubspot: { ...current.hubspot, ...patch.hubspot },
     microsoft: { ...current.microsoft, ...patch.microsoft },
   });
-  mkdirSync(profileDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(profileDir);
+  ensurePrivateFile(join(profileDir, CONFIG_FILE));
   writeFileSync(join(profileDir, CONFIG_FILE), JSON.stringify(next, null, 2) + '\n');
   return next;
 }

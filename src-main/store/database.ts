@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import type { SecretStore } from '../platform/keychain.ts';
+import { ensurePrivateFile } from '../platform/paths.ts';
 import { createLogger } from '../platform/logger.ts';
 import { DatabaseDecryptError, DatabaseKeyMissingError, StoreError } from './errors.ts';
 import { runMigrations } from './migrations/index.ts';
@@ -57,11 +58,15 @@ export interface OpenDatabaseOptions {
 /**
  * Opens and keys the database, sets the connection pragmas (WAL, foreign_keys=ON,
  * synchronous=NORMAL, busy_timeout, temp_store=MEMORY so no plaintext temp files) and,
- * unless readonly, runs pending migrations. Usable from a worker thread given the key.
+ * unless readonly, runs pending migrations. A file database and its -wal/-shm are 0600 on
+ * POSIX (created so, or tightened). Usable from a worker thread given the key.
  * Throws DatabaseDecryptError for a wrong key, DatabaseTooNewError from the migrations.
  */
 export function openEncryptedDatabase(options: OpenDatabaseOptions): Database.Database {
   if (!KEY_PATTERN.test(options.key)) throw new StoreError('key_malformed', 'database key must be 64 hex characters');
+  if (!options.readonly && options.path !== ':memory:') {
+    ensurePrivateFile(options.path, [`${options.path}-wal`, `${options.path}-shm`]);
+  }
   const db = new Database(options.path, { readonly: options.readonly ?? false });
   try {
     // "raw:" + 64 hex bypasses the passphrase KDF (sqlite3mcExtractRawKey): the key is already random.

@@ -2,7 +2,7 @@
 // user can act on. Uses the in-memory keychain; the OS keychain is covered in integration.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemorySecretStore } from '../../../src-main/platform/keychain.ts';
@@ -34,6 +34,25 @@ describe('encrypted database open', () => {
     const second = await openProfileStore({ path: join(dir, 'new2.db'), secrets: other });
     second.close();
     assert.notEqual(other.entries.get(databaseKeyAccount(join(dir, 'new2.db'))), key, 'keys are random');
+  });
+
+  test('the database, its WAL and its shm are 0600 under a permissive umask, and a 0644 database is tightened', { skip: process.platform === 'win32' && 'POSIX modes' }, async () => {
+    const mode = (file: string) => statSync(file).mode & 0o777;
+    const previousUmask = process.umask(0o022);
+    try {
+      const path = join(dir, 'private.db');
+      const secrets = createMemorySecretStore();
+      const store = await openProfileStore({ path, secrets });
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) assert.equal(mode(file), 0o600, file);
+      store.close();
+
+      chmodSync(path, 0o644);
+      const reopened = await openProfileStore({ path, secrets });
+      assert.equal(mode(path), 0o600);
+      reopened.close();
+    } finally {
+      process.umask(previousUmask);
+    }
   });
 
   test('an existing database whose key is gone is never recreated over', async () => {
