@@ -24,7 +24,12 @@ const SECRET_VALUE = [
   /\bBearer\s+[\w.~+/=-]+/gi,
   /\bya29\.[\w.-]+/g, // Google access-token prefix
   /\b1\/\/[\w.-]{20,}/g, // Google refresh-token prefix
-  /\beyJ[\w-]+\.[\w-]+\.[\w-]+/g, // JWTs
+  /\beyJ[\w-]+\.[\w-]+\.[\w-]+/g, // JWTs: Entra ID (work account) access and id tokens among them
+  // HubSpot private-app tokens: pat-<hublet>-<uuid>, e.g. pat-na1-…, pat-eu1-…
+  /\bpat-[a-z]{2,3}\d-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi,
+  /\bEw[A-D][\w+/=-]{80,}/g, // Microsoft account (consumer) access tokens: opaque, "EwB…"
+  /\b0\.A[\w.*-]{80,}/g, // Entra ID refresh tokens: "0.AR…", "0.AX…"
+  /\bM\.[A-Z]\d*_[A-Z]{2,4}\.[\w.!*$-]{40,}/g, // Microsoft account refresh tokens: "M.C5xx_BAY.0.U.…", "M.R3_BAY.…"
   /([?&](?:code|access_token|refresh_token|id_token|code_verifier|client_secret)=)[^&\s]+/gi,
 ];
 
