@@ -25,7 +25,7 @@ commands:
   import PATH [--account NAME]  import a maildir, an mbox file or a folder of .eml files
   search QUERY [--limit N] [--json]
   show MESSAGE                  by local id or Message-ID
-  stats                         JSON: accounts, messages, threads, warnings
+  stats                         JSON: accounts, messages, threads, warnings, skippedFiles
 
 options:
   --profile DIR                 data directory (default: ${defaultProfileDir()})
@@ -171,6 +171,10 @@ async function runCommand(
         onProgress: ({ done }) => process.stderr.write(`\rimported ${done}`),
       });
       process.stderr.write('\n');
+      if (result.skipped) {
+        process.stderr.write(`${result.skipped} file${result.skipped === 1 ? '' : 's'} not read as mail (listed under "skippedFiles"; \`mailbridge stats\` counts them):\n`);
+        for (const skip of result.skippedFiles.slice(0, 10)) process.stderr.write(`  ${skip.key}: ${skip.reason} (${skip.detail})\n`);
+      }
       out(JSON.stringify(result));
       return 0;
     }

@@ -61,7 +61,8 @@ export class MessageReads {
       stats: db.prepare<[], StoreStats>(
         `SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM messages) AS messages,
            (SELECT count(*) FROM threads) AS threads,
-           (SELECT count(*) FROM messages WHERE warnings_json <> '[]') AS warnings`,
+           (SELECT count(*) FROM messages WHERE warnings_json <> '[]') AS warnings,
+           (SELECT count(*) FROM import_skips) AS skippedFiles`,
       ),
     };
   }

@@ -6,6 +6,7 @@ import { ActivityRepository } from './activity-repository.ts';
 import { ContactRepository } from './contact-repository.ts';
 import { CrmConnectionRepository } from './crm-connection-repository.ts';
 import { openEncryptedDatabase, resolveDatabaseKey } from './database.ts';
+import { ImportSkipRepository } from './import-skip-repository.ts';
 import { InboxRepository } from './inbox-repository.ts';
 import { MessageRepository } from './message-repository.ts';
 import { OutboxRepository } from './outbox-repository.ts';
@@ -31,6 +32,8 @@ export interface ProfileStore {
   readonly activities: ActivityRepository;
   readonly outbox: OutboxRepository;
   readonly crmConnections: CrmConnectionRepository;
+  /** Files imports did not read as mail, with the reason. */
+  readonly importSkips: ImportSkipRepository;
   /** Rows written before raw sources were compressed, converted in the background. */
   readonly rawCompaction: RawCompaction;
   /**
@@ -89,6 +92,7 @@ export function createProfileStore(db: Db, now: () => number = Date.now): Profil
     activities,
     outbox: new OutboxRepository(db, activities, now),
     crmConnections: new CrmConnectionRepository(db, now),
+    importSkips: new ImportSkipRepository(db, now),
     rawCompaction: new RawCompaction(db),
     transaction: (fn) => (db.inTransaction ? fn() : db.transaction(fn).immediate()),
     close() {

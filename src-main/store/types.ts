@@ -95,4 +95,6 @@ export interface StoreStats {
   threads: number;
   /** Messages with at least one parser warning. */
   warnings: number;
+  /** Files imports did not read as mail (ProfileStore.importSkips lists them). */
+  skippedFiles: number;
 }

@@ -113,6 +113,8 @@ export const Stats = z.object({
   messages: z.number().int(),
   threads: z.number().int(),
   warnings: z.number().int(),
+  /** Files imports did not read as mail. */
+  skippedFiles: z.number().int(),
 });
 
 export type MessageLogState = z.output<typeof MessageLogState>;

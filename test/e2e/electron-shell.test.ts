@@ -51,7 +51,7 @@ describe('Electron shell', { skip }, () => {
     const result = await window.evaluate(() =>
       (window as unknown as { mailbridge: { invoke(c: string, i: unknown): Promise<unknown> } }).mailbridge.invoke('mail:stats', undefined),
     );
-    assert.deepEqual(result, { ok: true, value: { accounts: 0, messages: 0, threads: 0, warnings: 0 } });
+    assert.deepEqual(result, { ok: true, value: { accounts: 0, messages: 0, threads: 0, warnings: 0, skippedFiles: 0 } });
     const invalid = await window.evaluate(() =>
       (window as unknown as { mailbridge: { invoke(c: string, i: unknown): Promise<{ ok: boolean; error?: { code: string } }> } }).mailbridge.invoke('mail:search', { query: 42 }),
     );

@@ -1,7 +1,9 @@
 // Reads raw RFC 5322 messages out of a local mailbox — maildir, mbox or a folder of .eml
 // files — as one async stream, so offline import and the mail-provider emulators share one
-// loader. Bytes are passed through unchanged (no line-ending or charset rewriting).
+// loader. Bytes are passed through unchanged (no line-ending or charset rewriting). Every
+// file that is not read as mail is reported with its reason, never dropped in silence.
 import { createReadStream } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { createLogger } from '../../platform/logger.ts';
@@ -20,6 +22,31 @@ export interface MailboxEntry {
   raw: Buffer;
 }
 
+/** Why a file was not read as mail. */
+export type SkipReason = 'not_mail' | 'unreadable' | 'too_large';
+
+/** A file (or an mbox message) of the source that was not read as mail. */
+export interface SkippedFile {
+  /** As MailboxEntry.key; a folder that could not be listed ends with "/". */
+  key: string;
+  reason: SkipReason;
+  /** In words, for the summary: "empty file", "EACCES", "181 MB, over the 150 MB limit". */
+  detail: string;
+}
+
+export interface ReadMailboxOptions {
+  /** Called for each file not read as mail; without it each is logged as a warning. */
+  onSkip?: (skipped: SkippedFile) => void;
+  /** Larger messages are reported as too_large (default MAX_MESSAGE_BYTES). */
+  maxMessageBytes?: number;
+}
+
+/**
+ * 150 MiB: Exchange Online's largest message (the most any provider accepts, Gmail's being
+ * 25 MB of attachments); a bigger file is not a message a rep received.
+ */
+export const MAX_MESSAGE_BYTES = 150 * 1024 * 1024;
+
 const FROM_ = Buffer.from('From ');
 const LF = 0x0a;
 const CR = 0x0d;
@@ -31,58 +58,108 @@ const byName = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' }
 /**
  * Streams every message under `path`, detecting the format:
  * - a directory: walked recursively in numeric-aware name order (so Enron's `2` comes before
- *   `10`); maildir `tmp/` folders (deliveries in progress, per the maildir spec) and dot-entries
- *   are skipped; each file is one message, or an mbox when it starts with "From ";
+ *   `10`); maildir `tmp/` folders (deliveries in progress, per the maildir spec) and dot-files
+ *   and dot-folders are passed over, except Maildir++ folders (`.Sent` holding cur/ or new/);
+ *   each file (or link to a file) is one message whatever its name, or an mbox when it starts
+ *   with "From ";
  * - a file: an mbox when it starts with "From ", otherwise one message (.eml).
- * Files whose first line is neither a header nor an envelope (README, indexes) are skipped.
+ * A file whose first line is neither a header nor an envelope (README, indexes), an empty,
+ * unreadable or too large file, a link to a folder or to nothing, anything that is not a
+ * regular file, and a folder that cannot be listed are passed to
+ * `options.onSkip` with the reason, and the walk goes on.
  * mbox files are split on "From " lines at the start of the file or after an empty line
  * (mboxo/mboxrd, RFC 4155); one level of ">" is removed from /^>+From / lines (mboxrd, which
  * also covers mboxo's ">From "). Only one message at a time is held in memory.
- * Errors: rejects with the fs error when `path` or a file cannot be read.
+ * Errors: rejects with the fs error when `path` itself cannot be read.
  */
-export async function* readMailbox(path: string): AsyncGenerator<MailboxEntry> {
+export async function* readMailbox(path: string, options: ReadMailboxOptions = {}): AsyncGenerator<MailboxEntry> {
+  const reader: Reader = {
+    skip: options.onSkip ?? ((skipped) => log.warn('not read as mail', { ...skipped })),
+    maxBytes: options.maxMessageBytes ?? MAX_MESSAGE_BYTES,
+  };
   const info = await stat(path);
   if (info.isDirectory()) {
-    yield* readFolder(path, path);
+    yield* readFolder(reader, path, path);
   } else {
-    yield* readFile(path, basename(path));
+    yield* readFile(reader, path, basename(path));
   }
 }
 
-async function* readFolder(root: string, dir: string): AsyncGenerator<MailboxEntry> {
-  const entries = (await readdir(dir, { withFileTypes: true }))
-    .filter((e) => !e.name.startsWith('.'))
-    .sort((a, b) => byName(a.name, b.name));
-  const isMaildir = entries.some((e) => e.isDirectory() && (e.name === 'cur' || e.name === 'new'));
-  for (const entry of entries) {
+interface Reader {
+  skip: (skipped: SkippedFile) => void;
+  maxBytes: number;
+}
+
+const keyOf = (root: string, full: string) => relative(root, full).split(sep).join('/');
+const errorCode = (error: unknown) => (error as { code?: string }).code ?? (error as Error).message;
+const megabytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+async function* readFolder(reader: Reader, root: string, dir: string): AsyncGenerator<MailboxEntry> {
+  let listed;
+  try {
+    listed = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (dir === root) throw error;
+    return reader.skip({ key: `${keyOf(root, dir)}/`, reason: 'unreadable', detail: errorCode(error) });
+  }
+  listed.sort((a, b) => byName(a.name, b.name));
+  const isMaildir = listed.some((e) => e.isDirectory() && (e.name === 'cur' || e.name === 'new'));
+  for (const entry of listed) {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (isMaildir && entry.name === 'tmp') continue;
-      yield* readFolder(root, full);
-    } else if (entry.isFile()) {
-      yield* readFile(full, relative(root, full).split(sep).join('/'));
+      if (entry.name.startsWith('.') && !(await isMaildirFolder(full))) continue;
+      yield* readFolder(reader, root, full);
+    } else if (!entry.name.startsWith('.')) {
+      yield* readOther(reader, full, keyOf(root, full), entry);
     }
   }
 }
 
-async function* readFile(file: string, key: string): AsyncGenerator<MailboxEntry> {
+/** Files are read; links to files followed; anything else (a link to a folder, a FIFO) reported. */
+async function* readOther(reader: Reader, full: string, key: string, entry: Dirent): AsyncGenerator<MailboxEntry> {
+  if (entry.isFile()) return yield* readFile(reader, full, key);
+  if (!entry.isSymbolicLink()) return reader.skip({ key, reason: 'not_mail', detail: 'not a regular file' });
+  let target;
+  try {
+    target = await stat(full);
+  } catch (error) {
+    return reader.skip({ key, reason: 'unreadable', detail: `a link to nothing (${errorCode(error)})` });
+  }
+  if (target.isFile()) return yield* readFile(reader, full, key);
+  reader.skip({ key, reason: 'not_mail', detail: target.isDirectory() ? 'a link to a folder (not followed)' : 'not a regular file' });
+}
+
+/** A Maildir++ subfolder (`.Sent`, `.Archive.2024`) holds cur/ or new/ of its own. */
+async function isMaildirFolder(dir: string): Promise<boolean> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.includes('cur') || names.includes('new');
+}
+
+async function* readFile(reader: Reader, file: string, key: string): AsyncGenerator<MailboxEntry> {
   // One open per file: sniff the head with a positioned read, then read the rest from the handle.
-  const handle = await open(file, 'r');
   let raw: Buffer;
   try {
-    const head = Buffer.alloc(512);
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    if (bytesRead === 0) return;
-    if (head.subarray(0, FROM_.length).equals(FROM_)) {
-      raw = Buffer.alloc(0);
-    } else if (!HEADER_LINE.test(head.toString('latin1', 0, bytesRead))) {
-      log.debug('skipping a file that is not a message', { key });
-      return;
-    } else {
-      raw = await handle.readFile();
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      const head = Buffer.alloc(512);
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      if (bytesRead === 0) return reader.skip({ key, reason: 'not_mail', detail: 'empty file' });
+      if (head.subarray(0, FROM_.length).equals(FROM_)) {
+        raw = Buffer.alloc(0);
+      } else if (!HEADER_LINE.test(head.toString('latin1', 0, bytesRead))) {
+        return reader.skip({ key, reason: 'not_mail', detail: 'the first line is neither a header field nor an mbox "From " line' });
+      } else if (size > reader.maxBytes) {
+        return reader.skip({ key, reason: 'too_large', detail: `${megabytes(size)}, over the ${megabytes(reader.maxBytes)} limit` });
+      } else {
+        raw = await handle.readFile();
+      }
+    } finally {
+      await handle.close();
     }
-  } finally {
-    await handle.close();
+  } catch (error) {
+    return reader.skip({ key, reason: 'unreadable', detail: errorCode(error) });
   }
   if (raw.length) {
     yield { key, raw };
@@ -91,6 +168,10 @@ async function* readFile(file: string, key: string): AsyncGenerator<MailboxEntry
   let n = 0;
   for await (const message of splitMbox(createReadStream(file, { highWaterMark: 256 * 1024 }))) {
     n += 1;
+    if (message.length > reader.maxBytes) {
+      reader.skip({ key: `${key}#${n}`, reason: 'too_large', detail: `${megabytes(message.length)}, over the ${megabytes(reader.maxBytes)} limit` });
+      continue;
+    }
     yield { key: `${key}#${n}`, raw: message };
   }
 }

@@ -16,7 +16,7 @@ describe('headless renderer server', () => {
   let server: RendererServer;
   let cookie: string;
   const listeners = new Set<(event: AppEvent) => void>();
-  const handlers = { 'mail:stats': () => ({ accounts: 1, messages: 2, threads: 1, warnings: 0 }) } as unknown as Handlers;
+  const handlers = { 'mail:stats': () => ({ accounts: 1, messages: 2, threads: 1, warnings: 0, skippedFiles: 0 }) } as unknown as Handlers;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mb-renderer-'));
@@ -99,7 +99,7 @@ describe('headless renderer server', () => {
 
   test('with the session, IPC dispatches through the contract; without the custom header it is refused', async () => {
     const response = await ipc({ cookie, 'x-mailbridge': '1' });
-    assert.deepEqual(await response.json(), { ok: true, value: { accounts: 1, messages: 2, threads: 1, warnings: 0 } });
+    assert.deepEqual(await response.json(), { ok: true, value: { accounts: 1, messages: 2, threads: 1, warnings: 0, skippedFiles: 0 } });
     assert.equal((await ipc({ cookie })).status, 403);
     const invalid = (await (await ipc({ cookie, 'x-mailbridge': '1' }, { channel: 'shell:exec' })).json()) as { error: { code: string } };
     assert.equal(invalid.error.code, 'invalid_input');

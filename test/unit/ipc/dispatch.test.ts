@@ -15,7 +15,7 @@ const handlers = {
     if (input.query === 'offline') throw new AppError('offline', 'the CRM is unreachable');
     return [];
   },
-  'mail:stats': () => ({ accounts: 1, messages: 2, threads: 1, warnings: 0 }),
+  'mail:stats': () => ({ accounts: 1, messages: 2, threads: 1, warnings: 0, skippedFiles: 0 }),
   'settings:set': (patch) => {
     calls.push(patch);
     return DEFAULT_SETTINGS;

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { readMailbox, splitMbox, type MailboxEntry } from '../../../../src-main/mail/import/mailbox-reader.ts';
+import { readMailbox, splitMbox, type MailboxEntry, type SkippedFile } from '../../../../src-main/mail/import/mailbox-reader.ts';
 
 const DATA = join(import.meta.dirname, '../../../../../shared/data');
 const ENRON = join(DATA, 'enron/maildir/dasovich-j/inbox');
@@ -107,4 +107,56 @@ test('reads SpamAssassin one-message mbox files, dropping the envelope line', { 
   }
   assert.equal(n, 2500);
   assert.equal(mbox, 2365);
+});
+
+test('every file not read as mail is reported with its reason; Maildir++ folders and maildir names anywhere are read', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mbx-'));
+  try {
+    for (const d of ['cur', 'new', 'tmp', '.Sent/cur', '.notmuch', 'loose']) mkdirSync(join(dir, d), { recursive: true });
+    writeFileSync(join(dir, 'cur', '1:2,S'), 'Subject: one\n\nbody\n');
+    writeFileSync(join(dir, '.Sent', 'cur', '2:2,S'), 'Subject: sent\n\nbody\n');
+    writeFileSync(join(dir, '.notmuch', 'index'), 'Subject: an index, hidden by convention\n\n');
+    writeFileSync(join(dir, 'loose', '1700000000.M1P2.host:2,FS'), 'From: a@example.com\nSubject: loose\n\nbody\n');
+    writeFileSync(join(dir, 'README'), 'This folder holds test mail.\n');
+    writeFileSync(join(dir, 'empty.eml'), '');
+    writeFileSync(join(dir, 'big.eml'), `Subject: big\n\n${'x'.repeat(5000)}\n`);
+    writeFileSync(join(dir, 'linked-target'), 'Subject: via a link\n\nbody\n');
+    symlinkSync(join(dir, 'linked-target'), join(dir, 'link.eml'));
+    symlinkSync(join(dir, 'gone'), join(dir, 'dangling.eml'));
+    symlinkSync(join(dir, 'loose'), join(dir, 'folder-link'));
+    const skipped: SkippedFile[] = [];
+    const keys: string[] = [];
+    for await (const entry of readMailbox(dir, { onSkip: (s) => skipped.push(s), maxMessageBytes: 1000 })) keys.push(entry.key);
+    assert.deepEqual(keys, ['.Sent/cur/2:2,S', 'cur/1:2,S', 'link.eml', 'linked-target', 'loose/1700000000.M1P2.host:2,FS']);
+    assert.deepEqual(
+      skipped.map(({ key, reason }) => [key, reason]).sort(),
+      [
+        ['README', 'not_mail'],
+        ['big.eml', 'too_large'],
+        ['dangling.eml', 'unreadable'],
+        ['empty.eml', 'not_mail'],
+        ['folder-link', 'not_mail'],
+      ],
+    );
+    assert.match(skipped.find((s) => s.key === 'empty.eml')!.detail, /empty/);
+    assert.match(skipped.find((s) => s.key === 'dangling.eml')!.detail, /ENOENT/);
+    assert.match(skipped.find((s) => s.key === 'big.eml')!.detail, /over the .* limit/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an mbox message over the size limit is reported and the next one still read', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mbx-'));
+  try {
+    const file = join(dir, 'archive.mbox');
+    writeFileSync(file, `From a@b Mon Jan  1 00:00:00 2024\nSubject: 1\n\n${'y'.repeat(3000)}\n\nFrom c@d Mon Jan  1 00:00:01 2024\nSubject: 2\n\nsmall\n`);
+    const skipped: SkippedFile[] = [];
+    const keys: string[] = [];
+    for await (const entry of readMailbox(file, { onSkip: (s) => skipped.push(s), maxMessageBytes: 1000 })) keys.push(entry.key);
+    assert.deepEqual(keys, ['archive.mbox#2']);
+    assert.deepEqual(skipped.map((s) => [s.key, s.reason]), [['archive.mbox#1', 'too_large']]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
