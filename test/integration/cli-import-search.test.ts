@@ -78,7 +78,7 @@ describe('CLI import and search on the Enron corpus', { skip }, () => {
   test('import stores all 4,995 messages once, and a second import adds nothing', async () => {
     const first = await cli('import', ENRON, '--profile', profile);
     assert.equal(first.code, 0);
-    assert.deepEqual({ ...JSON.parse(first.lines[0]!), withWarnings: 0, accountId: 0 }, { accountId: 0, read: 4995, inserted: 4995, unchanged: 0, withWarnings: 0 });
+    assert.deepEqual({ ...JSON.parse(first.lines[0]!), withWarnings: 0, accountId: 0 }, { accountId: 0, read: 4995, inserted: 4995, unchanged: 0, withWarnings: 0, skipped: 0, skippedFiles: [] });
     const again = await cli('import', ENRON, '--profile', profile);
     assert.equal(JSON.parse(again.lines[0]!).inserted, 0);
     const stats = JSON.parse((await cli('stats', '--profile', profile)).lines[0]!);
