@@ -18,6 +18,7 @@ import { benchSearch, type SearchFigures } from './bench/search.ts';
 import { benchUi, type UiFigures } from './bench/ui.ts';
 import { benchOutbox, type OutboxFigures } from './bench/outbox.ts';
 import { benchGraphSync, type GraphSyncFigures } from './bench/graph-sync.ts';
+import { benchChaos, chaosTable, type ChaosFigures } from './bench/chaos.ts';
 import { round } from './bench/figures.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -44,6 +45,7 @@ const GOALS = {
   graphSyncOnFailedRequests: { max: 0 },
   outboxFlushLimitPercent: { min: 90 },
   outboxDuplicates: { max: 0 },
+  chaosLostOrDuplicated: { max: 0 },
 } as const;
 type GoalName = keyof typeof GOALS;
 
@@ -56,6 +58,7 @@ interface Results {
   graphSyncOff?: GraphSyncFigures;
   graphSyncOn?: GraphSyncFigures;
   outbox?: OutboxFigures;
+  chaos?: ChaosFigures;
 }
 
 if (process.env[RUN_DIR_ENV]) {
@@ -182,6 +185,8 @@ async function runBenchmarks(runDir: string, quick: boolean, only: string[] | nu
     `log to CRM, click to "logged" against the HubSpot emulator (${f.logToCrm.samples} logs): p50 ${f.logToCrm.p50Ms} ms,` +
     ` p95 ${f.logToCrm.p95Ms} ms (goal ≤ ${GOALS.logToCrmP95Ms.max} ms), ${f.logToCrm.duplicates} duplicates`);
 
+  await measure('chaos', () => benchChaos({ quick }), chaosTable);
+
   const failed = Object.keys(errors).length;
   return finish({
     ...report,
@@ -201,6 +206,7 @@ function goalsMet(r: Results): Partial<Record<GoalName, { value: number; met: bo
     ...(r.graphSyncOn ? { graphSyncOnCeilingPercent: r.graphSyncOn.ceilingPercent ?? 0, graphSyncOnFailedRequests: r.graphSyncOn.failedRequests } : {}),
     ...(r.search ? { searchP95Ms: r.search.p95Ms } : {}),
     ...(r.outbox ? { outboxFlushLimitPercent: r.outbox.limitPercent, outboxDuplicates: r.outbox.duplicates } : {}),
+    ...(r.chaos ? { chaosLostOrDuplicated: r.chaos.scenarios.reduce((n, s) => n + s.lost + s.duplicated + s.wrongState + (s.crmDuplicated ?? 0) + (s.crmMissing ?? 0), 0) } : {}),
     ...(r.ui
       ? {
           inboxFirstRenderMs: r.ui.firstRenderMs.median,
