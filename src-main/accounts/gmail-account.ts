@@ -45,6 +45,7 @@ export function gmailAccounts(deps: { store: ProfileStore; config: GoogleConfig 
     ...(config.gmailUrl ? { rootUrl: config.gmailUrl } : {}),
     ...(config.quotaUnitsPerSecond !== undefined ? { unitsPerSecond: config.quotaUnitsPerSecond } : {}),
     ...(config.concurrency ? { concurrency: config.concurrency } : {}),
+    ...(config.requestTimeoutMs ? { timeoutMs: config.requestTimeoutMs } : {}),
   });
 
   /** The ID token names the account; without one, ask Gmail whose mailbox this is (users.getProfile). */

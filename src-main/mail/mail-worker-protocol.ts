@@ -11,7 +11,7 @@ export type WorkerJob =
       kind: 'gmail-sync';
       accountId: number;
       oauth: GoogleOAuthConfig;
-      provider: { rootUrl?: string; unitsPerSecond?: number | null; concurrency?: number };
+      provider: { rootUrl?: string; unitsPerSecond?: number | null; concurrency?: number; timeoutMs?: number };
     }
   | {
       kind: 'graph-sync';

@@ -112,6 +112,14 @@ function runImport(job: Extract<WorkerJob, { kind: 'import' }>, store: ProfileSt
   });
 }
 
+/** The failure in words for the account's sync state; a full disk says what to do (SQLITE_FULL, https://sqlite.org/rescode.html#full). */
+function describeFailure(error: unknown): string {
+  if ((error as { code?: unknown } | null)?.code === 'SQLITE_FULL') {
+    return 'The disk is full: free some space and sync again (everything stored so far is kept)';
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
 // The outcome is posted only after the store is closed, so the main thread may terminate
 // the worker as soon as it hears from it.
 let outcome: MailWorkerMessage;
@@ -125,7 +133,7 @@ try {
     type: 'error',
     error: {
       kind: reconnect ? 'reconnect_required' : controller.signal.aborted ? 'aborted' : 'failed',
-      message: error instanceof Error ? error.message : String(error),
+      message: describeFailure(error),
     },
   };
 } finally {

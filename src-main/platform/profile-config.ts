@@ -19,6 +19,8 @@ export const GoogleConfigSchema = z.object({
   quotaUnitsPerSecond: z.number().positive().nullable().optional(),
   /** Gmail requests in flight at once. */
   concurrency: z.number().int().min(1).max(64).optional(),
+  /** How long one Gmail request may take before it is abandoned and retried, ms (default 120,000). */
+  requestTimeoutMs: z.number().int().min(100).optional(),
 });
 
 /** HubSpot CRM v3 endpoint and pacing; the private-app token itself lives in the encrypted store. */

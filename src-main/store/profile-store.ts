@@ -1,5 +1,6 @@
 // The store as the app assembly sees it: one call that gets the key from the keychain,
 // opens and migrates the encrypted database, and builds the repositories over it.
+import { createLogger } from '../platform/logger.ts';
 import type { SecretStore } from '../platform/keychain.ts';
 import { AccountRepository } from './account-repository.ts';
 import { ActivityRepository } from './activity-repository.ts';
@@ -16,6 +17,8 @@ import { SettingsRepository } from './settings-repository.ts';
 import { SyncStateRepository } from './sync-state-repository.ts';
 import { ThreadRepository } from './thread-repository.ts';
 import type { Db } from './types.ts';
+
+const log = createLogger('store');
 
 /** One profile's data: its mail, accounts, settings, CRM contact cache, outbox and activities. */
 export interface ProfileStore {
@@ -97,7 +100,12 @@ export function createProfileStore(db: Db, now: () => number = Date.now): Profil
     transaction: (fn) => (db.inTransaction ? fn() : db.transaction(fn).immediate()),
     close() {
       if (!db.open) return;
-      db.pragma('wal_checkpoint(TRUNCATE)');
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch (error) {
+        // A full disk (SQLITE_FULL) leaves the WAL as it is; it is replayed at the next open.
+        log.warn('WAL checkpoint at close failed; the WAL is kept', { error });
+      }
       db.close();
     },
   };

@@ -69,6 +69,16 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/**
+ * Answers `status` with headers announcing the whole body, writes half of it, then resets the
+ * connection: a transfer cut off mid-body, as a dropped Wi-Fi or a proxy restart leaves it.
+ */
+export function sendTruncatedJson(res: ServerResponse, status: number, body: unknown): void {
+  const bytes = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': bytes.length });
+  res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
+}
+
 /** Reads the request body; rejects with an Error whose `status` is 413 past `limit` bytes. */
 export async function readBody(req: IncomingMessage, limit = 50 * 1024 * 1024): Promise<Buffer> {
   const chunks: Buffer[] = [];

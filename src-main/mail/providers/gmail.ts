@@ -4,12 +4,9 @@
 //            https://developers.google.com/gmail/api/reference/quota
 import { gmail, type gmail_v1 } from '@googleapis/gmail';
 import type { OAuth2Client } from 'google-auth-library';
-import pThrottle from 'p-throttle';
-import pLimit, { type LimitFunction } from 'p-limit';
-import pRetry, { AbortError } from 'p-retry';
 import type { IncomingMessage } from '../types.ts';
 import { createLogger } from '../../platform/logger.ts';
-import { isRetryable, retryAfterMs, statusOf } from './request-pacing.ts';
+import { RequestPacer, statusOf, type PacingStats } from './request-pacing.ts';
 
 const log = createLogger('mail.gmail');
 
@@ -22,6 +19,9 @@ export const GMAIL_QUOTA_UNITS = {
   historyList: 2,
 } as const;
 
+/** Long enough for a 25 MB message (Gmail's cap) on a slow link, short enough that a stuck request does not stall the sync. */
+export const REQUEST_TIMEOUT_MS = 120_000;
+
 /** Gmail's per-user limit: 15,000 units per minute, i.e. 250 units per second. */
 export const GMAIL_UNITS_PER_SECOND = 250;
 
@@ -33,8 +33,14 @@ export interface GmailProviderOptions {
   unitsPerSecond?: number | null;
   /** Requests in flight at once. */
   concurrency?: number;
-  /** Attempts per request before giving up, counting the first. */
+  /** Attempts per request on 5xx, timeouts and dropped connections, counting the first (default 6); 429s have their own allowance (RequestPacer). */
   attempts?: number;
+  /**
+   * How long one request may take, body included, before it is abandoned and retried like a
+   * dropped connection, ms (default REQUEST_TIMEOUT_MS). Gmail's client sets none, so without
+   * it a server that stops answering would hold the sync forever.
+   */
+  timeoutMs?: number;
   /**
    * Aborting rejects every request not yet sent (waiting for a slot or for quota) with the
    * signal's reason; requests already sent finish, so what they fetched can still be stored.
@@ -65,41 +71,33 @@ export interface HistoryChanges {
   historyId: string;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class GmailProvider {
   readonly #api: gmail_v1.Gmail;
-  /** Runs a request once its quota units are available; identity when pacing is off. */
-  readonly #quota: <R>(units: number, run: () => Promise<R>) => Promise<R>;
-  readonly #inFlight: LimitFunction;
-  readonly #attempts: number;
-  readonly #signal: AbortSignal | undefined;
-  /** Counters for benchmarks and diagnostics. */
-  readonly stats = { requests: 0, retries: 0, rateLimited: 0, quotaUnits: 0 };
+  readonly #pacer: RequestPacer;
+  readonly #timeoutMs: number;
 
   constructor(options: GmailProviderOptions) {
     this.#api = gmail({ version: 'v1', auth: options.auth, rootUrl: options.rootUrl ?? 'https://gmail.googleapis.com/' });
-    this.#attempts = options.attempts ?? 6;
-    this.#signal = options.signal;
+    this.#timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
     const ups = options.unitsPerSecond === undefined ? GMAIL_UNITS_PER_SECOND : options.unitsPerSecond;
-    // Concurrency and quota are separate limits. The quota is paced in 100 ms windows so
-    // requests flow evenly instead of bursting at each second's start. (Bottleneck was
+    // Concurrency and quota are separate limits; the pacer spreads the quota in 100 ms slices
+    // so requests flow evenly instead of bursting at each second's start. (Bottleneck was
     // tried first: its scheduler serialised jobs at ~4 ms each, capping sync at ~250/s.)
-    this.#inFlight = pLimit(options.concurrency ?? 16);
-    if (ups) {
-      const throttled = pThrottle({
-        limit: Math.max(5, Math.floor(ups / 10)),
-        interval: 100,
-        strict: true,
-        weight: (units: number) => units,
-        ...(options.signal ? { signal: options.signal } : {}),
-      })(
-        (_units: number, run: () => Promise<unknown>) => run(),
-      );
-      this.#quota = (units, run) => throttled(units, run) as Promise<never>;
-    } else {
-      this.#quota = (_units, run) => run();
-    }
+    // A 429 pauses the whole mailbox: the quota is per user, not per request.
+    this.#pacer = new RequestPacer({
+      concurrency: options.concurrency ?? 16,
+      budget: ups ? { limit: Math.max(GMAIL_QUOTA_UNITS.messagesGet, ups), intervalMs: 1_000 } : null,
+      ...(options.attempts ? { attempts: options.attempts } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      service: 'Gmail',
+      log,
+    });
+  }
+
+  /** Counters for benchmarks and diagnostics (requests, retries, 429s, quota units spent). */
+  get stats(): PacingStats {
+    return this.#pacer.stats;
   }
 
   /** users.getProfile: the address and the current historyId. */
@@ -218,49 +216,15 @@ export class GmailProvider {
 
   /** Drops requests not yet started (a cancelled sync); requests in flight finish. */
   async close(): Promise<void> {
-    this.#inFlight.clearQueue();
+    this.#pacer.clear();
   }
 
   /**
-   * One API call through the quota limiter, retried on 429 (after Retry-After), 5xx and
-   * network errors with exponential backoff and jitter; other errors fail at once.
+   * One API call through the pacer: retried on 429 (after Retry-After, pausing the mailbox),
+   * 5xx, timeouts and network errors with exponential backoff and jitter; other errors fail
+   * at once, and one still failing after the last attempt is ProviderUnavailableError.
    */
-  async #call<T>(units: number, request: (options: { retry: false }) => Promise<{ data: T }>): Promise<T> {
-    return pRetry(
-      async () => {
-        try {
-          const response = await this.#inFlight(() => {
-            // A request that waited for its slot through an abort is never sent.
-            this.#signal?.throwIfAborted();
-            return this.#quota(units, () => {
-              this.#signal?.throwIfAborted();
-              this.stats.requests += 1;
-              this.stats.quotaUnits += units;
-              return request({ retry: false });
-            });
-          });
-          return response.data;
-        } catch (error) {
-          if (!isRetryable(error)) throw new AbortError(error as Error);
-          throw error;
-        }
-      },
-      {
-        retries: this.#attempts - 1,
-        minTimeout: 250,
-        maxTimeout: 30_000,
-        randomize: true,
-        // Not p-retry's `signal`: it would reject at once and drop an answer already on its way.
-        onFailedAttempt: async ({ error, attemptNumber }) => {
-          this.#signal?.throwIfAborted();
-          this.stats.retries += 1;
-          const status = statusOf(error);
-          if (status === 429) this.stats.rateLimited += 1;
-          const wait = retryAfterMs(error);
-          log.warn('gmail request failed; retrying', { status, attempt: attemptNumber, retryAfterMs: wait });
-          if (wait) await sleep(Math.min(wait, 60_000));
-        },
-      },
-    );
+  #call<T>(units: number, request: (options: { retry: false; timeout: number }) => Promise<{ data: T }>): Promise<T> {
+    return this.#pacer.run(async () => (await request({ retry: false, timeout: this.#timeoutMs })).data, { units });
   }
 }

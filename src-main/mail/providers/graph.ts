@@ -136,6 +136,7 @@ export class GraphProvider {
       budget: perWindow ? { limit: perWindow, intervalMs: options.windowMs ?? OUTLOOK_WINDOW_MS } : null,
       ...(options.attempts ? { attempts: options.attempts } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      service: 'Microsoft Graph',
       log,
     });
   }

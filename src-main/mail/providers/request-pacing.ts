@@ -42,7 +42,8 @@ export function retryAfterMs(error: unknown, now = Date.now()): number | null {
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
-const NETWORK_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+// TimeoutError: gaxios' code when a request outlives its `timeout` (AbortSignal.timeout).
+const NETWORK_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'TimeoutError']);
 
 /** 429, 5xx and transport failures are worth another attempt; anything else (4xx, invalid_grant) is not. */
 export function isRetryable(error: unknown): boolean {
@@ -53,6 +54,31 @@ export function isRetryable(error: unknown): boolean {
   if (typeof code === 'string' && NETWORK_ERRORS.has(code)) return true;
   // fetch (undici) reports a dropped connection as TypeError('fetch failed') with the cause's code.
   return error instanceof TypeError && /fetch failed/i.test(error.message);
+}
+
+/**
+ * A provider that kept failing through every attempt (429, 5xx, timeouts, dropped
+ * connections). The message says so in words a rep can act on; `status` is the last HTTP
+ * status (undefined after a transport failure), so statusOf() still reads it.
+ */
+export class ProviderUnavailableError extends Error {
+  readonly status: number | undefined;
+  constructor(service: string, attempts: number, error: unknown) {
+    const status = statusOf(error);
+    super(`${service} did not answer after ${attempts} attempts (last: ${status ? `HTTP ${status}` : transportFailure(error)}); the next sync continues from here`, { cause: error });
+    this.name = 'ProviderUnavailableError';
+    this.status = status;
+  }
+}
+
+function transportFailure(error: unknown): string {
+  const e = error as HttpishError | null;
+  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : null;
+  if (code === 'TimeoutError' || code === 'ETIMEDOUT') return 'no answer in time';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return 'connection reset';
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'EAI_AGAIN') return 'name lookup failed';
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -77,6 +103,8 @@ export interface RequestPacingOptions {
   maxRetryAfterMs?: number;
   /** Aborting stops retries and waits. */
   signal?: AbortSignal;
+  /** The provider's name in errors, e.g. "Microsoft Graph". */
+  service: string;
   log: Logger;
 }
 
@@ -128,8 +156,8 @@ export class RequestPacer {
    * One request: under the concurrency cap, then paced. A 429 pauses every request of
    * this pacer until its Retry-After has passed (Graph asks clients to back off as a whole)
    * and is retried up to `max429` times (default 100); 5xx and transport errors are retried up to
-   * `attempts` with exponential backoff and jitter. Other errors, and the last attempt's,
-   * are thrown as they came; an aborted `signal` stops the waiting with its reason.
+   * `attempts` with exponential backoff and jitter. Other errors are thrown as they came, the
+   * last attempt's as ProviderUnavailableError; an aborted `signal` stops the waiting with its reason.
    */
   async run<T>(request: () => Promise<T>, options: { units?: number; what?: string } = {}): Promise<T> {
     const units = options.units ?? 1;
@@ -159,9 +187,13 @@ export class RequestPacer {
         const status = statusOf(error);
         if (status === 429) throttled += 1;
         else failures += 1;
-        if (!isRetryable(error) || failures >= attempts || throttled > max429 || this.#o.signal?.aborted) {
+        if (!isRetryable(error) || this.#o.signal?.aborted) {
           this.stats.failed += 1;
           throw error;
+        }
+        if (failures >= attempts || throttled > max429) {
+          this.stats.failed += 1;
+          throw new ProviderUnavailableError(this.#o.service, failures + throttled, error);
         }
         this.stats.retries += 1;
         const retryAfter = retryAfterMs(error);

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readMailbox } from '../../../src-main/mail/import/mailbox-reader.ts';
 import { createLogger } from '../../../src-main/platform/logger.ts';
-import { readBody, sendJson, startHttpsServer, type StartedServer } from '../http-server.ts';
+import { readBody, sendJson, sendTruncatedJson, startHttpsServer, type StartedServer } from '../http-server.ts';
 import { route } from './api.ts';
 import { handleAdmin } from './admin.ts';
 import { GoogleApiError, notFound, rateLimited, serverError, unauthenticated } from './google-errors.ts';
@@ -63,6 +63,8 @@ export class GmailEmulator {
   readonly #quota = new QuotaBuckets();
   #server: StartedServer | null = null;
   #failNext: { count: number; status: number } = { count: 0, status: 503 };
+  #truncateNext = 0;
+  #stallNext = { count: 0, ms: 0 };
   #stats: Omit<GmailEmulatorStats, 'connections'> = { requests: {}, rateLimited: 0, serverErrors: 0 };
   /** Reproducible error-rate draws across runs. */
   #random = seededRandom(0x2545f491);
@@ -133,6 +135,16 @@ export class GmailEmulator {
     this.#failNext = { count, status };
   }
 
+  /** The next `count` successful answers stop halfway through the body and reset the connection. */
+  truncateNext(count: number): void {
+    this.#truncateNext = count;
+  }
+
+  /** The next `count` requests wait `ms` before they are handled (a server slower than the client's timeout). */
+  stallNext(count: number, ms: number): void {
+    this.#stallNext = { count, ms };
+  }
+
   stats(): GmailEmulatorStats {
     return {
       requests: { ...this.#stats.requests },
@@ -165,6 +177,11 @@ export class GmailEmulator {
     this.#stats.requests[method] = (this.#stats.requests[method] ?? 0) + 1;
     try {
       if (this.settings.latencyMs > 0) await sleep(this.settings.latencyMs);
+      if (this.#stallNext.count > 0) {
+        this.#stallNext.count -= 1;
+        await sleep(this.#stallNext.ms);
+        if (req.destroyed) return; // the client gave up waiting
+      }
       const identity = await this.#authenticate(req);
       if (!found) throw notFound();
       const profileEmail = this.#options.emailAddress ?? identity.email;
@@ -178,7 +195,10 @@ export class GmailEmulator {
         if (wait > 0) throw rateLimited(wait);
       }
       const result = await found.run(this.mailbox, profileEmail);
-      if (result.status === 204) {
+      if (result.status < 300 && this.#truncateNext > 0) {
+        this.#truncateNext -= 1;
+        sendTruncatedJson(res, result.status, result.body);
+      } else if (result.status === 204) {
         res.writeHead(204).end();
       } else {
         sendJson(res, result.status, result.body);
