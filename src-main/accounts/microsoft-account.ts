@@ -75,6 +75,7 @@ export function microsoftAccounts(deps: { store: ProfileStore; config: Microsoft
           ...(config.concurrency ? { concurrency: config.concurrency } : {}),
           ...(config.requestsPer10Minutes !== undefined ? { requestsPerWindow: config.requestsPer10Minutes } : {}),
           ...(config.requestWindowMs ? { windowMs: config.requestWindowMs } : {}),
+          ...(config.requestTimeoutMs ? { timeoutMs: config.requestTimeoutMs } : {}),
         },
       };
     },

@@ -17,7 +17,7 @@ export type WorkerJob =
       kind: 'graph-sync';
       accountId: number;
       oauth: MicrosoftOAuthConfig;
-      provider: { graphUrl?: string; concurrency?: number; requestsPerWindow?: number | null; windowMs?: number; pageSize?: number };
+      provider: { graphUrl?: string; concurrency?: number; requestsPerWindow?: number | null; windowMs?: number; pageSize?: number; timeoutMs?: number };
     }
   | { kind: 'import'; path: string; accountEmail?: string };
 

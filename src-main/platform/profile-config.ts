@@ -50,6 +50,8 @@ export const MicrosoftConfigSchema = z.object({
   requestsPer10Minutes: z.number().positive().nullable().optional(),
   /** The pacing window, ms (default 600,000). Only benchmarks shrink it, together with the emulator's. */
   requestWindowMs: z.number().int().positive().optional(),
+  /** How long one Graph request may take before it is abandoned and retried, ms (default 120,000). */
+  requestTimeoutMs: z.number().int().min(100).optional(),
   /** Delegated scopes; default User.Read Mail.Read (msal adds openid profile offline_access). */
   scopes: z.array(z.string().min(1)).optional(),
 });

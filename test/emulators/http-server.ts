@@ -70,12 +70,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /**
- * Answers `status` with headers announcing the whole body, writes half of it, then resets the
+ * Answers `status` with headers announcing the whole body, writes half of it, then drops the
  * connection: a transfer cut off mid-body, as a dropped Wi-Fi or a proxy restart leaves it.
  */
-export function sendTruncatedJson(res: ServerResponse, status: number, body: unknown): void {
-  const bytes = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': bytes.length });
+export function sendTruncated(res: ServerResponse, status: number, body: string | Uint8Array, headers: Record<string, string> = {}): void {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers, 'content-length': bytes.length });
   res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
 }
 

@@ -1,57 +1,121 @@
-// Fault storms (issue 14 item 2): the real services sync a real inbox from a Gmail emulator
-// that misbehaves the way networks and providers do — a 429 storm, a 5xx storm outlasting
-// every retry, answers cut off mid-body, a server slower than the client's timeout, the disk
-// filling up during a sync. Each storm ends in a state the rep can read in the app (the
-// account's sync state and its last error, as accounts:list gives them to the renderer) and
-// with nothing lost: once the storm passes, one more sync leaves every message stored once.
+// Fault storms (issue 14 item 2): the real services sync a real inbox from a Gmail and from a
+// Graph emulator that misbehave the way networks and providers do — a 429 storm, a 5xx storm
+// outlasting every retry, answers cut off mid-body, a server slower than the client's timeout,
+// and (Gmail) the disk filling up during a sync. Each storm ends in a state the rep can read in
+// the app (the account's sync state and last error, as accounts:list gives them to the
+// renderer) and with nothing lost: once it passes, one more sync leaves every message stored once.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { openServices, type Services } from '../../src-main/app/assemble.ts';
-import type { GoogleTokens } from '../../src-main/auth/index.ts';
+import type { ProfileConfigInput } from '../../src-main/platform/profile-config.ts';
 import { databaseOf } from '../../src-main/store/profile-store.ts';
+import type { Account } from '../../src-main/store/types.ts';
 import { emulatedGoogleConfig } from '../emulators/google-config.ts';
+import { emulatedMicrosoftConfig } from '../emulators/microsoft-config.ts';
 import { GmailEmulator } from '../emulators/gmail/gmail-emulator.ts';
+import { GraphEmulator } from '../emulators/graph/graph-emulator.ts';
 import { consentingBrowserOpener } from '../emulators/identity/browser-consent.ts';
 import { DEFAULT_TEST_USER, IdentityEmulator, type IdentityEndpoints } from '../emulators/identity/identity-emulator.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { ENRON_MAILDIR } from '../support/chaos/scenarios.ts';
 
-const INBOX = join(ENRON_MAILDIR, 'lavorato-j/inbox');
-/** The client gives a request this long before it abandons it and retries (profile config google.requestTimeoutMs). */
+/** The client gives a request this long before it abandons it and retries (profile config requestTimeoutMs). */
 const REQUEST_TIMEOUT_MS = 1_000;
 /** Space left on the small disk once the profile is open. */
 const FREE_BYTES = 1024 * 1024;
-const skip = existsSync(INBOX) ? false : `../shared/data is absent (${INBOX}): the fault storms need the real mail`;
 
-describe('fault storms: a sync against a misbehaving Gmail ends clear and loses nothing', { skip }, () => {
+/** One provider's emulator, as the storms drive it. */
+interface StormTarget {
+  /** As the provider's errors name it. */
+  service: string;
+  mailbox: string;
+  start(endpoints: IdentityEndpoints, verifyAccessToken: IdentityEmulator['verifyAccessToken']): Promise<ProfileConfigInput>;
+  signIn(services: Services, browser: Browser): Promise<Account>;
+  stop(): Promise<void>;
+  /** Provider ids of the messages a sync must store. */
+  expectedIds(): string[];
+  /** Message bodies fetched since resetStats. */
+  fetches(): number;
+  rateLimited(): number;
+  resetStats(): void;
+  failNext(count: number, status: number): void;
+  truncateNext(count: number): void;
+  stallNext(count: number, ms: number): void;
+}
+
+function gmailTarget(): StormTarget {
+  const mailbox = join(ENRON_MAILDIR, 'lavorato-j/inbox');
+  let emulator: GmailEmulator;
+  return {
+    service: 'Gmail',
+    mailbox,
+    async start(endpoints, verifyAccessToken) {
+      emulator = new GmailEmulator({ mailbox, emailAddress: DEFAULT_TEST_USER.email, verifyAccessToken, settings: { quota: false } });
+      const { url } = await emulator.start();
+      return { google: emulatedGoogleConfig(endpoints, url, { quotaUnitsPerSecond: null, requestTimeoutMs: REQUEST_TIMEOUT_MS }) };
+    },
+    signIn: (services, browser) => services.connectGmail({ openBrowser: consentingBrowserOpener(browser), timeoutMs: 60_000 }),
+    stop: () => emulator.stop(),
+    expectedIds: () => emulator.mailbox.list(null, Number.MAX_SAFE_INTEGER, [], true).ids,
+    fetches: () => emulator.stats().requests['gmail.users.messages.get'] ?? 0,
+    rateLimited: () => emulator.stats().rateLimited,
+    resetStats: () => emulator.resetStats(),
+    failNext: (count, status) => emulator.failNext(count, status),
+    truncateNext: (count) => emulator.truncateNext(count),
+    stallNext: (count, ms) => emulator.stallNext(count, ms),
+  };
+}
+
+function graphTarget(): StormTarget {
+  const mailbox = join(ENRON_MAILDIR, 'germany-c/inbox');
+  let emulator: GraphEmulator;
+  return {
+    service: 'Microsoft Graph',
+    mailbox,
+    async start(endpoints, verifyAccessToken) {
+      emulator = new GraphEmulator({ mailbox, verifyAccessToken });
+      const { url } = await emulator.start();
+      return { microsoft: emulatedMicrosoftConfig(endpoints, `${url}/v1.0`, { requestsPer10Minutes: null, requestTimeoutMs: REQUEST_TIMEOUT_MS }) };
+    },
+    signIn: (services, browser) => services.connectMicrosoft({ openBrowser: consentingBrowserOpener(browser), timeoutMs: 60_000, loopback: true }),
+    stop: () => emulator.stop(),
+    // The client asks for immutable ids (Prefer: IdType="ImmutableId").
+    expectedIds: () => [...emulator.folder('inbox')!.messages].map((id) => emulator.mailbox.get(id)!.immutableId),
+    fetches: () => emulator.stats().requests['messages.value'] ?? 0,
+    rateLimited: () => emulator.stats().throttled,
+    resetStats: () => emulator.resetStats(),
+    failNext: (count, status) => emulator.failNext(count, status),
+    truncateNext: (count) => emulator.truncateNext(count),
+    stallNext: (count, ms) => emulator.stallNext(count, ms),
+  };
+}
+
+for (const target of [gmailTarget(), graphTarget()]) {
+const skip = existsSync(target.mailbox) ? false : `../shared/data is absent (${target.mailbox}): the fault storms need the real mail`;
+describe(`fault storms: a sync against a misbehaving ${target.service} ends clear and loses nothing`, { skip }, () => {
   const root = mkdtempSync(join(tmpdir(), 'mailbridge-storms-'));
   const identity = new IdentityEmulator({ accessTokenTtlSeconds: 3600 });
-  const gmail = new GmailEmulator({ mailbox: INBOX, emailAddress: DEFAULT_TEST_USER.email, settings: { quota: false } });
-  let endpoints: IdentityEndpoints;
-  let gmailUrl = '';
-  let tokens: GoogleTokens;
+  let config: ProfileConfigInput;
+  let signedIn: { provider: Account['provider']; email: string; tokens: object };
   let profiles = 0;
 
-  const open = (dir: string) => openServices({
-    profileDir: dir,
-    config: { google: emulatedGoogleConfig(endpoints, gmailUrl, { quotaUnitsPerSecond: null, requestTimeoutMs: REQUEST_TIMEOUT_MS }) },
-  });
-  /** A new profile holding the signed-in account (its tokens copied from the one sign-in), ready for a first full sync. */
+  /** A new profile holding the signed-in account (its credentials copied from the one sign-in), ready for a first full sync. */
   const openProfile = async (dir = join(root, `profile-${++profiles}`)): Promise<{ services: Services; accountId: number }> => {
-    const services = await open(dir);
-    const accountId = services.store.accounts.create({ provider: 'gmail', email: DEFAULT_TEST_USER.email }).id;
-    services.store.accounts.setTokens(accountId, tokens);
+    const services = await openServices({ profileDir: dir, config });
+    const accountId = services.store.accounts.create({ provider: signedIn.provider, email: signedIn.email }).id;
+    services.store.accounts.setTokens(accountId, signedIn.tokens);
     return { services, accountId };
   };
   const summary = async (services: Services) => (await services.handlers['accounts:list'](undefined))[0]!;
   /** Every message of the emulated inbox is stored exactly once. */
   const assertComplete = (services: Services, accountId: number) => {
     const rows = databaseOf(services.store).prepare('SELECT provider_message_id FROM messages WHERE account_id = ?').pluck().all(accountId) as string[];
-    const expected = gmail.mailbox.list(null, Number.MAX_SAFE_INTEGER, [], true).ids;
+    const expected = target.expectedIds();
     assert.equal(new Set(rows).size, rows.length, 'no message stored twice');
     assert.deepEqual(expected.filter((id) => !rows.includes(id)), [], 'no message lost');
     assert.equal(rows.length, expected.length);
@@ -67,21 +131,21 @@ describe('fault storms: a sync against a misbehaving Gmail ends clear and loses 
   };
 
   before(async () => {
-    endpoints = await identity.start();
-    gmailUrl = (await gmail.start()).url;
-    // One real sign-in through Chromium; the storms' profiles reuse its tokens.
+    const endpoints = await identity.start();
+    config = await target.start(endpoints, identity.verifyAccessToken);
+    // One real sign-in through Chromium; the storms' profiles reuse its credentials.
     const browser = await launchChromium();
-    const services = await open(join(root, 'sign-in'));
+    const services = await openServices({ profileDir: join(root, 'sign-in'), config });
     try {
-      const account = await services.connectGmail({ openBrowser: consentingBrowserOpener(browser), timeoutMs: 60_000 });
-      tokens = services.store.accounts.getTokens<GoogleTokens>(account.id)!;
+      const account = await target.signIn(services, browser);
+      signedIn = { provider: account.provider, email: account.email, tokens: services.store.accounts.getTokens<object>(account.id)! };
     } finally {
       await services.close();
       await browser.close();
     }
   });
   after(async () => {
-    await gmail.stop();
+    await target.stop();
     await identity.stop();
     rmSync(root, { recursive: true, force: true });
   });
@@ -89,10 +153,10 @@ describe('fault storms: a sync against a misbehaving Gmail ends clear and loses 
   test('a storm of 40 429s mid-sync is waited out: the sync completes with nothing lost', async () => {
     const { services, accountId } = await openProfile();
     try {
-      gmail.resetStats();
-      once(services, 50, () => gmail.failNext(40, 429));
+      target.resetStats();
+      once(services, 50, () => target.failNext(40, 429));
       await services.syncAccount(accountId);
-      assert.equal(gmail.stats().rateLimited, 40);
+      assert.equal(target.rateLimited(), 40);
       assertComplete(services, accountId);
       assert.equal((await summary(services)).lastError, null);
     } finally {
@@ -104,20 +168,20 @@ describe('fault storms: a sync against a misbehaving Gmail ends clear and loses 
     const { services, accountId } = await openProfile();
     try {
       // Let the first batches commit, then fail everything.
-      once(services, 50, () => gmail.failNext(Number.MAX_SAFE_INTEGER, 503));
+      once(services, 50, () => target.failNext(Number.MAX_SAFE_INTEGER, 503));
       await assert.rejects(services.syncAccount(accountId));
       const kept = storedCount(services);
       assert.ok(kept >= 50, `${kept} messages committed before the storm are kept`);
       const account = await summary(services);
       assert.equal(account.syncState, 'error');
-      assert.match(account.lastError ?? '', /Gmail did not answer after \d+ attempts \(last: HTTP 503\)/, `the rep is told what happened: ${account.lastError}`);
+      assert.match(account.lastError ?? '', new RegExp(`${target.service} did not answer after \\d+ attempts \\(last: HTTP 503\\)`), `the rep is told what happened: ${account.lastError}`);
       t.diagnostic(`${kept} messages kept; the account says: ${account.lastError}`);
-      gmail.failNext(0);
+      target.failNext(0, 503);
       await services.syncAccount(accountId);
       assertComplete(services, accountId);
       assert.equal((await summary(services)).lastError, null, 'the error clears once a sync succeeds');
     } finally {
-      gmail.failNext(0);
+      target.failNext(0, 503);
       await services.close();
     }
   });
@@ -125,12 +189,13 @@ describe('fault storms: a sync against a misbehaving Gmail ends clear and loses 
   test('answers cut off mid-body are fetched again: nothing lost, nothing twice', async () => {
     const { services, accountId } = await openProfile();
     try {
-      gmail.resetStats();
-      once(services, 50, () => gmail.truncateNext(25));
+      target.resetStats();
+      once(services, 50, () => target.truncateNext(25));
       await services.syncAccount(accountId);
       assertComplete(services, accountId);
-      const gets = gmail.stats().requests['gmail.users.messages.get'] ?? 0;
-      assert.ok(gets >= gmail.mailbox.size + 20, `${gets} messages.get for ${gmail.mailbox.size} messages: the cut-off ones were asked again`);
+      const fetches = target.fetches();
+      const size = target.expectedIds().length;
+      assert.ok(fetches >= size + 20, `${fetches} fetches for ${size} messages: the cut-off ones were asked again`);
     } finally {
       await services.close();
     }
@@ -139,7 +204,7 @@ describe('fault storms: a sync against a misbehaving Gmail ends clear and loses 
   test(`a server slower than the client's ${REQUEST_TIMEOUT_MS} ms timeout: those requests are abandoned and retried`, async () => {
     const { services, accountId } = await openProfile();
     try {
-      once(services, 50, () => gmail.stallNext(8, REQUEST_TIMEOUT_MS * 5));
+      once(services, 50, () => target.stallNext(8, REQUEST_TIMEOUT_MS * 5));
       const started = performance.now();
       await services.syncAccount(accountId);
       assertComplete(services, accountId);
@@ -150,7 +215,8 @@ describe('fault storms: a sync against a misbehaving Gmail ends clear and loses 
     }
   });
 
-  test('the disk fills up during a sync: the sync stops with "disk full", the store stays intact, and with space again it completes',
+  // Once, with Gmail: a full disk is met by the store and the worker, whatever the provider.
+  if (target.service === 'Gmail') test('the disk fills up during a sync: the sync stops with "disk full", the store stays intact, and with space again it completes',
     async (t) => {
       const tmpfs = join(root, 'tmpfs');
       mkdirSync(tmpfs);
@@ -172,8 +238,9 @@ describe('fault storms: a sync against a misbehaving Gmail ends clear and loses 
           assert.equal(account.syncState, 'error');
           assert.match(account.lastError ?? '', /disk is full/i, `the rep is told what happened: ${account.lastError}`);
           const kept = storedCount(services);
-          assert.ok(kept > 0 && kept < gmail.mailbox.size, `${kept} messages fitted`);
-          t.diagnostic(`${kept} of ${gmail.mailbox.size} messages fitted; the account says: ${account.lastError}`);
+          // A batch commits whole or not at all (200 messages here), so what fitted is 0 or whole batches.
+          assert.ok(kept < target.expectedIds().length, `${kept} messages fitted`);
+          t.diagnostic(`${kept} of ${target.expectedIds().length} messages fitted; the account says: ${account.lastError}`);
           assert.equal(databaseOf(services.store).prepare('PRAGMA integrity_check').pluck().get(), 'ok');
           execFileSync('mount', ['-o', 'remount,size=256m', tmpfs]);
           await services.syncAccount(accountId);
@@ -187,3 +254,4 @@ describe('fault storms: a sync against a misbehaving Gmail ends clear and loses 
       }
     });
 });
+}

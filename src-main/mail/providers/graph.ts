@@ -4,7 +4,7 @@
 // References: https://learn.microsoft.com/graph/delta-query-messages
 //             https://learn.microsoft.com/graph/outlook-get-mime-message
 //             https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
-import { AuthenticationHandler, Client, HTTPMessageHandler, ResponseType, type AuthenticationProvider } from '@microsoft/microsoft-graph-client';
+import { AuthenticationHandler, Client, HTTPMessageHandler, ResponseType, type AuthenticationProvider, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { createLogger } from '../../platform/logger.ts';
 import { RequestPacer, statusOf, type PacingStats } from './request-pacing.ts';
 
@@ -43,7 +43,37 @@ export interface GraphProviderOptions {
   pageSize?: number;
   /** Attempts per request for 5xx/transport failures (default 6); 429s are retried separately. */
   attempts?: number;
+  /** How long one request may take, body included, before it is abandoned and retried, ms (default REQUEST_TIMEOUT_MS). */
+  timeoutMs?: number;
   signal?: AbortSignal;
+}
+
+/** Long enough for a message's MIME of Outlook's largest size on a slow link; a stuck request must not stall the sync. */
+export const REQUEST_TIMEOUT_MS = 120_000;
+
+/**
+ * Middleware giving every request `timeoutMs`, body included (an AbortSignal.timeout on the
+ * fetch, which also ends the body's stream). The client reports it as a GraphError whose code
+ * is "TimeoutError", which the pacer retries like a dropped connection.
+ */
+class TimeoutHandler implements Middleware {
+  readonly #timeoutMs: number;
+  #next: Middleware | undefined;
+
+  constructor(timeoutMs: number) {
+    this.#timeoutMs = timeoutMs;
+  }
+
+  execute(context: Context): Promise<void> {
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const own = context.options?.signal;
+    context.options = { ...context.options, signal: own ? AbortSignal.any([own, timeout]) : timeout };
+    return this.#next!.execute(context);
+  }
+
+  setNext(next: Middleware): void {
+    this.#next = next;
+  }
 }
 
 /** A mail folder with its display path ("Inbox/Projects"). */
@@ -127,7 +157,7 @@ export class GraphProvider {
       baseUrl,
       defaultVersion: version,
       customHosts: new Set([host]),
-      middleware: [new AuthenticationHandler(authProvider), new HTTPMessageHandler()],
+      middleware: [new AuthenticationHandler(authProvider), new TimeoutHandler(options.timeoutMs ?? REQUEST_TIMEOUT_MS), new HTTPMessageHandler()],
     });
     this.#pageSize = options.pageSize ?? 200;
     const perWindow = options.requestsPerWindow === undefined ? OUTLOOK_REQUESTS_PER_10_MINUTES : options.requestsPerWindow;

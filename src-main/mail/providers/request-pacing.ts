@@ -48,12 +48,17 @@ const NETWORK_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIP
 /** 429, 5xx and transport failures are worth another attempt; anything else (4xx, invalid_grant) is not. */
 export function isRetryable(error: unknown): boolean {
   const status = statusOf(error);
-  if (status !== undefined) return status === 429 || status >= 500;
+  // A 2xx status on an error: the head arrived and the body did not (the Graph client keeps
+  // the status when reading the body fails), so it is judged as the transport failure it is.
+  if (status !== undefined && status >= 300) return status === 429 || status >= 500;
   const e = error as HttpishError | null;
   const code = typeof e?.code === 'string' ? e.code : e?.cause?.code;
   if (typeof code === 'string' && NETWORK_ERRORS.has(code)) return true;
-  // fetch (undici) reports a dropped connection as TypeError('fetch failed') with the cause's code.
-  return error instanceof TypeError && /fetch failed/i.test(error.message);
+  // fetch (undici) reports a dropped connection as TypeError('fetch failed') and a body cut
+  // off as TypeError('terminated'); the Graph client re-wraps either as a GraphError whose
+  // code is the original's name.
+  const fetchFailure = error instanceof TypeError || code === 'TypeError';
+  return fetchFailure && /fetch failed|terminated/i.test((error as Error).message);
 }
 
 /**
@@ -65,7 +70,8 @@ export class ProviderUnavailableError extends Error {
   readonly status: number | undefined;
   constructor(service: string, attempts: number, error: unknown) {
     const status = statusOf(error);
-    super(`${service} did not answer after ${attempts} attempts (last: ${status ? `HTTP ${status}` : transportFailure(error)}); the next sync continues from here`, { cause: error });
+    const last = status !== undefined && status >= 300 ? `HTTP ${status}` : transportFailure(error);
+    super(`${service} did not answer after ${attempts} attempts (last: ${last}); the next sync continues from here`, { cause: error });
     this.name = 'ProviderUnavailableError';
     this.status = status;
   }
@@ -78,6 +84,7 @@ function transportFailure(error: unknown): string {
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return 'connection reset';
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'EAI_AGAIN') return 'name lookup failed';
+  if (error instanceof Error && /terminated/i.test(error.message)) return 'connection dropped mid-answer';
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readMailbox } from '../../../src-main/mail/import/mailbox-reader.ts';
 import { createLogger } from '../../../src-main/platform/logger.ts';
-import { readBody, sendJson, sendTruncatedJson, startHttpsServer, type StartedServer } from '../http-server.ts';
+import { readBody, sendJson, sendTruncated, startHttpsServer, type StartedServer } from '../http-server.ts';
 import { route } from './api.ts';
 import { handleAdmin } from './admin.ts';
 import { GoogleApiError, notFound, rateLimited, serverError, unauthenticated } from './google-errors.ts';
@@ -197,7 +197,7 @@ export class GmailEmulator {
       const result = await found.run(this.mailbox, profileEmail);
       if (result.status < 300 && this.#truncateNext > 0) {
         this.#truncateNext -= 1;
-        sendTruncatedJson(res, result.status, result.body);
+        sendTruncated(res, result.status, JSON.stringify(result.body));
       } else if (result.status === 204) {
         res.writeHead(204).end();
       } else {
