@@ -1,8 +1,8 @@
-// Window-wide status strips: offline, accounts or the CRM needing a reconnect, and the
-// progress of running syncs. Each is a labelled region the rep (and the tests) can find.
+// Window-wide status strips: offline, accounts or the CRM needing a reconnect, a sync that
+// stopped on an error (with the reason and Sync now), and the progress of running syncs. Each is a labelled region the rep (and the tests) can find.
 import type { AccountSummary } from '../../src-preload/contract/index.ts';
 import { useAccounts, useCrmStatus, useSyncProgress } from '../api/queries.ts';
-import { useConnectAccount } from '../api/mutations.ts';
+import { useConnectAccount, useSyncAccount } from '../api/mutations.ts';
 import { useOffline } from './connectivity.ts';
 
 export function Banners({ onOpenSettings }: { onOpenSettings(): void }) {
@@ -10,6 +10,8 @@ export function Banners({ onOpenSettings }: { onOpenSettings(): void }) {
   const { data: accounts = [] } = useAccounts();
   const { data: crm } = useCrmStatus();
   const reconnect = accounts.filter((a) => a.status === 'reconnect_required');
+  // Offline, every sync fails for the same known reason: the offline strip says it once.
+  const failed = offline ? [] : accounts.filter((a) => a.status === 'connected' && a.syncState === 'error' && a.lastError);
   return (
     <div className="banners">
       {offline && (
@@ -19,6 +21,9 @@ export function Banners({ onOpenSettings }: { onOpenSettings(): void }) {
       )}
       {reconnect.map((account) => (
         <ReconnectAccountBanner key={account.id} account={account} />
+      ))}
+      {failed.map((account) => (
+        <SyncFailedBanner key={account.id} account={account} />
       ))}
       {crm?.state === 'reconnect_required' && (
         <div className="banner banner-warning" role="alert" aria-label="CRM reconnect required">
@@ -48,6 +53,19 @@ function ReconnectAccountBanner({ account }: { account: AccountSummary }) {
   );
 }
 
+/** A sync that stopped (the provider kept failing, the disk is full): what happened, and a way to try again. */
+function SyncFailedBanner({ account }: { account: AccountSummary }) {
+  const sync = useSyncAccount();
+  return (
+    <div className="banner banner-warning" role="alert" aria-label={`Sync of ${account.email} stopped`}>
+      Sync of {account.email} stopped: {sentence(account.lastError ?? '')} Mail already here stays readable.
+      <button type="button" className="button button-small" disabled={sync.isPending} onClick={() => sync.mutate(account.id)}>
+        {sync.isPending ? 'Syncing…' : 'Sync now'}
+      </button>
+    </div>
+  );
+}
+
 function SyncStrip({ accounts }: { accounts: AccountSummary[] }) {
   const { data: progress = {} } = useSyncProgress();
   const running = Object.values(progress).filter((p) => p.phase === 'full' || p.phase === 'incremental');
@@ -64,4 +82,9 @@ function SyncStrip({ accounts }: { accounts: AccountSummary[] }) {
       <progress aria-label="Overall sync progress" max={total || 1} value={total ? done : undefined} />
     </div>
   );
+}
+
+/** `text` ending in a full stop (the main process's error messages have none). */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }

@@ -1,6 +1,7 @@
 // HubSpot misbehaving while the rep logs from the app: a 429 is retried no earlier than its
 // Retry-After and lands once; a revoked token pauses logging behind a "reconnect CRM" state
-// with nothing lost, and reconnecting in Settings sends what waited. (The crash between
+// with nothing lost, and reconnecting in Settings sends what waited. Gmail failing past every
+// retry stops the sync behind a banner that says why, and its Sync now recovers. (The crash between
 // HubSpot's 2xx and recording it is proved with a SIGKILLed process in
 // test/integration/outbox-crash.test.ts.)
 import { after, before, describe, test } from 'node:test';
@@ -11,7 +12,7 @@ import { InboxPage, SettingsPage, ThreadPage } from './pages/index.ts';
 
 const skip = existsSync(ENRON_INBOX) ? false : `../shared/data is absent (${ENRON_INBOX}): the real-mail e2e cannot run`;
 
-describe('CRM failures seen from the app', { skip }, () => {
+describe('CRM and sync failures seen from the app', { skip }, () => {
   let app: EnronApp;
   let targets: Array<{ id: number; threadId: number; subject: string; from: string }>;
   const thread = () => new ThreadPage(app.page);
@@ -62,5 +63,20 @@ describe('CRM failures seen from the app', { skip }, () => {
     await thread().waitForLogState('logged', indexIn(target), 20_000);
     const state = app.services.crm.logStates([target.id]).get(target.id)!;
     assert.equal(copies(target).length, state.items.length, 'each contact got the email exactly once');
+  });
+
+  test('a sync stopped by a Gmail 5xx storm shows why in a banner; Sync now recovers and the banner goes', async () => {
+    const accountId = app.services.store.accounts.list().find((a) => a.provider === 'gmail')!.id;
+    const before = app.services.store.messages.stats().messages;
+    app.gmail.failNext(Number.MAX_SAFE_INTEGER, 503);
+    await assert.rejects(app.services.syncAccount(accountId));
+    const banner = app.page.getByRole('alert', { name: `Sync of ${app.services.store.accounts.get(accountId)!.email} stopped` });
+    await banner.waitFor();
+    assert.match(await banner.innerText(), /Gmail did not answer after 6 attempts \(last: HTTP 503\)/);
+    app.gmail.failNext(0);
+    await banner.getByRole('button', { name: 'Sync now' }).click();
+    await banner.waitFor({ state: 'detached', timeout: 20_000 });
+    assert.equal(app.services.store.syncState.get(accountId)?.lastError, null);
+    assert.equal(app.services.store.messages.stats().messages, before, 'nothing lost');
   });
 });
