@@ -1,6 +1,7 @@
 // The headless CLI over the same services as the desktop app: connect, sync, import,
-// search, show, stats — and the hand-off of a mailbridge:// link to the running instance. Results go to stdout (JSON where machines read them); logs go to
-// stderr. Exit codes: 0 ok, 1 failure, 2 usage error.
+// search, show, stats — and the hand-off of a mailbridge:// link to the running instance.
+// Results go to stdout (JSON where machines read them); progress and logs go to stderr.
+// Exit codes: 0 ok, 1 failure (and, as grep, a search that matches nothing), 2 usage error.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import { updateProfileConfig, type GoogleConfig, type MicrosoftConfig } from '..
 import { openServices, type Services } from '../app/assemble.ts';
 import { AppError } from '../platform/app-error.ts';
 import { openInSystemBrowser } from '../auth/index.ts';
+import { progressOn } from './progress.ts';
 import { showMessage } from './show.ts';
 import { handOffDeepLink, isDeepLink } from './deep-link.ts';
 import { listenForDeepLinks } from '../platform/single-instance.ts';
@@ -147,17 +149,18 @@ async function runCommand(
         .filter((a) => !values.account || a.email === values.account.toLowerCase());
       if (!accounts.length) throw new UsageError(values.account ? `no mail account ${values.account}` : 'no mail account connected: run `connect gmail` or `connect microsoft` first');
       let failed = 0;
+      const progress = progressOn();
       const stop = services.onSyncProgress((p) => {
-        if (p.phase === 'full' || p.phase === 'incremental') process.stderr.write(`\r${p.phase} sync: ${p.done}/${p.total}`);
+        if (p.phase === 'full' || p.phase === 'incremental') progress.update(`${p.phase} sync: ${p.done}/${p.total}`);
       });
       for (const account of accounts) {
         try {
           const result = await services.syncAccount(account.id);
-          process.stderr.write('\n');
+          progress.done();
           out(JSON.stringify({ account: account.email, ...result }));
         } catch (error) {
           failed += 1;
-          process.stderr.write('\n');
+          progress.done();
           out(JSON.stringify({ account: account.email, error: error instanceof AppError ? error.code : 'failed', message: (error as Error).message }));
         }
       }
@@ -166,11 +169,12 @@ async function runCommand(
     }
     case 'import': {
       if (!args[0]) throw new UsageError('import takes a path');
+      const progress = progressOn();
       const result = await services.importMailbox(resolve(args[0]), {
         ...(values.account ? { accountEmail: values.account } : {}),
-        onProgress: ({ done }) => process.stderr.write(`\rimported ${done}`),
+        onProgress: ({ done }) => progress.update(`imported ${done}`),
       });
-      process.stderr.write('\n');
+      progress.done();
       if (result.skipped) {
         process.stderr.write(`${result.skipped} file${result.skipped === 1 ? '' : 's'} not read as mail (listed under "skippedFiles"; \`mailbridge stats\` counts them):\n`);
         for (const skip of result.skippedFiles.slice(0, 10)) process.stderr.write(`  ${skip.key}: ${skip.reason} (${skip.detail})\n`);
@@ -186,7 +190,9 @@ async function runCommand(
       const hits = store.search.search(query, { limit });
       if (values.json) out(JSON.stringify(hits));
       else for (const h of hits) out(`${h.messageId}\t${new Date(h.date).toISOString().slice(0, 10)}\t${h.from?.address ?? '-'}\t${h.subject}`);
-      return 0;
+      // As grep: nothing found is exit code 1, said on stderr so stdout stays the results.
+      if (!hits.length) process.stderr.write('no messages match\n');
+      return hits.length ? 0 : 1;
     }
     case 'show': {
       if (!args[0]) throw new UsageError('show takes a message id or Message-ID');

@@ -57,8 +57,9 @@ describe('CLI import and search on the Enron corpus', { skip }, () => {
   let source: SourceMessage[];
   const search = async (query: string) => {
     const { code, lines } = await cli('search', query, '--limit', '500', '--json', '--profile', profile);
-    assert.equal(code, 0);
-    return JSON.parse(lines[0]!) as Array<{ messageId: number }>;
+    const hits = JSON.parse(lines[0]!) as Array<{ messageId: number }>;
+    assert.equal(code, hits.length ? 0 : 1, 'exit code 1 when nothing matches, as grep');
+    return hits;
   };
   const messageIdsOf = async (hits: Array<{ messageId: number }>) => {
     const ids: string[] = [];

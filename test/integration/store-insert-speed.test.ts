@@ -44,7 +44,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('batches of 100 messages with FTS cost under 50 ms of CPU (over 1,000 messages/s)', async (t) => {
+test('batches of 100 messages with FTS cost under 75 ms of CPU (over 1,000 messages/s with a third to spare)', async (t) => {
   const store = await openProfileStore({ path, secrets });
   const accountId = store.accounts.create({ provider: 'gmail', email: 'speed@example.com' }).id;
   const random = seededRandom(42);
@@ -79,10 +79,11 @@ test('batches of 100 messages with FTS cost under 50 ms of CPU (over 1,000 messa
   assert.equal(store.messages.stats().messages, total);
   assert.equal(store.search.search('from:person7@company7.example', { limit: 500 }).length, 10);
 
-  // Asserted on CPU time, which other processes on a shared 2-core machine do not inflate
-  // (wall-clock p50 rose from 15 to 44 ms under the full parallel suite); the wall-clock
-  // numbers are in the diagnostic line.
-  assert.ok(cpuPerBatch < 50, `CPU per batch of 100: ${cpuPerBatch.toFixed(1)} ms`);
+  // Asserted on CPU time, which other processes on a shared 2-core machine inflate far less
+  // than wall-clock time (p50 rose from 15 to 44 ms under the full parallel suite), though
+  // not by nothing: 57 ms was seen there against a 50 ms bound, so the bound keeps a third
+  // to spare over the 1,000 messages/s goal. `npm run bench` measures the rate itself.
+  assert.ok(cpuPerBatch < 75, `CPU per batch of 100: ${cpuPerBatch.toFixed(1)} ms`);
   assert.ok(100_000 / cpuPerBatch >= 1_000, `CPU-bound insert rate ${(100_000 / cpuPerBatch).toFixed(0)} messages/s`);
   store.close();
 });

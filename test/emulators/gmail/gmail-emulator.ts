@@ -65,6 +65,7 @@ export class GmailEmulator {
   #failNext: { count: number; status: number } = { count: 0, status: 503 };
   #truncateNext = 0;
   #stallNext = { count: 0, ms: 0 };
+  #abandonedStalls = 0;
   #stats: Omit<GmailEmulatorStats, 'connections'> = { requests: {}, rateLimited: 0, serverErrors: 0 };
   /** Reproducible error-rate draws across runs. */
   #random = seededRandom(0x2545f491);
@@ -145,6 +146,11 @@ export class GmailEmulator {
     this.#stallNext = { count, ms };
   }
 
+  /** Stalled requests whose client had hung up by the time the stall ended. */
+  get abandonedStalls(): number {
+    return this.#abandonedStalls;
+  }
+
   stats(): GmailEmulatorStats {
     return {
       requests: { ...this.#stats.requests },
@@ -180,7 +186,10 @@ export class GmailEmulator {
       if (this.#stallNext.count > 0) {
         this.#stallNext.count -= 1;
         await sleep(this.#stallNext.ms);
-        if (req.destroyed) return; // the client gave up waiting
+        if (req.destroyed) {
+          this.#abandonedStalls += 1; // the client gave up waiting
+          return;
+        }
       }
       const identity = await this.#authenticate(req);
       if (!found) throw notFound();

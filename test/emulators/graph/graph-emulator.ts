@@ -105,6 +105,7 @@ export class GraphEmulator {
   #failNext = { count: 0, status: 503, retryAfterSeconds: 1 };
   #truncateNext = 0;
   #stallNext = { count: 0, ms: 0 };
+  #abandonedStalls = 0;
   #stats = { requests: {} as Record<string, number>, throttled: 0, concurrencyThrottled: 0, serverErrors: 0, messagesServed: 0 };
   #random: () => number;
 
@@ -203,6 +204,11 @@ export class GraphEmulator {
     this.#stallNext = { count, ms };
   }
 
+  /** Stalled requests whose client had hung up by the time the stall ended. */
+  get abandonedStalls(): number {
+    return this.#abandonedStalls;
+  }
+
   stats(): GraphEmulatorStats {
     return {
       requests: { ...this.#stats.requests },
@@ -248,7 +254,10 @@ export class GraphEmulator {
       if (this.#stallNext.count > 0) {
         this.#stallNext.count -= 1;
         await sleep(this.#stallNext.ms);
-        if (req.destroyed) return; // the client gave up waiting
+        if (req.destroyed) {
+          this.#abandonedStalls += 1; // the client gave up waiting
+          return;
+        }
       }
       if (!found) throw unknownSegment(segments?.at(-1) ?? url.pathname);
       this.#injectFault();

@@ -1,0 +1,58 @@
+// The CLI as a script or a CI job sees it (issue 15 item 6): with stderr a pipe, progress is
+// one line per step instead of carriage-return updates that run together; a search that
+// matches nothing says so on stderr and exits 1, as grep does, with stdout left empty (or `[]`).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const CLI = join(import.meta.dirname, '../../src-main/cli/main.ts');
+const MAILBOX = join(import.meta.dirname, '../../../shared/data/enron/maildir/germany-c/inbox');
+const skip = existsSync(MAILBOX) ? false : `../shared/data is absent (${MAILBOX}): the CLI test imports real mail`;
+const execFileAsync = promisify(execFile);
+
+/** Runs the CLI as a child with stdout and stderr piped (not a terminal). */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, ...args], { env: { ...process.env, MAILBRIDGE_LOG_LEVEL: 'error' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw error;
+    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+describe('CLI output when it is not a terminal', { skip }, () => {
+  const profile = mkdtempSync(join(tmpdir(), 'mailbridge-cli-output-'));
+  before(async () => {
+    const { code } = await cli('import', MAILBOX, '--profile', profile);
+    assert.equal(code, 0);
+  });
+  after(() => rmSync(profile, { recursive: true, force: true }));
+
+  test('import progress is one line per step, with no carriage returns', async () => {
+    const { code, stderr } = await cli('import', MAILBOX, '--profile', join(profile, 'second'));
+    assert.equal(code, 0);
+    assert.ok(!stderr.includes('\r'), 'no carriage returns in piped output');
+    const steps = stderr.split('\n').filter((line) => line.startsWith('imported'));
+    assert.ok(steps.length >= 2, `${steps.length} progress lines`);
+    for (const line of steps) assert.match(line, /^imported \d+$/);
+    const counts = steps.map((line) => Number(line.split(' ')[1]));
+    assert.deepEqual(counts, [...counts].sort((a, b) => a - b), 'steps in order, each once');
+    assert.equal(new Set(counts).size, counts.length);
+  });
+
+  test('a search that matches nothing prints "no messages match" on stderr and exits 1', async () => {
+    const none = await cli('search', 'zyzzyvaqua', '--profile', profile);
+    assert.deepEqual({ code: none.code, stdout: none.stdout, stderr: none.stderr.trim() }, { code: 1, stdout: '', stderr: 'no messages match' });
+    const json = await cli('search', 'zyzzyvaqua', '--json', '--profile', profile);
+    assert.deepEqual({ code: json.code, stdout: json.stdout.trim() }, { code: 1, stdout: '[]' });
+    const some = await cli('search', 'enron', '--limit', '3', '--profile', profile);
+    assert.equal(some.code, 0);
+    assert.equal(some.stdout.trim().split('\n').length, 3);
+  });
+});
