@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { EnronApp, ENRON_INBOX, ENRON_OWNER } from './support/enron-app.ts';
 import { ContactPanel, InboxPage, SettingsPage, ThreadPage } from './pages/index.ts';
 import { EMULATED_HUBSPOT_TOKEN } from '../emulators/hubspot-config.ts';
+import { message } from '../unit/store/store-fixtures.ts';
 import { databaseOf } from '../../src-main/store/profile-store.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '../../test-results');
@@ -21,6 +22,8 @@ describe('desktop app on the Enron dasovich-j inbox', { skip }, () => {
   let contact: ContactPanel;
   let settings: SettingsPage;
   const pageErrors: string[] = [];
+  /** Requests the app made that failed (4xx/5xx): a favicon 404 on every load was one. */
+  const failedRequests: string[] = [];
   const shots: Record<string, string> = {};
   const screenshot = async (name: string) => {
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -32,6 +35,9 @@ describe('desktop app on the Enron dasovich-j inbox', { skip }, () => {
   before(async () => {
     app = await EnronApp.start();
     app.page.on('pageerror', (error) => pageErrors.push(error.message));
+    app.page.on('response', (response) => {
+      if (response.status() >= 400) failedRequests.push(`${response.status()} ${new URL(response.url()).pathname}`);
+    });
     inbox = new InboxPage(app.page);
     thread = new ThreadPage(app.page);
     contact = new ContactPanel(app.page);
@@ -71,7 +77,7 @@ describe('desktop app on the Enron dasovich-j inbox', { skip }, () => {
     await app.services.crm.matchContacts();
   });
 
-  test('opening a thread shows its messages, oldest first', async () => {
+  test('opening a thread shows its messages oldest first, scrolled to the newest with older ones collapsed; n / p move between them', async () => {
     const busiest = databaseOf(app.services.store)
       .prepare<[], { id: number; subject: string; n: number }>(
         'SELECT t.id, t.subject, t.message_count AS n FROM threads t WHERE t.message_count > 1 ORDER BY t.message_count DESC, t.id LIMIT 1',
@@ -88,6 +94,26 @@ describe('desktop app on the Enron dasovich-j inbox', { skip }, () => {
       const label = (await thread.message(index).getAttribute('aria-label')) ?? '';
       assert.ok(label.includes(message.from?.name || message.from?.address || ''), `message ${index + 1}: ${label}`);
     }
+    // The newest message, the one the rep came for, is on screen; the older ones are one line each.
+    // Its header shows below the sticky thread header, in the upper half of the window.
+    const newestTop = await thread.lastMessage.evaluate((el) => el.getBoundingClientRect().top);
+    const headerBottom = await app.page.locator('.thread-header').evaluate((el) => el.getBoundingClientRect().bottom);
+    const viewport = await app.page.evaluate(() => window.innerHeight);
+    assert.ok(newestTop >= headerBottom && newestTop < viewport / 2, `the newest message starts at y = ${newestTop} (thread header ends at ${headerBottom}) in a ${viewport} px window`);
+    const expandedFlags = await thread.messages.evaluateAll((cards) => cards.map((c) => c.classList.contains('is-expanded')));
+    assert.deepEqual(expandedFlags, expected.map((_, i) => i === expected.length - 1));
+    await screenshot('thread-long-at-newest');
+    // p / n: the previous message is focused, expanded and scrolled to; n comes back.
+    const focusedIndex = () => app.page.evaluate(() => {
+      const cards = [...document.querySelectorAll('article[data-message-id]')];
+      return cards.indexOf(document.activeElement?.closest('article[data-message-id]') as Element);
+    });
+    await app.page.keyboard.press('p');
+    await app.page.waitForFunction((n) => document.activeElement?.closest('article[data-message-id]') === document.querySelectorAll('article[data-message-id]')[n], expected.length - 2);
+    assert.equal(await focusedIndex(), expected.length - 2);
+    assert.ok(await thread.message(expected.length - 2).evaluate((el) => el.classList.contains('is-expanded')));
+    await app.page.keyboard.press('n');
+    await app.page.waitForFunction((n) => document.activeElement?.closest('article[data-message-id]') === document.querySelectorAll('article[data-message-id]')[n], expected.length - 1);
     await inbox.clearSearch();
   });
 
@@ -215,6 +241,31 @@ describe('desktop app on the Enron dasovich-j inbox', { skip }, () => {
     await settings.removeNeverLog(domain);
     await app.page.getByRole('button', { name: `Remove ${domain}` }).waitFor({ state: 'detached' });
     assert.deepEqual(app.services.settings.get().neverLog, []);
+  });
+
+  test('no request of the app fails (the favicon is the app icon) and the attachment mark is an SVG icon, not a font glyph', async () => {
+    await app.page.reload();
+    await inbox.waitForList();
+    assert.deepEqual(failedRequests, [], 'no 4xx/5xx while the app loads and runs');
+    const icon = await app.page.locator('link[rel="icon"]').getAttribute('href');
+    assert.ok(icon, 'a favicon is declared');
+    const favicon = await app.page.request.get(new URL(icon, app.page.url()).href);
+    assert.equal(favicon.status(), 200);
+    assert.equal(favicon.headers()['content-type'], 'image/svg+xml');
+    // The Enron mail has no attachments: store one that has, as a sync would.
+    const accountId = app.services.store.accounts.list()[0]!.id;
+    const saved = message({ id: 'e2e-attachment', subject: 'Signed order form attached', internalDate: Date.now(), date: Date.now() });
+    saved.parsed.attachments = [{ filename: 'order-form.pdf', mimeType: 'application/pdf', size: 48_213, contentId: null, disposition: 'attachment' }];
+    app.services.store.messages.saveMessages(accountId, [saved]);
+    const withAttachment = databaseOf(app.services.store)
+      .prepare('SELECT thread_id FROM messages WHERE has_attachments = 1 ORDER BY id LIMIT 1').pluck().get() as number;
+    await app.page.reload();
+    await inbox.waitForList();
+    await app.openThread(withAttachment);
+    const mark = app.page.locator(`[role="option"][data-thread-id="${withAttachment}"] .attachment-mark`);
+    assert.equal(await mark.locator('svg[role="img"][aria-label="Has attachments"]').count(), 1);
+    assert.equal((await mark.textContent())?.trim(), '', 'no text glyph a system font may lack');
+    await thread.close();
   });
 
   test('screenshots of inbox, thread, timeline and settings exist in light and dark', async () => {

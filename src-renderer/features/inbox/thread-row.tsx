@@ -3,6 +3,7 @@
 import { memo } from 'react';
 import type { ThreadListItem } from '../../../src-preload/contract/index.ts';
 import { fullDate, shortDate } from '../../components/format.ts';
+import { PaperclipIcon } from '../../components/icons.tsx';
 import { LogBadge } from '../../components/log-badge.tsx';
 
 interface ThreadRowProps {
@@ -61,7 +62,7 @@ export const ThreadRow = memo(function ThreadRow({ item, index, total, top, sele
       </div>
       <div className="thread-row-middle">
         <span className="thread-subject">{item.subject || '(no subject)'}</span>
-        {item.hasAttachments && <span className="attachment-mark" role="img" aria-label="Has attachments">📎</span>}
+        {item.hasAttachments && <span className="attachment-mark"><PaperclipIcon label="Has attachments" /></span>}
         {item.logged && <LogBadge state="logged" />}
       </div>
       <div className="thread-snippet">{item.snippet}</div>

@@ -21,6 +21,7 @@ export function MessageCard({ threadId, message, index, expanded, onToggle, onSe
   return (
     <article
       className={`message-card${expanded ? ' is-expanded' : ''}`}
+      tabIndex={-1}
       aria-label={`Message ${index + 1} from ${sender}`}
       data-message-id={message.id}
       data-log-state={message.logState.state}

@@ -1,5 +1,7 @@
 // The open thread, read with one mail:thread call: subject, "Log thread", messages oldest
-// first with the newest expanded. Focus moves to the heading when a thread opens.
+// first with the newest expanded and scrolled into view (the one the rep came for), older
+// ones collapsed to a line each. Focus moves to the heading when a thread opens; n / p move
+// to the next / previous message, expanding it, as in Gmail.
 import { useEffect, useRef, useState } from 'react';
 import type { ThreadView } from '../../../src-preload/contract/index.ts';
 import { useLogMessage, useLogThread } from '../../api/mutations.ts';
@@ -48,9 +50,31 @@ function ThreadContent({ thread, onClose, onSelectParticipant, onOpenSettings }:
   const logMessage = useLogMessage(thread.id);
   const newest = thread.messages[thread.messages.length - 1]?.id;
   const [expanded, setExpanded] = useState<Set<number>>(() => new Set(newest === undefined ? [] : [newest]));
-  useEffect(() => heading.current?.focus({ preventScroll: true }), []);
+  const list = useRef<HTMLDivElement>(null);
+  /** The message n / p move from: the newest until the rep moves. */
+  const current = useRef(thread.messages.length - 1);
+  const cardAt = (index: number) => list.current?.querySelectorAll<HTMLElement>('article[data-message-id]')[index];
+  useEffect(() => {
+    heading.current?.focus({ preventScroll: true });
+    if (thread.messages.length > 1) cardAt(thread.messages.length - 1)?.scrollIntoView({ block: 'start' });
+    // Once, when the thread opens: later renders (a log state changing) must not scroll.
+  }, []);
+  const moveTo = (index: number) => {
+    const message = thread.messages[index];
+    if (!message) return;
+    current.current = index;
+    setExpanded((open) => (open.has(message.id) ? open : new Set(open).add(message.id)));
+    // After the expansion renders, so the card is scrolled to with its body.
+    requestAnimationFrame(() => {
+      const card = cardAt(index);
+      card?.focus({ preventScroll: true });
+      card?.scrollIntoView({ block: 'start' });
+    });
+  };
   // `l` with focus inside a message logs that message; otherwise the inbox logs the thread.
   useShortcuts({
+    n: () => moveTo(Math.min(current.current + 1, thread.messages.length - 1)),
+    p: () => moveTo(Math.max(current.current - 1, 0)),
     l: () => {
       const article = document.activeElement?.closest<HTMLElement>('article[data-message-id]');
       const message = thread.messages.find((m) => String(m.id) === article?.dataset.messageId);
@@ -95,7 +119,7 @@ function ThreadContent({ thread, onClose, onSelectParticipant, onOpenSettings }:
           </button>
         </div>
       </header>
-      <div className="message-list">
+      <div className="message-list" ref={list}>
         {thread.messages.map((message, index) => (
           <MessageCard
             key={message.id}
