@@ -9,7 +9,9 @@ import { defaultProfileDir } from '../platform/paths.ts';
 import { updateProfileConfig, type GoogleConfig, type MicrosoftConfig } from '../platform/profile-config.ts';
 import { openServices, type Services } from '../app/assemble.ts';
 import { AppError } from '../platform/app-error.ts';
+import { KeychainUnavailableError } from '../platform/keychain.ts';
 import { openInSystemBrowser } from '../auth/index.ts';
+import { insideKeyringSession, KEYRING_PASSWORD_ENV, runInKeyringSession } from './keychain-session.ts';
 import { progressOn } from './progress.ts';
 import { showMessage } from './show.ts';
 import { handOffDeepLink, isDeepLink } from './deep-link.ts';
@@ -31,6 +33,9 @@ commands:
 
 options:
   --profile DIR                 data directory (default: ${defaultProfileDir()})
+  --keychain=session            headless Linux only (no desktop login): run inside a private
+                                D-Bus session with gnome-keyring unlocked by the password in
+                                ${KEYRING_PASSWORD_ENV}; never on a desktop
   --client-id ID --client-secret S --auth-url URL --token-url URL --revoke-url URL
   --gmail-url URL --quota UNITS_PER_S|off --concurrency N
                                 Google configuration, saved into DIR/config.json
@@ -39,6 +44,7 @@ options:
 
 const OPTIONS = {
   profile: { type: 'string' },
+  keychain: { type: 'string' },
   account: { type: 'string' },
   limit: { type: 'string' },
   json: { type: 'boolean' },
@@ -86,6 +92,20 @@ function microsoftConfigFrom(values: Record<string, string | boolean | undefined
   return Object.keys(patch).length ? patch : null;
 }
 
+/** `argv` without `--keychain=session` or `--keychain session`. */
+function withoutKeychainOption(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    if (argv[i] === '--keychain=session') continue;
+    if (argv[i] === '--keychain' && argv[i + 1] === 'session') {
+      i += 1;
+      continue;
+    }
+    out.push(argv[i]!);
+  }
+  return out;
+}
+
 async function run(argv: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   // The OS opens mailbridge://… links by starting `mailbridge <url>`: forward it and exit.
@@ -95,6 +115,10 @@ async function run(argv: string[], out: (line: string) => void): Promise<number>
   if (values.help || !command) {
     out(USAGE);
     return command || values.help ? 0 : 2;
+  }
+  if (values.keychain !== undefined && values.keychain !== 'session') throw new UsageError('--keychain takes "session"');
+  if (values.keychain === 'session' && !insideKeyringSession()) {
+    return runInKeyringSession(withoutKeychainOption(argv));
   }
   const profileDir = resolve(values.profile ?? defaultProfileDir());
   const google = googleConfigFrom(values);
@@ -220,6 +244,9 @@ export async function main(argv = process.argv.slice(2), out = (line: string) =>
   } catch (error) {
     const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`mailbridge: ${(error as Error).message}\n`);
+    if (error instanceof KeychainUnavailableError && process.platform === 'linux' && !insideKeyringSession()) {
+      process.stderr.write(`on a desktop, log in to a session that runs gnome-keyring or KWallet; on a headless box, set ${KEYRING_PASSWORD_ENV} and add --keychain=session\n`);
+    }
     if (usage) process.stderr.write('run `mailbridge --help` for usage\n');
     return usage ? 2 : 1;
   }
