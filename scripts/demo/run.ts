@@ -19,6 +19,7 @@ import type { Account } from '../../src-main/store/types.ts';
 import { generateSampleMailbox, SAMPLE_REP } from '../sample-mailbox.ts';
 import { addNewMail, checkEncryption, exampleSearches, printStats, runSearches, showOne } from './mail-steps.ts';
 import { connectCrm, logOneEmail, startCrm } from './crm-steps.ts';
+import { deliverHeldBack, holdBackNewest, mailboxOwner } from './own-mailbox.ts';
 import { buildApp, electronBinary, runElectron, serveHeadless, waitForInterrupt } from './app-step.ts';
 import { emulatedHubSpotConfig } from '../../test/emulators/hubspot-config.ts';
 import { updateProfileConfig } from '../../src-main/platform/profile-config.ts';
@@ -47,6 +48,9 @@ export const DEMO_USER: TestUser = {
   password: 'riley-demo-password',
   name: SAMPLE_REP.name,
 };
+
+/** With --mailbox, the newest messages the incremental sync brings (held out of the full sync). */
+const HELD_BACK_MESSAGES = 3;
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const SIGN_IN_TIMEOUT_MS = { headless: 60_000, interactive: 10 * 60_000 };
@@ -80,12 +84,15 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     }
 
     steps.start('Emulated services: identity (OpenID Connect), Gmail API v1, HubSpot CRM v3 — HTTPS, with a CA made for this run');
-    const identity = new IdentityEmulator({ users: [DEMO_USER] });
+    // Your own mailbox signs in as its owner; the sample as its rep.
+    const owner = sample ? null : await mailboxOwner(mailboxPath);
+    const user: TestUser = owner ? { ...DEMO_USER, email: owner.address, name: owner.name || owner.address } : DEMO_USER;
+    const identity = new IdentityEmulator({ users: [user] });
     const endpoints = await identity.start();
     cleanup.push(() => identity.stop());
     const gmail = new GmailEmulator({
       mailbox: mailboxPath,
-      emailAddress: DEMO_USER.email,
+      emailAddress: user.email,
       verifyAccessToken: identity.verifyAccessToken,
       settings: { quota: true },
     });
@@ -93,10 +100,12 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     cleanup.push(() => gmail.stop());
     detail(`identity: ${endpoints.issuer}   (oidc-provider: sign-in page, consent, PKCE, tokens)`);
     detail(`gmail:    ${gmailUrl}   (enforces Gmail's quota: 250 units/s per user, 5 per messages.get)`);
-    const crm = await startCrm(mailboxPath, DEMO_USER.email);
+    // Your own mail only: its newest messages wait outside Gmail to arrive as the new mail.
+    const heldBack = sample ? [] : await holdBackNewest(gmail, HELD_BACK_MESSAGES);
+    const crm = await startCrm(mailboxPath, user.email);
     cleanup.push(() => crm.hubspot.stop());
     detail(`hubspot:  ${crm.url}   (contacts: the mailbox's ${crm.contacts} most frequent outside correspondents; 100 requests / 10 s)`);
-    steps.done(`Gmail holds ${gmail.mailbox.size} messages in ${gmail.mailbox.threadCount} threads for ${DEMO_USER.email}`);
+    steps.done(`Gmail holds ${gmail.mailbox.size} messages in ${gmail.mailbox.threadCount} threads for ${user.email}`);
 
     steps.start('Open the encrypted store');
     const profileDir = join(options.runDir, 'profile');
@@ -116,7 +125,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     steps.done('Store created and migrated; its key never touches the disk in plaintext');
 
     steps.start('Connect Gmail: OAuth 2.0 authorization code + PKCE, loopback redirect (RFC 8252)');
-    const account = await connect(services, options, cleanup);
+    const account = await connect(services, options, user, cleanup);
     steps.done(`Connected ${account.email}; access and refresh tokens are kept inside the encrypted database`);
 
     steps.start('Full sync (messages.list, then messages.get for each message, paced to the quota)');
@@ -127,7 +136,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     );
 
     steps.start('New mail arrives: incremental sync through history.list');
-    const arrived = await addNewMail(services.store, gmail, account.id);
+    const arrived = sample ? await addNewMail(services.store, gmail, account.id) : deliverHeldBack(gmail, heldBack);
     const historyCallsBefore = gmail.stats().requests['gmail.users.history.list'] ?? 0;
     const incremental = await syncWithProgress(services, account.id, 'incremental');
     const historyCalls = (gmail.stats().requests['gmail.users.history.list'] ?? 0) - historyCallsBefore;
@@ -139,7 +148,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     printStats(services.store, gmail, databasePath);
 
     steps.start('Search the local store (SQLite FTS5, offline)');
-    const searches = exampleSearches(services.store, sample, DEMO_USER.email);
+    const searches = exampleSearches(services.store, sample, user.email);
     const results = runSearches(services.store, [...searches, { label: 'the word in the new mail', query: arrived.word }]);
     const shown = results.find((r) => r.label.startsWith('subject'))?.hits[0] ?? results.find((r) => r.hits.length)?.hits[0];
     if (shown) showOne(services.store, shown.messageId);
@@ -211,11 +220,11 @@ async function closeAll(cleanup: Array<() => Promise<void> | void>): Promise<voi
   }
 }
 
-async function connect(services: Services, options: DemoOptions, cleanup: Array<() => Promise<void> | void>): Promise<Account> {
+async function connect(services: Services, options: DemoOptions, user: TestUser, cleanup: Array<() => Promise<void> | void>): Promise<Account> {
   if (options.interactive) {
     detail('Sign in yourself, in a browser on this machine (the app listens on 127.0.0.1 for the redirect):');
-    detail(`  email:    ${DEMO_USER.email}`);
-    detail(`  password: ${DEMO_USER.password}`);
+    detail(`  email:    ${user.email}`);
+    detail(`  password: ${user.password}`);
     detail('Your browser will warn about the certificate: the emulators use a CA made for this run');
     detail(`(${process.env.NODE_EXTRA_CA_CERTS}); accept the warning for 127.0.0.1, or import that CA.`);
     return services.connectGmail({
@@ -226,11 +235,11 @@ async function connect(services: Services, options: DemoOptions, cleanup: Array<
     });
   }
   detail(`Headless Chromium (${CHROMIUM_PATH}) plays the person at the keyboard: it opens the`);
-  detail(`sign-in page, types ${DEMO_USER.email} and the password, presses "Sign in",`);
+  detail(`sign-in page, types ${user.email} and the password, presses "Sign in",`);
   detail('then "Allow" on the consent page. Run with --interactive to do this yourself.');
   const browser: Browser = await launchChromium();
   cleanup.push(() => browser.close());
-  const clickThrough = consentingBrowserOpener(browser, { user: DEMO_USER });
+  const clickThrough = consentingBrowserOpener(browser, { user });
   const account = await services.connectGmail({
     timeoutMs: SIGN_IN_TIMEOUT_MS.headless,
     openBrowser: async (url) => {

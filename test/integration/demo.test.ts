@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -145,5 +145,46 @@ describe('npm run demo', () => {
     assert.match(broken.stdout, /Demo failed: step "Connect Gmail[^"]*" failed: .*no-such-chromium/);
     assert.match(broken.stdout, /Chromium could not start/);
     assert.match(broken.stdout, new RegExp(`run dir is kept for inspection: ${failing}`));
+  });
+});
+
+describe('npm run demo -- --mailbox PATH: your own mail and nothing else', () => {
+  const mailbox = join(import.meta.dirname, '../../../shared/data/enron/maildir/grigsby-m/inbox');
+  const skip = existsSync(mailbox) ? false : `../shared/data is absent (${mailbox})`;
+  let base: string;
+  let run: Run;
+
+  before(async () => {
+    if (skip) return;
+    base = mkdtempSync(join(process.env.MAILBRIDGE_TEST_RUN_DIR ?? tmpdir(), 'demo-own-'));
+    const inTestSession = Boolean(process.env.MAILBRIDGE_TEST_RUN_DIR && process.env.DBUS_SESSION_BUS_ADDRESS);
+    run = await runDemo(['--dir', join(base, 'run'), '--mailbox', mailbox], {
+      ...process.env,
+      ...(inTestSession ? { MAILBRIDGE_KEYRING_SESSION: '1' } : {}),
+    });
+  });
+  after(() => {
+    if (base) rmSync(base, { recursive: true, force: true });
+  });
+
+  test('signs in as the mailbox\'s most frequent recipient and adds no invented mail', { skip }, () => {
+    assert.equal(run.code, 0, `exit code ${run.code}\n--- stdout\n${run.stdout.slice(-3000)}\n--- stderr\n${run.stderr.slice(-3000)}`);
+    // Counted here from the raw headers, independently of the demo's parser.
+    const tally = new Map<string, number>();
+    const files = readdirSync(mailbox, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    for (const entry of files) {
+      const head = readFileSync(join(entry.parentPath, entry.name), 'latin1').split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+      const recipients = new Set([...head.matchAll(/^(?:To|Cc):(.*)$/gim)].flatMap((m) => m[1]!.match(/[\w.+'-]+@[\w.-]+\w/g) ?? []).map((a) => a.toLowerCase()));
+      for (const address of recipients) tally.set(address, (tally.get(address) ?? 0) + 1);
+    }
+    const [owner] = [...tally].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]!;
+    assert.match(run.stdout, new RegExp(`Gmail holds \\d+ messages in \\d+ threads for ${owner.replace(/[.+]/g, '\\$&')}`));
+    assert.match(run.stdout, new RegExp(`Connected ${owner.replace(/[.+]/g, '\\$&')}`));
+    assert.doesNotMatch(run.stdout, /countersigned/i, 'none of the sample\'s invented messages');
+    assert.match(run.stdout, /the mailbox's 3 newest messages, held back until the full sync was done/);
+    const full = figure(run.stdout, /Full sync: (\d+) messages stored/);
+    const incremental = figure(run.stdout, /Incremental sync: (\d+) new messages/);
+    assert.equal(incremental, 3);
+    assert.equal(full + incremental, files.length, 'every message of the mailbox, and only those');
   });
 });
