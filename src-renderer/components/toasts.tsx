@@ -1,5 +1,6 @@
 // Error and info toasts: one small store any feature can push to, rendered once by the
-// shell in a labelled live region. Errors stay until dismissed or 10 s pass.
+// shell in a labelled live region. Errors stay until dismissed or 10 s pass. A toast may
+// carry one action (Undo) and a callback for when it times out unanswered.
 import { useSyncExternalStore } from 'react';
 import { ApiError, errorMessage } from '../api/client.ts';
 
@@ -7,10 +8,21 @@ export interface Toast {
   id: number;
   kind: 'error' | 'info';
   text: string;
+  action?: { label: string; run(): void };
+}
+
+export interface ToastOptions {
+  action?: Toast['action'];
+  /** How long it shows, ms (default 5 s, 10 s for errors). */
+  durationMs?: number;
+  /** Called when its time is up unless its action was taken (dismissing it with × does not stop it). */
+  onTimeout?(): void;
 }
 
 let toasts: Toast[] = [];
 let nextId = 1;
+/** Toasts whose action was taken: their onTimeout is not called. */
+const actioned = new Set<number>();
 const listeners = new Set<() => void>();
 const emit = () => listeners.forEach((listener) => listener());
 
@@ -19,13 +31,18 @@ export function dismissToast(id: number): void {
   emit();
 }
 
-export function showToast(text: string, kind: Toast['kind'] = 'info'): void {
+/** Shows a toast; returns its id, or null when the same text is already showing. */
+export function showToast(text: string, kind: Toast['kind'] = 'info', options: ToastOptions = {}): number | null {
   const id = nextId++;
   // The same failure repeated (e.g. a burst of offline answers) shows once.
-  if (toasts.some((t) => t.text === text)) return;
-  toasts = [...toasts.slice(-3), { id, kind, text }];
+  if (toasts.some((t) => t.text === text)) return null;
+  toasts = [...toasts.slice(-3), { id, kind, text, ...(options.action ? { action: options.action } : {}) }];
   emit();
-  setTimeout(() => dismissToast(id), kind === 'error' ? 10_000 : 5_000);
+  setTimeout(() => {
+    dismissToast(id);
+    if (!actioned.delete(id)) options.onTimeout?.();
+  }, options.durationMs ?? (kind === 'error' ? 10_000 : 5_000));
+  return id;
 }
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -50,7 +67,9 @@ export function describeError(error: unknown): string {
   }
 }
 
-export const showError = (error: unknown): void => showToast(describeError(error), 'error');
+export const showError = (error: unknown): void => {
+  showToast(describeError(error), 'error');
+};
 
 export function Toaster() {
   const current = useSyncExternalStore(
@@ -65,6 +84,19 @@ export function Toaster() {
       {current.map((toast) => (
         <div key={toast.id} className={`toast toast-${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
           <span className="toast-text">{toast.text}</span>
+          {toast.action && (
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => {
+                actioned.add(toast.id);
+                dismissToast(toast.id);
+                toast.action!.run();
+              }}
+            >
+              {toast.action.label}
+            </button>
+          )}
           <button type="button" className="icon-button" aria-label="Dismiss notification" onClick={() => dismissToast(toast.id)}>
             ×
           </button>

@@ -170,7 +170,7 @@ describe('desktop app on the Enron dasovich-j inbox', { skip }, () => {
     assert.deepEqual(pageErrors, []);
   });
 
-  test('keyboard: / searches, Esc clears, j/k move, Enter opens, l logs', async () => {
+  test('keyboard: / searches, Esc clears, j/k move, Enter opens, l logs the open message', async () => {
     await inbox.goto();
     await inbox.waitForList();
     const list = app.page.getByRole('listbox', { name: 'Threads' });
@@ -190,13 +190,21 @@ describe('desktop app on the Enron dasovich-j inbox', { skip }, () => {
     await inbox.press('Enter');
     await thread.messages.first().waitFor();
     assert.equal(await thread.subject(), subject);
+    // l in an open thread logs the message the rep is on (the newest), not the whole thread.
+    const threadId = Number(await thread.root.getAttribute('data-thread-id'));
+    const threadMessages = app.services.store.messages.listThreadMessages(threadId);
+    const hasContact = (m: (typeof threadMessages)[number]) => m.participants.some((p) => app.services.store.inbox.contactAddresses([p.address]).size);
+    const newest = threadMessages.at(-1)!;
+    const wasLogged = app.services.crm.logStates([newest.id]).get(newest.id)?.state === 'logged';
+    const loggedBefore = await thread.messages.evaluateAll((cards) => cards.filter((c) => c.getAttribute('data-log-state') === 'logged').length);
     const before = app.hubspot.emails().length;
     await inbox.press('l');
-    const threadMessages = app.services.store.messages.listThreadMessages(Number(await thread.root.getAttribute('data-thread-id')));
-    const withContacts = threadMessages.filter((m) => m.participants.some((p) => app.services.store.inbox.contactAddresses([p.address]).size));
-    if (withContacts.length) {
-      await app.page.waitForFunction((n) => document.querySelectorAll('[aria-label="Thread"] article[data-log-state="logged"]').length >= n, withContacts.length);
-      assert.ok(app.hubspot.emails().length > before, 'l logged the open thread');
+    if (hasContact(newest)) {
+      await thread.waitForLogState('logged', threadMessages.length - 1);
+      await inbox.waitForToast(/^(Logged|Logging) “.+” to \S+@\S+/);
+      const loggedAfter = await thread.messages.evaluateAll((cards) => cards.filter((c) => c.getAttribute('data-log-state') === 'logged').length);
+      assert.equal(loggedAfter, loggedBefore + (wasLogged ? 0 : 1), 'one message logged, not the thread');
+      assert.ok(app.hubspot.emails().length > before);
     } else {
       await inbox.waitForToast(/no CRM contact/i);
     }
@@ -208,6 +216,38 @@ describe('desktop app on the Enron dasovich-j inbox', { skip }, () => {
     }
     await inbox.press('Escape');
     await thread.messages.first().waitFor({ state: 'detached' });
+  });
+
+  test('l on a thread row logs the whole thread only after a 5 s Undo window, and Undo stops it', async () => {
+    await inbox.goto();
+    await inbox.waitForList();
+    // A thread of several messages with a CRM contact that nothing has logged yet.
+    const target = databaseOf(app.services.store)
+      .prepare<[], { id: number }>(
+        `SELECT t.id FROM threads t WHERE t.message_count > 1
+         AND NOT EXISTS (SELECT 1 FROM outbox o JOIN messages m ON m.id = o.message_id WHERE m.thread_id = t.id)
+         AND EXISTS (SELECT 1 FROM messages m JOIN message_participants p ON p.message_id = m.id JOIN addresses a ON a.id = p.address_id
+                     JOIN contacts c ON c.email = a.address WHERE m.thread_id = t.id)
+         ORDER BY t.last_message_at DESC LIMIT 1`,
+      )
+      .get()!;
+    const emailsOf = () => app.services.crm.logStates(app.services.store.messages.listThreadMessages(target.id).map((m) => m.id));
+    const logged = () => [...emailsOf().values()].filter((s) => s.state !== 'none').length;
+    // Opening selects its row; closed again, l on the row asks for a moment first.
+    await app.openThread(target.id);
+    await thread.close();
+    await app.page.getByRole('listbox', { name: 'Threads' }).focus();
+    await inbox.press('l');
+    const undo = app.page.getByRole('region', { name: 'Notifications' }).getByRole('button', { name: 'Undo' });
+    await undo.click();
+    await inbox.waitForToast(/^Not logged: “/);
+    await app.page.waitForTimeout(6_000);
+    assert.equal(logged(), 0, 'Undo: nothing was logged');
+    await inbox.press('l');
+    await app.page.waitForTimeout(2_000);
+    assert.equal(logged(), 0, 'nothing is logged inside the Undo window');
+    await inbox.waitForToast(/^(Logged|Logging) (\d+ messages of )?“.+” to \S+@\S+/);
+    assert.ok(logged() > 0, 'after the window every message with a contact is logged');
   });
 
   test('Settings: the never-log list is validated by main, and a never-logged contact is refused a log', async () => {

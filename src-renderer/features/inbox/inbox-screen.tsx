@@ -13,6 +13,8 @@ import { ThreadPageCache } from '../../api/thread-pages.ts';
 import { useShortcuts } from '../../app/keyboard.ts';
 import { ErrorBoundary } from '../../app/error-boundary.tsx';
 import { plural } from '../../components/format.ts';
+import { loggedText } from '../../components/log-badge.tsx';
+import { showToast } from '../../components/toasts.tsx';
 import { ContactPanel } from '../contact-timeline/contact-panel.tsx';
 import { ThreadPane } from '../thread/thread-pane.tsx';
 import { InboxFilters } from './inbox-filters.tsx';
@@ -25,6 +27,9 @@ interface InboxScreenProps {
   onClearSearch(): void;
   onOpenSettings(): void;
 }
+
+/** How long `l` on a thread row waits for Undo before it logs, ms. */
+const UNDO_WINDOW_MS = 5_000;
 
 export function InboxScreen({ searchQuery, onClearSearch, onOpenSettings }: InboxScreenProps) {
   const [filter, setFilter] = useState<ThreadFilter>({});
@@ -75,10 +80,18 @@ export function InboxScreen({ searchQuery, onClearSearch, onOpenSettings }: Inbo
       else return false;
     },
     l: () => {
-      // Focus inside a message: the thread pane logs just that message.
-      if (document.activeElement?.closest('article[data-message-id]')) return false;
-      const id = openThreadId ?? listRef.current?.threadIdAt(selectedIndex);
-      if (id !== undefined) logThread.mutate(id);
+      // An open thread: its pane logs the message the rep is on.
+      if (openThreadId !== null) return false;
+      const list = listRef.current;
+      const id = list?.threadIdAt(selectedIndex);
+      if (id === undefined) return;
+      // A whole thread from the list, unread perhaps: logged once the Undo window passes.
+      const subject = list?.subjectAt(selectedIndex) || '(no subject)';
+      showToast(`Every message of “${subject}” will be logged to the CRM in ${UNDO_WINDOW_MS / 1000} s`, 'info', {
+        durationMs: UNDO_WINDOW_MS,
+        action: { label: 'Undo', run: () => showToast(`Not logged: “${subject}”`) },
+        onTimeout: () => logThread.mutate(id, { onSuccess: (states) => showToast(loggedText(subject, states)) }),
+      });
     },
   });
 

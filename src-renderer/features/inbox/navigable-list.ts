@@ -3,5 +3,7 @@
 export interface NavigableList {
   count(): number;
   threadIdAt(index: number): number | undefined;
+  /** The row's subject, for what a keyboard action says it did. */
+  subjectAt(index: number): string | undefined;
   reveal(index: number): void;
 }

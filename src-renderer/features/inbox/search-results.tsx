@@ -26,6 +26,7 @@ export const SearchResults = forwardRef<NavigableList, SearchResultsProps>(funct
     () => ({
       count: () => hits?.length ?? 0,
       threadIdAt: (index) => hits?.[index]?.threadId,
+      subjectAt: (index) => hits?.[index]?.subject,
       reveal: (index) => document.getElementById(hitDomId(index))?.scrollIntoView({ block: 'nearest' }),
     }),
     [hits],

@@ -43,6 +43,7 @@ export const ThreadList = forwardRef<NavigableList, ThreadListProps>(function Th
     () => ({
       count: () => cache.total ?? 0,
       threadIdAt: (index) => cache.item(index)?.id,
+      subjectAt: (index) => cache.item(index)?.subject,
       reveal: (index) => virtualizer.scrollToIndex(index, { align: 'auto' }),
     }),
     [cache, virtualizer],

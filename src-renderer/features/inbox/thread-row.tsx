@@ -55,7 +55,7 @@ export const ThreadRow = memo(function ThreadRow({ item, index, total, top, sele
       <div className="thread-row-top">
         {item.unread && <span className="unread-dot" aria-label="Unread" role="img" />}
         <span className="thread-from">{item.from ?? '(unknown sender)'}</span>
-        {item.messageCount > 1 && <span className="thread-count" aria-label={`${item.messageCount} messages`}>{item.messageCount}</span>}
+        {item.messageCount > 1 && <span className="thread-count" aria-label={`${item.messageCount} messages`} title={`${item.messageCount} messages in this conversation`}>{item.messageCount}</span>}
         <time className="thread-date" dateTime={new Date(item.lastMessageAt).toISOString()} title={fullDate(item.lastMessageAt)}>
           {shortDate(item.lastMessageAt)}
         </time>

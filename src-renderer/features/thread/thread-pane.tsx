@@ -7,7 +7,8 @@ import type { ThreadView } from '../../../src-preload/contract/index.ts';
 import { useLogMessage, useLogThread } from '../../api/mutations.ts';
 import { useThread } from '../../api/queries.ts';
 import { useShortcuts } from '../../app/keyboard.ts';
-import { describeError } from '../../components/toasts.tsx';
+import { loggedText } from '../../components/log-badge.tsx';
+import { describeError, showToast } from '../../components/toasts.tsx';
 import { MessageCard } from './message-card.tsx';
 
 interface ThreadPaneProps {
@@ -71,15 +72,15 @@ function ThreadContent({ thread, onClose, onSelectParticipant, onOpenSettings }:
       card?.scrollIntoView({ block: 'start' });
     });
   };
-  // `l` with focus inside a message logs that message; otherwise the inbox logs the thread.
   useShortcuts({
     n: () => moveTo(Math.min(current.current + 1, thread.messages.length - 1)),
     p: () => moveTo(Math.max(current.current - 1, 0)),
+    // `l` logs the message the rep is on: the focused one, else the one n / p reached (the newest at first).
     l: () => {
       const article = document.activeElement?.closest<HTMLElement>('article[data-message-id]');
-      const message = thread.messages.find((m) => String(m.id) === article?.dataset.messageId);
-      if (!message) return false;
-      if (message.logState.state === 'none') logMessage.mutate(message.id);
+      const message = thread.messages.find((m) => String(m.id) === article?.dataset.messageId) ?? thread.messages[current.current];
+      if (!message || message.logState.state !== 'none') return;
+      logMessage.mutate(message.id, { onSuccess: (state) => showToast(loggedText(message.subject || thread.subject || '(no subject)', [state])) });
     },
   });
 
