@@ -70,9 +70,9 @@ function gmailTarget(): StormTarget {
     rateLimited: () => emulator.stats().rateLimited,
     resetStats: () => emulator.resetStats(),
     failNext: (count, status) => emulator.failNext(count, status),
-    truncateNext: (count) => emulator.truncateNext(count),
-    stallNext: (count, ms) => emulator.stallNext(count, ms),
-    abandonedStalls: () => emulator.abandonedStalls,
+    truncateNext: (count) => emulator.faults.truncateNext(count),
+    stallNext: (count, ms) => emulator.faults.stallNext(count, ms),
+    abandonedStalls: () => emulator.faults.abandonedStalls,
   };
 }
 
@@ -95,9 +95,9 @@ function graphTarget(): StormTarget {
     rateLimited: () => emulator.stats().throttled,
     resetStats: () => emulator.resetStats(),
     failNext: (count, status) => emulator.failNext(count, status),
-    truncateNext: (count) => emulator.truncateNext(count),
-    stallNext: (count, ms) => emulator.stallNext(count, ms),
-    abandonedStalls: () => emulator.abandonedStalls,
+    truncateNext: (count) => emulator.faults.truncateNext(count),
+    stallNext: (count, ms) => emulator.faults.stallNext(count, ms),
+    abandonedStalls: () => emulator.faults.abandonedStalls,
   };
 }
 

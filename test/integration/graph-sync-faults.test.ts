@@ -67,16 +67,16 @@ test('paced under the mailbox request limit and 4 in flight: no 429 at all', asy
   Object.assign(graph.settings, { rateLimit: true, requestsPer10Minutes: 20, rateWindowMs: 2_000, concurrencyLimit: true, latencyMs: 5 });
   try {
     graph.resetStats();
-    // The client keeps a tenth below the server's 20: the server counts arrivals, which a busy
-    // 2-core machine delays by hundreds of ms against a 2 s window (Outlook's real window is
-    // 10 minutes, where the pacer's own 1 % margin is 6 s).
-    const p = provider({ requestsPerWindow: 18, windowMs: 2_000, concurrency: 4 });
+    // The client's window is half a second longer than the server's 2 s: the server counts
+    // arrivals, which a busy 2-core machine delays by hundreds of ms, a large share of a 2 s
+    // window (Outlook's real window is 10 minutes, where the pacer's own 1 % margin is 6 s).
+    const p = provider({ requestsPerWindow: 20, windowMs: 2_500, concurrency: 4 });
     const started = Date.now();
     await Promise.all(ids.map((id) => p.getMime(id)));
     const seconds = (Date.now() - started) / 1000;
     assert.deepEqual({ throttled: graph.stats().throttled, concurrency: graph.stats().concurrencyThrottled, retries: p.stats.retries }, { throttled: 0, concurrency: 0, retries: 0 });
     assert.ok(graph.stats().concurrentPeak <= 4);
-    assert.ok(seconds >= 2 && seconds < 10, `40 requests under 18 per 2 s took ${seconds}s`);
+    assert.ok(seconds >= 2.5 && seconds < 12, `40 requests under 20 per 2.5 s took ${seconds}s`);
   } finally {
     Object.assign(graph.settings, { rateLimit: false, concurrencyLimit: false, latencyMs: 0 });
   }

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readMailbox } from '../../../src-main/mail/import/mailbox-reader.ts';
 import { createLogger } from '../../../src-main/platform/logger.ts';
+import { TransportFaults } from '../transport-faults.ts';
 import { readBody, sendJson, sendTruncated, startHttpsServer, type StartedServer } from '../http-server.ts';
 import { route } from './api.ts';
 import { handleAdmin } from './admin.ts';
@@ -59,13 +60,12 @@ export interface GmailEmulatorStats {
 export class GmailEmulator {
   readonly mailbox: GmailMailbox;
   readonly settings: GmailEmulatorSettings;
+  /** Answers cut off mid-body, requests stalled past the client's timeout. */
+  readonly faults = new TransportFaults();
   readonly #options: GmailEmulatorOptions;
   readonly #quota = new QuotaBuckets();
   #server: StartedServer | null = null;
   #failNext: { count: number; status: number } = { count: 0, status: 503 };
-  #truncateNext = 0;
-  #stallNext = { count: 0, ms: 0 };
-  #abandonedStalls = 0;
   #stats: Omit<GmailEmulatorStats, 'connections'> = { requests: {}, rateLimited: 0, serverErrors: 0 };
   /** Reproducible error-rate draws across runs. */
   #random = seededRandom(0x2545f491);
@@ -136,21 +136,6 @@ export class GmailEmulator {
     this.#failNext = { count, status };
   }
 
-  /** The next `count` successful answers stop halfway through the body and reset the connection. */
-  truncateNext(count: number): void {
-    this.#truncateNext = count;
-  }
-
-  /** The next `count` requests wait `ms` before they are handled (a server slower than the client's timeout). */
-  stallNext(count: number, ms: number): void {
-    this.#stallNext = { count, ms };
-  }
-
-  /** Stalled requests whose client had hung up by the time the stall ended. */
-  get abandonedStalls(): number {
-    return this.#abandonedStalls;
-  }
-
   stats(): GmailEmulatorStats {
     return {
       requests: { ...this.#stats.requests },
@@ -183,14 +168,7 @@ export class GmailEmulator {
     this.#stats.requests[method] = (this.#stats.requests[method] ?? 0) + 1;
     try {
       if (this.settings.latencyMs > 0) await sleep(this.settings.latencyMs);
-      if (this.#stallNext.count > 0) {
-        this.#stallNext.count -= 1;
-        await sleep(this.#stallNext.ms);
-        if (req.destroyed) {
-          this.#abandonedStalls += 1; // the client gave up waiting
-          return;
-        }
-      }
+      if (!(await this.faults.stall(req))) return; // the client gave up waiting
       const identity = await this.#authenticate(req);
       if (!found) throw notFound();
       const profileEmail = this.#options.emailAddress ?? identity.email;
@@ -204,8 +182,7 @@ export class GmailEmulator {
         if (wait > 0) throw rateLimited(wait);
       }
       const result = await found.run(this.mailbox, profileEmail);
-      if (result.status < 300 && this.#truncateNext > 0) {
-        this.#truncateNext -= 1;
+      if (result.status < 300 && this.faults.takeTruncation()) {
         sendTruncated(res, result.status, JSON.stringify(result.body));
       } else if (result.status === 204) {
         res.writeHead(204).end();

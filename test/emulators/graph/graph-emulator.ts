@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { readMailbox } from '../../../src-main/mail/import/mailbox-reader.ts';
 import { createLogger } from '../../../src-main/platform/logger.ts';
 import { seededRandom } from '../../../scripts/seeded-random.ts';
+import { TransportFaults } from '../transport-faults.ts';
 import { readBody, sendJson, sendTruncated, startHttpsServer, type StartedServer } from '../http-server.ts';
 import { handleAdmin } from './admin.ts';
 import { pathSegments, route, type ApiContext, type GraphUser } from './api.ts';
@@ -103,9 +104,8 @@ export class GraphEmulator {
   #server: StartedServer | null = null;
   #loaded = false;
   #failNext = { count: 0, status: 503, retryAfterSeconds: 1 };
-  #truncateNext = 0;
-  #stallNext = { count: 0, ms: 0 };
-  #abandonedStalls = 0;
+  /** Answers cut off mid-body, requests stalled past the client's timeout. */
+  readonly faults = new TransportFaults();
   #stats = { requests: {} as Record<string, number>, throttled: 0, concurrencyThrottled: 0, serverErrors: 0, messagesServed: 0 };
   #random: () => number;
 
@@ -194,21 +194,6 @@ export class GraphEmulator {
     this.failNext(count, 429, retryAfterSeconds);
   }
 
-  /** The next `count` successful answers stop halfway through the body and drop the connection. */
-  truncateNext(count: number): void {
-    this.#truncateNext = count;
-  }
-
-  /** The next `count` requests wait `ms` before they are handled (a server slower than the client's timeout). */
-  stallNext(count: number, ms: number): void {
-    this.#stallNext = { count, ms };
-  }
-
-  /** Stalled requests whose client had hung up by the time the stall ended. */
-  get abandonedStalls(): number {
-    return this.#abandonedStalls;
-  }
-
   stats(): GraphEmulatorStats {
     return {
       requests: { ...this.#stats.requests },
@@ -251,14 +236,7 @@ export class GraphEmulator {
       }
       entered = mailboxKey;
       if (this.settings.latencyMs > 0) await sleep(this.settings.latencyMs);
-      if (this.#stallNext.count > 0) {
-        this.#stallNext.count -= 1;
-        await sleep(this.#stallNext.ms);
-        if (req.destroyed) {
-          this.#abandonedStalls += 1; // the client gave up waiting
-          return;
-        }
-      }
+      if (!(await this.faults.stall(req))) return; // the client gave up waiting
       if (!found) throw unknownSegment(segments?.at(-1) ?? url.pathname);
       this.#injectFault();
       if (this.settings.rateLimit) {
@@ -268,8 +246,7 @@ export class GraphEmulator {
       const result = await found.run(this.#context(identity));
       this.#stats.messagesServed += result.items ?? 0;
       const headers = { 'request-id': requestId, 'client-request-id': clientRequestId, ...result.headers };
-      if (result.status < 300 && (result.bytes || result.json !== undefined) && this.#truncateNext > 0) {
-        this.#truncateNext -= 1;
+      if (result.status < 300 && (result.bytes || result.json !== undefined) && this.faults.takeTruncation()) {
         sendTruncated(res, result.status, result.bytes ?? result.json!, { ...headers, ...(result.bytes ? { 'content-type': result.contentType ?? 'application/octet-stream' } : {}) });
       } else if (result.bytes) {
         res.writeHead(result.status, { ...headers, 'content-type': result.contentType ?? 'application/octet-stream', 'content-length': result.bytes.length });
