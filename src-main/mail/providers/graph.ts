@@ -4,8 +4,9 @@
 // References: https://learn.microsoft.com/graph/delta-query-messages
 //             https://learn.microsoft.com/graph/outlook-get-mime-message
 //             https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
-import { AuthenticationHandler, Client, HTTPMessageHandler, ResponseType, type AuthenticationProvider, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import { AuthenticationHandler, Client, HTTPMessageHandler, ResponseType, type AuthenticationProvider } from '@microsoft/microsoft-graph-client';
 import { createLogger } from '../../platform/logger.ts';
+import { REQUEST_TIMEOUT_MS, TimeoutHandler } from './graph-timeout.ts';
 import { RequestPacer, statusOf, type PacingStats } from './request-pacing.ts';
 
 const log = createLogger('mail.graph');
@@ -46,34 +47,6 @@ export interface GraphProviderOptions {
   /** How long one request may take, body included, before it is abandoned and retried, ms (default REQUEST_TIMEOUT_MS). */
   timeoutMs?: number;
   signal?: AbortSignal;
-}
-
-/** Long enough for a message's MIME of Outlook's largest size on a slow link; a stuck request must not stall the sync. */
-export const REQUEST_TIMEOUT_MS = 120_000;
-
-/**
- * Middleware giving every request `timeoutMs`, body included (an AbortSignal.timeout on the
- * fetch, which also ends the body's stream). The client reports it as a GraphError whose code
- * is "TimeoutError", which the pacer retries like a dropped connection.
- */
-class TimeoutHandler implements Middleware {
-  readonly #timeoutMs: number;
-  #next: Middleware | undefined;
-
-  constructor(timeoutMs: number) {
-    this.#timeoutMs = timeoutMs;
-  }
-
-  execute(context: Context): Promise<void> {
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const own = context.options?.signal;
-    context.options = { ...context.options, signal: own ? AbortSignal.any([own, timeout]) : timeout };
-    return this.#next!.execute(context);
-  }
-
-  setNext(next: Middleware): void {
-    this.#next = next;
-  }
 }
 
 /** A mail folder with its display path ("Inbox/Projects"). */
