@@ -1,5 +1,6 @@
 // Window-wide status strips: offline, accounts or the CRM needing a reconnect, a sync that
-// stopped on an error (with the reason and Sync now), and the progress of running syncs. Each is a labelled region the rep (and the tests) can find.
+// stopped on an error (with the reason and Sync now), and the progress of running syncs.
+// Each is a labelled region the rep (and the tests) can find.
 import type { AccountSummary } from '../../src-preload/contract/index.ts';
 import { useAccounts, useCrmStatus, useSyncProgress } from '../api/queries.ts';
 import { useConnectAccount, useSyncAccount } from '../api/mutations.ts';

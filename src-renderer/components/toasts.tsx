@@ -31,18 +31,17 @@ export function dismissToast(id: number): void {
   emit();
 }
 
-/** Shows a toast; returns its id, or null when the same text is already showing. */
-export function showToast(text: string, kind: Toast['kind'] = 'info', options: ToastOptions = {}): number | null {
+/** Shows a toast, unless the same text is already showing. */
+export function showToast(text: string, kind: Toast['kind'] = 'info', options: ToastOptions = {}): void {
   const id = nextId++;
   // The same failure repeated (e.g. a burst of offline answers) shows once.
-  if (toasts.some((t) => t.text === text)) return null;
+  if (toasts.some((t) => t.text === text)) return;
   toasts = [...toasts.slice(-3), { id, kind, text, ...(options.action ? { action: options.action } : {}) }];
   emit();
   setTimeout(() => {
     dismissToast(id);
     if (!actioned.delete(id)) options.onTimeout?.();
   }, options.durationMs ?? (kind === 'error' ? 10_000 : 5_000));
-  return id;
 }
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -67,9 +66,7 @@ export function describeError(error: unknown): string {
   }
 }
 
-export const showError = (error: unknown): void => {
-  showToast(describeError(error), 'error');
-};
+export const showError = (error: unknown): void => showToast(describeError(error), 'error');
 
 export function Toaster() {
   const current = useSyncExternalStore(

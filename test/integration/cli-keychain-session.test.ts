@@ -4,30 +4,21 @@
 // session) opens the same encrypted profile.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { runCli } from '../support/cli-process.ts';
 
-const CLI = join(import.meta.dirname, '../../src-main/cli/main.ts');
 const MAILBOX = join(import.meta.dirname, '../../../shared/data/enron/maildir/grigsby-m/inbox');
 const skip = process.platform !== 'linux' ? 'the Secret Service is Linux' : existsSync(MAILBOX) ? false : `../shared/data is absent (${MAILBOX})`;
 const root = mkdtempSync(join(tmpdir(), 'mailbridge-cli-keychain-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 /** The CLI as a headless box runs it: no D-Bus session, its own keyring folder. */
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(args: string[], env: Record<string, string> = {}) {
   const base: NodeJS.ProcessEnv = { ...process.env, XDG_DATA_HOME: join(root, 'xdg-data'), MAILBRIDGE_LOG_LEVEL: 'error', ...env };
   delete base.DBUS_SESSION_BUS_ADDRESS;
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { env: base, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    if (typeof e.code !== 'number') throw error;
-    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
+  return runCli(args, base);
 }
 
 test('without a D-Bus session the CLI says exactly what to do', { skip }, async () => {

@@ -3,28 +3,15 @@
 // matches nothing says so on stderr and exits 1, as grep does, with stdout left empty (or `[]`).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { runCli } from '../support/cli-process.ts';
 
-const CLI = join(import.meta.dirname, '../../src-main/cli/main.ts');
 const MAILBOX = join(import.meta.dirname, '../../../shared/data/enron/maildir/germany-c/inbox');
 const skip = existsSync(MAILBOX) ? false : `../shared/data is absent (${MAILBOX}): the CLI test imports real mail`;
-const execFileAsync = promisify(execFile);
 
-/** Runs the CLI as a child with stdout and stderr piped (not a terminal). */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, ...args], { env: { ...process.env, MAILBRIDGE_LOG_LEVEL: 'error' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    if (typeof e.code !== 'number') throw error;
-    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const cli = (...args: string[]) => runCli(args);
 
 describe('CLI output when it is not a terminal', { skip }, () => {
   const profile = mkdtempSync(join(tmpdir(), 'mailbridge-cli-output-'));

@@ -6,7 +6,7 @@ import { gmail, type gmail_v1 } from '@googleapis/gmail';
 import type { OAuth2Client } from 'google-auth-library';
 import type { IncomingMessage } from '../types.ts';
 import { createLogger } from '../../platform/logger.ts';
-import { RequestPacer, statusOf, type PacingStats } from './request-pacing.ts';
+import { REQUEST_TIMEOUT_MS, RequestPacer, statusOf, type PacingStats } from './request-pacing.ts';
 
 const log = createLogger('mail.gmail');
 
@@ -18,9 +18,6 @@ export const GMAIL_QUOTA_UNITS = {
   messagesGet: 5,
   historyList: 2,
 } as const;
-
-/** Long enough for a 25 MB message (Gmail's cap) on a slow link, short enough that a stuck request does not stall the sync. */
-export const REQUEST_TIMEOUT_MS = 120_000;
 
 /** Gmail's per-user limit: 15,000 units per minute, i.e. 250 units per second. */
 export const GMAIL_UNITS_PER_SECOND = 250;
@@ -70,7 +67,6 @@ export interface HistoryChanges {
   /** The mailbox's historyId at the end of the walk: the next cursor. */
   historyId: string;
 }
-
 
 export class GmailProvider {
   readonly #api: gmail_v1.Gmail;

@@ -3,9 +3,6 @@
 // Middleware contract: https://github.com/microsoftgraph/msgraph-sdk-javascript/blob/dev/docs/CustomMiddlewareChain.md
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 
-/** Long enough for a message's MIME of Outlook's largest size on a slow link; a stuck request must not stall the sync. */
-export const REQUEST_TIMEOUT_MS = 120_000;
-
 /**
  * Middleware giving every request `timeoutMs`, body included (an AbortSignal.timeout on the
  * fetch, which also ends the body's stream). The client reports it as a GraphError whose code

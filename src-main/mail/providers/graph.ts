@@ -6,8 +6,8 @@
 //             https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
 import { AuthenticationHandler, Client, HTTPMessageHandler, ResponseType, type AuthenticationProvider } from '@microsoft/microsoft-graph-client';
 import { createLogger } from '../../platform/logger.ts';
-import { REQUEST_TIMEOUT_MS, TimeoutHandler } from './graph-timeout.ts';
-import { RequestPacer, statusOf, type PacingStats } from './request-pacing.ts';
+import { TimeoutHandler } from './graph-timeout.ts';
+import { REQUEST_TIMEOUT_MS, RequestPacer, statusOf, type PacingStats } from './request-pacing.ts';
 
 const log = createLogger('mail.graph');
 

@@ -42,6 +42,21 @@ export function retryAfterMs(error: unknown, now = Date.now()): number | null {
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
+/** A transport error's code (ECONNRESET, TimeoutError, …), its own or its cause's; null when it has none. */
+function errorCode(error: unknown): string | null {
+  const e = error as HttpishError | null;
+  const code = typeof e?.code === 'string' ? e.code : e?.cause?.code;
+  return typeof code === 'string' ? code : null;
+}
+
+/**
+ * How long one provider request may take, body included, before it is abandoned and retried
+ * like a dropped connection: long enough for a 25 MB message on a slow link, short enough that
+ * a server that stopped answering does not hold a sync. Neither Google's nor Microsoft's
+ * client sets one of its own.
+ */
+export const REQUEST_TIMEOUT_MS = 120_000;
+
 // TimeoutError: gaxios' code when a request outlives its `timeout` (AbortSignal.timeout).
 const NETWORK_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'TimeoutError']);
 
@@ -51,9 +66,8 @@ export function isRetryable(error: unknown): boolean {
   // A 2xx status on an error: the head arrived and the body did not (the Graph client keeps
   // the status when reading the body fails), so it is judged as the transport failure it is.
   if (status !== undefined && status >= 300) return status === 429 || status >= 500;
-  const e = error as HttpishError | null;
-  const code = typeof e?.code === 'string' ? e.code : e?.cause?.code;
-  if (typeof code === 'string' && NETWORK_ERRORS.has(code)) return true;
+  const code = errorCode(error);
+  if (code !== null && NETWORK_ERRORS.has(code)) return true;
   // fetch (undici) reports a dropped connection as TypeError('fetch failed') and a body cut
   // off as TypeError('terminated'); the Graph client re-wraps either as a GraphError whose
   // code is the original's name.
@@ -78,8 +92,7 @@ export class ProviderUnavailableError extends Error {
 }
 
 function transportFailure(error: unknown): string {
-  const e = error as HttpishError | null;
-  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : null;
+  const code = errorCode(error);
   if (code === 'TimeoutError' || code === 'ETIMEDOUT') return 'no answer in time';
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return 'connection reset';
   if (code === 'ECONNREFUSED') return 'connection refused';
