@@ -18,7 +18,8 @@ export interface AccountHandlerDeps {
   openBrowser(url: string): Promise<void>;
 }
 
-export function accountSummary(store: ProfileStore, account: Account): AccountSummary {
+/** `unread`: threads with unread mail per account id, when the caller read them for several accounts at once. */
+export function accountSummary(store: ProfileStore, account: Account, unread = store.inbox.unreadThreadsByAccount()): AccountSummary {
   const state = store.syncState.get(account.id);
   const lastSyncAt = state ? Math.max(state.lastFullSyncAt ?? 0, state.lastIncrementalSyncAt ?? 0) || null : null;
   return {
@@ -29,6 +30,7 @@ export function accountSummary(store: ProfileStore, account: Account): AccountSu
     syncState: toSyncState(state?.state, lastSyncAt),
     lastSyncAt,
     lastError: state?.state === 'error' ? (state.lastError ?? 'the last sync failed') : null,
+    unreadThreads: unread.get(account.id) ?? 0,
   };
 }
 
@@ -48,7 +50,10 @@ function toSyncState(state: string | undefined, lastSyncAt: number | null): Acco
 export function accountHandlers(deps: AccountHandlerDeps): Pick<Handlers, AccountChannels> {
   const { store } = deps;
   return {
-    'accounts:list': () => store.accounts.list().map((account) => accountSummary(store, account)),
+    'accounts:list': () => {
+      const unread = store.inbox.unreadThreadsByAccount();
+      return store.accounts.list().map((account) => accountSummary(store, account, unread));
+    },
     'accounts:connect': async ({ provider, loopback }) => {
       // Loopback is Outlook's fallback where mailbridge:// cannot reach the app; Google always uses it.
       const account = await deps.accounts.connect(provider, { openBrowser: deps.openBrowser, loopback });

@@ -29,6 +29,8 @@ export interface LabelRow {
   accountId: number;
   name: string;
   type: 'system' | 'user';
+  /** Threads with an unread message carrying this label. */
+  unreadThreads: number;
 }
 
 interface Row {
@@ -68,19 +70,31 @@ export function inboxPageSql(filter: InboxFilter): string {
     ORDER BY t.last_message_at DESC, t.id DESC LIMIT @limit OFFSET @offset`;
 }
 
+// Unread counts walk the partial index over unread messages only (migration 70); both are
+// exported for the query-plan test.
+export const UNREAD_BY_ACCOUNT_SQL = `SELECT account_id AS accountId, count(DISTINCT thread_id) AS threads
+  FROM messages INDEXED BY messages_unread WHERE unread = 1 GROUP BY account_id`;
+export const LABELS_SQL = `SELECT l.id, l.account_id AS accountId, l.name, l.type, coalesce(u.threads, 0) AS unreadThreads
+  FROM labels l LEFT JOIN (
+    SELECT ml.label_id, count(DISTINCT m.thread_id) AS threads
+    FROM messages m INDEXED BY messages_unread JOIN message_labels ml ON ml.message_id = m.id
+    WHERE m.unread = 1 GROUP BY ml.label_id
+  ) u ON u.label_id = l.id`;
+
 export class InboxRepository {
   readonly #db: Db;
   readonly #statements = new Map<string, ReturnType<Db['prepare']>>();
   readonly #labels;
   readonly #labelsOfAccount;
   readonly #createdSince;
+  readonly #unreadByAccount;
 
   constructor(db: Db) {
     this.#db = db;
-    const labels = 'SELECT id, account_id AS accountId, name, type FROM labels';
+    this.#unreadByAccount = db.prepare<[], { accountId: number; threads: number }>(UNREAD_BY_ACCOUNT_SQL);
     this.#createdSince = db.prepare<[number, number], number>('SELECT id FROM messages WHERE account_id = ? AND created_at >= ?').pluck();
-    this.#labels = db.prepare<[], LabelRow>(`${labels} ORDER BY type DESC, name`);
-    this.#labelsOfAccount = db.prepare<[number], LabelRow>(`${labels} WHERE account_id = ? ORDER BY type DESC, name`);
+    this.#labels = db.prepare<[], LabelRow>(`${LABELS_SQL} ORDER BY l.type DESC, l.name`);
+    this.#labelsOfAccount = db.prepare<[number], LabelRow>(`${LABELS_SQL} WHERE l.account_id = ? ORDER BY l.type DESC, l.name`);
   }
 
   /**
@@ -114,6 +128,12 @@ export class InboxRepository {
     return this.#createdSince.all(accountId, since);
   }
 
+  /** Threads with an unread message, per account id (accounts with none are absent). */
+  unreadThreadsByAccount(): Map<number, number> {
+    return new Map(this.#unreadByAccount.all().map((row) => [row.accountId, row.threads]));
+  }
+
+  /** Labels (system first, then by name), of one account or all, with their unread thread counts. */
   labels(accountId?: number): LabelRow[] {
     return accountId === undefined ? this.#labels.all() : this.#labelsOfAccount.all(accountId);
   }

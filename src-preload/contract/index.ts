@@ -23,6 +23,8 @@ const AccountSummary = z.object({
   lastSyncAt: z.number().nullable(),
   /** The last sync's failure, in words for the rep; null after a good sync. */
   lastError: z.string().nullable(),
+  /** Threads with an unread message. */
+  unreadThreads: z.number().int().nonnegative(),
 });
 
 export const SyncProgress = z.object({

@@ -97,6 +97,8 @@ export const Label = z.object({
   accountId: Id,
   name: z.string(),
   type: z.enum(['system', 'user']),
+  /** Threads with an unread message carrying this label. */
+  unreadThreads: z.number().int().nonnegative(),
 });
 
 export const SearchHit = z.object({

@@ -10,6 +10,9 @@ export const AddressOrDomain = z
   .transform((s) => s.replace(/^@/, ''))
   .pipe(z.string().regex(/^([^\s@]+@)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'an email address or a domain'));
 
+/** Bounds of the resizable split between the thread list and the open thread, CSS px. */
+export const LIST_PANE_WIDTH = { min: 280, max: 900 } as const;
+
 export const settingDefinitions = {
   /** Minutes between background syncs of each account. */
   syncIntervalMinutes: { schema: z.number().int().min(1).max(1440), default: 5 },
@@ -25,6 +28,10 @@ export const settingDefinitions = {
   /** Senders whose remote images and styles the rep allowed. */
   remoteContentSenders: { schema: z.array(z.email().toLowerCase()).max(10_000), default: [] as string[] },
   theme: { schema: z.enum(['system', 'light', 'dark']), default: 'system' as 'system' | 'light' | 'dark' },
+  /** Thread list rows: three lines with the snippet (comfortable) or two without it (compact). */
+  density: { schema: z.enum(['comfortable', 'compact']), default: 'comfortable' as 'comfortable' | 'compact' },
+  /** Width of the thread list beside the open thread, CSS px (the rep drags the split). */
+  listPaneWidth: { schema: z.number().int().min(LIST_PANE_WIDTH.min).max(LIST_PANE_WIDTH.max), default: 400 },
 } as const;
 
 type Definitions = typeof settingDefinitions;

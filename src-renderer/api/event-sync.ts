@@ -49,6 +49,8 @@ export function useEventSync(): void {
         notifyThreadList();
       }),
       subscribe('mail:changed', () => {
+        // Unread counts beside accounts and labels follow new and read mail.
+        void queryClient.invalidateQueries({ queryKey: keys.accounts });
         void queryClient.invalidateQueries({ queryKey: ['labels'] });
         void queryClient.invalidateQueries({ queryKey: keys.stats });
         void queryClient.invalidateQueries({ queryKey: ['search'] });

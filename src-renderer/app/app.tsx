@@ -38,6 +38,9 @@ function Shell() {
   const saveSettings = useSaveSettings();
   const theme = useResolvedTheme(localTheme ?? settings?.theme ?? 'system');
   useEffect(() => setLocalTheme(null), [settings?.theme]);
+  useEffect(() => {
+    document.documentElement.dataset.density = settings?.density ?? 'comfortable';
+  }, [settings?.density]);
 
   const openSettings = useCallback(() => setView('settings'), []);
   const clearSearch = useCallback(() => setSearchQuery(''), []);

@@ -9,6 +9,7 @@ import { migration0030 } from './0030-settings-and-inbox.ts';
 import { migration0040 } from './0040-crm-outbox.ts';
 import { migration0050 } from './0050-raw-encoding.ts';
 import { migration0060 } from './0060-import-skips.ts';
+import { migration0070 } from './0070-unread-index.ts';
 
 export interface Migration {
   /** Target PRAGMA user_version: a multiple of 10, strictly increasing. */
@@ -17,7 +18,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0030, migration0040, migration0050, migration0060];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0030, migration0040, migration0050, migration0060, migration0070];
 
 const log = createLogger('store.migrations');
 

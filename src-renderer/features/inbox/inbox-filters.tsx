@@ -1,4 +1,5 @@
-// Account and label filters over the unified inbox (mail:threads' ThreadFilter).
+// Account and label filters over the unified inbox (mail:threads' ThreadFilter), each
+// choice with its unread thread count, as Gmail's label list shows it.
 import type { ThreadFilter } from '../../../src-preload/contract/index.ts';
 import { useAccounts, useLabels } from '../../api/queries.ts';
 
@@ -6,6 +7,9 @@ interface InboxFiltersProps {
   filter: ThreadFilter;
   onChange(filter: ThreadFilter): void;
 }
+
+/** " · 12 unread" after a name, nothing when all is read. */
+const unreadSuffix = (count: number) => (count > 0 ? ` · ${count.toLocaleString('en')} unread` : '');
 
 export function InboxFilters({ filter, onChange }: InboxFiltersProps) {
   const { data: accounts = [] } = useAccounts();
@@ -18,10 +22,11 @@ export function InboxFilters({ filter, onChange }: InboxFiltersProps) {
         value={filter.accountId ?? ''}
         onChange={(e) => onChange({ accountId: number(e.target.value), labelId: undefined })}
       >
-        <option value="">All accounts</option>
+        <option value="">All accounts{unreadSuffix(accounts.reduce((sum, a) => sum + a.unreadThreads, 0))}</option>
         {accounts.map((a) => (
           <option key={a.id} value={a.id}>
             {a.email}
+            {unreadSuffix(a.unreadThreads)}
           </option>
         ))}
       </select>
@@ -30,6 +35,7 @@ export function InboxFilters({ filter, onChange }: InboxFiltersProps) {
         {labels.map((l) => (
           <option key={l.id} value={l.id}>
             {l.name}
+            {unreadSuffix(l.unreadThreads)}
             {filter.accountId === undefined && accounts.length > 1
               ? ` (${accounts.find((a) => a.id === l.accountId)?.email ?? ''})`
               : ''}

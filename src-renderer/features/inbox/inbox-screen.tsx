@@ -18,6 +18,7 @@ import { showToast } from '../../components/toasts.tsx';
 import { ContactPanel } from '../contact-timeline/contact-panel.tsx';
 import { ThreadPane } from '../thread/thread-pane.tsx';
 import { InboxFilters } from './inbox-filters.tsx';
+import { usePaneSplit } from './pane-splitter.tsx';
 import type { NavigableList } from './navigable-list.ts';
 import { SearchResults } from './search-results.tsx';
 import { ThreadList } from './thread-list.tsx';
@@ -39,6 +40,7 @@ export function InboxScreen({ searchQuery, onClearSearch, onOpenSettings }: Inbo
   const [contactAddress, setContactAddress] = useState<string | null>(null);
   const listRef = useRef<NavigableList>(null);
   const logThread = useLogThread();
+  const split = usePaneSplit();
 
   useEffect(() => onThreadListChanged(() => cache.refresh()), [cache]);
   useEffect(() => setSelectedIndex(0), [searchQuery, filter]);
@@ -98,8 +100,11 @@ export function InboxScreen({ searchQuery, onClearSearch, onOpenSettings }: Inbo
   const openThread = useCallback((threadId: number) => setOpenThreadId(threadId), []);
 
   return (
-    <div className={`inbox-layout${openThreadId !== null ? ' has-thread' : ''}${contactAddress ? ' has-contact' : ''}`}>
-      <section className="list-pane" aria-label={searchQuery ? 'Search' : 'Inbox'}>
+    <div
+      className={`inbox-layout${openThreadId !== null ? ' has-thread' : ''}${contactAddress ? ' has-contact' : ''}`}
+      style={{ '--list-width': `${split.width}px` } as React.CSSProperties}
+    >
+      <section id="thread-list-pane" className="list-pane" aria-label={searchQuery ? 'Search' : 'Inbox'}>
         <div className="list-toolbar">
           {searchQuery ? (
             <button type="button" className="button button-quiet" onClick={onClearSearch}>
@@ -124,6 +129,7 @@ export function InboxScreen({ searchQuery, onClearSearch, onOpenSettings }: Inbo
           )}
         </ErrorBoundary>
         <InboxFooter />
+        {split.splitter}
       </section>
       <ErrorBoundary area="thread">
         <ThreadPane

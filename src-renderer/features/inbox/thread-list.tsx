@@ -1,13 +1,17 @@
-// The virtualised inbox: @tanstack/react-virtual over a ThreadPageCache, fixed row height,
-// rows positioned with transforms. Only visible rows (plus overscan) exist in the DOM.
+// The virtualised inbox: @tanstack/react-virtual over a ThreadPageCache, a fixed row height
+// per density setting, rows positioned with transforms. Only visible rows (plus overscan)
+// exist in the DOM.
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useSyncExternalStore } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import type { Settings } from '../../../src-preload/contract/index.ts';
+import { useSettings } from '../../api/queries.ts';
 import type { ThreadPageCache } from '../../api/thread-pages.ts';
 import { describeError } from '../../components/toasts.tsx';
 import type { NavigableList } from './navigable-list.ts';
 import { rowDomId, ThreadRow } from './thread-row.tsx';
 
-export const ROW_HEIGHT = 76;
+/** Row height per density, CSS px; inbox.css draws rows at these heights. */
+export const ROW_HEIGHTS: Record<Settings['density'], number> = { comfortable: 76, compact: 46 };
 
 interface ThreadListProps {
   cache: ThreadPageCache;
@@ -24,12 +28,15 @@ export const ThreadList = forwardRef<NavigableList, ThreadListProps>(function Th
   useSyncExternalStore(cache.subscribe, cache.getSnapshot);
   const scrollRef = useRef<HTMLDivElement>(null);
   const total = cache.total ?? 0;
+  const rowHeight = ROW_HEIGHTS[useSettings().data?.density ?? 'comfortable'];
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => rowHeight,
     overscan: 12,
   });
+  // estimateSize is read once per row: a density change re-measures every row.
+  useEffect(() => virtualizer.measure(), [rowHeight, virtualizer]);
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;

@@ -1,5 +1,6 @@
 // Preferences from the settings registry: sync interval, the auto-log rule (off by
-// default), the never-log list and the theme. Main validates; its messages show inline.
+// default), the never-log list, the theme and the list density. Main validates; its
+// messages show inline.
 import { useEffect, useState } from 'react';
 import type { Settings } from '../../../src-preload/contract/index.ts';
 import { useSaveSettings } from '../../api/mutations.ts';
@@ -13,6 +14,7 @@ export function PreferencesSection() {
   // Controls answer the click at once; main's answer (or a revert on error) follows.
   const [autoLog, setAutoLog] = useMirror(settings?.autoLogKnownContacts ?? false);
   const [theme, setTheme] = useMirror(settings?.theme ?? 'system');
+  const [density, setDensity] = useMirror(settings?.density ?? 'comfortable');
   return (
     <section className="settings-section" aria-labelledby="preferences-heading">
       <h2 id="preferences-heading">Preferences</h2>
@@ -32,28 +34,53 @@ export function PreferencesSection() {
             Log every email with known contacts
           </label>
           <NeverLogEditor entries={settings.neverLog} />
-          <fieldset className="theme-choice">
-            <legend>Theme</legend>
-            {(['system', 'light', 'dark'] as const).map((choice) => (
-              <label key={choice} className="radio">
-                <input
-                  type="radio"
-                  name="theme"
-                  value={choice}
-                  checked={theme === choice}
-                  onChange={() => {
-                    setTheme(choice);
-                    save.mutate({ theme: choice });
-                  }}
-                />
-                {choice === 'system' ? 'System' : choice === 'light' ? 'Light' : 'Dark'}
-              </label>
-            ))}
-          </fieldset>
+          <ChoiceFieldset
+            legend="Theme"
+            name="theme"
+            choices={{ system: 'System', light: 'Light', dark: 'Dark' }}
+            value={theme}
+            onChange={(choice) => {
+              setTheme(choice);
+              save.mutate({ theme: choice });
+            }}
+          />
+          <ChoiceFieldset
+            legend="Thread list density"
+            name="density"
+            choices={{ comfortable: 'Comfortable', compact: 'Compact' }}
+            value={density}
+            onChange={(choice) => {
+              setDensity(choice);
+              save.mutate({ density: choice });
+            }}
+          />
           {save.isError && <p role="alert" className="field-error">{describeError(save.error)}</p>}
         </>
       )}
     </section>
+  );
+}
+
+interface ChoiceFieldsetProps<T extends string> {
+  legend: string;
+  name: string;
+  /** Value → label, in display order. */
+  choices: Record<T, string>;
+  value: T;
+  onChange(value: T): void;
+}
+
+function ChoiceFieldset<T extends string>({ legend, name, choices, value, onChange }: ChoiceFieldsetProps<T>) {
+  return (
+    <fieldset className="choice-fieldset">
+      <legend>{legend}</legend>
+      {(Object.entries(choices) as Array<[T, string]>).map(([choice, label]) => (
+        <label key={choice} className="radio">
+          <input type="radio" name={name} value={choice} checked={value === choice} onChange={() => onChange(choice)} />
+          {label}
+        </label>
+      ))}
+    </fieldset>
   );
 }
 

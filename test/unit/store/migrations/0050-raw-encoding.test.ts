@@ -36,7 +36,7 @@ describe('migration 0050 raw encoding', () => {
     const db = databaseOf(t.store);
     const put = db.prepare('UPDATE messages SET raw = ? WHERE provider_message_id = ?');
     for (const [id, raw] of originals) put.run(Buffer.from(raw), id);
-    db.exec('DROP TABLE import_skips; DROP INDEX messages_raw_uncompressed; ALTER TABLE messages DROP COLUMN raw_encoding; PRAGMA user_version = 40;');
+    db.exec('DROP INDEX messages_unread; DROP TABLE import_skips; DROP INDEX messages_raw_uncompressed; ALTER TABLE messages DROP COLUMN raw_encoding; PRAGMA user_version = 40;');
     t.store.close();
     reopened = await openProfileStore({ path: t.path, secrets: t.secrets });
   });
