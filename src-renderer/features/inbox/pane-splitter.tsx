@@ -4,9 +4,9 @@
 // setting, so main keeps it across restarts. While dragging only a CSS variable changes;
 // the setting is saved once, when the drag or key press ends.
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactElement } from 'react';
-import { DEFAULT_SETTINGS, LIST_PANE_WIDTH } from '../../../src-preload/contract/index.ts';
 import { useSaveSettings } from '../../api/mutations.ts';
 import { useSettings } from '../../api/queries.ts';
+import { PANE_WIDTH } from './pane-width.ts';
 
 /** Keyboard steps, CSS px. */
 const STEP = 16;
@@ -15,13 +15,13 @@ const BIG_STEP = 80;
 const THREAD_MIN = 360;
 
 const clamp = (width: number) =>
-  Math.round(Math.max(LIST_PANE_WIDTH.min, Math.min(LIST_PANE_WIDTH.max, window.innerWidth - THREAD_MIN, width)));
+  Math.round(Math.max(PANE_WIDTH.min, Math.min(PANE_WIDTH.max, window.innerWidth - THREAD_MIN, width)));
 
 /** The list pane's width (CSS px, saved setting or a drag in progress) and the splitter that changes it. */
 export function usePaneSplit(): { width: number; splitter: ReactElement } {
   const { data: settings } = useSettings();
   const save = useSaveSettings();
-  const saved = settings?.listPaneWidth ?? DEFAULT_SETTINGS.listPaneWidth;
+  const saved = settings?.listPaneWidth ?? PANE_WIDTH.default;
   const [width, setWidth] = useState(saved);
   useEffect(() => setWidth(saved), [saved]);
   const drag = useRef<{ startX: number; startWidth: number } | null>(null);
@@ -46,8 +46,8 @@ export function usePaneSplit(): { width: number; splitter: ReactElement } {
     const next =
       event.key === 'ArrowLeft' ? width - step
       : event.key === 'ArrowRight' ? width + step
-      : event.key === 'Home' ? LIST_PANE_WIDTH.min
-      : event.key === 'End' ? LIST_PANE_WIDTH.max
+      : event.key === 'Home' ? PANE_WIDTH.min
+      : event.key === 'End' ? PANE_WIDTH.max
       : null;
     if (next === null) return;
     event.preventDefault();
@@ -64,8 +64,8 @@ export function usePaneSplit(): { width: number; splitter: ReactElement } {
       aria-orientation="vertical"
       aria-label="Resize the thread list"
       aria-controls="thread-list-pane"
-      aria-valuemin={LIST_PANE_WIDTH.min}
-      aria-valuemax={LIST_PANE_WIDTH.max}
+      aria-valuemin={PANE_WIDTH.min}
+      aria-valuemax={PANE_WIDTH.max}
       aria-valuenow={width}
       aria-valuetext={`${width} pixels wide`}
       tabIndex={0}
@@ -75,7 +75,7 @@ export function usePaneSplit(): { width: number; splitter: ReactElement } {
       onPointerCancel={onPointerUp}
       onKeyDown={onKeyDown}
       onDoubleClick={() => {
-        const reset = clamp(DEFAULT_SETTINGS.listPaneWidth);
+        const reset = clamp(PANE_WIDTH.default);
         setWidth(reset);
         commit(reset);
       }}
