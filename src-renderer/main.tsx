@@ -6,6 +6,7 @@ import './styles/layout.css';
 import './styles/inbox.css';
 import './styles/thread.css';
 import './styles/settings.css';
+import './styles/onboarding.css';
 import { App } from './app/app.tsx';
 
 createRoot(document.getElementById('root')!).render(

@@ -4,10 +4,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useEventSync } from '../api/event-sync.ts';
 import { useSaveSettings } from '../api/mutations.ts';
-import { useSettings } from '../api/queries.ts';
+import { useAccounts, useCrmStatus, useSettings } from '../api/queries.ts';
 import { queryClient, setMutationErrorNotifier } from '../api/query-client.ts';
 import { showError, Toaster } from '../components/toasts.tsx';
 import { InboxScreen } from '../features/inbox/inbox-screen.tsx';
+import { FirstRun, useFirstRun } from '../features/onboarding/first-run.tsx';
 import { SettingsScreen } from '../features/settings/settings-screen.tsx';
 import { Banners } from './banners.tsx';
 import { ErrorBoundary } from './error-boundary.tsx';
@@ -41,6 +42,10 @@ function Shell() {
   useEffect(() => {
     document.documentElement.dataset.density = settings?.density ?? 'comfortable';
   }, [settings?.density]);
+
+  const { data: accounts } = useAccounts();
+  const { data: crm } = useCrmStatus();
+  const firstRun = useFirstRun(accounts, crm === undefined ? undefined : crm.state !== 'not_connected');
 
   const openSettings = useCallback(() => setView('settings'), []);
   const clearSearch = useCallback(() => setSearchQuery(''), []);
@@ -88,7 +93,9 @@ function Shell() {
       <Banners onOpenSettings={openSettings} />
       <main className="screen">
         <ErrorBoundary area={view === 'inbox' ? 'inbox' : 'settings'}>
-          {view === 'inbox' ? (
+          {view === 'inbox' && firstRun.step ? (
+            <FirstRun step={firstRun.step} account={accounts?.[0]} onConnecting={firstRun.connecting} onDone={firstRun.done} />
+          ) : view === 'inbox' ? (
             <InboxScreen searchQuery={searchQuery} onClearSearch={clearSearch} onOpenSettings={openSettings} />
           ) : (
             <SettingsScreen />

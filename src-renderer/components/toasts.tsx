@@ -77,9 +77,11 @@ export function Toaster() {
     () => toasts,
   );
   return (
-    <div className="toasts" role="region" aria-label="Notifications">
+    // The region is always there and polite, so a new toast is announced without taking focus;
+    // an error is an alert, announced at once.
+    <div className="toasts" role="region" aria-label="Notifications" aria-live="polite" aria-relevant="additions text">
       {current.map((toast) => (
-        <div key={toast.id} className={`toast toast-${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
+        <div key={toast.id} className={`toast toast-${toast.kind}`} role={toast.kind === 'error' ? 'alert' : undefined}>
           <span className="toast-text">{toast.text}</span>
           {toast.action && (
             <button

@@ -63,13 +63,16 @@ export function ContactPanel({ address, onClose, onOpenThread }: ContactPanelPro
 function TimelineItem({ entry, onOpen }: { entry: TimelineEntry; onOpen(): void }) {
   return (
     <li className="timeline-item" data-message-id={entry.messageId} data-log-state={entry.logState.state}>
-      <button type="button" className="timeline-open" onClick={onOpen} aria-label={`Open ${entry.subject || '(no subject)'}, ${fullDate(entry.date)}`}>
+      {/* Named by what it shows (direction, date, subject), as WCAG 2.5.3 asks; the snippet describes it. */}
+      <button type="button" className="timeline-open" onClick={onOpen} aria-describedby={`timeline-snippet-${entry.messageId}`}>
         <span className="timeline-top">
           <span className={`direction direction-${entry.direction}`}>{entry.direction === 'incoming' ? 'Received' : 'Sent'}</span>
           <time title={fullDate(entry.date)}>{shortDate(entry.date)}</time>
         </span>
         <span className="timeline-subject">{entry.subject || '(no subject)'}</span>
-        <span className="thread-snippet">{entry.snippet}</span>
+        <span className="thread-snippet" id={`timeline-snippet-${entry.messageId}`} aria-hidden="true">
+          {entry.snippet}
+        </span>
       </button>
       <LogBadge state={entry.logState.state} error={entry.logState.error} />
     </li>

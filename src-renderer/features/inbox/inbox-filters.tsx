@@ -8,8 +8,8 @@ interface InboxFiltersProps {
   onChange(filter: ThreadFilter): void;
 }
 
-/** " · 12 unread" after a name, nothing when all is read. */
-const unreadSuffix = (count: number) => (count > 0 ? ` · ${count.toLocaleString('en')} unread` : '');
+/** " (12)" after a name, as Thunderbird and Outlook write unread counts; nothing when all is read. */
+const unreadSuffix = (count: number) => (count > 0 ? ` (${count.toLocaleString('en')})` : '');
 
 export function InboxFilters({ filter, onChange }: InboxFiltersProps) {
   const { data: accounts = [] } = useAccounts();
@@ -19,6 +19,7 @@ export function InboxFilters({ filter, onChange }: InboxFiltersProps) {
     <div className="inbox-filters" role="group" aria-label="Filters">
       <select
         aria-label="Account"
+        title="Unread conversations in brackets"
         value={filter.accountId ?? ''}
         onChange={(e) => onChange({ accountId: number(e.target.value), labelId: undefined })}
       >
@@ -30,7 +31,7 @@ export function InboxFilters({ filter, onChange }: InboxFiltersProps) {
           </option>
         ))}
       </select>
-      <select aria-label="Label" value={filter.labelId ?? ''} onChange={(e) => onChange({ ...filter, labelId: number(e.target.value) })}>
+      <select aria-label="Label" title="Unread conversations in brackets" value={filter.labelId ?? ''} onChange={(e) => onChange({ ...filter, labelId: number(e.target.value) })}>
         <option value="">All labels</option>
         {labels.map((l) => (
           <option key={l.id} value={l.id}>

@@ -152,7 +152,7 @@ function InboxFooter() {
   const { data: stats } = useStats();
   if (!stats) return null;
   return (
-    <footer className="list-footer">
+    <footer id="inbox-summary" className="list-footer">
       {plural(stats.messages, 'message')} in {plural(stats.threads, 'thread')} across {plural(stats.accounts, 'account')}
       {stats.warnings > 0 && ` (${stats.warnings} with warnings)`}
     </footer>

@@ -35,13 +35,14 @@ export const SearchResults = forwardRef<NavigableList, SearchResultsProps>(funct
   if (error) return <div className="list-status" role="alert">Search failed: {describeError(error)}</div>;
   return (
     <div className="search-results">
-      <p className="list-caption" role="status">
+      <p id="search-summary" className="list-caption" role="status">
         {hits.length === 0 ? `No mail matches “${query}”.` : `${plural(hits.length, 'result')} for “${query}”`}
       </p>
       <ol
         className="hit-list"
         role="listbox"
         aria-label="Search results"
+        aria-describedby="search-summary"
         tabIndex={0}
         aria-activedescendant={hits[selectedIndex] ? hitDomId(selectedIndex) : undefined}
       >
@@ -50,6 +51,7 @@ export const SearchResults = forwardRef<NavigableList, SearchResultsProps>(funct
             key={hit.messageId}
             hit={hit}
             index={index}
+            total={hits.length}
             selected={index === selectedIndex}
             open={hit.threadId === openThreadId}
             onActivate={onActivate}
@@ -60,12 +62,23 @@ export const SearchResults = forwardRef<NavigableList, SearchResultsProps>(funct
   );
 });
 
-function HitRow({ hit, index, selected, open, onActivate }: { hit: SearchHit; index: number; selected: boolean; open: boolean; onActivate: SearchResultsProps['onActivate'] }) {
+interface HitRowProps {
+  hit: SearchHit;
+  index: number;
+  total: number;
+  selected: boolean;
+  open: boolean;
+  onActivate: SearchResultsProps['onActivate'];
+}
+
+function HitRow({ hit, index, total, selected, open, onActivate }: HitRowProps) {
   return (
     <li
       id={hitDomId(index)}
       role="option"
       aria-selected={selected}
+      aria-posinset={index + 1}
+      aria-setsize={total}
       data-thread-id={hit.threadId}
       className={['hit-row', selected && 'is-selected', open && 'is-open'].filter(Boolean).join(' ')}
       onClick={() => onActivate(index, hit.threadId)}

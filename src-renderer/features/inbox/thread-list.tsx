@@ -87,6 +87,7 @@ export const ThreadList = forwardRef<NavigableList, ThreadListProps>(function Th
       className="thread-scroller"
       role="listbox"
       aria-label="Threads"
+      aria-describedby="inbox-summary"
       tabIndex={0}
       aria-activedescendant={selectedIndex >= 0 && selectedIndex < total ? rowDomId(selectedIndex) : undefined}
       onKeyDown={onKeyDown}

@@ -1,20 +1,13 @@
 // The CRM connection: HubSpot private-app token (never shown again; main verifies it with
 // HubSpot and keeps it only in the encrypted store), status and outbox counts, disconnect.
-import { useState, type FormEvent } from 'react';
-import { useConnectCrm, useDisconnectCrm } from '../../api/mutations.ts';
+import { useDisconnectCrm } from '../../api/mutations.ts';
 import { useCrmStatus } from '../../api/queries.ts';
 import { describeError } from '../../components/toasts.tsx';
+import { CrmTokenForm } from './crm-token-form.tsx';
 
 export function CrmSection() {
   const { data: status, error: statusError } = useCrmStatus();
-  const connect = useConnectCrm();
   const disconnect = useDisconnectCrm();
-  const [token, setToken] = useState('');
-
-  const save = (event: FormEvent) => {
-    event.preventDefault();
-    connect.mutate(token.trim(), { onSuccess: () => setToken('') });
-  };
 
   const stateText =
     status?.state === 'connected'
@@ -38,38 +31,13 @@ export function CrmSection() {
           {status.lastError && <div className="field-error">{status.lastError}</div>}
         </div>
       )}
-      <form className="crm-form" onSubmit={save}>
-        <label htmlFor="hubspot-token">HubSpot private-app token</label>
-        <div className="inline-fields">
-          <input
-            id="hubspot-token"
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            value={token}
-            placeholder={status?.state === 'connected' ? 'Saved — enter a new token to replace it' : 'pat-…'}
-            onChange={(e) => setToken(e.target.value)}
-          />
-          <button type="submit" className="button button-primary" disabled={connect.isPending || token.trim().length < 10}>
-            {connect.isPending ? 'Verifying…' : 'Save'}
+      <CrmTokenForm connected={status?.state === 'connected'}>
+        {status?.state !== 'not_connected' && status && (
+          <button type="button" className="button button-danger" disabled={disconnect.isPending} onClick={() => disconnect.mutate()}>
+            Disconnect CRM
           </button>
-          {status?.state !== 'not_connected' && status && (
-            <button type="button" className="button button-danger" disabled={disconnect.isPending} onClick={() => disconnect.mutate()}>
-              Disconnect CRM
-            </button>
-          )}
-        </div>
-        {connect.isSuccess && (
-          <p role="status" className="field-ok">
-            Token verified: connected to {connect.data.accountLabel ?? 'HubSpot'}
-          </p>
         )}
-        {connect.isError && (
-          <p role="alert" className="field-error">
-            {describeError(connect.error)}
-          </p>
-        )}
-      </form>
+      </CrmTokenForm>
     </section>
   );
 }

@@ -36,7 +36,7 @@ export class ContactPanel {
   }
 
   async openEmail(index: number): Promise<void> {
-    await this.emails.nth(index).getByRole('button', { name: /^Open / }).click();
+    await this.emails.nth(index).getByRole('button', { name: /^(Received|Sent) / }).click();
   }
 
   async close(): Promise<void> {

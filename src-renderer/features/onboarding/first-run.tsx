@@ -1,0 +1,176 @@
+// The first-run screen, shown while no mail account is connected: step 1 connects a
+// mailbox (Gmail or Microsoft 365) and step 2 the CRM, each saying in words what the sign-in
+// lets Mailbridge do and what it does not; the sample-mailbox demo is offered for a look
+// without signing in. The scopes named are the ones main requests (src-main/auth:
+// DEFAULT_GOOGLE_SCOPES, DEFAULT_MICROSOFT_SCOPES) and those the HubSpot connector uses.
+import { useEffect, useRef, useState } from 'react';
+import type { AccountSummary } from '../../../src-preload/contract/index.ts';
+import { useConnectAccount } from '../../api/mutations.ts';
+import { showToast } from '../../components/toasts.tsx';
+import { CrmTokenForm } from '../settings/crm-token-form.tsx';
+
+export type FirstRunStep = 'mailbox' | 'crm';
+
+interface FirstRunProps {
+  step: FirstRunStep;
+  /** The mailbox just connected (step 2 names it). */
+  account: AccountSummary | undefined;
+  /** The rep started signing in to a mailbox from this screen. */
+  onConnecting(): void;
+  /** The rep finished or skipped the CRM step. */
+  onDone(): void;
+}
+
+interface Access {
+  title: string;
+  will: string[];
+  willNot: string[];
+  scopes: string;
+}
+
+const MAILBOXES: Array<{ provider: 'gmail' | 'microsoft'; label: string; access: Access }> = [
+  {
+    provider: 'gmail',
+    label: 'Connect Gmail',
+    access: {
+      title: 'Gmail or Google Workspace',
+      will: ['Read your mail and labels, to keep an encrypted copy on this computer', 'See your name and email address'],
+      willNot: ['Send, delete, archive or change any mail', 'See your contacts, calendar or Drive'],
+      scopes: 'gmail.readonly, openid, email, profile',
+    },
+  },
+  {
+    provider: 'microsoft',
+    label: 'Connect Outlook',
+    access: {
+      title: 'Outlook or Microsoft 365',
+      will: ['Read your mail and folders, to keep an encrypted copy on this computer', 'See your name and email address', 'Stay signed in until you disconnect'],
+      willNot: ['Send, delete, move or change any mail', 'See your calendar, contacts or files'],
+      scopes: 'Mail.Read, User.Read, offline_access',
+    },
+  },
+];
+
+const CRM_ACCESS: Access = {
+  title: 'HubSpot',
+  will: [
+    'Read contacts, companies and owners, to match the people you email',
+    'Create an email activity on a contact when you log an email (or your auto-log rule does)',
+  ],
+  willNot: ['Change or delete any record', 'Log anything you did not ask it to'],
+  scopes: 'crm.objects.contacts.read, crm.objects.contacts.write, crm.objects.companies.read, crm.objects.owners.read',
+};
+
+function AccessList({ access }: { access: Access }) {
+  return (
+    <div className="access">
+      <h3>{access.title}</h3>
+      <p className="access-heading">Mailbridge will</p>
+      <ul>
+        {access.will.map((line) => <li key={line}>{line}</li>)}
+      </ul>
+      <p className="access-heading">It will not</p>
+      <ul>
+        {access.willNot.map((line) => <li key={line}>{line}</li>)}
+      </ul>
+      <p className="access-scopes">Permissions asked: {access.scopes}</p>
+    </div>
+  );
+}
+
+/**
+ * Which first-run step to show, if any: the mailbox step while no account is connected, then
+ * the CRM step for a mailbox connected from this screen (unless a CRM is connected already)
+ * until the rep finishes or skips it. A mailbox connected in Settings ends the first run.
+ */
+export function useFirstRun(accounts: AccountSummary[] | undefined, crmConnected: boolean | undefined) {
+  const [step, setStep] = useState<FirstRunStep | null>(null);
+  const connecting = useRef(false);
+  useEffect(() => {
+    if (accounts === undefined) return;
+    if (accounts.length === 0) setStep('mailbox');
+    else setStep((current) => (current === 'mailbox' ? (connecting.current ? 'crm' : null) : current));
+  }, [accounts]);
+  return {
+    step: step === 'crm' && crmConnected ? null : step,
+    connecting: () => {
+      connecting.current = true;
+    },
+    done: () => setStep(null),
+  };
+}
+
+export function FirstRun({ step, account, onConnecting, onDone }: FirstRunProps) {
+  const connect = useConnectAccount();
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Each step's heading takes focus, so a screen reader announces where the rep is.
+  useEffect(() => heading.current?.focus(), [step]);
+  return (
+    <div className="first-run">
+      <div className="first-run-inner">
+        <ol className="first-run-steps" aria-label="Set-up steps">
+          <li aria-current={step === 'mailbox' ? 'step' : undefined}>1. Your mailbox</li>
+          <li aria-current={step === 'crm' ? 'step' : undefined}>2. Your CRM</li>
+        </ol>
+        {step === 'mailbox' ? (
+          <section aria-labelledby="first-run-heading">
+            <h1 id="first-run-heading" ref={heading} tabIndex={-1}>Welcome to Mailbridge</h1>
+            <p>
+              Connect the mailbox you sell from. Mailbridge keeps your mail on this computer, encrypted, so you can read and
+              search it offline, and logs the emails you choose to your CRM. You sign in in your browser; your password never
+              reaches Mailbridge.
+            </p>
+            <div className="first-run-choices">
+              {MAILBOXES.map(({ provider, label, access }) => (
+                <div key={provider} className="first-run-card">
+                  <AccessList access={access} />
+                  <button
+                    type="button"
+                    className="button button-primary"
+                    disabled={connect.isPending}
+                    onClick={() => {
+                      onConnecting();
+                      connect.mutate(provider);
+                    }}
+                  >
+                    {label}
+                  </button>
+                </div>
+              ))}
+            </div>
+            <p role="status" className="first-run-status">
+              {connect.isPending ? 'Finish signing in in your browser…' : ''}
+            </p>
+            <p className="first-run-demo">
+              Just looking? <code>npm run demo</code> opens Mailbridge on a built-in sample mailbox with an emulated Gmail and
+              HubSpot, without touching any account of yours (see “Quick start” in the README).
+            </p>
+          </section>
+        ) : (
+          <section aria-labelledby="first-run-heading">
+            <h1 id="first-run-heading" ref={heading} tabIndex={-1}>Connect your CRM</h1>
+            <p>
+              {account ? <>Your mailbox {account.email} is connected and syncing. </> : null}
+              Now connect HubSpot with a private-app token (HubSpot → Settings → Integrations → Private apps), so Mailbridge can
+              show who you are writing to and log emails with one click. The token is checked with HubSpot, kept encrypted on
+              this computer, and never shown again.
+            </p>
+            <div className="first-run-card">
+              <AccessList access={CRM_ACCESS} />
+              <CrmTokenForm
+                connected={false}
+                onConnected={(status) => {
+                  showToast(`Connected to ${status.accountLabel ?? 'HubSpot'}`);
+                  onDone();
+                }}
+              />
+            </div>
+            <button type="button" className="button button-quiet" onClick={onDone}>
+              Skip for now — connect a CRM later in Settings
+            </button>
+          </section>
+        )}
+      </div>
+    </div>
+  );
+}
