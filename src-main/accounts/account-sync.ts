@@ -3,6 +3,7 @@
 // with the account's sync state kept in the store and progress and changes published.
 import { MailWorkerFailure, type JobRunner } from '../mail/mail-worker-client.ts';
 import type { SyncResult } from '../mail/gmail-sync.ts';
+import type { SyncScope } from '../mail/graph-sync.ts';
 import { AppError } from '../platform/app-error.ts';
 import type { AppEvents } from '../platform/app-events.ts';
 import { createLogger } from '../platform/logger.ts';
@@ -55,23 +56,24 @@ export class AccountSync {
   }
 
   /**
-   * Syncs one account: full the first time, then incremental (Gmail history, Graph delta).
-   * Rejects with AppError not_found (no such account), invalid_input (not a synced
+   * Syncs one account: full the first time, then incremental (Gmail history, Graph delta);
+   * `scope` 'new-mail' limits an Outlook round to Inbox and Sent Items (default 'all'). A call
+   * while the account syncs joins the sync under way. Rejects with AppError not_found (no such account), invalid_input (not a synced
    * mailbox, or its provider unconfigured), reconnect_required (credentials refused), or the
    * worker's failure; each failure is also recorded in the account's sync state.
    */
-  sync(accountId: number, options: { signal?: AbortSignal } = {}): Promise<SyncResult> {
+  sync(accountId: number, options: { signal?: AbortSignal; scope?: SyncScope } = {}): Promise<SyncResult> {
     const running = this.#running.get(accountId);
     if (running) return running;
     const signal = options.signal ? AbortSignal.any([options.signal, this.#shutdown.signal]) : this.#shutdown.signal;
-    const sync = this.#run(accountId, signal).finally(() => this.#running.delete(accountId));
+    const sync = this.#run(accountId, signal, options.scope ?? 'all').finally(() => this.#running.delete(accountId));
     this.#running.set(accountId, sync);
     return sync;
   }
 
   /** Starts (or joins) a sync in the background; a failure is logged and shows in the account's sync state. */
-  start(accountId: number): void {
-    this.sync(accountId).catch((error: unknown) => log.warn('sync failed', { accountId, error }));
+  start(accountId: number, scope: SyncScope = 'all'): void {
+    this.sync(accountId, { scope }).catch((error: unknown) => log.warn('sync failed', { accountId, error }));
   }
 
   /** Stops running syncs and waits for their workers to end. */
@@ -80,13 +82,13 @@ export class AccountSync {
     await Promise.allSettled(this.#running.values());
   }
 
-  async #run(accountId: number, signal: AbortSignal): Promise<SyncResult> {
+  async #run(accountId: number, signal: AbortSignal, scope: SyncScope): Promise<SyncResult> {
     const { store, events } = this.#o;
     const account = store.accounts.get(accountId);
     if (!account) throw new AppError('not_found', `no account ${accountId}`);
     const provider = this.#o.providers.find((p) => p.provider === account.provider);
     if (!provider) throw new AppError('invalid_input', `${account.email} is not a mailbox to sync`);
-    const job = provider.syncJob(accountId);
+    const job = { ...provider.syncJob(accountId), scope };
     store.syncState.set(accountId, { state: store.syncState.get(accountId)?.historyCursor ? 'incremental' : 'full_sync' });
     const startedAt = Date.now();
     const eta = remainingTime(startedAt);

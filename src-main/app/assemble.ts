@@ -6,7 +6,7 @@ import { AccountSync } from '../accounts/account-sync.ts';
 import { gmailAccounts } from '../accounts/gmail-account.ts';
 import { MailAccounts } from '../accounts/mail-accounts.ts';
 import { microsoftAccounts } from '../accounts/microsoft-account.ts';
-import { startSyncScheduler } from '../accounts/sync-scheduler.ts';
+import { startSyncScheduler, type SyncScheduler } from '../accounts/sync-scheduler.ts';
 import { openInSystemBrowser } from '../auth/system-browser.ts';
 import { hubSpotConnectorFactory } from '../crm/connectors/hubspot.ts';
 import { createCrmService } from '../crm/crm-service.ts';
@@ -69,6 +69,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const sync = new AccountSync({ store, providers, runJob, events, onSynced: (ids) => void crm.onSyncedMessages(ids) });
 
   // 5. What the renderer hears and may ask.
+  let scheduler: SyncScheduler | undefined;
   const unsubscribe = [
     settings.onChange((payload) => events.publish({ name: 'settings:changed', payload })),
     crm.onChange((payload) => events.publish({ name: 'crm:log-states', payload })),
@@ -100,8 +101,16 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     onEvent: (listener) => events.subscribe(listener),
     handleDeepLink: (url) => microsoft.deepLinks.handle(url),
     startBackgroundSync() {
-      unsubscribe.push(startSyncScheduler({ accounts: () => store.accounts.list(), startSync: (id) => sync.start(id), settings }));
+      scheduler ??= startSyncScheduler({
+        accounts: () => store.accounts.list(),
+        startSync: (id, scope) => sync.start(id, scope),
+        settings,
+        ...(options.online ? { online: options.online } : {}),
+      });
+      unsubscribe.push(() => scheduler?.stop());
     },
+    suspendBackgroundSync: () => scheduler?.suspend(),
+    resumeBackgroundSync: () => scheduler?.resume(),
     async close() {
       // Reverse order of construction: nothing may write once the store is closed.
       shutdown.abort();

@@ -1,7 +1,7 @@
 // The one assembly point of the desktop app (CONVENTIONS.md §6): open the encrypted store
 // (migrations first), build the services, register IPC and events, open the window, then
 // start background work (sync schedule, deep links).
-import { app, BrowserWindow, dialog, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, net, powerMonitor, shell, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import { openServices, type Services } from './assemble.ts';
 import { registerIpc, broadcast } from '../ipc/register.ts';
@@ -17,6 +17,7 @@ export async function startApp(deepLinks: { attach(deliver: (url: string) => voi
     services = await openServices({
       profileDir: process.env.MAILBRIDGE_PROFILE_DIR || app.getPath('userData'),
       openBrowser: (url) => shell.openExternal(url),
+      online: () => net.isOnline(),
     });
   } catch (error) {
     log.error('start-up failed', { error });
@@ -32,6 +33,9 @@ export async function startApp(deepLinks: { attach(deliver: (url: string) => voi
   const unregister = registerIpc(services.handlers, isOwnWindow);
   const unsubscribe = services.onEvent((event) => broadcast([window], event.name, event.payload as never));
   services.startBackgroundSync();
+  // Asleep, nothing syncs; on wake every mailbox catches up at once.
+  powerMonitor.on('suspend', () => services.suspendBackgroundSync());
+  powerMonitor.on('resume', () => services.resumeBackgroundSync());
 
   deepLinks.attach((url) => {
     if (window.isMinimized()) window.restore();

@@ -4,6 +4,7 @@ import type { ConnectOptions } from '../accounts/provider-account.ts';
 import type { CrmService } from '../crm/crm-service.ts';
 import type { Handlers } from '../ipc/dispatch.ts';
 import type { SyncResult } from '../mail/gmail-sync.ts';
+import type { SyncScope } from '../mail/graph-sync.ts';
 import type { ImportOptions, ImportResult } from '../mail/import/importer.ts';
 import type { AppEvent } from '../platform/app-events.ts';
 import type { SecretStore } from '../platform/keychain.ts';
@@ -26,6 +27,8 @@ export interface OpenServicesOptions {
   reconnectProbeMs?: number;
   /** Opens OAuth pages for accounts:connect; defaults to the OS's browser (the Electron shell passes shell.openExternal). */
   openBrowser?: (url: string) => Promise<void>;
+  /** Whether the network is up, asked before each background round (Electron's net.isOnline); default: always. */
+  online?: () => boolean;
 }
 
 export interface Services {
@@ -37,7 +40,8 @@ export interface Services {
   connectGmail(options: ConnectOptions): Promise<Account>;
   /** Microsoft 365 / Outlook sign-in: the redirect comes back through handleDeepLink, or msal's loopback with `loopback`. */
   connectMicrosoft(options: ConnectOptions): Promise<Account>;
-  syncAccount(accountId: number, options?: { signal?: AbortSignal }): Promise<SyncResult>;
+  /** `scope` 'new-mail' walks only Outlook's Inbox and Sent Items (AccountSync.sync). */
+  syncAccount(accountId: number, options?: { signal?: AbortSignal; scope?: SyncScope }): Promise<SyncResult>;
   disconnect(accountId: number): Promise<void>;
   importMailbox(path: string, options?: Pick<ImportOptions, 'accountEmail' | 'onProgress' | 'signal'>): Promise<ImportResult>;
   onSyncProgress(listener: (progress: SyncProgressEvent) => void): () => void;
@@ -45,8 +49,16 @@ export interface Services {
   onEvent(listener: (event: AppEvent) => void): () => void;
   /** Hands a mailbridge:// link delivered by the OS to what waits for it (a Microsoft sign-in); false when nothing did. */
   handleDeepLink(url: string): boolean;
-  /** Syncs every connected mailbox on the settings' interval until close(). The app calls it; tests and the CLI do not. */
+  /**
+   * Checks every connected mailbox for new mail and syncs it whole on the settings' intervals
+   * until close(), pausing while offline (see OpenServicesOptions.online). The app calls it;
+   * tests and the CLI do not.
+   */
   startBackgroundSync(): void;
+  /** The machine sleeps (Electron powerMonitor 'suspend'): background rounds pause. */
+  suspendBackgroundSync(): void;
+  /** The machine woke ('resume'): a whole round of every mailbox now, then the schedule. */
+  resumeBackgroundSync(): void;
   /** Stops the schedule, syncs and the outbox (waiting for sends under way to be recorded), then closes the store. */
   close(): Promise<void>;
 }

@@ -3,16 +3,20 @@
 // messages the store lacks so Gmail and Outlook share one parser and one store path, and an
 // expired delta token (410) resyncing only that folder without duplicates.
 // Reference: https://learn.microsoft.com/graph/delta-query-messages
-import type { IncomingMessage, ParsedMessage } from './types.ts';
+import type { ParsedMessage } from './types.ts';
 import { MAX_BATCH_DELAY_MS, type SyncProgress, type SyncResult, type SyncStore } from './gmail-sync.ts';
 import { DeltaExpiredError, type DeltaChange, type DeltaPage, type GraphFolderInfo } from './providers/graph.ts';
 import { createLogger } from '../platform/logger.ts';
+import { parseGraphCursor, type GraphCursor } from './graph-cursor.ts';
+import { newRun, type Run } from './graph-run.ts';
 
 const log = createLogger('mail.graph-sync');
 
 /** What the engine needs of a Graph provider (GraphProvider implements it; tests fake it). */
 export interface GraphSource {
   listFolders(): Promise<GraphFolderInfo[]>;
+  /** A folder by its well-known name (https://learn.microsoft.com/graph/api/resources/mailfolder). */
+  wellKnownFolder(name: (typeof NEW_MAIL_FOLDERS)[number]): Promise<GraphFolderInfo>;
   delta(folderId: string, deltaLink: string | null): AsyncIterable<DeltaPage>;
   getMime(id: string): Promise<Uint8Array | null>;
 }
@@ -41,50 +45,13 @@ export interface GraphSyncOptions {
   signal?: AbortSignal;
 }
 
-/** sync_state.history_cursor for Graph: one deltaLink per folder id. */
-interface GraphCursor {
-  v: 1;
-  folders: Record<string, string>;
-}
-
 export const UNREAD_LABEL = 'UNREAD';
+/** What a round walks: every folder, or only where new mail lands (Inbox, Sent Items). */
+export type SyncScope = 'all' | 'new-mail';
+export const NEW_MAIL_FOLDERS = ['inbox', 'sentitems'] as const;
 /** Raw messages fetched but not yet stored, at most: bounds memory on large folders. */
 const FETCH_WINDOW = 400;
 
-export function parseGraphCursor(text: string | null): GraphCursor {
-  if (!text) return { v: 1, folders: {} };
-  try {
-    const parsed = JSON.parse(text) as Partial<GraphCursor>;
-    if (parsed.v === 1 && parsed.folders && typeof parsed.folders === 'object') return { v: 1, folders: { ...parsed.folders } };
-  } catch {
-    // not ours (e.g. written by another provider): start over
-  }
-  return { v: 1, folders: {} };
-}
-
-interface Run {
-  known: Set<string>;
-  labels: Map<string, string[]>;
-  folderIds: Set<string>;
-  /** Ids fetched (or being fetched) in this run. */
-  claimed: Set<string>;
-  /** id → folder, for every upsert this run saw (a move keeping its id shows up here). */
-  seenIn: Map<string, string>;
-  /** `folderId\nid` → removal; a later upsert of the id in the same folder cancels it (latest state wins). */
-  removals: Map<string, { id: string; folderId: string }>;
-  cursor: GraphCursor;
-  resynced: string[];
-  added: number;
-  labelChanges: number;
-  progress: SyncProgress;
-  inFlight: Set<Promise<void>>;
-  /** Walks waiting for a fetch slot (a queue, not Promise.race: racing 400 promises per message is quadratic). */
-  slotWaiters: Array<() => void>;
-  batch: Array<{ incoming: IncomingMessage; parsed: ParsedMessage }>;
-  /** When the first message of the open batch arrived, ms. */
-  batchOpenedAt: number;
-  failure: unknown;
-}
 
 export class GraphSync {
   readonly #o: GraphSyncOptions & { batchSize: number };
@@ -94,13 +61,38 @@ export class GraphSync {
   }
 
   /**
-   * Walks every folder's delta (from its deltaLink, or from scratch the first time), stores
-   * what is new, applies moves, read-state changes and removals, then records the new
-   * deltaLinks. Throws the provider's error when a request fails for good (the cursor is
+   * One round. `all` walks every folder's delta (from its deltaLink, or from scratch the first
+   * time), stores what is new, applies moves, read-state changes and removals, then records
+   * the new deltaLinks. `new-mail` walks only Inbox and Sent Items (4 requests when nothing
+   * changed), so new mail shows within seconds; removals it meets wait for the next `all`
+   * round, which walks that folder again from the deltaLink kept for it. A first sync is
+   * always `all`. Throws the provider's error when a request fails for good (the cursor is
    * then left as it was; messages already stored are not fetched again). Result `kind` is
    * 'full' for the first sync and when a folder's delta token had expired.
    */
-  async sync(): Promise<GraphSyncResult> {
+  async sync(scope: SyncScope = 'all'): Promise<GraphSyncResult> {
+    const previous = parseGraphCursor(this.#o.store.getCursor(this.#o.accountId));
+    if (scope === 'new-mail') {
+      const folders = await Promise.all(NEW_MAIL_FOLDERS.map((name) => this.#o.provider.wellKnownFolder(name)));
+      if (folders.every((f) => previous.folders[f.id])) return this.#newMailRound(folders, previous);
+    }
+    return this.#allFoldersRound(previous);
+  }
+
+  async #newMailRound(folders: GraphFolderInfo[], previous: GraphCursor): Promise<GraphSyncResult> {
+    const { store, accountId } = this.#o;
+    const run = newRun(store, accountId, folders, { v: 1, folders: { ...previous.folders } }, 'incremental');
+    this.#o.onProgress?.({ ...run.progress });
+    await this.#walkAll(run, folders, previous);
+    const deferred = new Set([...run.removals.values()].map((r) => r.folderId));
+    for (const folderId of deferred) run.cursor.folders[folderId] = previous.folders[folderId]!;
+    store.setCursor(accountId, JSON.stringify(run.cursor), 'incremental');
+    this.#o.onProgress?.({ ...run.progress });
+    log.info('graph new-mail round done', { accountId, added: run.added, deferredRemovals: run.removals.size });
+    return { kind: 'incremental', added: run.added, deleted: 0, labelChanges: run.labelChanges, historyId: '', folders: folders.length, resynced: run.resynced };
+  }
+
+  async #allFoldersRound(previous: GraphCursor): Promise<GraphSyncResult> {
     const { store, accountId, provider } = this.#o;
     // Deleted Items and Junk Email are left out: a message deleted in Outlook moves there, and
     // the folder it left reports it @removed, so it leaves the store as Gmail's trash does.
@@ -109,37 +101,9 @@ export class GraphSync {
       ...folders.map((f) => ({ id: f.id, name: f.path, type: f.topLevel ? 'system' : 'user' })),
       { id: UNREAD_LABEL, name: 'Unread', type: 'system' },
     ]);
-    const previous = parseGraphCursor(store.getCursor(accountId));
-    const run: Run = {
-      known: store.knownProviderIds(accountId),
-      labels: store.labelsByMessage(accountId),
-      folderIds: new Set(folders.map((f) => f.id)),
-      claimed: new Set(),
-      seenIn: new Map(),
-      removals: new Map(),
-      cursor: { v: 1, folders: {} },
-      resynced: [],
-      added: 0,
-      labelChanges: 0,
-      progress: { phase: Object.keys(previous.folders).length ? 'incremental' : 'full', done: 0, total: 0 },
-      inFlight: new Set(),
-      slotWaiters: [],
-      batch: [],
-      batchOpenedAt: 0,
-      failure: undefined,
-    };
+    const run = newRun(store, accountId, folders, { v: 1, folders: {} }, Object.keys(previous.folders).length ? 'incremental' : 'full');
     this.#o.onProgress?.({ ...run.progress });
-
-    const walks = await Promise.allSettled(folders.map((folder) => this.#syncFolder(run, folder, previous.folders[folder.id] ?? null)));
-    // Fetches under way finish (or fail) before the store may be closed by the caller.
-    while (run.inFlight.size) await Promise.all(run.inFlight);
-    // What was fetched is stored even when the run fails or is stopped: the cursor stays where
-    // it was, and the next run finds these messages known and does not fetch them again.
-    this.#flush(run);
-    const walkFailure = walks.find((w): w is PromiseRejectedResult => w.status === 'rejected');
-    if (walkFailure) throw walkFailure.reason;
-    if (run.failure !== undefined) throw run.failure;
-
+    await this.#walkAll(run, folders, previous);
     // Messages filed in folders that no longer exist (and not seen elsewhere) are gone too.
     for (const [id, labels] of run.labels) {
       const folder = labels.find((l) => l !== UNREAD_LABEL);
@@ -153,6 +117,19 @@ export class GraphSync {
     this.#o.onProgress?.({ ...run.progress });
     log.info('graph sync done', { accountId, kind, added: run.added, deleted, folders: folders.length, resynced: run.resynced.length });
     return { kind, added: run.added, deleted, labelChanges: run.labelChanges, historyId: '', folders: folders.length, resynced: run.resynced };
+  }
+
+  /** Walks the folders' deltas side by side; what was fetched is stored even when a walk fails. */
+  async #walkAll(run: Run, folders: GraphFolderInfo[], previous: GraphCursor): Promise<void> {
+    const walks = await Promise.allSettled(folders.map((folder) => this.#syncFolder(run, folder, previous.folders[folder.id] ?? null)));
+    // Fetches under way finish (or fail) before the store may be closed by the caller.
+    while (run.inFlight.size) await Promise.all(run.inFlight);
+    // What was fetched is stored even when the run fails or is stopped: the cursor stays where
+    // it was, and the next run finds these messages known and does not fetch them again.
+    this.#flush(run);
+    const walkFailure = walks.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+    if (walkFailure) throw walkFailure.reason;
+    if (run.failure !== undefined) throw run.failure;
   }
 
   /** One folder's delta round; a 410 on an old deltaLink restarts the folder from scratch. */

@@ -4,7 +4,7 @@ import type { GoogleOAuthConfig, MicrosoftOAuthConfig } from '../auth/index.ts';
 import type { LogLevel } from '../platform/logger.ts';
 import type { SyncProgress, SyncResult } from './gmail-sync.ts';
 import type { ImportResult } from './import/importer.ts';
-import type { GraphSyncResult } from './graph-sync.ts';
+import type { GraphSyncResult, SyncScope } from './graph-sync.ts';
 
 export type WorkerJob =
   | {
@@ -12,12 +12,16 @@ export type WorkerJob =
       accountId: number;
       oauth: GoogleOAuthConfig;
       provider: { rootUrl?: string; unitsPerSecond?: number | null; concurrency?: number; timeoutMs?: number };
+      /** Ignored: one history.list covers every label, so each round is a whole round. */
+      scope?: SyncScope;
     }
   | {
       kind: 'graph-sync';
       accountId: number;
       oauth: MicrosoftOAuthConfig;
       provider: { graphUrl?: string; concurrency?: number; requestsPerWindow?: number | null; windowMs?: number; pageSize?: number; timeoutMs?: number };
+      /** Every folder (default), or Inbox and Sent Items only (GraphSync.sync). */
+      scope?: SyncScope;
     }
   | { kind: 'import'; path: string; accountEmail?: string };
 

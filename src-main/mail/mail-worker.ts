@@ -91,7 +91,7 @@ function openGraphSync(job: Extract<SyncJob, { kind: 'graph-sync' }>, store: Pro
     signal: controller.signal,
   });
   const engine = new GraphSync({ ...engineOptions(job.accountId), provider, store: graphSyncStoreFor(store) });
-  return { sync: () => engine.sync(), close: () => provider.close() };
+  return { sync: () => engine.sync(job.scope), close: () => provider.close() };
 }
 
 async function runSync(job: SyncJob, store: ProfileStore): Promise<JobResults[SyncJob['kind']]> {

@@ -14,7 +14,9 @@ export const AddressOrDomain = z
 export const LIST_PANE_WIDTH = { min: 280, max: 900 } as const;
 
 export const settingDefinitions = {
-  /** Minutes between background syncs of each account. */
+  /** Seconds between checks for new mail (Gmail history, Outlook Inbox and Sent Items). */
+  newMailCheckSeconds: { schema: z.number().int().min(10).max(3600), default: 30 },
+  /** Minutes between whole syncs of each account, every folder included. */
   syncIntervalMinutes: { schema: z.number().int().min(1).max(1440), default: 5 },
   /** Log every synced email that has a known CRM contact among its participants. */
   autoLogKnownContacts: { schema: z.boolean(), default: false },

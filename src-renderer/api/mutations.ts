@@ -77,7 +77,7 @@ export function useSaveSettings() {
     // Toggles and radios answer at once; main's normalised values (or the old ones) follow.
     onMutate: (patch) => {
       const previous = queryClient.getQueryData<Settings>(keys.settings);
-      const simple = 'neverLog' in patch || 'syncIntervalMinutes' in patch;
+      const simple = 'neverLog' in patch || 'syncIntervalMinutes' in patch || 'newMailCheckSeconds' in patch;
       if (previous && !simple) queryClient.setQueryData<Settings>(keys.settings, { ...previous, ...(patch as Partial<Settings>) });
       return { previous };
     },

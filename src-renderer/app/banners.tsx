@@ -69,7 +69,8 @@ function SyncFailedBanner({ account }: { account: AccountSummary }) {
 
 function SyncStrip({ accounts }: { accounts: AccountSummary[] }) {
   const { data: progress = {} } = useSyncProgress();
-  const running = Object.values(progress).filter((p) => p.phase === 'full' || p.phase === 'incremental');
+  // The new-mail check every 30 s stays quiet unless it found something to fetch.
+  const running = Object.values(progress).filter((p) => p.phase === 'full' || (p.phase === 'incremental' && p.total > 0));
   if (running.length === 0) return null;
   const done = running.reduce((sum, p) => sum + p.done, 0);
   const total = running.reduce((sum, p) => sum + p.total, 0);

@@ -168,6 +168,28 @@ describe('Graph sync of the Enron kaminski-v inbox beside a Gmail account', { sk
     assert.equal(duplicates(msId), 0);
   });
 
+  test('a new-mail round asks Graph for Inbox and Sent Items only: new mail and read state in 5 requests, a move left to the whole round', async () => {
+    const archive = graph.folder('Inbox/Archive')!;
+    const baseline = duplicates(msId);
+    graph.addMessage(await compose(50, 'Quick arrival'));
+    const read = providerIdOf('subject:"Delta arrival 2"');
+    graph.markRead(read);
+    graph.moveMessage(providerIdOf('subject:"Delta arrival 3"'), archive.id);
+    const total = () => Object.values(graph.stats().requests).reduce((sum, n) => sum + n, 0);
+    const requestsBefore = total();
+    const quick = await services.syncAccount(msId, { scope: 'new-mail' });
+    assert.equal(quick.added, 1);
+    assert.equal(total() - requestsBefore, 5, 'two folder lookups, two delta rounds, one MIME fetch');
+    assert.ok(services.store.search.search('subject:"Quick arrival 50"').length === 1);
+    assert.ok(!services.store.messages.getMessage(services.store.search.search('subject:"Delta arrival 2"')[0]!.messageId)!.unread);
+
+    const whole = await services.syncAccount(msId);
+    assert.equal(whole.added, 0, 'nothing fetched twice');
+    const moved = services.store.search.search('subject:"Delta arrival 3"')[0]!;
+    assert.deepEqual(services.store.messages.getMessage(moved.messageId)!.labels.filter((l) => l !== 'UNREAD'), [archive.id], 'the move lands with the whole round');
+    assert.equal(duplicates(msId), baseline);
+  });
+
   test('an expired delta token resyncs the folders without duplicates, fetching only what is missing', async () => {
     const count = messagesOf(msId);
     graph.deleteMessage(providerIdOf('subject:"Delta arrival 5"'));

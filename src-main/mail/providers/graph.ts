@@ -8,6 +8,9 @@ import { AuthenticationHandler, Client, HTTPMessageHandler, ResponseType, type A
 import { createLogger } from '../../platform/logger.ts';
 import { TimeoutHandler } from './graph-timeout.ts';
 import { REQUEST_TIMEOUT_MS, RequestPacer, statusOf, type PacingStats } from './request-pacing.ts';
+import { DeltaExpiredError, EXCLUDED_WELL_KNOWN_FOLDERS, type DeltaChange, type DeltaPage, type GraphFolderInfo, type RawDeltaItem, type RawFolder } from './graph-types.ts';
+
+export { DeltaExpiredError, EXCLUDED_WELL_KNOWN_FOLDERS, type DeltaChange, type DeltaPage, type GraphFolderInfo } from './graph-types.ts';
 
 const log = createLogger('mail.graph');
 
@@ -47,60 +50,6 @@ export interface GraphProviderOptions {
   /** How long one request may take, body included, before it is abandoned and retried, ms (default REQUEST_TIMEOUT_MS). */
   timeoutMs?: number;
   signal?: AbortSignal;
-}
-
-/** A mail folder with its display path ("Inbox/Projects"). */
-export interface GraphFolderInfo {
-  id: string;
-  displayName: string;
-  path: string;
-  parentFolderId: string | null;
-  totalItemCount: number;
-  /** True for top-level folders (Inbox, Sent Items, …). */
-  topLevel: boolean;
-  /** Deleted Items, Junk Email and their subfolders: not synced, as Gmail's sync leaves out TRASH and SPAM. */
-  excluded: boolean;
-}
-
-/** Well-known folders (https://learn.microsoft.com/graph/api/resources/mailfolder) a sync leaves out. */
-export const EXCLUDED_WELL_KNOWN_FOLDERS = ['deleteditems', 'junkemail'] as const;
-
-/** One delta item: a message now in the folder (new or changed), or a removal. */
-export type DeltaChange =
-  | { kind: 'upsert'; id: string; conversationId: string | null; folderId: string; receivedAt: number | null; isRead: boolean | null }
-  | { kind: 'removed'; id: string };
-
-export interface DeltaPage {
-  changes: DeltaChange[];
-  /** Present on the round's last page: the cursor for the next sync. */
-  deltaLink?: string;
-}
-
-/** The delta or skip token is gone (HTTP 410, syncStateNotFound): the folder must resync from scratch. */
-export class DeltaExpiredError extends Error {
-  readonly folderId: string;
-  constructor(folderId: string) {
-    super(`the delta token of folder ${folderId} expired`);
-    this.name = 'DeltaExpiredError';
-    this.folderId = folderId;
-  }
-}
-
-interface RawDeltaItem {
-  id?: string;
-  conversationId?: string;
-  parentFolderId?: string;
-  receivedDateTime?: string;
-  isRead?: boolean;
-  '@removed'?: { reason?: string };
-}
-
-interface RawFolder {
-  id: string;
-  displayName?: string;
-  parentFolderId?: string;
-  childFolderCount?: number;
-  totalItemCount?: number;
 }
 
 /** Splits "https://host/v1.0" into the client's baseUrl and defaultVersion. */
@@ -198,6 +147,13 @@ export class GraphProvider {
     const excludedPaths = out.filter((f) => excludedIds.has(f.id)).map((f) => f.path);
     for (const f of out) f.excluded = excludedPaths.some((p) => f.path === p || f.path.startsWith(`${p}/`));
     return out.sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  /** A top-level folder by its well-known name (inbox, sentitems), as listFolders describes it (user-get-mailfolder). */
+  async wellKnownFolder(name: string): Promise<GraphFolderInfo> {
+    const f = await this.#request('folder', () => this.#client.api(`/me/mailFolders/${name}`).select('id,displayName,parentFolderId,totalItemCount').get() as Promise<RawFolder>);
+    const displayName = f.displayName ?? f.id;
+    return { id: f.id, displayName, path: displayName, parentFolderId: f.parentFolderId ?? null, totalItemCount: f.totalItemCount ?? 0, topLevel: true, excluded: false };
   }
 
   /**

@@ -1,6 +1,6 @@
-// Preferences from the settings registry: sync interval, the auto-log rule (off by
-// default), the never-log list, the theme and the list density. Main validates; its
-// messages show inline.
+// Preferences from the settings registry: the new-mail and whole-sync intervals, the
+// auto-log rule (off by default), the never-log list, the theme and the list density. Main
+// validates; its messages show inline.
 import { useEffect, useState } from 'react';
 import type { Settings } from '../../../src-preload/contract/index.ts';
 import { useSaveSettings } from '../../api/mutations.ts';
@@ -21,7 +21,8 @@ export function PreferencesSection() {
       {error && <p role="alert" className="field-error">{describeError(error)}</p>}
       {settings && (
         <>
-          <SyncInterval settings={settings} />
+          <NumberSetting settings={settings} name="newMailCheckSeconds" label="Check for new mail every (seconds)" min={10} max={3600} />
+          <NumberSetting settings={settings} name="syncIntervalMinutes" label="Sync every folder every (minutes)" min={1} max={1440} />
           <label className="checkbox">
             <input
               type="checkbox"
@@ -90,22 +91,32 @@ function useMirror<T>(value: T): [T, (next: T) => void] {
   return [local, setLocal];
 }
 
-function SyncInterval({ settings }: { settings: Settings }) {
+/** A whole-number setting, saved when the field loses focus or on Enter; main's error shows inline. */
+interface NumberSettingProps {
+  settings: Settings;
+  name: 'syncIntervalMinutes' | 'newMailCheckSeconds';
+  label: string;
+  min: number;
+  max: number;
+}
+
+function NumberSetting({ settings, name, label, min, max }: NumberSettingProps) {
   const save = useSaveSettings();
-  const [value, setValue] = useState(String(settings.syncIntervalMinutes));
-  useEffect(() => setValue(String(settings.syncIntervalMinutes)), [settings.syncIntervalMinutes]);
+  const [value, setValue] = useState(String(settings[name]));
+  useEffect(() => setValue(String(settings[name])), [settings, name]);
   const commit = () => {
-    const minutes = Number(value);
-    if (minutes !== settings.syncIntervalMinutes) save.mutate({ syncIntervalMinutes: minutes });
+    const number = Number(value);
+    if (number !== settings[name]) save.mutate({ [name]: number });
   };
+  const id = `setting-${name}`;
   return (
     <div className="field">
-      <label htmlFor="sync-interval">Sync interval (minutes)</label>
+      <label htmlFor={id}>{label}</label>
       <input
-        id="sync-interval"
+        id={id}
         type="number"
-        min={1}
-        max={1440}
+        min={min}
+        max={max}
         value={value}
         onChange={(e) => setValue(e.target.value)}
         onBlur={commit}

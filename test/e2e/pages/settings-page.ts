@@ -75,7 +75,7 @@ export class SettingsPage {
   }
 
   async setSyncInterval(minutes: number): Promise<void> {
-    const field = this.page.getByLabel('Sync interval (minutes)');
+    const field = this.page.getByLabel('Sync every folder every (minutes)');
     await field.fill(String(minutes));
     await field.press('Enter');
   }

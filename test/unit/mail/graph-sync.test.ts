@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GraphSync, UNREAD_LABEL, type GraphSource, type GraphSyncStore } from '../../../src-main/mail/graph-sync.ts';
+import { GraphSync, UNREAD_LABEL, type GraphSource, type GraphSyncStore, type SyncScope } from '../../../src-main/mail/graph-sync.ts';
 import { DeltaExpiredError, type DeltaChange, type DeltaPage, type GraphFolderInfo } from '../../../src-main/mail/providers/graph.ts';
 import type { ParsedMessage } from '../../../src-main/mail/types.ts';
 import { seededRandom } from '../../../scripts/seeded-random.ts';
@@ -74,8 +74,17 @@ class FakeGraph implements GraphSource {
     this.#epoch += 1;
   }
 
+  readonly folderRequests: string[] = [];
+
   async listFolders(): Promise<GraphFolderInfo[]> {
+    this.folderRequests.push('list');
     return [...this.folders.values()].map((f) => f.info);
+  }
+
+  /** Well-known names: inbox is 'inbox', sentitems is 'sent'. */
+  async wellKnownFolder(name: string): Promise<GraphFolderInfo> {
+    this.folderRequests.push(name);
+    return this.folders.get(name === 'sentitems' ? 'sent' : name)!.info;
   }
 
   async *delta(folderId: string, deltaLink: string | null): AsyncGenerator<DeltaPage> {
@@ -113,10 +122,11 @@ const parse = async (raw: Uint8Array): Promise<ParsedMessage> => {
 function setup() {
   const graph = new FakeGraph();
   graph.addFolder('inbox');
+  graph.addFolder('sent');
   graph.addFolder('archive');
   graph.addFolder('junk');
   const mem = memoryStore();
-  const sync = () => new GraphSync({ accountId: 1, provider: graph, store: mem.store, parse, batchSize: 25 }).sync();
+  const sync = (scope: SyncScope = 'all') => new GraphSync({ accountId: 1, provider: graph, store: mem.store, parse, batchSize: 25 }).sync(scope);
   return { graph, ...mem, sync };
 }
 
@@ -132,7 +142,7 @@ test('a first sync stores every message of every folder once, filed by folder, t
   assert.deepEqual(messages.get('m0')?.labels, ['archive']);
   assert.deepEqual(messages.get('m1')?.labels, ['inbox', UNREAD_LABEL]);
   assert.equal(messages.get('m1')?.thread, 'c-m1');
-  assert.deepEqual(Object.keys(JSON.parse(cursor()!).folders).sort(), ['archive', 'inbox'], 'junk is not synced');
+  assert.deepEqual(Object.keys(JSON.parse(cursor()!).folders).sort(), ['archive', 'inbox', 'sent'], 'junk is not synced');
   assert.ok(!messages.has('spam-1'));
   assert.ok(progress.length > 5, 'progress is reported as batches are stored');
   assert.deepEqual(progress.at(-1), { phase: 'full', done: 300, total: 300 });
@@ -168,7 +178,7 @@ test('an expired delta token resyncs the folder: only missing messages are fetch
   graph.expire();
   const before = graph.mimeRequests.length;
   const result = await sync();
-  assert.deepEqual(result.resynced.sort(), ['archive', 'inbox']);
+  assert.deepEqual(result.resynced.sort(), ['archive', 'inbox', 'sent']);
   assert.equal(result.kind, 'full');
   assert.deepEqual(graph.mimeRequests.slice(before), [fresh]);
   assert.equal(result.deleted, 1);
@@ -192,4 +202,51 @@ test('a request that fails for good fails the sync, keeps the cursor, and the re
   assert.equal(result.added, 100 - stored);
   assert.equal(graph.mimeRequests.length - before, 100 - stored);
   assert.equal(messages.size, 100);
+});
+
+test('a new-mail round walks only Inbox and Sent Items; the next whole round brings the other folders', async () => {
+  const { graph, messages, sync, cursor } = setup();
+  for (let i = 0; i < 30; i++) graph.add(i % 2 ? 'inbox' : 'archive');
+  assert.equal((await sync('new-mail')).kind, 'full', 'a first sync is always a whole round');
+  const archiveLink = JSON.parse(cursor()!).folders.archive;
+  const fetched = graph.mimeRequests.length;
+  graph.folderRequests.length = 0;
+  const inboxNew = graph.add('inbox');
+  const sentNew = graph.add('sent', undefined, true);
+  const archived = graph.add('archive');
+
+  const quick = await sync('new-mail');
+  assert.equal(quick.kind, 'incremental');
+  assert.equal(quick.added, 2);
+  assert.deepEqual(graph.folderRequests, ['inbox', 'sentitems'], 'no folder listing, two folder lookups');
+  assert.ok(messages.has(inboxNew) && messages.has(sentNew) && !messages.has(archived));
+  assert.equal(JSON.parse(cursor()!).folders.archive, archiveLink, 'the archive cursor is kept for the whole round');
+
+  const whole = await sync('all');
+  assert.equal(whole.added, 1);
+  assert.ok(messages.has(archived));
+  assert.deepEqual(graph.mimeRequests.slice(fetched).sort(), [inboxNew, sentNew, archived].sort(), 'each new message fetched once');
+  assert.equal(messages.size, 33);
+});
+
+test('a removal met by a new-mail round waits for the whole round, which applies it once', async () => {
+  const { graph, messages, sync } = setup();
+  const ids = Array.from({ length: 10 }, () => graph.add('inbox'));
+  await sync();
+  graph.remove('inbox', ids[0]!);
+  graph.move(ids[1]!, 'inbox', 'archive');
+  const fresh = graph.add('inbox');
+  graph.add('inbox', ids[2]!, true); // read elsewhere
+
+  const quick = await sync('new-mail');
+  assert.equal(quick.deleted, 0);
+  assert.ok(messages.has(fresh), 'new mail is in at once');
+  assert.deepEqual(messages.get(ids[2]!)?.labels, ['inbox'], 'read state too');
+  assert.ok(messages.has(ids[0]!), 'the removal waits');
+
+  const whole = await sync('all');
+  assert.equal(whole.deleted, 1);
+  assert.ok(!messages.has(ids[0]!));
+  assert.deepEqual(messages.get(ids[1]!)?.labels, [UNREAD_LABEL, 'archive'], 'the move lands in archive, not deleted');
+  assert.equal(messages.size, 10);
 });
