@@ -15,12 +15,14 @@ import { crmHandlers } from '../ipc/crm-handlers.ts';
 import type { Handlers } from '../ipc/dispatch.ts';
 import { mailHandlers } from '../ipc/mail-handlers.ts';
 import { settingsHandlers } from '../ipc/settings-handlers.ts';
+import { AttachmentFiles } from '../mail/attachments/attachment-files.ts';
 import { workerRunner } from '../mail/mail-worker-client.ts';
 import { createAppEvents } from '../platform/app-events.ts';
 import { runInBatches } from '../platform/background-batches.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createOsSecretStore } from '../platform/keychain.ts';
-import { DATABASE_FILE, ensurePrivateDir } from '../platform/paths.ts';
+import { ATTACHMENTS_DIR, DATABASE_FILE, ensurePrivateDir } from '../platform/paths.ts';
+import { headlessDesktopFiles } from '../mail/attachments/headless-desktop.ts';
 import { ProfileConfigSchema, readProfileConfig } from '../platform/profile-config.ts';
 import { createSettingsService } from '../settings/settings-service.ts';
 import { resolveDatabaseKey } from '../store/database.ts';
@@ -68,6 +70,13 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const accounts = new MailAccounts({ store, providers, events, shutdown: shutdown.signal });
   const sync = new AccountSync({ store, providers, runJob, events, onSynced: (ids) => void crm.onSyncedMessages(ids) });
 
+  // Attachments open from a private folder in the profile, emptied now and on close.
+  const attachments = new AttachmentFiles({
+    store,
+    directory: join(options.profileDir, ATTACHMENTS_DIR),
+    desktop: options.desktop ?? headlessDesktopFiles(),
+  });
+
   // 5. What the renderer hears and may ask.
   let scheduler: SyncScheduler | undefined;
   const unsubscribe = [
@@ -78,6 +87,8 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const handlers: Handlers = {
     ...accountHandlers({ store, accounts, sync, openBrowser: options.openBrowser ?? openInSystemBrowser }),
     ...mailHandlers({ store, settings, logStates: (ids) => crm.logStates(ids) }),
+    'mail:open-attachment': ({ messageId, index }) => attachments.open(messageId, index).then(() => null),
+    'mail:save-attachment': ({ messageId, index }) => attachments.save(messageId, index),
     ...crmHandlers(crm),
     ...settingsHandlers(settings),
   };
@@ -120,6 +131,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       await crm.close();
       await sync.close();
       await compaction.done;
+      attachments.clear();
       store.close();
     },
   };

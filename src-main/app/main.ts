@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { openServices, type Services } from './assemble.ts';
 import { registerIpc, broadcast } from '../ipc/register.ts';
 import { createMainWindow } from '../windows/main-window.ts';
+import { AppError } from '../platform/app-error.ts';
 import { createLogger } from '../platform/logger.ts';
 
 const log = createLogger('app');
@@ -18,6 +19,18 @@ export async function startApp(deepLinks: { attach(deliver: (url: string) => voi
       profileDir: process.env.MAILBRIDGE_PROFILE_DIR || app.getPath('userData'),
       openBrowser: (url) => shell.openExternal(url),
       online: () => net.isOnline(),
+      desktop: {
+        openPath: async (path) => {
+          const failure = await shell.openPath(path);
+          if (failure) throw new AppError('internal', `the file could not be opened: ${failure}`);
+        },
+        chooseSavePath: async (fileName) => {
+          const parent = BrowserWindow.getFocusedWindow();
+          const options = { defaultPath: join(app.getPath('downloads'), fileName) };
+          const choice = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+          return choice.canceled || !choice.filePath ? null : choice.filePath;
+        },
+      },
     });
   } catch (error) {
     log.error('start-up failed', { error });

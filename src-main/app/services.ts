@@ -5,6 +5,7 @@ import type { CrmService } from '../crm/crm-service.ts';
 import type { Handlers } from '../ipc/dispatch.ts';
 import type { SyncResult } from '../mail/gmail-sync.ts';
 import type { SyncScope } from '../mail/graph-sync.ts';
+import type { DesktopFiles } from '../mail/attachments/attachment-files.ts';
 import type { ImportOptions, ImportResult } from '../mail/import/importer.ts';
 import type { AppEvent } from '../platform/app-events.ts';
 import type { SecretStore } from '../platform/keychain.ts';
@@ -27,6 +28,8 @@ export interface OpenServicesOptions {
   reconnectProbeMs?: number;
   /** Opens OAuth pages for accounts:connect; defaults to the OS's browser (the Electron shell passes shell.openExternal). */
   openBrowser?: (url: string) => Promise<void>;
+  /** Opening and saving attachments: the Electron shell and a save dialog in the app; default xdg-open and ~/Downloads. */
+  desktop?: DesktopFiles;
   /** Whether the network is up, asked before each background round (Electron's net.isOnline); default: always. */
   online?: () => boolean;
 }

@@ -15,6 +15,8 @@ export function defaultProfileDir(env: NodeJS.ProcessEnv = process.env, platform
 
 export const DATABASE_FILE = 'mailbridge.db';
 export const CONFIG_FILE = 'config.json';
+/** Inside the profile: decoded attachments opened with the system's handler, emptied on start and quit. */
+export const ATTACHMENTS_DIR = 'open-attachments';
 
 const POSIX = process.platform !== 'win32';
 

@@ -66,6 +66,10 @@ export const channels = {
     output: z.array(SearchHit),
   },
   'mail:stats': { input: z.undefined(), output: Stats },
+  /** Decodes the attachment into a private folder and opens it with the system's handler. */
+  'mail:open-attachment': { input: z.object({ messageId: Id, index: z.number().int().nonnegative() }), output: z.null() },
+  /** Saves the attachment where the rep chooses; the file name saved, or null when cancelled. */
+  'mail:save-attachment': { input: z.object({ messageId: Id, index: z.number().int().nonnegative() }), output: z.string().nullable() },
   /** Allows remote images and styles in mail from this sender from now on. */
   'mail:allow-remote-content': { input: z.object({ sender: Email }), output: z.null() },
 

@@ -123,3 +123,13 @@ export function useDisconnectCrm() {
     onSuccess: (status) => queryClient.setQueryData(keys.crmStatus, status),
   });
 }
+
+/** Opens attachment `index` of a message with the system's handler (main decodes it; no path reaches here). */
+export function useOpenAttachment() {
+  return useMutation({ mutationFn: (target: { messageId: number; index: number }) => call('mail:open-attachment', target) });
+}
+
+/** Saves attachment `index` where the rep chooses; resolves to the file name saved, or null when cancelled. */
+export function useSaveAttachment() {
+  return useMutation({ mutationFn: (target: { messageId: number; index: number }) => call('mail:save-attachment', target) });
+}

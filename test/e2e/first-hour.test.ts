@@ -6,7 +6,8 @@
 // expects; the OS "reduce motion" setting stops animation.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { EnronApp, ENRON_INBOX, ENRON_OWNER } from './support/enron-app.ts';
@@ -195,6 +196,43 @@ describe('a rep’s first hour on the Enron dasovich-j inbox', { skip }, () => {
     await settings.goto();
     await app.page.getByRole('group', { name: 'Thread list density' }).getByRole('radio', { name: 'Comfortable' }).check();
     await waitFor(() => app.services.settings.get().density === 'comfortable', 'back to comfortable');
+  });
+
+  test('an attachment opens with the system handler and saves under a safe name; no path reaches the page', async () => {
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(2_000, 7)]);
+    const raw = await new MailComposer({
+      from: 'Jeff Dasovich <jeff.dasovich@enron.com>',
+      to: ENRON_OWNER,
+      subject: 'Signed term sheet attached',
+      text: 'Both attached.',
+      attachments: [
+        { filename: 'term-sheet.pdf', content: pdf, contentType: 'application/pdf' },
+        { filename: '../../NUL.txt', content: 'notes', contentType: 'text/plain' },
+      ],
+    })
+      .compile()
+      .build();
+    app.gmail.addMessage(raw);
+    const accountId = app.services.store.accounts.list()[0]!.id;
+    await app.services.syncAccount(accountId);
+    const hit = app.services.store.search.search('"Signed term sheet attached"')[0]!;
+    await inbox.goto();
+    await app.openThread(hit.threadId);
+    const attachments = thread.lastMessage.getByRole('list', { name: 'Attachments' });
+    await attachments.getByRole('button', { name: 'Save term-sheet.pdf' }).click();
+    await inbox.waitForToast('Saved “term-sheet.pdf”');
+    assert.deepEqual(readFileSync(join(app.downloads, 'term-sheet.pdf')), pdf);
+    await attachments.getByRole('button', { name: 'Save ../../NUL.txt' }).click();
+    await inbox.waitForToast('Saved “attachment-2.txt”');
+    assert.equal(readFileSync(join(app.downloads, 'attachment-2.txt'), 'utf8'), 'notes');
+
+    await attachments.getByRole('button', { name: 'Open term-sheet.pdf' }).click();
+    await waitFor(() => app.openedFiles.length === 1, 'the desktop is asked to open the file');
+    const opened = app.openedFiles[0]!;
+    assert.ok(opened.startsWith(join(app.profileDir, 'open-attachments')), opened);
+    assert.deepEqual(readFileSync(opened), pdf);
+    assert.ok(!(await app.page.content()).includes(app.profileDir), 'the page never sees a path');
+    await assertAccessible('thread with attachments');
   });
 
   test('axe-core finds no WCAG 2.1 AA violation on any screen, light or dark', async () => {

@@ -1,7 +1,8 @@
 // One message of a thread: header with participants, date and the CRM log control; body,
 // attachments and parser warnings when expanded. Older messages start collapsed.
 import type { MessageView } from '../../../src-preload/contract/index.ts';
-import { fileSize, fullDate, shortDate } from '../../components/format.ts';
+import { fullDate, shortDate } from '../../components/format.ts';
+import { AttachmentList } from './attachment-list.tsx';
 import { LogControl } from './log-control.tsx';
 import { MessageBody } from './message-body.tsx';
 import { ParticipantButton, ParticipantList } from './participants.tsx';
@@ -49,18 +50,7 @@ export function MessageCard({ threadId, message, index, expanded, onToggle, onSe
       {expanded && (
         <>
           <MessageBody threadId={threadId} message={message} />
-          {message.attachments.length > 0 && (
-            <ul className="attachments" aria-label="Attachments">
-              {message.attachments.map((a, i) => (
-                <li key={i} className="attachment">
-                  <span className="attachment-name">{a.filename}</span>
-                  <span className="attachment-meta">
-                    {a.contentType} · {fileSize(a.size)}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
+          <AttachmentList message={message} />
           {message.warnings.length > 0 && (
             <details className="parser-warnings">
               <summary>Parser warnings ({message.warnings.length})</summary>

@@ -20,6 +20,7 @@ import { startRendererHarness, type RendererHarness } from '../../support/render
 import { openServices, type Services } from '../../../src-main/app/assemble.ts';
 import type { ProfileConfigInput } from '../../../src-main/platform/profile-config.ts';
 import { databaseOf } from '../../../src-main/store/profile-store.ts';
+import { freePath } from '../../../src-main/mail/attachments/headless-desktop.ts';
 
 export const ENRON_INBOX = join(import.meta.dirname, '../../../../shared/data/enron/maildir/dasovich-j/inbox');
 export const ENRON_OWNER = DEFAULT_TEST_USER.email;
@@ -38,6 +39,9 @@ export class EnronApp {
   readonly gmail: GmailEmulator;
   readonly hubspot: HubSpotEmulator;
   readonly profileDir = mkdtempSync(join(tmpdir(), 'mailbridge-e2e-'));
+  /** Where "Save" puts attachments, and the paths "Open" handed to the desktop. */
+  readonly downloads = mkdtempSync(join(tmpdir(), 'mailbridge-e2e-downloads-'));
+  readonly openedFiles: string[] = [];
   browser!: Browser;
   page!: Page;
   services!: Services;
@@ -82,6 +86,12 @@ export class EnronApp {
       config: this.config,
       openBrowser: consentingBrowserOpener(this.browser),
       reconnectProbeMs: 1_000,
+      desktop: {
+        openPath: async (path) => {
+          this.openedFiles.push(path);
+        },
+        chooseSavePath: async (fileName) => freePath(this.downloads, fileName),
+      },
     });
     this.harness = await startRendererHarness(this.services);
     this.page = await this.browser.newPage({ viewport: { width: 1360, height: 860 } });
@@ -158,5 +168,6 @@ export class EnronApp {
     await this.gmail.stop();
     await this.identity.stop();
     rmSync(this.profileDir, { recursive: true, force: true });
+    rmSync(this.downloads, { recursive: true, force: true });
   }
 }
