@@ -4,6 +4,7 @@
 import type { Address, IncomingMessage, ParsedMessage } from '../mail/types.ts';
 import { MessageReads, type MessageRow } from './message-reads.ts';
 import { encodeRaw, RAW_ENCODING } from './raw-encoding.ts';
+import { SearchIndex } from './search-index.ts';
 import type { Db, ParticipantRole, ThreadKey } from './types.ts';
 
 /** One message to store; mail code decides its thread (mail/thread-key.ts). */
@@ -20,8 +21,6 @@ export interface LabelInfo {
   type: string;
 }
 
-// FTS cost grows with the body; beyond this many characters a body adds little to recall.
-const MAX_INDEXED_BODY_CHARS = 100_000;
 const SYSTEM_LABEL = /^[A-Z][A-Z0-9_]*$/;
 const UNREAD_LABEL = 'UNREAD';
 
@@ -40,11 +39,13 @@ export class MessageRepository extends MessageReads {
   readonly #saveBatch;
   readonly #deleteBatch;
   readonly #applyLabels;
+  readonly #index: SearchIndex;
 
   constructor(db: Db, now: () => number = Date.now) {
     super(db);
     this.#db = db;
     this.#now = now;
+    this.#index = new SearchIndex(db);
     this.#s = {
       existing: db.prepare<[number, string], { id: number; thread_id: number }>(MESSAGE_BY_PROVIDER_ID_SQL),
       threadByKey: db.prepare<[number, string], number>('SELECT id FROM threads WHERE account_id = ? AND thread_key = ?').pluck(),
@@ -89,10 +90,6 @@ export class MessageRepository extends MessageReads {
            AND label_id = (SELECT id FROM labels WHERE account_id = ? AND provider_label_id = ?)`,
       ),
       setUnread: db.prepare<[number, number, number]>('UPDATE messages SET unread = ?, updated_at = ? WHERE id = ?'),
-      ftsDelete: db.prepare<[number]>('DELETE FROM messages_fts WHERE rowid = ?'),
-      ftsInsert: db.prepare<[number, string, string, string, string]>(
-        'INSERT INTO messages_fts (rowid, subject, sender, recipients, body) VALUES (?, ?, ?, ?, ?)',
-      ),
       recountThread: db.prepare<[{ id: number }]>(
         `UPDATE threads SET
            message_count = (SELECT count(*) FROM messages WHERE thread_id = @id),
@@ -173,7 +170,7 @@ export class MessageRepository extends MessageReads {
         this.#s.updateMessage.run({ ...values, id: messageId });
         this.#s.clearParticipants.run(messageId);
         this.#s.clearLabels.run(messageId);
-        this.#s.ftsDelete.run(messageId);
+        this.#index.remove(messageId);
         updated += 1;
       } else {
         const row = { ...values, account_id: accountId, provider_message_id: incoming.providerMessageId };
@@ -197,13 +194,13 @@ export class MessageRepository extends MessageReads {
       for (const providerLabelId of new Set(incoming.labels)) {
         this.#s.addLabel.run(messageId, this.#labelId(accountId, providerLabelId, labels));
       }
-      this.#s.ftsInsert.run(
-        messageId,
-        parsed.subject,
-        addressText([...(parsed.from ? [parsed.from] : []), ...parsed.replyTo]),
-        addressText([...parsed.to, ...parsed.cc, ...parsed.bcc]),
-        parsed.text.length > MAX_INDEXED_BODY_CHARS ? parsed.text.slice(0, MAX_INDEXED_BODY_CHARS) : parsed.text,
-      );
+      this.#index.add(messageId, {
+        subject: parsed.subject,
+        sender: [...(parsed.from ? [parsed.from] : []), ...parsed.replyTo],
+        recipients: [...parsed.to, ...parsed.cc, ...parsed.bcc],
+        body: parsed.text,
+        attachmentNames: parsed.attachments.flatMap((a) => (a.filename ? [a.filename] : [])),
+      });
     }
     for (const threadId of touched) this.#recount(threadId);
     return { inserted, updated };
@@ -295,6 +292,3 @@ function messageValues(incoming: IncomingMessage, parsed: ParsedMessage, threadI
   };
 }
 
-function addressText(list: readonly Address[]): string {
-  return list.map((a) => (a.name ? `${a.name} ${a.address}` : a.address)).join(' ');
-}

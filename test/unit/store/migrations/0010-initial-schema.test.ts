@@ -5,7 +5,6 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { migration0010 } from '../../../../src-main/store/migrations/0010-initial-schema.ts';
 import { runMigrations } from '../../../../src-main/store/migrations/index.ts';
 import { MESSAGE_BY_PROVIDER_ID_SQL } from '../../../../src-main/store/message-repository.ts';
-import { SEARCH_IN_ACCOUNT_SQL, SEARCH_SQL } from '../../../../src-main/store/search-repository.ts';
 import { THREAD_PAGE_SQL } from '../../../../src-main/store/thread-repository.ts';
 
 describe('migration 0010 initial schema', () => {
@@ -40,14 +39,6 @@ describe('migration 0010 initial schema', () => {
     assert.doesNotMatch(p, /TEMP B-TREE/);
     assert.doesNotMatch(p, /SCAN (messages|threads|t|m|u)\b/);
     assert.match(p, /messages_by_thread/, 'latest message per thread via messages_by_thread');
-  });
-
-  test('search goes through the FTS5 index and joins messages by primary key', () => {
-    for (const [sql, params] of [[SEARCH_SQL, ['"x"', 10]], [SEARCH_IN_ACCOUNT_SQL, ['"x"', 1, 10]]] as const) {
-      const p = plan(sql, ...params).join('\n');
-      assert.match(p, /messages_fts VIRTUAL TABLE INDEX \d+:M/);
-      assert.match(p, /SEARCH m USING INTEGER PRIMARY KEY \(rowid=\?\)/);
-    }
   });
 
   test('thread recount, outbox due list and warnings count use their indexes', () => {

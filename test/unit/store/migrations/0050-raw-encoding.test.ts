@@ -3,6 +3,7 @@
 // its exact bytes, every label, outbox item and activity; new rows are stored compressed.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { undoMigrationsAfter60 } from './downgrade.ts';
 import { message, openTestStore, type TestStore } from '../store-fixtures.ts';
 import { databaseOf, openProfileStore, type ProfileStore } from '../../../../src-main/store/profile-store.ts';
 import { snapshotActivity } from '../../../../src-main/crm/email-snapshot.ts';
@@ -36,7 +37,8 @@ describe('migration 0050 raw encoding', () => {
     const db = databaseOf(t.store);
     const put = db.prepare('UPDATE messages SET raw = ? WHERE provider_message_id = ?');
     for (const [id, raw] of originals) put.run(Buffer.from(raw), id);
-    db.exec('DROP INDEX messages_unread; DROP TABLE import_skips; DROP INDEX messages_raw_uncompressed; ALTER TABLE messages DROP COLUMN raw_encoding; PRAGMA user_version = 40;');
+    undoMigrationsAfter60(db);
+    db.exec('DROP TABLE import_skips; DROP INDEX messages_raw_uncompressed; ALTER TABLE messages DROP COLUMN raw_encoding; PRAGMA user_version = 40;');
     t.store.close();
     reopened = await openProfileStore({ path: t.path, secrets: t.secrets });
   });

@@ -2,6 +2,7 @@
 // usable, stats counting it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { undoMigrationsAfter60 } from './downgrade.ts';
 import { message, openTestStore } from '../store-fixtures.ts';
 import { databaseOf, openProfileStore } from '../../../../src-main/store/profile-store.ts';
 import { latestSchemaVersion } from '../../../../src-main/store/migrations/index.ts';
@@ -11,7 +12,8 @@ test('a version-50 database opens at the latest version with its messages and an
   try {
     const accountId = t.store.accounts.create({ provider: 'import', email: 'import@localhost' }).id;
     t.store.messages.saveMessages(accountId, Array.from({ length: 30 }, (_, i) => message({ id: `m-${i}` })));
-    databaseOf(t.store).exec('DROP INDEX messages_unread; DROP TABLE import_skips; PRAGMA user_version = 50;');
+    undoMigrationsAfter60(databaseOf(t.store));
+    databaseOf(t.store).exec('DROP TABLE import_skips; PRAGMA user_version = 50;');
     t.store.close();
 
     const store = await openProfileStore({ path: t.path, secrets: t.secrets });

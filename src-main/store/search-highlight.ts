@@ -1,0 +1,53 @@
+// The snippet a search result shows and where the matched words are in it. FTS5 cannot
+// highlight a contentless table, so this finds the query's words in the stored text the way
+// the index matched them: case and accents ignored, and endings loosened as the Porter stemmer
+// does (redline ~ redlines ~ redlined). Ranges are [start, end) UTF-16 offsets into `text`.
+
+export interface Highlighted {
+  text: string;
+  ranges: Array<[number, number]>;
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const SNIPPET_CHARS = 180;
+const LEAD_CHARS = 50;
+
+const fold = (word: string) => word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+/** A word's stem, near enough to Porter's for finding it again: common English endings dropped. */
+const root = (word: string) => {
+  const folded = fold(word);
+  const cut = folded.replace(/(ies|ied|ing|edly|ed|es|e|s|ly)$/, '');
+  return cut.length >= 3 ? cut : folded;
+};
+
+/** The roots of the words in `terms` (words and phrases as the rep typed them). */
+export function termRoots(terms: readonly string[]): string[] {
+  return [...new Set(terms.flatMap((t) => (t.match(WORD) ?? []).map(root)))];
+}
+
+/** Every word of `text` that matches one of `roots`. */
+export function matches(text: string, roots: readonly string[]): Array<[number, number]> {
+  if (!roots.length) return [];
+  const ranges: Array<[number, number]> = [];
+  for (const m of text.matchAll(WORD)) {
+    const word = fold(m[0]);
+    if (roots.some((r) => word.startsWith(r))) ranges.push([m.index, m.index + m[0].length]);
+  }
+  return ranges;
+}
+
+/**
+ * A snippet of `body` around its first match (or `fallback`, the stored snippet, when the
+ * body has none: the match was in the subject or an address), with the matches in it.
+ */
+export function snippetAround(body: string, fallback: string, roots: readonly string[]): Highlighted {
+  const all = matches(body, roots);
+  if (!all.length) return { text: fallback, ranges: matches(fallback, roots) };
+  let start = Math.max(0, all[0]![0] - LEAD_CHARS);
+  if (start > 0) start = body.indexOf(' ', start) + 1 || start;
+  const raw = body.slice(start, start + SNIPPET_CHARS);
+  const lead = start > 0 ? '…' : '';
+  // White space runs collapse to one space, so the ranges are found again in the text shown.
+  const text = lead + raw.replace(/\s+/g, ' ');
+  return { text, ranges: matches(text, roots) };
+}

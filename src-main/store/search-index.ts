@@ -1,0 +1,108 @@
+// The full-text index of the offline copy: FTS5, contentless (the text lives once, in
+// messages), Porter-stemmed so "redline" finds "redlines". Its rowid is not messages.id but a
+// date-ordered search key, so "newest matches first" is FTS5 walking its rowids downwards and
+// stopping at the page: index-bound however many messages match.
+// https://www.sqlite.org/fts5.html#the_porter_tokenizer, #contentless_tables
+import type { Address } from '../mail/types.ts';
+import type { Db } from './types.ts';
+
+/** FTS cost grows with the body; beyond this many characters a body adds little to recall. */
+const MAX_INDEXED_BODY_CHARS = 100_000;
+
+/**
+ * messages.search_key: whole seconds of received_at × 2^20 + the low 20 bits of the id, so keys
+ * sort by date (ties by id) and stay exact in a JS number until the year 2242. Dates before
+ * 1970 count as 1970.
+ */
+export const SEARCH_KEY_SQL = '(max(0, received_at) / 1000) * 1048576 + (id % 1048576)';
+/** The first key of second `ms / 1000`: keys ≥ it are messages received at or after `ms`. */
+export const searchKeyAt = (ms: number): number => Math.floor(Math.max(0, ms) / 1000) * 1_048_576;
+
+/** The FTS5 table, as migration 80 creates it (exported for the migration). */
+export const SEARCH_TABLE_SQL = `CREATE VIRTUAL TABLE messages_fts USING fts5 (
+  subject, sender, recipients, body, attachments,
+  content = '', contentless_delete = 1,
+  tokenize = 'porter unicode61 remove_diacritics 2'
+)`;
+
+/** What a message contributes to the index. */
+export interface IndexedText {
+  subject: string;
+  /** From and Reply-To. */
+  sender: readonly Address[];
+  /** To, Cc and Bcc. */
+  recipients: readonly Address[];
+  body: string;
+  attachmentNames: readonly string[];
+}
+
+export class SearchIndex {
+  readonly #s;
+
+  constructor(db: Db) {
+    this.#s = {
+      key: db.prepare<[number], number>(`UPDATE messages SET search_key = ${SEARCH_KEY_SQL} WHERE id = ? RETURNING search_key`).pluck(),
+      remove: db.prepare<[number]>('DELETE FROM messages_fts WHERE rowid = (SELECT search_key FROM messages WHERE id = ?)'),
+      insert: db.prepare<[number, string, string, string, string, string]>(
+        'INSERT INTO messages_fts (rowid, subject, sender, recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+    };
+  }
+
+  /** Indexes a stored message (its received_at already written); call remove() first for a re-save. */
+  add(messageId: number, text: IndexedText): void {
+    const key = this.#s.key.get(messageId)!;
+    const body = text.body.length > MAX_INDEXED_BODY_CHARS ? text.body.slice(0, MAX_INDEXED_BODY_CHARS) : text.body;
+    this.#s.insert.run(key, text.subject, addressText(text.sender), addressText(text.recipients), body, text.attachmentNames.join(' '));
+  }
+
+  /** Drops the message's index row (before its content or date changes). */
+  remove(messageId: number): void {
+    this.#s.remove.run(messageId);
+  }
+}
+
+function addressText(list: readonly Address[]): string {
+  return list.map((a) => (a.name ? `${a.name} ${a.address}` : a.address)).join(' ');
+}
+
+interface StoredRow {
+  id: number;
+  subject: string;
+  body_text: string;
+  attachments_json: string;
+}
+
+/**
+ * Rebuilds the index rows of every stored message from what the store holds (subject, body
+ * text, participants, attachment names), `batch` messages at a time, calling `onBatch` after
+ * each; for migrations and benchmarks. The messages must have no index row yet.
+ */
+export function indexStoredMessages(db: Db, options: { batch?: number; onBatch?(done: number): void } = {}): number {
+  const index = new SearchIndex(db);
+  const page = db.prepare<[number, number], StoredRow>('SELECT id, subject, body_text, attachments_json FROM messages WHERE id > ? ORDER BY id LIMIT ?');
+  const participants = db.prepare<[number], { role: string; address: string; display_name: string }>(
+    `SELECT p.role, a.address, a.display_name FROM message_participants p JOIN addresses a ON a.id = p.address_id
+     WHERE p.message_id = ? ORDER BY p.role, p.position`,
+  );
+  let done = 0;
+  for (let after = 0; ; ) {
+    const rows = page.all(after, options.batch ?? 1_000);
+    if (!rows.length) return done;
+    for (const row of rows) {
+      const people = participants.all(row.id);
+      const of = (...roles: string[]) => people.filter((p) => roles.includes(p.role)).map((p) => ({ name: p.display_name, address: p.address }));
+      const attachments = JSON.parse(row.attachments_json) as Array<{ filename?: string | null }>;
+      index.add(row.id, {
+        subject: row.subject,
+        sender: of('from', 'reply_to'),
+        recipients: of('to', 'cc', 'bcc'),
+        body: row.body_text,
+        attachmentNames: attachments.flatMap((a) => (a.filename ? [a.filename] : [])),
+      });
+    }
+    done += rows.length;
+    after = rows.at(-1)!.id;
+    options.onBatch?.(done);
+  }
+}

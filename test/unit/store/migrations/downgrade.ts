@@ -1,0 +1,21 @@
+// Undoes the migrations after 60 on a test database, so a test can write the database an
+// older version left behind and check that opening it migrates forward. Each later
+// migration adds its undo here.
+import type { Db } from '../../../../src-main/store/types.ts';
+
+/** Back to the schema of version 60 (user_version is left to the caller). */
+export function undoMigrationsAfter60(db: Db): void {
+  db.exec(`
+    DROP TRIGGER messages_fts_after_delete;
+    DROP TABLE messages_fts;
+    DROP INDEX messages_by_search_key;
+    ALTER TABLE messages DROP COLUMN search_key;
+    CREATE VIRTUAL TABLE messages_fts USING fts5 (
+      subject, sender, recipients, body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER messages_fts_after_delete AFTER DELETE ON messages BEGIN
+      DELETE FROM messages_fts WHERE rowid = old.id;
+    END;
+    DROP INDEX messages_unread;
+  `);
+}
