@@ -15,6 +15,8 @@ import { openServices } from '../src-main/app/assemble.ts';
 import { benchGmailSync, type GmailSyncFigures } from './bench/gmail-sync.ts';
 import { benchImport, type ImportFigures } from './bench/import.ts';
 import { benchSearch, type SearchFigures } from './bench/search.ts';
+import { scaleCorpus } from './bench/search-scale.ts';
+import { databaseOf } from '../src-main/store/profile-store.ts';
 import { benchUi, type UiFigures } from './bench/ui.ts';
 import { benchOutbox, type OutboxFigures } from './bench/outbox.ts';
 import { benchGraphSync, type GraphSyncFigures } from './bench/graph-sync.ts';
@@ -36,6 +38,7 @@ const GOALS = {
   eventLoopDelayP99Ms: { max: 50 },
   importPeakRssMb: { max: 300 },
   searchP95Ms: { max: 20 },
+  searchMaxMs: { max: 50 },
   inboxFirstRenderMs: { max: 300 },
   inboxScrollLongTasks: { max: 0 },
   threadOpenP95Ms: { max: 100 },
@@ -54,6 +57,7 @@ interface Results {
   syncQuotaOn?: GmailSyncFigures;
   import?: ImportFigures;
   search?: SearchFigures;
+  search100k?: SearchFigures;
   ui?: UiFigures;
   graphSyncOff?: GraphSyncFigures;
   graphSyncOn?: GraphSyncFigures;
@@ -153,6 +157,23 @@ async function runBenchmarks(runDir: string, quick: boolean, only: string[] | nu
     `search (${f.queries} queries, limit ${f.limit}, after ${f.warmUp} warm-ups): p50 ${f.p50Ms} ms, p95 ${f.p95Ms} ms,` +
     ` max ${f.maxMs} ms (goal p95 ≤ ${GOALS.searchP95Ms.max} ms); ${f.zeroHits} with no hit`);
 
+  await measure('search100k', async () => {
+    if (!results.import) throw new Error('no imported corpus to grow (the import failed)');
+    const services = await openServices({ profileDir: join(runDir, 'import'), config: { google: {} } });
+    try {
+      const copies = Math.ceil(100_000 / services.store.messages.stats().messages) - 1;
+      const started = performance.now();
+      scaleCorpus(databaseOf(services.store), copies);
+      console.log(`search corpus grown to ${services.store.messages.stats().messages} messages in ${round((performance.now() - started) / 1000, 1)} s`);
+      return benchSearch(services);
+    } finally {
+      await services.close();
+    }
+  }, (f) =>
+    `search at ${f.messages.toLocaleString('en')} messages (${f.queries} queries, first page of ${f.limit} conversations): p50 ${f.p50Ms} ms,` +
+    ` p95 ${f.p95Ms} ms (goal ≤ ${GOALS.searchP95Ms.max}), max ${f.maxMs} ms (goal ≤ ${GOALS.searchMaxMs.max}); by kind: ` +
+    Object.entries(f.byKind).map(([kind, k]) => `${kind} p95 ${k.p95Ms} ms`).join(', '));
+
   await measure('syncQuotaOn', () => benchGmailSync({ mailbox: syncCorpus, caDir, profileDir: join(runDir, 'sync-on'), quota: true }), (f) =>
     `gmail full sync, quota on (${syncLabel}): ${f.messages} messages in ${f.seconds} s = ${f.messagesPerSecond} messages/s;` +
     ` ${f.quotaUnitsPerSecond} quota units/s = ${f.quotaCeilingPercent} % of the 250 units/s ceiling` +
@@ -204,7 +225,8 @@ function goalsMet(r: Results): Partial<Record<GoalName, { value: number; met: bo
     ...(r.import ? { importPeakRssMb: r.import.peakRssMb } : {}),
     ...(r.graphSyncOff ? { graphSyncOffMessagesPerSecond: r.graphSyncOff.messagesPerSecond } : {}),
     ...(r.graphSyncOn ? { graphSyncOnCeilingPercent: r.graphSyncOn.ceilingPercent ?? 0, graphSyncOnFailedRequests: r.graphSyncOn.failedRequests } : {}),
-    ...(r.search ? { searchP95Ms: r.search.p95Ms } : {}),
+    // The goals are for a real mailbox's size: the 100,000-message run when there is one.
+    ...(r.search100k ?? r.search ? { searchP95Ms: (r.search100k ?? r.search)!.p95Ms, searchMaxMs: (r.search100k ?? r.search)!.maxMs } : {}),
     ...(r.outbox ? { outboxFlushLimitPercent: r.outbox.limitPercent, outboxDuplicates: r.outbox.duplicates } : {}),
     ...(r.chaos ? { chaosLostOrDuplicated: r.chaos.scenarios.reduce((n, s) => n + s.lost + s.duplicated + s.wrongState + (s.crmDuplicated ?? 0) + (s.crmMissing ?? 0), 0) } : {}),
     ...(r.ui

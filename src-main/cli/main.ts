@@ -27,7 +27,12 @@ commands:
   sync [--account EMAIL]        sync every connected Gmail and Outlook account (or one)
   mailbridge://…                hand a link to the running instance (as the OS does)
   import PATH [--account NAME]  import a maildir, an mbox file or a folder of .eml files
-  search QUERY [--limit N] [--json]
+  search QUERY [--limit N] [--json] [--messages]
+                                conversations newest first, one a line (date, sender,
+                                subject, messages), with Gmail's operators: from: to: cc:
+                                subject: filename: has:attachment is:unread is:starred
+                                label: in: after: before: older_than: newer_than: OR -word;
+                                --messages lists messages instead
   show MESSAGE                  by local id or Message-ID
   stats                         JSON: accounts, messages, threads, warnings, skippedFiles
 
@@ -48,6 +53,7 @@ const OPTIONS = {
   account: { type: 'string' },
   limit: { type: 'string' },
   json: { type: 'boolean' },
+  messages: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   'client-id': { type: 'string' },
   'client-secret': { type: 'string' },
@@ -138,7 +144,7 @@ async function runCommand(
   services: Services,
   command: string,
   args: string[],
-  values: { account?: string; limit?: string; json?: boolean; loopback?: boolean; profileDir: string },
+  values: { account?: string; limit?: string; json?: boolean; messages?: boolean; loopback?: boolean; profileDir: string },
   out: (line: string) => void,
 ): Promise<number> {
   const { store } = services;
@@ -211,12 +217,21 @@ async function runCommand(
       if (!query.trim()) throw new UsageError('search takes a query');
       const limit = values.limit ? Number(values.limit) : 20;
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit takes a positive whole number');
-      const hits = store.search.search(query, { limit });
-      if (values.json) out(JSON.stringify(hits));
-      else for (const h of hits) out(`${h.messageId}\t${new Date(h.date).toISOString().slice(0, 10)}\t${h.from?.address ?? '-'}\t${h.subject}`);
-      // As grep: nothing found is exit code 1, said on stderr so stdout stays the results.
-      if (!hits.length) process.stderr.write('no messages match\n');
-      return hits.length ? 0 : 1;
+      if (values.messages) {
+        const hits = store.search.search(query, { limit });
+        if (values.json) out(JSON.stringify(hits));
+        else for (const h of hits) out(`${h.messageId}\t${day(h.date)}\t${h.from?.address ?? '-'}\t${h.subject}`);
+        return nothingFound(hits.length);
+      }
+      const page = store.search.searchThreads(query, { limit });
+      for (const hint of page.hints) process.stderr.write(`${hint}\n`);
+      if (values.json) out(JSON.stringify(page));
+      else {
+        for (const t of page.threads) {
+          out(`${t.threadId}\t${day(t.date)}\t${t.from?.address ?? '-'}\t${t.subject || '(no subject)'}\t${t.messageCount} message${t.messageCount === 1 ? '' : 's'}`);
+        }
+      }
+      return nothingFound(page.threads.length);
     }
     case 'show': {
       if (!args[0]) throw new UsageError('show takes a message id or Message-ID');
@@ -235,6 +250,15 @@ async function runCommand(
     default:
       throw new UsageError(`unknown command ${command}`);
   }
+}
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** As grep: nothing found is exit code 1, said on stderr so stdout stays the results. */
+function nothingFound(count: number): number {
+  if (count) return 0;
+  process.stderr.write('no messages match\n');
+  return 1;
 }
 
 /** Runs the CLI; resolves with the exit code. */

@@ -8,7 +8,7 @@ import { logStateOf } from '../crm/log-states.ts';
 import type { MessageLogState, MessageView, Participant } from '../../src-preload/contract/index.ts';
 import type { MessageRecord } from '../store/types.ts';
 
-type MailChannels = 'mail:threads' | 'mail:labels' | 'mail:thread' | 'mail:search' | 'mail:stats' | 'mail:allow-remote-content';
+type MailChannels = 'mail:threads' | 'mail:labels' | 'mail:thread' | 'mail:search' | 'mail:search-count' | 'mail:stats' | 'mail:allow-remote-content';
 
 export interface MailHandlerDeps {
   store: ProfileStore;
@@ -39,15 +39,12 @@ export function mailHandlers({ store, settings, logStates }: MailHandlerDeps): P
       };
     },
 
-    'mail:search': ({ query, limit }) =>
-      store.search.search(query, { limit }).map((hit) => ({
-        messageId: hit.messageId,
-        threadId: hit.threadId,
-        subject: hit.subject,
-        from: hit.from ? hit.from.name || hit.from.address : null,
-        date: hit.date,
-        snippet: hit.snippet,
-      })),
+    'mail:search': ({ query, limit, before, excludeThreadIds }) => {
+      const page = store.search.searchThreads(query, { limit, excludeThreadIds, ...(before !== undefined ? { before } : {}) });
+      return { ...page, threads: page.threads.map((t) => ({ ...t, from: t.from ? t.from.name || t.from.address : null })) };
+    },
+
+    'mail:search-count': ({ query }) => store.search.countThreads(query),
 
     'mail:stats': () => store.messages.stats(),
 

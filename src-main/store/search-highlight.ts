@@ -9,8 +9,11 @@ export interface Highlighted {
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
 const SNIPPET_CHARS = 180;
 const LEAD_CHARS = 50;
+/** Where in a body the first match is looked for: a snippet from further down helps no one. */
+const SCAN_CHARS = 20_000;
 
 const fold = (word: string) => word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 /** A word's stem, near enough to Porter's for finding it again: common English endings dropped. */
@@ -41,13 +44,32 @@ export function matches(text: string, roots: readonly string[]): Array<[number, 
  * body has none: the match was in the subject or an address), with the matches in it.
  */
 export function snippetAround(body: string, fallback: string, roots: readonly string[]): Highlighted {
-  const all = matches(body, roots);
-  if (!all.length) return { text: fallback, ranges: matches(fallback, roots) };
-  let start = Math.max(0, all[0]![0] - LEAD_CHARS);
+  const first = firstMatch(body, roots);
+  if (first < 0) return { text: fallback, ranges: matches(fallback, roots) };
+  let start = Math.max(0, first - LEAD_CHARS);
   if (start > 0) start = body.indexOf(' ', start) + 1 || start;
   const raw = body.slice(start, start + SNIPPET_CHARS);
   const lead = start > 0 ? '…' : '';
   // White space runs collapse to one space, so the ranges are found again in the text shown.
   const text = lead + raw.replace(/\s+/g, ' ');
   return { text, ranges: matches(text, roots) };
+}
+
+/**
+ * Offset of the first word in `text` that starts with a root, or -1: a lower-cased indexOf per
+ * root over the first SCAN_CHARS, so a long body costs a few scans, not a fold of every word.
+ * (Accented words are found by matches() on the fallback snippet instead.)
+ */
+function firstMatch(text: string, roots: readonly string[]): number {
+  const lower = text.slice(0, SCAN_CHARS).toLowerCase();
+  let best = -1;
+  for (const r of roots) {
+    for (let i = lower.indexOf(r); i >= 0 && (best < 0 || i < best); i = lower.indexOf(r, i + 1)) {
+      if (i === 0 || !WORD_CHAR.test(lower[i - 1]!)) {
+        best = i;
+        break;
+      }
+    }
+  }
+  return best;
 }

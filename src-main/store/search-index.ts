@@ -62,8 +62,18 @@ export class SearchIndex {
   }
 }
 
+/**
+ * Name, address (which the tokenizer splits at "." and "@", so `from:dasovich` finds it) and
+ * the address as one token (addressToken), so a whole-address search reads one short doclist
+ * instead of intersecting "enron" and "com", which every message has.
+ */
 function addressText(list: readonly Address[]): string {
-  return list.map((a) => (a.name ? `${a.name} ${a.address}` : a.address)).join(' ');
+  return list.map((a) => `${a.name ? `${a.name} ` : ''}${a.address} ${addressToken(a.address)}`).join(' ');
+}
+
+/** A whole address as one index token: lower-case letters and digits only ("jeff.dasovich@enron.com" → "jeffdasovichenroncom"). */
+export function addressToken(address: string): string {
+  return address.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 interface StoredRow {
@@ -76,9 +86,10 @@ interface StoredRow {
 /**
  * Rebuilds the index rows of every stored message from what the store holds (subject, body
  * text, participants, attachment names), `batch` messages at a time, calling `onBatch` after
- * each; for migrations and benchmarks. The messages must have no index row yet.
+ * each; for migrations and benchmarks. The messages (those with ids above `afterId`) must
+ * have no index row yet.
  */
-export function indexStoredMessages(db: Db, options: { batch?: number; onBatch?(done: number): void } = {}): number {
+export function indexStoredMessages(db: Db, options: { batch?: number; afterId?: number; onBatch?(done: number): void } = {}): number {
   const index = new SearchIndex(db);
   const page = db.prepare<[number, number], StoredRow>('SELECT id, subject, body_text, attachments_json FROM messages WHERE id > ? ORDER BY id LIMIT ?');
   const participants = db.prepare<[number], { role: string; address: string; display_name: string }>(
@@ -86,7 +97,7 @@ export function indexStoredMessages(db: Db, options: { batch?: number; onBatch?(
      WHERE p.message_id = ? ORDER BY p.role, p.position`,
   );
   let done = 0;
-  for (let after = 0; ; ) {
+  for (let after = options.afterId ?? 0; ; ) {
     const rows = page.all(after, options.batch ?? 1_000);
     if (!rows.length) return done;
     for (const row of rows) {

@@ -10,6 +10,8 @@
 //   has:attachment  is:unread  is:read  is:starred  label:NAME  in:NAME (inbox, sent, …)
 //   after: before: (2026/10/01, 2026-10-01, 10/01/2026)  older_than: newer_than: (7d, 2m, 1y)
 
+import { addressToken } from './search-index.ts';
+
 /** messages_fts columns the field operators search. */
 const COLUMNS: Record<string, string> = { from: 'sender', to: 'recipients', cc: 'recipients', subject: 'subject', filename: 'attachments' };
 const HAS_WORD = /[\p{L}\p{N}]/u;
@@ -148,8 +150,14 @@ function termOrFilter(token: Token, result: ParsedSearch, now: number, nested: b
     result.hints.push(`“${field}:${value}” is not an operator Mailbridge knows: searched as words`);
     return phrase(`${field} ${value}`, null, false, result);
   }
-  if (field && value.includes('@') && ['from', 'to', 'cc'].includes(field) && !token.prefix && !nested) {
+  const wholeAddress = field !== null && ['from', 'to', 'cc'].includes(field) && /^[^\s@]+@[^\s@]+$/.test(value) && !token.prefix;
+  if (wholeAddress && !nested) {
     result.filters.push({ kind: 'address', role: field as 'from' | 'to' | 'cc', address: value.toLowerCase(), negate: token.negate });
+  }
+  // A whole address is one token in the index (search-index.ts addressToken): one short doclist.
+  if (wholeAddress) {
+    result.terms.push(value.toLowerCase());
+    return { kind: 'term', fts: `${COLUMNS[field]!} : "${addressToken(value)}"` };
   }
   return phrase(value, field ? COLUMNS[field]! : null, token.prefix, result);
 }

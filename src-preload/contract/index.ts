@@ -3,7 +3,7 @@
 // request against `input` before a handler sees it.
 import { z } from 'zod';
 import type { Result } from './result.ts';
-import { Id, Label, MessageLogState, SearchHit, Stats, ThreadFilter, ThreadPage, ThreadView } from './mail.ts';
+import { Id, Label, MessageLogState, SearchPage, Stats, ThreadFilter, ThreadPage, ThreadView } from './mail.ts';
 import { CrmStatus, Timeline } from './crm.ts';
 import { Settings, SettingsPatch } from './settings.ts';
 
@@ -61,10 +61,18 @@ export const channels = {
   },
   'mail:labels': { input: z.object({ accountId: Id.optional() }).default({}), output: z.array(Label) },
   'mail:thread': { input: z.object({ threadId: Id }), output: ThreadView },
+  /** One page of conversations matching a query with Gmail's operators, newest first. */
   'mail:search': {
-    input: z.object({ query: z.string().min(1).max(500), limit: z.number().int().min(1).max(200).default(50) }),
-    output: z.array(SearchHit),
+    input: z.object({
+      query: z.string().min(1).max(500),
+      limit: z.number().int().min(1).max(200).default(50),
+      before: z.number().int().nonnegative().optional(),
+      excludeThreadIds: z.array(Id).max(10_000).default([]),
+    }),
+    output: SearchPage,
   },
+  /** How many conversations match, counted up to 1,000. */
+  'mail:search-count': { input: z.object({ query: z.string().min(1).max(500) }), output: z.object({ count: z.number().int(), capped: z.boolean() }) },
   'mail:stats': { input: z.undefined(), output: Stats },
   /** Decodes the attachment into a private folder and opens it with the system's handler. */
   'mail:open-attachment': { input: z.object({ messageId: Id, index: z.number().int().nonnegative() }), output: z.null() },

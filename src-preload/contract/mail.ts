@@ -101,13 +101,33 @@ export const Label = z.object({
   unreadThreads: z.number().int().nonnegative(),
 });
 
-export const SearchHit = z.object({
-  messageId: Id,
+/** [start, end) offsets of a matched word in a string. */
+const Range = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]);
+
+/** One conversation of a search page: its newest matching message, the matched words marked. */
+export const SearchThread = z.object({
   threadId: Id,
+  accountId: Id,
   subject: z.string(),
+  subjectHighlights: z.array(Range),
+  messageCount: z.number().int(),
+  messageId: Id,
+  /** Display name, else address, of that message's sender. */
   from: z.string().nullable(),
-  date: z.number().nullable(),
+  /** Receive time of that message, ms. */
+  date: z.number(),
   snippet: z.string(),
+  snippetHighlights: z.array(Range),
+  unread: z.boolean(),
+  hasAttachments: z.boolean(),
+});
+
+export const SearchPage = z.object({
+  threads: z.array(SearchThread),
+  /** The next page's `before` (pass the threads shown so far as `excludeThreadIds`); null at the end. */
+  next: z.number().int().nullable(),
+  /** How the query was read, where the rep should know (an unknown operator searched as words). */
+  hints: z.array(z.string()),
 });
 
 export const Stats = z.object({
@@ -128,5 +148,6 @@ export type ThreadPage = z.output<typeof ThreadPage>;
 export type MessageView = z.output<typeof MessageView>;
 export type ThreadView = z.output<typeof ThreadView>;
 export type Label = z.output<typeof Label>;
-export type SearchHit = z.output<typeof SearchHit>;
+export type SearchThread = z.output<typeof SearchThread>;
+export type SearchPage = z.output<typeof SearchPage>;
 export type Stats = z.output<typeof Stats>;

@@ -1,5 +1,5 @@
 // Read hooks over the contract's channels, cached by react-query and kept fresh by events.
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { CrmStatus, Settings, SyncProgress } from '../../src-preload/contract/index.ts';
 import { call } from './client.ts';
 import { queryClient } from './query-client.ts';
@@ -18,11 +18,24 @@ export const useThread = (threadId: number | null) =>
     staleTime: 5_000,
   });
 
+/** Conversations matching `query`, 50 a page; fetchNextPage continues past the threads shown. */
 export const useSearch = (query: string) =>
-  useQuery({
+  useInfiniteQuery({
     queryKey: keys.search(query),
-    queryFn: () => call('mail:search', { query, limit: 200 }),
+    queryFn: ({ pageParam }) => call('mail:search', { query, limit: 50, ...pageParam }),
+    initialPageParam: { excludeThreadIds: [] } as { before?: number; excludeThreadIds: number[] },
+    getNextPageParam: (last, pages) =>
+      last.next === null ? undefined : { before: last.next, excludeThreadIds: pages.flatMap((p) => p.threads.map((t) => t.threadId)) },
     enabled: query.length > 0,
+    staleTime: 5_000,
+  });
+
+/** How many conversations match (up to 1,000), asked after the first page so it never slows it. */
+export const useSearchCount = (query: string, enabled: boolean) =>
+  useQuery({
+    queryKey: keys.searchCount(query),
+    queryFn: () => call('mail:search-count', { query }),
+    enabled: enabled && query.length > 0,
     staleTime: 5_000,
   });
 

@@ -6,6 +6,7 @@ export const keys = {
   thread: (threadId: number) => ['thread', threadId] as const,
   threadsAll: ['thread'] as const,
   search: (query: string) => ['search', query] as const,
+  searchCount: (query: string) => ['search', query, 'count'] as const,
   timeline: (address: string) => ['timeline', address] as const,
   timelinesAll: ['timeline'] as const,
   stats: ['stats'] as const,

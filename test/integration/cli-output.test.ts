@@ -37,9 +37,13 @@ describe('CLI output when it is not a terminal', { skip }, () => {
     const none = await cli('search', 'zyzzyvaqua', '--profile', profile);
     assert.deepEqual({ code: none.code, stdout: none.stdout, stderr: none.stderr.trim() }, { code: 1, stdout: '', stderr: 'no messages match' });
     const json = await cli('search', 'zyzzyvaqua', '--json', '--profile', profile);
-    assert.deepEqual({ code: json.code, stdout: json.stdout.trim() }, { code: 1, stdout: '[]' });
+    assert.deepEqual({ code: json.code, page: JSON.parse(json.stdout) }, { code: 1, page: { threads: [], next: null, hints: [] } });
     const some = await cli('search', 'enron', '--limit', '3', '--profile', profile);
     assert.equal(some.code, 0);
-    assert.equal(some.stdout.trim().split('\n').length, 3);
+    const lines = some.stdout.trim().split('\n');
+    assert.equal(lines.length, 3, 'one line per conversation');
+    for (const line of lines) assert.match(line, /^\d+\t\d{4}-\d\d-\d\d\t\S+\t.*\t\d+ messages?$/);
+    const threadIds = lines.map((line) => line.split('\t')[0]);
+    assert.equal(new Set(threadIds).size, 3, 'each conversation once');
   });
 });

@@ -1,9 +1,11 @@
-// Full-text search hits (mail:search over the FTS index) in place of the thread list;
-// choosing a hit opens its thread.
-import { forwardRef, useImperativeHandle } from 'react';
-import type { SearchHit } from '../../../src-preload/contract/index.ts';
-import { useSearch } from '../../api/queries.ts';
+// Search results in place of the thread list, as Gmail shows them: conversations newest
+// first, the matched words marked, a count, 50 at a time with "More results"; choosing one
+// opens its thread. How the query was read (an unknown operator) shows above the list.
+import { forwardRef, useImperativeHandle, useMemo } from 'react';
+import type { SearchThread } from '../../../src-preload/contract/index.ts';
+import { useSearch, useSearchCount } from '../../api/queries.ts';
 import { fullDate, plural, shortDate } from '../../components/format.ts';
+import { PaperclipIcon } from '../../components/icons.tsx';
 import { describeError } from '../../components/toasts.tsx';
 import type { NavigableList } from './navigable-list.ts';
 
@@ -20,50 +22,84 @@ export const SearchResults = forwardRef<NavigableList, SearchResultsProps>(funct
   { query, selectedIndex, openThreadId, onActivate },
   ref,
 ) {
-  const { data: hits, error, isPending } = useSearch(query);
+  const search = useSearch(query);
+  const threads = useMemo(() => search.data?.pages.flatMap((p) => p.threads) ?? [], [search.data]);
+  const hints = search.data?.pages[0]?.hints ?? [];
+  const count = useSearchCount(query, search.isSuccess && threads.length > 0);
   useImperativeHandle(
     ref,
     () => ({
-      count: () => hits?.length ?? 0,
-      threadIdAt: (index) => hits?.[index]?.threadId,
-      subjectAt: (index) => hits?.[index]?.subject,
-      reveal: (index) => document.getElementById(hitDomId(index))?.scrollIntoView({ block: 'nearest' }),
+      count: () => threads.length,
+      threadIdAt: (index) => threads[index]?.threadId,
+      subjectAt: (index) => threads[index]?.subject,
+      reveal: (index) => {
+        document.getElementById(hitDomId(index))?.scrollIntoView({ block: 'nearest' });
+        // Moving onto the last row brings the next page, as scrolling does in Gmail.
+        if (index >= threads.length - 1 && search.hasNextPage && !search.isFetchingNextPage) void search.fetchNextPage();
+      },
     }),
-    [hits],
+    [threads, search],
   );
-  if (isPending) return <div className="list-status" role="status">Searching…</div>;
-  if (error) return <div className="list-status" role="alert">Search failed: {describeError(error)}</div>;
+  if (search.isPending) return <div className="list-status" role="status">Searching…</div>;
+  if (search.error) return <div className="list-status" role="alert">Search failed: {describeError(search.error)}</div>;
+  const total = count.data ? `${count.data.count.toLocaleString('en')}${count.data.capped ? '+' : ''}` : null;
   return (
     <div className="search-results">
       <p id="search-summary" className="list-caption" role="status">
-        {hits.length === 0 ? `No mail matches “${query}”.` : `${plural(hits.length, 'result')} for “${query}”`}
+        {threads.length === 0
+          ? `No mail matches “${query}”.`
+          : `${total ?? (search.hasNextPage ? `${threads.length}+` : threads.length)} ${(count.data?.count ?? threads.length) === 1 && !count.data?.capped ? 'conversation' : 'conversations'} for “${query}”`}
       </p>
+      {hints.map((hint) => (
+        <p key={hint} className="list-caption search-hint">
+          {hint}
+        </p>
+      ))}
       <ol
         className="hit-list"
         role="listbox"
         aria-label="Search results"
         aria-describedby="search-summary"
         tabIndex={0}
-        aria-activedescendant={hits[selectedIndex] ? hitDomId(selectedIndex) : undefined}
+        aria-activedescendant={threads[selectedIndex] ? hitDomId(selectedIndex) : undefined}
       >
-        {hits.map((hit, index) => (
+        {threads.map((thread, index) => (
           <HitRow
-            key={hit.messageId}
-            hit={hit}
+            key={thread.threadId}
+            thread={thread}
             index={index}
-            total={hits.length}
+            total={threads.length}
             selected={index === selectedIndex}
-            open={hit.threadId === openThreadId}
+            open={thread.threadId === openThreadId}
             onActivate={onActivate}
           />
         ))}
       </ol>
+      {search.hasNextPage && (
+        <button type="button" className="button button-quiet more-results" disabled={search.isFetchingNextPage} onClick={() => void search.fetchNextPage()}>
+          {search.isFetchingNextPage ? 'Loading…' : `More results (${plural(threads.length, 'conversation')} shown)`}
+        </button>
+      )}
     </div>
   );
 });
 
+/** `text` with the [start, end) ranges wrapped in <mark>. */
+function Marked({ text, ranges }: { text: string; ranges: Array<[number, number]> }) {
+  const parts: React.ReactNode[] = [];
+  let at = 0;
+  for (const [start, end] of ranges) {
+    if (start < at || end > text.length) continue;
+    if (start > at) parts.push(text.slice(at, start));
+    parts.push(<mark key={start}>{text.slice(start, end)}</mark>);
+    at = end;
+  }
+  parts.push(text.slice(at));
+  return <>{parts}</>;
+}
+
 interface HitRowProps {
-  hit: SearchHit;
+  thread: SearchThread;
   index: number;
   total: number;
   selected: boolean;
@@ -71,7 +107,7 @@ interface HitRowProps {
   onActivate: SearchResultsProps['onActivate'];
 }
 
-function HitRow({ hit, index, total, selected, open, onActivate }: HitRowProps) {
+function HitRow({ thread, index, total, selected, open, onActivate }: HitRowProps) {
   return (
     <li
       id={hitDomId(index)}
@@ -79,20 +115,35 @@ function HitRow({ hit, index, total, selected, open, onActivate }: HitRowProps) 
       aria-selected={selected}
       aria-posinset={index + 1}
       aria-setsize={total}
-      data-thread-id={hit.threadId}
-      className={['hit-row', selected && 'is-selected', open && 'is-open'].filter(Boolean).join(' ')}
-      onClick={() => onActivate(index, hit.threadId)}
+      data-thread-id={thread.threadId}
+      className={['hit-row', selected && 'is-selected', open && 'is-open', thread.unread && 'is-unread'].filter(Boolean).join(' ')}
+      onClick={() => onActivate(index, thread.threadId)}
     >
       <div className="thread-row-top">
-        <span className="thread-from">{hit.from ?? '(unknown sender)'}</span>
-        {hit.date !== null && (
-          <time className="thread-date" title={fullDate(hit.date)}>
-            {shortDate(hit.date)}
-          </time>
+        {thread.unread && <span className="unread-dot" aria-label="Unread" role="img" />}
+        <span className="thread-from">{thread.from ?? '(unknown sender)'}</span>
+        {thread.messageCount > 1 && (
+          <span className="thread-count" aria-label={`${thread.messageCount} messages`} title={`${thread.messageCount} messages in this conversation`}>
+            {thread.messageCount}
+          </span>
+        )}
+        <time className="thread-date" dateTime={new Date(thread.date).toISOString()} title={fullDate(thread.date)}>
+          {shortDate(thread.date)}
+        </time>
+      </div>
+      <div className="thread-row-middle">
+        <span className="thread-subject">
+          <Marked text={thread.subject || '(no subject)'} ranges={thread.subject ? thread.subjectHighlights : []} />
+        </span>
+        {thread.hasAttachments && (
+          <span className="attachment-mark">
+            <PaperclipIcon label="Has attachments" />
+          </span>
         )}
       </div>
-      <div className="thread-subject">{hit.subject || '(no subject)'}</div>
-      <div className="thread-snippet">{hit.snippet}</div>
+      <div className="thread-snippet">
+        <Marked text={thread.snippet} ranges={thread.snippetHighlights} />
+      </div>
     </li>
   );
 }

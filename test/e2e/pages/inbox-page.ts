@@ -56,7 +56,7 @@ export class InboxPage {
     await this.page.keyboard.press('/');
     await this.searchBox.fill(query);
     await this.searchBox.press('Enter');
-    await this.page.getByText(/result(s)? for “|No mail matches/).waitFor();
+    await this.page.getByText(/conversations? for “|No mail matches/).first().waitFor();
   }
 
   searchHits(): Locator {

@@ -32,7 +32,7 @@ lockKeyring();
 const imported = await services.importMailbox(more, { accountEmail: 'rep@ours.example' });
 result.importedWhileLocked = imported.inserted;
 result.whileLocked = count(services);
-result.searchWhileLocked = (await services.handlers['mail:search']({ query: 'enron', limit: 5 })).length;
+result.searchWhileLocked = (await services.handlers['mail:search']({ query: 'enron', limit: 5, excludeThreadIds: [] })).threads.length;
 await services.close();
 
 try {

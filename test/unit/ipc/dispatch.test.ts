@@ -13,7 +13,7 @@ const handlers = {
     calls.push(input);
     if (input.query === 'boom') throw new Error('/home/rep/secret/path exploded');
     if (input.query === 'offline') throw new AppError('offline', 'the CRM is unreachable');
-    return [];
+    return { threads: [], next: null, hints: [] };
   },
   'mail:stats': () => ({ accounts: 1, messages: 2, threads: 1, warnings: 0, skippedFiles: 0 }),
   'settings:set': (patch) => {
@@ -24,8 +24,8 @@ const handlers = {
 
 test('valid input reaches the handler with defaults applied', async () => {
   calls.length = 0;
-  assert.deepEqual(await dispatch(handlers, 'mail:search', { query: 'budget' }), { ok: true, value: [] });
-  assert.deepEqual(calls, [{ query: 'budget', limit: 50 }]);
+  assert.deepEqual(await dispatch(handlers, 'mail:search', { query: 'budget' }), { ok: true, value: { threads: [], next: null, hints: [] } });
+  assert.deepEqual(calls, [{ query: 'budget', limit: 50, excludeThreadIds: [] }]);
 });
 
 test('invalid payloads and unknown channels never reach a handler', async () => {
