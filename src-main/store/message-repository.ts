@@ -2,8 +2,9 @@
 // written one transaction per batch so a sync batch is all-or-nothing and re-saving the
 // same provider message never duplicates it. The reads are MessageReads.
 import type { Address, IncomingMessage, ParsedMessage } from '../mail/types.ts';
-import { MessageReads, type MessageRow } from './message-reads.ts';
-import { encodeRaw, RAW_ENCODING } from './raw-encoding.ts';
+import { baseSubjectKey, localFacts, LocalThreading } from './local-threading.ts';
+import { MessageReads } from './message-reads.ts';
+import { UNREAD_LABEL, messageValues } from './message-values.ts';
 import { SearchIndex } from './search-index.ts';
 import type { Db, ParticipantRole, ThreadKey } from './types.ts';
 
@@ -22,12 +23,6 @@ export interface LabelInfo {
 }
 
 const SYSTEM_LABEL = /^[A-Z][A-Z0-9_]*$/;
-const UNREAD_LABEL = 'UNREAD';
-
-type MessageValues = Omit<MessageRow, 'id' | 'raw' | 'account_id' | 'provider_message_id'> & {
-  raw: Uint8Array;
-  now: number;
-};
 
 /** Hot path of every save: the message by (account, provider id). Exported for the query-plan test. */
 export const MESSAGE_BY_PROVIDER_ID_SQL = 'SELECT id, thread_id FROM messages WHERE account_id = ? AND provider_message_id = ?';
@@ -40,17 +35,20 @@ export class MessageRepository extends MessageReads {
   readonly #deleteBatch;
   readonly #applyLabels;
   readonly #index: SearchIndex;
+  readonly #threading: LocalThreading;
 
   constructor(db: Db, now: () => number = Date.now) {
     super(db);
     this.#db = db;
     this.#now = now;
     this.#index = new SearchIndex(db);
+    this.#threading = new LocalThreading(db);
     this.#s = {
       existing: db.prepare<[number, string], { id: number; thread_id: number }>(MESSAGE_BY_PROVIDER_ID_SQL),
       threadByKey: db.prepare<[number, string], number>('SELECT id FROM threads WHERE account_id = ? AND thread_key = ?').pluck(),
-      insertThread: db.prepare<[number, string, string | null, string]>(
-        'INSERT INTO threads (account_id, thread_key, provider_thread_id, subject) VALUES (?, ?, ?, ?)',
+      // last_message_at is set at once, so the next message of the batch can find the thread by subject.
+      insertThread: db.prepare<[number, string, string | null, string, string, number]>(
+        'INSERT INTO threads (account_id, thread_key, provider_thread_id, subject, base_subject, last_message_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       insertMessage: db.prepare<[Record<string, unknown>]>(
         `INSERT INTO messages (account_id, provider_message_id, thread_id, message_id_header, subject, from_address,
@@ -154,15 +152,20 @@ export class MessageRepository extends MessageReads {
     let updated = 0;
 
     for (const { incoming, parsed, thread: tk } of items) {
-      let threadId = threads.get(tk.key) ?? this.#s.threadByKey.get(accountId, tk.key);
+      const existing = this.#s.existing.get(accountId, incoming.providerMessageId);
+      const local = tk.providerThreadId === null;
+      const receivedAt = incoming.internalDate ?? parsed.date ?? 0;
+      // Mail without a provider thread stays where it was threaded, or is threaded as JWZ would (local-threading.ts).
+      let threadId = (local ? existing?.thread_id : undefined) ?? threads.get(tk.key) ?? this.#s.threadByKey.get(accountId, tk.key);
+      if (threadId === undefined && local) threadId = this.#threading.threadFor(accountId, localFacts(parsed, receivedAt)) ?? undefined;
       if (threadId === undefined) {
-        threadId = Number(this.#s.insertThread.run(accountId, tk.key, tk.providerThreadId, parsed.subject).lastInsertRowid);
+        const base = baseSubjectKey(parsed.subject);
+        threadId = Number(this.#s.insertThread.run(accountId, tk.key, tk.providerThreadId, parsed.subject, base, receivedAt).lastInsertRowid);
       }
       threads.set(tk.key, threadId);
       touched.add(threadId);
 
       const values = messageValues(incoming, parsed, threadId, now);
-      const existing = this.#s.existing.get(accountId, incoming.providerMessageId);
       let messageId: number;
       if (existing) {
         messageId = existing.id;
@@ -268,27 +271,3 @@ export class MessageRepository extends MessageReads {
     return id;
   }
 }
-
-function messageValues(incoming: IncomingMessage, parsed: ParsedMessage, threadId: number, now: number): MessageValues {
-  return {
-    thread_id: threadId,
-    message_id_header: parsed.messageId,
-    subject: parsed.subject,
-    from_address: parsed.from ? parsed.from.address.trim().toLowerCase() : null,
-    from_name: parsed.from?.name ?? '',
-    date: parsed.date,
-    internal_date: incoming.internalDate,
-    received_at: incoming.internalDate ?? parsed.date ?? 0,
-    snippet: parsed.snippet,
-    body_text: parsed.text,
-    body_html: parsed.html,
-    has_attachments: parsed.attachments.length > 0 ? 1 : 0,
-    attachments_json: JSON.stringify(parsed.attachments),
-    warnings_json: JSON.stringify(parsed.warnings),
-    unread: incoming.labels.includes(UNREAD_LABEL) ? 1 : 0,
-    raw: encodeRaw(incoming.raw),
-    raw_encoding: RAW_ENCODING,
-    now,
-  };
-}
-

@@ -86,7 +86,7 @@ describe('desktop app on the Enron dasovich-j inbox', { skip }, () => {
     const expected = app.services.store.messages.listThreadMessages(busiest.id);
     await inbox.goto();
     await inbox.search(`"${busiest.subject.replace(/^(re|fw|fwd):\s*/i, '')}"`);
-    await inbox.openSearchHit(0);
+    await inbox.openSearchThread(busiest.id);
     await thread.messages.first().waitFor();
     assert.equal(await thread.subject(), busiest.subject);
     assert.equal(await thread.messages.count(), expected.length);

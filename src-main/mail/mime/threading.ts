@@ -1,29 +1,10 @@
 // Thread keys for messages whose provider gives no thread id (IMAP, offline import):
 // the root Message-ID from References / In-Reply-To (RFC 5322 §3.6.4), else the subject
 // with reply/forward prefixes and list tags removed.
+import { normaliseSubject } from '../../store/base-subject.ts';
 import type { ParsedMessage } from '../types.ts';
 
-// Reply and forward prefixes: English Re/Fw/Fwd, German AW/WG, Scandinavian SV/VS,
-// Dutch Antw, Italian R/RIF, French TR; optionally numbered ("Re[2]:", "Re(3):").
-const PREFIX = /^(?:re|fwd?|aw|sv|vs|wg|antw|rif|tr|odp|r)\s*(?:\[\d+\]|\(\d+\)|\^\d+)?\s*[:：]\s*/i;
-const LIST_TAG = /^\[[^\]]{1,60}\]\s*/;
-const FWD_SUFFIX = /\s*\((?:fwd|fw)\)\s*$/i;
-
-/**
- * A subject with every leading reply/forward prefix (Re:, Fw:, Fwd:, AW:, SV:, WG:, …)
- * and mailing-list tag ("[notmuch]") removed, repeatedly, plus a trailing "(fwd)";
- * whitespace collapsed. Case is kept: `localThreadKey` lower-cases for matching.
- * Example: "Re: [list] AW: Fwd: Budget" → "Budget".
- */
-export function normaliseSubject(subject: string): string {
-  let s = subject.replace(/\s+/g, ' ').trim();
-  for (let i = 0; i < 50; i++) {
-    const next = s.replace(PREFIX, '').replace(LIST_TAG, '').replace(FWD_SUFFIX, '').trim();
-    if (next === s) break;
-    s = next;
-  }
-  return s;
-}
+export { normaliseSubject };
 
 /**
  * The key that groups a message into a thread when the provider has none: the first

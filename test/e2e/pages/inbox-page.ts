@@ -63,6 +63,17 @@ export class InboxPage {
     return this.searchResults.getByRole('option');
   }
 
+  /** Opens the thread's search result, asking for more results until it shows. */
+  async openSearchThread(threadId: number): Promise<void> {
+    const row = this.searchResults.locator(`[role="option"][data-thread-id="${threadId}"]`);
+    for (let pages = 0; (await row.count()) === 0 && pages < 20; pages++) {
+      await this.page.getByRole('button', { name: /^More results/ }).click();
+      await this.page.getByRole('button', { name: /^More results/ }).or(row).first().waitFor();
+    }
+    await row.click();
+    await this.page.getByRole('region', { name: 'Thread' }).getByRole('heading', { level: 2 }).waitFor();
+  }
+
   async openSearchHit(index = 0): Promise<void> {
     await this.searchHits().nth(index).click();
     await this.page.getByRole('region', { name: 'Thread' }).getByRole('heading', { level: 2 }).waitFor();

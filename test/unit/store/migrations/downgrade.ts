@@ -6,6 +6,8 @@ import type { Db } from '../../../../src-main/store/types.ts';
 /** Back to the schema of version 60 (user_version is left to the caller). */
 export function undoMigrationsAfter60(db: Db): void {
   db.exec(`
+    DROP INDEX threads_by_base_subject;
+    ALTER TABLE threads DROP COLUMN base_subject;
     DROP TRIGGER messages_fts_after_delete;
     DROP TABLE messages_fts;
     DROP INDEX messages_by_search_key;
