@@ -252,8 +252,9 @@ export class ChaosRig {
   #outbox(): Scenario {
     const logs = this.#sizes.outboxLogs;
     const contacts = Array.from({ length: CRM_CONTACTS }, (_, i) => ({ email: `buyer${i}@customer.example`, firstname: `Buyer${i}`, lastname: 'Customer' }));
-    // Each log is a search and a create at least: this latency makes a flush last about one second per kill.
-    const emulator = new HubSpotEmulator({ contacts, settings: { rateLimit: false, latencyMs: Math.round((1_000 * this.#kills) / logs) } });
+    // Each log is a search and a create at least: this latency makes a flush last about two seconds per kill, so a
+    // restarted child (killed up to 1 s after it starts) still has work left on a loaded machine.
+    const emulator = new HubSpotEmulator({ contacts, settings: { rateLimit: false, latencyMs: Math.round((2_000 * this.#kills) / logs) } });
     return {
       name: `outbox flush of ${logs} logs to HubSpot`,
       prepare: async () => {
