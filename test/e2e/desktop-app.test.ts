@@ -128,6 +128,30 @@ describe('desktop app on the Enron dasovich-j inbox', { skip }, () => {
     await inbox.clearSearch();
   });
 
+  test('search shows conversations newest first, each once, with the matched words marked, a count and More results', async () => {
+    await inbox.search('california');
+    await app.page.getByText(/^\d[\d,]*\+? conversations for “california”$/).waitFor();
+    const rows = inbox.searchHits();
+    assert.equal(await rows.count(), 50, 'a page of 50');
+    const threadIds = await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-thread-id')));
+    assert.equal(new Set(threadIds).size, 50, 'each conversation once');
+    const dates = await rows.locator('time').evaluateAll((els) => els.map((el) => Date.parse(el.getAttribute('datetime')!)));
+    assert.deepEqual(dates, [...dates].sort((a, b) => b - a), 'newest first');
+    const marked = await rows.first().locator('mark').allTextContents();
+    assert.ok(marked.length > 0 && marked.every((m) => /^californi/i.test(m)), `marked: ${marked.join(', ')}`);
+    const caption = (await app.page.locator('#search-summary').textContent())!;
+    const total = Number(/^([\d,]+)/.exec(caption)![1]!.replace(/,/g, ''));
+    assert.equal(total, app.services.store.search.countThreads('california').count);
+    await app.page.getByRole('button', { name: /^More results/ }).click();
+    await app.page.waitForFunction(() => document.querySelectorAll('[aria-label="Search results"] [role="option"]').length > 50);
+    const more = await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-thread-id')));
+    assert.equal(new Set(more).size, more.length, 'the next page repeats no conversation');
+    // An operator Mailbridge does not know is searched as words, and the rep is told.
+    await inbox.search('category:promotions');
+    await app.page.getByText(/“category:promotions” is not an operator Mailbridge knows: searched as words/).waitFor();
+    await inbox.clearSearch();
+  });
+
   test('a participant who is a CRM contact shows the contact and every email with them, newest first', async () => {
     const target = app.contactMessages()[0]!;
     const crmContact = app.hubspot.contacts().find((c) => c.properties.email === target.from)!;
