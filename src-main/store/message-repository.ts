@@ -53,17 +53,17 @@ export class MessageRepository extends MessageReads {
       insertMessage: db.prepare<[Record<string, unknown>]>(
         `INSERT INTO messages (account_id, provider_message_id, thread_id, message_id_header, subject, from_address,
            from_name, date, internal_date, received_at, snippet, body_text, body_html, has_attachments, attachments_json,
-           warnings_json, unread, created_at, updated_at, raw, raw_encoding)
+           warnings_json, unread, created_at, updated_at, raw, raw_encoding, search_key)
          VALUES (@account_id, @provider_message_id, @thread_id, @message_id_header, @subject, @from_address, @from_name,
            @date, @internal_date, @received_at, @snippet, @body_text, @body_html, @has_attachments, @attachments_json,
-           @warnings_json, @unread, @now, @now, @raw, @raw_encoding)`,
+           @warnings_json, @unread, @now, @now, @raw, @raw_encoding, @search_key)`,
       ),
       updateMessage: db.prepare<[Record<string, unknown>]>(
         `UPDATE messages SET thread_id = @thread_id, message_id_header = @message_id_header, subject = @subject,
            from_address = @from_address, from_name = @from_name, date = @date, internal_date = @internal_date,
            received_at = @received_at, snippet = @snippet, body_text = @body_text, body_html = @body_html,
            has_attachments = @has_attachments, attachments_json = @attachments_json, warnings_json = @warnings_json,
-           unread = @unread, updated_at = @now, raw = @raw, raw_encoding = @raw_encoding
+           unread = @unread, updated_at = @now, raw = @raw, raw_encoding = @raw_encoding, search_key = @search_key
          WHERE id = @id`,
       ),
       address: db.prepare<[string], { id: number; display_name: string }>('SELECT id, display_name FROM addresses WHERE address = ?'),
@@ -165,7 +165,9 @@ export class MessageRepository extends MessageReads {
       threads.set(tk.key, threadId);
       touched.add(threadId);
 
-      const values = messageValues(incoming, parsed, threadId, now);
+      // The index row goes before the key changes; the new key is the row's, written with it (no second write).
+      if (existing) this.#index.remove(existing.id);
+      const values = { ...messageValues(incoming, parsed, threadId, now), search_key: this.#index.keyFor(receivedAt) };
       let messageId: number;
       if (existing) {
         messageId = existing.id;
@@ -173,7 +175,6 @@ export class MessageRepository extends MessageReads {
         this.#s.updateMessage.run({ ...values, id: messageId });
         this.#s.clearParticipants.run(messageId);
         this.#s.clearLabels.run(messageId);
-        this.#index.remove(messageId);
         updated += 1;
       } else {
         const row = { ...values, account_id: accountId, provider_message_id: incoming.providerMessageId };
@@ -197,7 +198,7 @@ export class MessageRepository extends MessageReads {
       for (const providerLabelId of new Set(incoming.labels)) {
         this.#s.addLabel.run(messageId, this.#labelId(accountId, providerLabelId, labels));
       }
-      this.#index.add(messageId, {
+      this.#index.add(values.search_key, {
         subject: parsed.subject,
         sender: [...(parsed.from ? [parsed.from] : []), ...parsed.replyTo],
         recipients: [...parsed.to, ...parsed.cc, ...parsed.bcc],

@@ -10,11 +10,10 @@ import type { Db } from './types.ts';
 const MAX_INDEXED_BODY_CHARS = 100_000;
 
 /**
- * messages.search_key: whole seconds of received_at × 2^20 + the low 20 bits of the id, so keys
- * sort by date (ties by id) and stay exact in a JS number until the year 2242. Dates before
- * 1970 count as 1970.
+ * messages.search_key: whole seconds of received_at × 2^20 + a counter within that second
+ * (keyFor), so keys sort by date (ties in the order stored) and stay exact in a JS number
+ * until the year 2242. Dates before 1970 count as 1970.
  */
-export const SEARCH_KEY_SQL = '(max(0, received_at) / 1000) * 1048576 + (id % 1048576)';
 /** The first key of second `ms / 1000`: keys ≥ it are messages received at or after `ms`. */
 export const searchKeyAt = (ms: number): number => Math.floor(Math.max(0, ms) / 1000) * 1_048_576;
 
@@ -41,7 +40,10 @@ export class SearchIndex {
 
   constructor(db: Db) {
     this.#s = {
-      key: db.prepare<[number], number>(`UPDATE messages SET search_key = ${SEARCH_KEY_SQL} WHERE id = ? RETURNING search_key`).pluck(),
+      // The next free key in the second: the last one there + 1 (an index probe), else the second's first.
+      nextKey: db
+        .prepare<[number, number, number], number>('SELECT coalesce(max(search_key) + 1, ?) FROM messages WHERE search_key >= ? AND search_key < ?')
+        .pluck(),
       remove: db.prepare<[number]>('DELETE FROM messages_fts WHERE rowid = (SELECT search_key FROM messages WHERE id = ?)'),
       insert: db.prepare<[number, string, string, string, string, string]>(
         'INSERT INTO messages_fts (rowid, subject, sender, recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)',
@@ -49,9 +51,14 @@ export class SearchIndex {
     };
   }
 
-  /** Indexes a stored message (its received_at already written); call remove() first for a re-save. */
-  add(messageId: number, text: IndexedText): void {
-    const key = this.#s.key.get(messageId)!;
+  /** The search key for a message received at `receivedAt` (ms): its second's next free key. */
+  keyFor(receivedAt: number): number {
+    const first = searchKeyAt(receivedAt);
+    return this.#s.nextKey.get(first, first, first + 1_048_576)!;
+  }
+
+  /** Indexes a message under `key` (messages.search_key, written with the row); call remove() first for a re-save. */
+  add(key: number, text: IndexedText): void {
     const body = text.body.length > MAX_INDEXED_BODY_CHARS ? text.body.slice(0, MAX_INDEXED_BODY_CHARS) : text.body;
     this.#s.insert.run(key, text.subject, addressText(text.sender), addressText(text.recipients), body, text.attachmentNames.join(' '));
   }
@@ -78,20 +85,22 @@ export function addressToken(address: string): string {
 
 interface StoredRow {
   id: number;
+  received_at: number;
   subject: string;
   body_text: string;
   attachments_json: string;
 }
 
 /**
- * Rebuilds the index rows of every stored message from what the store holds (subject, body
- * text, participants, attachment names), `batch` messages at a time, calling `onBatch` after
- * each; for migrations and benchmarks. The messages (those with ids above `afterId`) must
- * have no index row yet.
+ * Gives every stored message above `afterId` its search key and index row from what the store
+ * holds (subject, body text, participants, attachment names), `batch` messages at a time,
+ * calling `onBatch` after each; for migrations and benchmarks. Those messages must have no
+ * key or index row yet.
  */
 export function indexStoredMessages(db: Db, options: { batch?: number; afterId?: number; onBatch?(done: number): void } = {}): number {
   const index = new SearchIndex(db);
-  const page = db.prepare<[number, number], StoredRow>('SELECT id, subject, body_text, attachments_json FROM messages WHERE id > ? ORDER BY id LIMIT ?');
+  const setKey = db.prepare<[number, number]>('UPDATE messages SET search_key = ? WHERE id = ?');
+  const page = db.prepare<[number, number], StoredRow>('SELECT id, received_at, subject, body_text, attachments_json FROM messages WHERE id > ? ORDER BY id LIMIT ?');
   const participants = db.prepare<[number], { role: string; address: string; display_name: string }>(
     `SELECT p.role, a.address, a.display_name FROM message_participants p JOIN addresses a ON a.id = p.address_id
      WHERE p.message_id = ? ORDER BY p.role, p.position`,
@@ -104,7 +113,9 @@ export function indexStoredMessages(db: Db, options: { batch?: number; afterId?:
       const people = participants.all(row.id);
       const of = (...roles: string[]) => people.filter((p) => roles.includes(p.role)).map((p) => ({ name: p.display_name, address: p.address }));
       const attachments = JSON.parse(row.attachments_json) as Array<{ filename?: string | null }>;
-      index.add(row.id, {
+      const key = index.keyFor(row.received_at);
+      setKey.run(key, row.id);
+      index.add(key, {
         subject: row.subject,
         sender: of('from', 'reply_to'),
         recipients: of('to', 'cc', 'bcc'),

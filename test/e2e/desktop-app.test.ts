@@ -4,18 +4,15 @@
 // with one click — checked on the CRM's side — and screenshots of every screen, light and dark.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { EnronApp, ENRON_INBOX, ENRON_OWNER } from './support/enron-app.ts';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { EnronApp, ENRON_OWNER, SKIP_WITHOUT_ENRON } from './support/enron-app.ts';
 import { ContactPanel, InboxPage, SettingsPage, ThreadPage } from './pages/index.ts';
 import { EMULATED_HUBSPOT_TOKEN } from '../emulators/hubspot-config.ts';
 import { message } from '../unit/store/store-fixtures.ts';
 import { databaseOf } from '../../src-main/store/profile-store.ts';
 
-const SCREENSHOTS = join(import.meta.dirname, '../../test-results');
-const skip = existsSync(ENRON_INBOX) ? false : `../shared/data is absent (${ENRON_INBOX}): the real-mail e2e cannot run`;
-
-describe('desktop app on the Enron dasovich-j inbox', { skip }, () => {
+describe('desktop app on the Enron dasovich-j inbox', { skip: SKIP_WITHOUT_ENRON }, () => {
   let app: EnronApp;
   let inbox: InboxPage;
   let thread: ThreadPage;
@@ -26,10 +23,7 @@ describe('desktop app on the Enron dasovich-j inbox', { skip }, () => {
   const failedRequests: string[] = [];
   const shots: Record<string, string> = {};
   const screenshot = async (name: string) => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const path = join(SCREENSHOTS, `${name}-${(await inbox.theme()) ?? 'light'}.png`);
-    await app.page.screenshot({ path });
-    shots[name] = path;
+    shots[name] = await app.screenshot(name);
   };
 
   before(async () => {
@@ -347,8 +341,9 @@ describe('desktop app on the Enron dasovich-j inbox', { skip }, () => {
     await screenshot('timeline');
     await settings.goto();
     await screenshot('settings');
+    const dir = dirname(shots.settings!);
     for (const name of ['inbox', 'thread', 'timeline', 'settings']) {
-      for (const theme of ['light', 'dark']) assert.ok(existsSync(join(SCREENSHOTS, `${name}-${theme}.png`)), `${name}-${theme}.png`);
+      for (const theme of ['light', 'dark']) assert.ok(existsSync(join(dir, `${name}-${theme}.png`)), `${name}-${theme}.png`);
     }
   });
 });

@@ -6,20 +6,17 @@
 // expects; the OS "reduce motion" setting stops animation.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
-import { EnronApp, ENRON_INBOX, ENRON_OWNER } from './support/enron-app.ts';
+import { EnronApp, ENRON_OWNER, SKIP_WITHOUT_ENRON } from './support/enron-app.ts';
 import { axeViolations } from './support/axe.ts';
 import { ContactPanel, InboxPage, SettingsPage, ThreadPage } from './pages/index.ts';
 import { EMULATED_HUBSPOT_TOKEN } from '../emulators/hubspot-config.ts';
 import { databaseOf } from '../../src-main/store/profile-store.ts';
 
-const SCREENSHOTS = join(import.meta.dirname, '../../test-results');
-const skip = existsSync(ENRON_INBOX) ? false : `../shared/data is absent (${ENRON_INBOX}): the real-mail e2e cannot run`;
-
-describe('a rep’s first hour on the Enron dasovich-j inbox', { skip }, () => {
+describe('a rep’s first hour on the Enron dasovich-j inbox', { skip: SKIP_WITHOUT_ENRON }, () => {
   let app: EnronApp;
   let inbox: InboxPage;
   let thread: ThreadPage;
@@ -27,10 +24,7 @@ describe('a rep’s first hour on the Enron dasovich-j inbox', { skip }, () => {
   let settings: SettingsPage;
   const pageErrors: string[] = [];
 
-  const screenshot = async (name: string) => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await app.page.screenshot({ path: join(SCREENSHOTS, `${name}-${(await inbox.theme()) ?? 'light'}.png`) });
-  };
+  const screenshot = (name: string) => app.screenshot(name);
   const setTheme = async (theme: 'light' | 'dark') => {
     if ((await inbox.theme()) !== theme) assert.equal(await inbox.toggleTheme(), theme);
   };

@@ -2,7 +2,7 @@
 // emulator, an identity provider, a HubSpot seeded with the inbox's most frequent outside
 // correspondents, the real services on a fresh profile, and the built renderer in Chromium.
 // Emulators listen on fixed ports so a spec can stop them ("offline") and bring them back.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,9 @@ import { freePath } from '../../../src-main/mail/attachments/headless-desktop.ts
 export const ENRON_INBOX = join(import.meta.dirname, '../../../../shared/data/enron/maildir/dasovich-j/inbox');
 export const ENRON_OWNER = DEFAULT_TEST_USER.email;
 export const SEEDED_CONTACTS = 50;
+/** Why a spec on the Enron inbox cannot run here, or false. */
+export const SKIP_WITHOUT_ENRON = existsSync(ENRON_INBOX) ? false : `../shared/data is absent (${ENRON_INBOX}): the real-mail e2e cannot run`;
+const SCREENSHOTS = join(import.meta.dirname, '../../../test-results');
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -96,6 +99,15 @@ export class EnronApp {
     this.harness = await startRendererHarness(this.services);
     this.page = await this.browser.newPage({ viewport: { width: 1360, height: 860 } });
     await this.page.goto(this.harness.signInUrl());
+  }
+
+  /** Saves test-results/NAME-THEME.png of the page as it is; resolves to its path. */
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const theme = (await this.page.locator('html').getAttribute('data-theme')) ?? 'light';
+    const path = join(SCREENSHOTS, `${name}-${theme}.png`);
+    await this.page.screenshot({ path });
+    return path;
   }
 
   /** Quits the app (page, renderer server, services) as a rep closing it would. */
