@@ -45,9 +45,12 @@ export interface AccountSyncOptions {
   onSynced(messageIds: number[]): void;
 }
 
+/** A sync under way, with the scope it walks. */
+type RunningSync = Promise<SyncResult> & { scope: SyncScope };
+
 export class AccountSync {
   readonly #o: AccountSyncOptions;
-  readonly #running = new Map<number, Promise<SyncResult>>();
+  readonly #running = new Map<number, RunningSync>();
   /** Aborted by close(), so quitting stops running sync workers. */
   readonly #shutdown = new AbortController();
 
@@ -63,10 +66,33 @@ export class AccountSync {
    * worker's failure; each failure is also recorded in the account's sync state.
    */
   sync(accountId: number, options: { signal?: AbortSignal; scope?: SyncScope } = {}): Promise<SyncResult> {
+    const scope = options.scope ?? 'all';
     const running = this.#running.get(accountId);
-    if (running) return running;
+    if (running) {
+      // A whole round asked for while a new-mail check runs comes right after it, once.
+      if (scope === 'all' && running.scope === 'new-mail') {
+        const queued: RunningSync = Object.assign(
+          running
+            .then(() => undefined, () => undefined)
+            .then(() => {
+              if (this.#running.get(accountId) === queued) this.#running.delete(accountId);
+              if (this.#shutdown.signal.aborted) throw new AppError('internal', 'the app is closing');
+              return this.sync(accountId, options);
+            }),
+          { scope },
+        );
+        this.#running.set(accountId, queued);
+        return queued;
+      }
+      return running;
+    }
     const signal = options.signal ? AbortSignal.any([options.signal, this.#shutdown.signal]) : this.#shutdown.signal;
-    const sync = this.#run(accountId, signal, options.scope ?? 'all').finally(() => this.#running.delete(accountId));
+    const sync: RunningSync = Object.assign(
+      this.#run(accountId, signal, scope).finally(() => {
+        if (this.#running.get(accountId) === sync) this.#running.delete(accountId);
+      }),
+      { scope },
+    );
     this.#running.set(accountId, sync);
     return sync;
   }

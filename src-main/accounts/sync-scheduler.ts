@@ -35,7 +35,7 @@ export interface SyncScheduler {
   resume(): void;
 }
 
-/** Starts the schedule; the first round runs one new-mail interval after start. */
+/** Starts the schedule; the first round (a whole one) runs one new-mail interval after start. */
 export function startSyncScheduler(options: SyncSchedulerOptions): SyncScheduler {
   const now = options.now ?? Date.now;
   const online = options.online ?? (() => true);
@@ -45,7 +45,8 @@ export function startSyncScheduler(options: SyncSchedulerOptions): SyncScheduler
   let suspended = false;
   let missedWhileOffline = false;
   let lastTickAt = now();
-  let lastWholeAt = now();
+  // The first round of a run is whole: the app may have been closed for days.
+  let lastWholeAt = Number.NEGATIVE_INFINITY;
 
   const round = (whole: boolean) => {
     const at = now();

@@ -70,7 +70,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const accounts = new MailAccounts({ store, providers, events, shutdown: shutdown.signal });
   const sync = new AccountSync({ store, providers, runJob, events, onSynced: (ids) => void crm.onSyncedMessages(ids) });
 
-  // Attachments open from a private folder in the profile, emptied now and on close.
+  // Attachments open from a private folder in the profile, emptied before this run's first open and on close.
   const attachments = new AttachmentFiles({
     store,
     directory: join(options.profileDir, ATTACHMENTS_DIR),
@@ -131,7 +131,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       await crm.close();
       await sync.close();
       await compaction.done;
-      attachments.clear();
+      attachments.close();
       store.close();
     },
   };

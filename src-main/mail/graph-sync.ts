@@ -87,6 +87,9 @@ export class GraphSync {
     const deferred = new Set([...run.removals.values()].map((r) => r.folderId));
     for (const folderId of deferred) run.cursor.folders[folderId] = previous.folders[folderId]!;
     store.setCursor(accountId, JSON.stringify(run.cursor), 'incremental');
+    // An expired token (410) was resynced from scratch: its removals need the whole round, now,
+    // or every check would meet the same 410 again.
+    if (run.resynced.length) return this.#allFoldersRound(parseGraphCursor(store.getCursor(accountId)));
     this.#o.onProgress?.({ ...run.progress });
     log.info('graph new-mail round done', { accountId, added: run.added, deferredRemovals: run.removals.size });
     return { kind: 'incremental', added: run.added, deleted: 0, labelChanges: run.labelChanges, historyId: '', folders: folders.length, resynced: run.resynced };

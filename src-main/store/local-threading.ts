@@ -61,9 +61,19 @@ export class LocalThreading {
   }
 }
 
-/** What threading needs of a parsed message received at `receivedAt` (ms). */
-export function localFacts(parsed: Pick<ParsedMessage, 'messageId' | 'inReplyTo' | 'references' | 'subject' | 'from' | 'to' | 'cc'>, receivedAt: number): LocalMessageFacts {
-  const addresses = [...(parsed.from ? [parsed.from] : []), ...parsed.to, ...parsed.cc].map((a) => a.address.trim().toLowerCase()).filter(Boolean);
+/**
+ * What threading needs of a parsed message received at `receivedAt` (ms). The mailbox's own
+ * address (`owner`) is left out of the correspondents: it is on nearly every message, so
+ * sharing it says nothing about two messages being one conversation.
+ */
+export function localFacts(
+  parsed: Pick<ParsedMessage, 'messageId' | 'inReplyTo' | 'references' | 'subject' | 'from' | 'to' | 'cc'>,
+  receivedAt: number,
+  owner: string,
+): LocalMessageFacts {
+  const addresses = [...(parsed.from ? [parsed.from] : []), ...parsed.to, ...parsed.cc]
+    .map((a) => a.address.trim().toLowerCase())
+    .filter((a) => a && a !== owner);
   return { messageId: parsed.messageId, inReplyTo: parsed.inReplyTo, references: parsed.references, subject: parsed.subject, receivedAt, addresses: [...new Set(addresses)] };
 }
 

@@ -46,6 +46,7 @@ export class MessageRepository extends MessageReads {
     this.#s = {
       existing: db.prepare<[number, string], { id: number; thread_id: number }>(MESSAGE_BY_PROVIDER_ID_SQL),
       threadByKey: db.prepare<[number, string], number>('SELECT id FROM threads WHERE account_id = ? AND thread_key = ?').pluck(),
+      accountEmail: db.prepare<[number], string>('SELECT email FROM accounts WHERE id = ?').pluck(),
       // last_message_at is set at once, so the next message of the batch can find the thread by subject.
       insertThread: db.prepare<[number, string, string | null, string, string, number]>(
         'INSERT INTO threads (account_id, thread_key, provider_thread_id, subject, base_subject, last_message_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -150,17 +151,25 @@ export class MessageRepository extends MessageReads {
     const touched = new Set<number>();
     let inserted = 0;
     let updated = 0;
+    let owner: string | undefined;
 
     for (const { incoming, parsed, thread: tk } of items) {
       const existing = this.#s.existing.get(accountId, incoming.providerMessageId);
       const local = tk.providerThreadId === null;
       const receivedAt = incoming.internalDate ?? parsed.date ?? 0;
       // Mail without a provider thread stays where it was threaded, or is threaded as JWZ would (local-threading.ts).
-      let threadId = (local ? existing?.thread_id : undefined) ?? threads.get(tk.key) ?? this.#s.threadByKey.get(accountId, tk.key);
-      if (threadId === undefined && local) threadId = this.#threading.threadFor(accountId, localFacts(parsed, receivedAt)) ?? undefined;
+      // A key made of the subject alone is no evidence: the subject rule (date, correspondents) decides.
+      const byKey = tk.key.startsWith('l:subject:') ? undefined : (threads.get(tk.key) ?? this.#s.threadByKey.get(accountId, tk.key));
+      let threadId = (local ? existing?.thread_id : undefined) ?? byKey;
+      if (threadId === undefined && local) {
+        owner ??= (this.#s.accountEmail.get(accountId) ?? '').toLowerCase();
+        threadId = this.#threading.threadFor(accountId, localFacts(parsed, receivedAt, owner)) ?? undefined;
+      }
       if (threadId === undefined) {
         const base = baseSubjectKey(parsed.subject);
-        threadId = Number(this.#s.insertThread.run(accountId, tk.key, tk.providerThreadId, parsed.subject, base, receivedAt).lastInsertRowid);
+        // Several threads may share a subject-only key: each gets its own by the message's id.
+        const key = byKey === undefined && tk.key.startsWith('l:subject:') ? `${tk.key}\n${incoming.providerMessageId}` : tk.key;
+        threadId = Number(this.#s.insertThread.run(accountId, key, tk.providerThreadId, parsed.subject, base, receivedAt).lastInsertRowid);
       }
       threads.set(tk.key, threadId);
       touched.add(threadId);

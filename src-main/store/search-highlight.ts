@@ -47,7 +47,11 @@ export function snippetAround(body: string, fallback: string, roots: readonly st
   const first = firstMatch(body, roots);
   if (first < 0) return { text: fallback, ranges: matches(fallback, roots) };
   let start = Math.max(0, first - LEAD_CHARS);
-  if (start > 0) start = body.indexOf(' ', start) + 1 || start;
+  // Start at a word: after the first white space of the lead, never past the match itself.
+  if (start > 0) {
+    const space = body.slice(start, first).search(/\s/);
+    if (space >= 0) start += space + 1;
+  }
   const raw = body.slice(start, start + SNIPPET_CHARS);
   const lead = start > 0 ? '…' : '';
   // White space runs collapse to one space, so the ranges are found again in the text shown.
@@ -61,7 +65,10 @@ export function snippetAround(body: string, fallback: string, roots: readonly st
  * (Accented words are found by matches() on the fallback snippet instead.)
  */
 function firstMatch(text: string, roots: readonly string[]): number {
-  const lower = text.slice(0, SCAN_CHARS).toLowerCase();
+  const head = text.slice(0, SCAN_CHARS);
+  const lower = head.toLowerCase();
+  // Lower-casing can change the length ('İ' → 'i̇'): offsets then come from the text itself.
+  if (lower.length !== head.length) return matches(head, roots)[0]?.[0] ?? -1;
   let best = -1;
   for (const r of roots) {
     for (let i = lower.indexOf(r); i >= 0 && (best < 0 || i < best); i = lower.indexOf(r, i + 1)) {

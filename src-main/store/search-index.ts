@@ -12,10 +12,12 @@ const MAX_INDEXED_BODY_CHARS = 100_000;
 /**
  * messages.search_key: whole seconds of received_at × 2^20 + a counter within that second
  * (keyFor), so keys sort by date (ties in the order stored) and stay exact in a JS number
- * until the year 2242. Dates before 1970 count as 1970.
+ * until the year 2242. Dates before 1970 count as 1970, dates after 2200 as 2200.
  */
+/** Dates past this (a Date header of 9999) count as this, so every key stays an exact JS number. */
+const LATEST_KEY_MS = Date.UTC(2200, 0, 1);
 /** The first key of second `ms / 1000`: keys ≥ it are messages received at or after `ms`. */
-export const searchKeyAt = (ms: number): number => Math.floor(Math.max(0, ms) / 1000) * 1_048_576;
+export const searchKeyAt = (ms: number): number => Math.floor(Math.min(LATEST_KEY_MS, Math.max(0, ms)) / 1000) * 1_048_576;
 
 /** The FTS5 table, as migration 80 creates it (exported for the migration). */
 export const SEARCH_TABLE_SQL = `CREATE VIRTUAL TABLE messages_fts USING fts5 (

@@ -60,10 +60,11 @@ export function parseSearch(input: string, now = Date.now()): ParsedSearch {
   let position = 0;
   const peek = () => tokens[position];
 
-  const parseOr = (depth: number): Node | null => {
+  // `negated`: inside -( … ), where a filter means its opposite.
+  const parseOr = (depth: number, negated: boolean): Node | null => {
     const items: Node[] = [];
     for (;;) {
-      const and = parseAnd(depth);
+      const and = parseAnd(depth, negated);
       if (and) items.push(and);
       if (peek()?.syntax !== 'OR') break;
       position += 1;
@@ -71,24 +72,24 @@ export function parseSearch(input: string, now = Date.now()): ParsedSearch {
     return items.length === 0 ? null : items.length === 1 ? items[0]! : { kind: 'or', items };
   };
 
-  const parseAnd = (depth: number): Node | null => {
+  const parseAnd = (depth: number, negated: boolean): Node | null => {
     const items: Array<{ node: Node; negate: boolean }> = [];
     for (let token = peek(); token && token.syntax !== 'OR' && !(token.syntax === ')' && depth > 0); token = peek()) {
       position += 1;
       if (token.syntax === ')') continue; // a stray ")" at the top level
       if (token.syntax === '(') {
-        const inner = parseOr(depth + 1);
+        const inner = parseOr(depth + 1, negated !== token.negate);
         if (peek()?.syntax === ')') position += 1;
         if (inner) items.push({ node: inner, negate: token.negate });
         continue;
       }
-      const node = termOrFilter(token, result, now, depth > 0 || hasOr);
+      const node = termOrFilter({ ...token, negate: token.negate !== negated }, result, now, depth > 0 || hasOr);
       if (node) items.push({ node, negate: token.negate });
     }
     return items.length === 0 ? null : { kind: 'and', items };
   };
 
-  const tree = parseOr(0);
+  const tree = parseOr(0, false);
   if (tree) {
     const top = tree.kind === 'and' ? tree.items : [{ node: tree, negate: false }];
     const fts = (items: typeof top) => items.map((i) => toFts(i.node)).filter((f): f is string => f !== null).map((f) => `(${f})`);

@@ -190,7 +190,9 @@ export class SearchRepository {
   /** How many conversations match, counting at most `cap` (default 1,000): `capped` when there are more. */
   countThreads(query: string, options: { accountId?: number; cap?: number; now?: number } = {}): { count: number; capped: boolean } {
     const cap = options.cap ?? 1_000;
-    const page = this.#collect(parseSearch(query, options.now), options, cap + 1);
+    const parsed = parseSearch(query, options.now);
+    if (isEmpty(parsed)) return { count: 0, capped: false };
+    const page = this.#collect(parsed, options, cap + 1);
     return { count: Math.min(cap, page.rows.length), capped: page.rows.length > cap };
   }
 

@@ -1,9 +1,11 @@
 // Opening and saving attachments. The stored raw source is parsed again (postal-mime, the
 // parser that listed the attachments, so index i is the same part) and the part decoded into
-// a private folder inside the profile (0700, files 0600) that is emptied on start and on
-// quit; the OS's handler opens it from there (Electron shell.openPath, xdg-open headless).
-// Saving asks the desktop where (a save dialog in the app) and writes there. The renderer
-// names an attachment by message id and index and never sees a path.
+// a private folder inside the profile (0700, files 0600) that is emptied before the first
+// open of a run and on quit (so a CLI run never touches the app's open files); the OS's
+// handler opens it from there (Electron shell.openPath, xdg-open headless). Programs,
+// scripts and shortcuts are never opened, only saved: a mail attachment is the commonest way
+// malware arrives. Saving asks the desktop where (a save dialog in the app) and writes there.
+// The renderer names an attachment by message id and index and never sees a path.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import PostalMime from 'postal-mime';
@@ -14,6 +16,14 @@ import type { ProfileStore } from '../../store/profile-store.ts';
 import { safeFileName } from './safe-file-name.ts';
 
 const log = createLogger('mail.attachments');
+
+/**
+ * File types the system would run rather than show: Windows programs, scripts and shortcuts,
+ * macOS apps and terminal commands, Linux desktop entries and shell scripts.
+ */
+const RUNNABLE = /\.(exe|com|scr|pif|bat|cmd|msi|msp|cpl|jar|js|jse|vbs|vbe|wsf|wsh|hta|ps1|psm1|lnk|url|scf|reg|inf|app|command|terminal|tool|fileloc|pkg|dmg|desktop|sh|run|appimage)$/i;
+
+const errorCode = (error: unknown) => (error as NodeJS.ErrnoException)?.code ?? String(error);
 
 /** What the desktop does with a file: the Electron shell in the app, xdg-open and ~/Downloads headless. */
 export interface DesktopFiles {
@@ -36,12 +46,19 @@ export class AttachmentFiles {
 
   constructor(options: AttachmentFilesOptions) {
     this.#o = options;
-    this.clear();
   }
 
-  /** Decodes attachment `index` of the message into the private folder and opens it. */
+  /**
+   * Decodes attachment `index` of the message into the private folder and opens it. Rejects
+   * with invalid_input for a program, script or shortcut (see RUNNABLE), which can be saved only.
+   */
   async open(messageId: number, index: number): Promise<void> {
     const { fileName, content } = await this.#decode(messageId, index);
+    if (RUNNABLE.test(fileName)) {
+      throw new AppError('invalid_input', `${fileName} is a program or script, which Mailbridge does not open: save it and check it first`);
+    }
+    // What an earlier run left (it may have crashed) goes before this run's first open.
+    if (this.#opened === 0) this.clear();
     // One subfolder per open: two attachments both called "invoice.pdf" never collide.
     const folder = join(this.#o.directory, String(++this.#opened));
     ensurePrivateDir(folder);
@@ -60,10 +77,19 @@ export class AttachmentFiles {
     return path.split(/[/\\]/).pop() ?? fileName;
   }
 
-  /** Empties the private folder (on start and on quit). */
+  /** Empties the private folder; best effort, since a file still open elsewhere (Windows) cannot go. */
   clear(): void {
-    rmSync(this.#o.directory, { recursive: true, force: true });
-    mkdirSync(this.#o.directory, { recursive: true, mode: 0o700 });
+    try {
+      rmSync(this.#o.directory, { recursive: true, force: true });
+      mkdirSync(this.#o.directory, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      log.warn('opened attachments could not all be removed; they go next time', { error: errorCode(error) });
+    }
+  }
+
+  /** On quit: empties the folder if this run opened anything. */
+  close(): void {
+    if (this.#opened > 0) this.clear();
   }
 
   async #decode(messageId: number, index: number): Promise<{ fileName: string; content: Uint8Array }> {

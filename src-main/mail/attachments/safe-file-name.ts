@@ -1,4 +1,5 @@
-// A file name from a message that is safe to create on Linux, macOS and Windows: no path
+// A file name from a message that is safe to create on Linux, macOS and Windows: no
+// bidirectional controls that disguise the extension, no path
 // (`../../x` cannot leave the folder), no control characters, no reserved Windows names
 // (CON, NUL.txt, COM1 …), no trailing dots or spaces, at most 255 UTF-8 bytes with the
 // extension kept. sanitize-filename does the character and reserved-name rules; this adds
@@ -15,7 +16,8 @@ const EXTENSION = /\.[a-z0-9]{1,16}$/i;
  * nothing safe is left of it. `fallback` must be safe itself (e.g. "attachment-2").
  */
 export function safeFileName(name: string | null | undefined, fallback: string): string {
-  const original = (name ?? '').normalize('NFC');
+  // Bidirectional controls (U+202E makes "invoice\u202Efdp.exe" look like "invoiceexe.pdf") go first.
+  const original = (name ?? '').normalize('NFC').replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
   // Only the last path segment counts, whichever separator the sender used.
   const base = original.split(/[/\\]/).pop() ?? '';
   const extension = EXTENSION.exec(base)?.[0] ?? '';

@@ -42,6 +42,7 @@ export const migration0090: Migration = {
          subject = coalesce((SELECT subject FROM messages WHERE thread_id = @id ORDER BY received_at, id LIMIT 1), subject)
        WHERE id = @id`,
     );
+    const owners = new Map((db.prepare('SELECT id, lower(email) AS email FROM accounts').all() as Array<{ id: number; email: string }>).map((a) => [a.id, a.email]));
     const local = db.prepare(
       `SELECT t.id, t.account_id, t.thread_key, t.subject, (SELECT min(received_at) FROM messages WHERE thread_id = t.id) AS first_at
        FROM threads t WHERE t.provider_thread_id IS NULL ORDER BY first_at, t.id`,
@@ -51,7 +52,7 @@ export const migration0090: Migration = {
       const root = t.thread_key.startsWith('l:') && !/^l:(subject|x|nosubject):/.test(t.thread_key) ? t.thread_key.slice(2) : null;
       const target = threading.threadFor(
         t.account_id,
-        { messageId: null, inReplyTo: null, references: root ? [root] : [], subject: t.subject, receivedAt: t.first_at ?? 0, addresses: addresses.all(t.id) },
+        { messageId: null, inReplyTo: null, references: root ? [root] : [], subject: t.subject, receivedAt: t.first_at ?? 0, addresses: addresses.all(t.id).filter((a) => a !== owners.get(t.account_id)) },
         t.id,
       );
       if (target === null) continue;

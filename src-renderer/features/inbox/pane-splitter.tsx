@@ -22,8 +22,17 @@ export function usePaneSplit(): { width: number; splitter: ReactElement } {
   const { data: settings } = useSettings();
   const save = useSaveSettings();
   const saved = settings?.listPaneWidth ?? PANE_WIDTH.default;
-  const [width, setWidth] = useState(saved);
-  useEffect(() => setWidth(saved), [saved]);
+  const [width, setWidthState] = useState(saved);
+  // The width as last set, for pointerup: the render with the last move may not have happened yet.
+  const live = useRef(saved);
+  const setWidth = (next: number) => {
+    live.current = next;
+    setWidthState(next);
+  };
+  useEffect(() => {
+    live.current = saved;
+    setWidthState(saved);
+  }, [saved]);
   const drag = useRef<{ startX: number; startWidth: number } | null>(null);
 
   const commit = (next: number) => {
@@ -39,7 +48,7 @@ export function usePaneSplit(): { width: number; splitter: ReactElement } {
   const onPointerUp = () => {
     if (!drag.current) return;
     drag.current = null;
-    commit(width);
+    commit(live.current);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const step = event.shiftKey ? BIG_STEP : STEP;

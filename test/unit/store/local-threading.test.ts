@@ -47,6 +47,20 @@ describe('local threading', () => {
     assert.equal(t.store.threads.getThread(threadOf('s1'))!.messageCount, 3);
   });
 
+  test('mail without a Message-ID is threaded by the subject rule too, never by its subject alone', () => {
+    save({ id: 'n1', subject: 'Hello', messageId: null, internalDate: T0, from: ana, to: [rep] });
+    save({ id: 'n2', subject: 'Hello', messageId: null, internalDate: T0 + 400 * DAY, from: zed, to: [rep] });
+    save({ id: 'n3', subject: 'Re: Hello', messageId: null, internalDate: T0 + DAY, from: rep, to: [ana] });
+    assert.notEqual(threadOf('n2'), threadOf('n1'), 'a stranger a year later with the same subject is another conversation');
+    assert.equal(threadOf('n3'), threadOf('n1'));
+  });
+
+  test('the mailbox’s own address is not a shared correspondent', () => {
+    save({ id: 'o1', subject: 'Quote request', messageId: 'o1@x', internalDate: T0, from: ana, to: [rep] });
+    save({ id: 'o2', subject: 'Quote request', messageId: 'o2@x', internalDate: T0 + 14 * DAY, from: zed, to: [rep] });
+    assert.notEqual(threadOf('o2'), threadOf('o1'), 'two customers writing to the rep are two conversations');
+  });
+
   test('mail the provider threads is never regrouped by subject', async () => {
     const gmail = t.store.accounts.create({ provider: 'gmail', email: 'g@ours.example' }).id;
     t.store.messages.saveMessages(gmail, [

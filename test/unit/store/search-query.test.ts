@@ -41,6 +41,14 @@ test('has:, is:, label:, in: are filters, negatable', () => {
   ]);
 });
 
+test('a filter inside -( … ) means its opposite', () => {
+  assert.deepEqual(parseSearch('-(is:unread has:attachment)', NOW).filters, [
+    { kind: 'unread', value: true, negate: true },
+    { kind: 'has_attachment', negate: true },
+  ]);
+  assert.deepEqual(parseSearch('-(-is:starred)', NOW).filters, [{ kind: 'starred', negate: false }]);
+});
+
 test('whole addresses after from:, to:, cc: also match exactly, lower-cased', () => {
   const { filters } = parseSearch('from:Crenshaw@Enron.com to:"a.b@x.org" budget from:alice', NOW);
   assert.deepEqual(filters, [

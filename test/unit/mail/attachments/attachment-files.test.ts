@@ -37,6 +37,7 @@ before(async () => {
     attachments: [
       { filename: 'contract.pdf', content: PDF, contentType: 'application/pdf' },
       { filename: '../../CON.txt', content: 'not a device', contentType: 'text/plain' },
+      { filename: 'invoice\u202Efdp.exe', content: 'MZ', contentType: 'application/octet-stream' },
     ],
   })
     .compile()
@@ -80,7 +81,16 @@ test('save writes under a safe name where the desktop says; a cancel writes noth
   assert.equal(readFileSync(join(downloads, 'attachment-2.txt'), 'utf8'), 'not a device');
   saveTo = null;
   assert.equal(await files.save(messageId, 0), null);
-  assert.deepEqual(readdirSync(downloads), ['attachment-2.txt']);
+  assert.deepEqual(readdirSync(downloads).sort(), ['attachment-2.txt']);
+});
+
+test('a program is never opened, only saved, and a right-to-left override cannot disguise it', async () => {
+  const files = new AttachmentFiles({ store: t.store, directory: join(t.dir, 'open-attachments'), desktop });
+  const before = opened.length;
+  await assert.rejects(files.open(messageId, 2), { code: 'invalid_input', message: /invoicefdp\.exe is a program or script/ });
+  assert.equal(opened.length, before, 'the desktop was never asked to open it');
+  saveTo = downloads;
+  assert.equal(await files.save(messageId, 2), 'invoicefdp.exe');
 });
 
 test('an attachment the message does not have is a clear not_found', async () => {

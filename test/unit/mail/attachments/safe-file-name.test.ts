@@ -25,6 +25,7 @@ const cases: Array<[string | null, string]> = [
   ['   ', 'attachment-1'],
   [null, 'attachment-1'],
   ['Résumé – Ünïcødé.pdf', 'Résumé – Ünïcødé.pdf'],
+  ['invoice\u202Efdp.exe', 'invoicefdp.exe'],
 ];
 
 test('hostile names become safe names', () => {
