@@ -11,7 +11,7 @@ import type { JobRunner } from '../../../src-main/mail/mail-worker-client.ts';
 let t: TestStore;
 let accountId: number;
 const jobs: string[] = [];
-let release: Array<() => void> = [];
+const release: Array<() => void> = [];
 
 before(async () => {
   t = await openTestStore();
