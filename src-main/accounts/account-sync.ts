@@ -137,8 +137,12 @@ export class AccountSync {
       progress('idle');
       // New correspondents may be CRM contacts, and the auto-log rule applies to new mail.
       this.#o.onSynced(store.inbox.messageIdsCreatedSince(accountId, startedAt));
-      events.publish({ name: 'mail:changed', payload: { accountId } });
-      events.publish({ name: 'accounts:changed', payload: null });
+      // A new-mail check that found nothing (every 30 s) tells the renderer nothing: its
+      // sync:progress 'idle' already refreshes the account's last-sync time.
+      if (result.kind === 'full' || result.added + result.deleted + result.labelChanges > 0) {
+        events.publish({ name: 'mail:changed', payload: { accountId } });
+        events.publish({ name: 'accounts:changed', payload: null });
+      }
       return result;
     } catch (error) {
       mailChanged.cancel();

@@ -32,7 +32,15 @@ export function openInSystemBrowser(url: string): Promise<void> {
   if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
     return Promise.reject(new TypeError('Only http(s) URLs are opened in the browser'));
   }
-  const { command, args } = systemBrowserCommand(parsed.href);
+  return openWithSystem(parsed.href);
+}
+
+/**
+ * Hands `target` (a URL or a file path) to the platform opener, detached; resolves once it is
+ * spawned, rejects with the spawn error. Callers decide what may be opened.
+ */
+export function openWithSystem(target: string): Promise<void> {
+  const { command, args } = systemBrowserCommand(target);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { detached: true, stdio: 'ignore', shell: false });
     child.once('error', reject);

@@ -2,6 +2,7 @@
 // list jumps anywhere in 100,000 rows, so pages are addressed by position), filtered by
 // account and label, with the unread / attachment / logged flags the list shows.
 import { LOGGED_ITEM_SQL } from './outbox-repository.ts';
+import { statementCache, type Statement } from './statement-cache.ts';
 import type { Db } from './types.ts';
 
 export interface InboxFilter {
@@ -82,15 +83,14 @@ export const LABELS_SQL = `SELECT l.id, l.account_id AS accountId, l.name, l.typ
   ) u ON u.label_id = l.id`;
 
 export class InboxRepository {
-  readonly #db: Db;
-  readonly #statements = new Map<string, ReturnType<Db['prepare']>>();
+  readonly #statement: (sql: string) => Statement;
   readonly #labels;
   readonly #labelsOfAccount;
   readonly #createdSince;
   readonly #unreadByAccount;
 
   constructor(db: Db) {
-    this.#db = db;
+    this.#statement = statementCache(db);
     this.#unreadByAccount = db.prepare<[], { accountId: number; threads: number }>(UNREAD_BY_ACCOUNT_SQL);
     this.#createdSince = db.prepare<[number, number], number>('SELECT id FROM messages WHERE account_id = ? AND created_at >= ?').pluck();
     this.#labels = db.prepare<[], LabelRow>(`${LABELS_SQL} ORDER BY l.type DESC, l.name`);
@@ -136,15 +136,6 @@ export class InboxRepository {
   /** Labels (system first, then by name), of one account or all, with their unread thread counts. */
   labels(accountId?: number): LabelRow[] {
     return accountId === undefined ? this.#labels.all() : this.#labelsOfAccount.all(accountId);
-  }
-
-  #statement(sql: string) {
-    let statement = this.#statements.get(sql);
-    if (!statement) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement;
   }
 }
 

@@ -24,6 +24,13 @@ export interface LabelInfo {
 
 const SYSTEM_LABEL = /^[A-Z][A-Z0-9_]*$/;
 
+/** A thread's count, last date and subject (its oldest message's) from its messages; @id is the thread. */
+export const RECOUNT_THREAD_SQL = `UPDATE threads SET
+  message_count = (SELECT count(*) FROM messages WHERE thread_id = @id),
+  last_message_at = coalesce((SELECT max(received_at) FROM messages WHERE thread_id = @id), 0),
+  subject = coalesce((SELECT subject FROM messages WHERE thread_id = @id ORDER BY received_at, id LIMIT 1), subject)
+  WHERE id = @id`;
+
 /** Hot path of every save: the message by (account, provider id). Exported for the query-plan test. */
 export const MESSAGE_BY_PROVIDER_ID_SQL = 'SELECT id, thread_id FROM messages WHERE account_id = ? AND provider_message_id = ?';
 
@@ -89,13 +96,7 @@ export class MessageRepository extends MessageReads {
            AND label_id = (SELECT id FROM labels WHERE account_id = ? AND provider_label_id = ?)`,
       ),
       setUnread: db.prepare<[number, number, number]>('UPDATE messages SET unread = ?, updated_at = ? WHERE id = ?'),
-      recountThread: db.prepare<[{ id: number }]>(
-        `UPDATE threads SET
-           message_count = (SELECT count(*) FROM messages WHERE thread_id = @id),
-           last_message_at = coalesce((SELECT max(received_at) FROM messages WHERE thread_id = @id), 0),
-           subject = coalesce((SELECT subject FROM messages WHERE thread_id = @id ORDER BY received_at, id LIMIT 1), subject)
-         WHERE id = @id`,
-      ),
+      recountThread: db.prepare<[{ id: number }]>(RECOUNT_THREAD_SQL),
       messageCount: db.prepare<[number], number>('SELECT message_count FROM threads WHERE id = ?').pluck(),
       dropEmptyThread: db.prepare<[number]>('DELETE FROM threads WHERE id = ? AND message_count = 0'),
       deleteMessage: db.prepare<[number]>('DELETE FROM messages WHERE id = ?'),

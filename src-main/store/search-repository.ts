@@ -7,6 +7,7 @@ import { parseSearch, type ParsedSearch, type SearchFilter } from './search-quer
 import { searchKeyAt } from './search-index.ts';
 import { snippetAround, termRoots, matches } from './search-highlight.ts';
 import type { Address } from '../mail/types.ts';
+import { statementCache } from './statement-cache.ts';
 import type { Db, SearchHit } from './types.ts';
 
 export interface SearchThread {
@@ -119,16 +120,24 @@ function filterSql(filter: SearchFilter): [string, unknown[]] {
   }
 }
 
+/** The search-key range the query's dates allow: lower ≤ key < upper. */
+const keyBounds = (p: ParsedSearch) => ({
+  lower: p.after === null ? 0 : searchKeyAt(p.after),
+  upper: p.before === null ? Number.MAX_SAFE_INTEGER : searchKeyAt(p.before),
+});
+
+const senderOf = (row: Row): Address | null => (row.from_address === null ? null : { address: row.from_address, name: row.from_name });
+
 const isEmpty = (p: ParsedSearch) => p.match === null && p.exclude === null && !p.filters.length && p.after === null && p.before === null;
 
 export class SearchRepository {
-  readonly #db: Db;
-  readonly #statements = new Map<string, ReturnType<Db['prepare']>>();
+  /** Statements by query shape; `all` takes the shape's parameters spread. */
+  readonly #statement: (sql: string) => { all(...params: unknown[]): unknown[] };
   readonly #thread;
   readonly #body;
 
   constructor(db: Db) {
-    this.#db = db;
+    this.#statement = statementCache(db) as unknown as (sql: string) => { all(...params: unknown[]): unknown[] };
     this.#thread = db.prepare<[number], { subject: string; message_count: number }>('SELECT subject, message_count FROM threads WHERE id = ?');
     this.#body = db.prepare<[number], string>('SELECT body_text FROM messages WHERE id = ?').pluck();
   }
@@ -153,7 +162,7 @@ export class SearchRepository {
         subject: thread.subject,
         messageCount: thread.message_count,
         messageId: row.id,
-        from: row.from_address === null ? null : { address: row.from_address, name: row.from_name },
+        from: senderOf(row),
         date: row.received_at,
         snippet: snippet.text,
         snippetHighlights: snippet.ranges,
@@ -173,15 +182,14 @@ export class SearchRepository {
     const parsed = parseSearch(query, options.now);
     if (isEmpty(parsed)) return [];
     const { sql, params } = searchBatchSql(parsed, options.accountId);
-    const lower = parsed.after === null ? 0 : searchKeyAt(parsed.after);
-    const upper = parsed.before === null ? Number.MAX_SAFE_INTEGER : searchKeyAt(parsed.before);
+    const { lower, upper } = keyBounds(parsed);
     const rows = this.#statement(sql).all(...params, upper, lower, Math.min(500, Math.max(1, Math.trunc(options.limit ?? 50)))) as Row[];
     return rows.map((r) => ({
       messageId: r.id,
       threadId: r.thread_id,
       accountId: r.account_id,
       subject: this.#thread.get(r.thread_id)?.subject ?? '',
-      from: r.from_address === null ? null : { address: r.from_address, name: r.from_name },
+      from: senderOf(r),
       date: r.received_at,
       snippet: r.snippet,
     }));
@@ -199,8 +207,9 @@ export class SearchRepository {
   #collect(parsed: ParsedSearch, options: SearchOptions, limit: number): { rows: Row[]; next: number | null } {
     const { sql, params } = searchBatchSql(parsed, options.accountId);
     const statement = this.#statement(sql);
-    const lower = parsed.after === null ? 0 : searchKeyAt(parsed.after);
-    let upper = Math.min(options.before ?? Number.MAX_SAFE_INTEGER, parsed.before === null ? Number.MAX_SAFE_INTEGER : searchKeyAt(parsed.before));
+    const bounds = keyBounds(parsed);
+    const lower = bounds.lower;
+    let upper = Math.min(options.before ?? Number.MAX_SAFE_INTEGER, bounds.upper);
     const seen = new Set(options.excludeThreadIds ?? []);
     const rows: Row[] = [];
     for (let batch = FIRST_BATCH; ; batch = Math.min(MAX_BATCH, batch * 4)) {
@@ -214,14 +223,5 @@ export class SearchRepository {
       }
       if (candidates.length < batch) return { rows, next: null };
     }
-  }
-
-  #statement(sql: string): { all(...params: unknown[]): unknown[] } {
-    let statement = this.#statements.get(sql);
-    if (!statement) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement as unknown as { all(...params: unknown[]): unknown[] };
   }
 }

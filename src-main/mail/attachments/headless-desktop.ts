@@ -2,25 +2,15 @@
 // (xdg-open, open, rundll32: one argv element, no shell) and the Downloads folder, where a
 // name already taken becomes "name (1).ext" as browsers do. The app uses the Electron shell
 // and a save dialog instead (app/main.ts).
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { extname, join } from 'node:path';
-import { systemBrowserCommand } from '../../auth/system-browser.ts';
+import { openWithSystem } from '../../auth/system-browser.ts';
 import type { DesktopFiles } from './attachment-files.ts';
 
 export function headlessDesktopFiles(downloads = process.env.XDG_DOWNLOAD_DIR || join(homedir(), 'Downloads')): DesktopFiles {
   return {
-    openPath: (path) =>
-      new Promise((resolve, reject) => {
-        const { command, args } = systemBrowserCommand(path);
-        const child = spawn(command, args, { detached: true, stdio: 'ignore', shell: false });
-        child.once('error', reject);
-        child.once('spawn', () => {
-          child.unref();
-          resolve();
-        });
-      }),
+    openPath: openWithSystem,
     chooseSavePath: async (fileName) => {
       mkdirSync(downloads, { recursive: true });
       return freePath(downloads, fileName);

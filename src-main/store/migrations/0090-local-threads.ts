@@ -5,6 +5,7 @@
 // days. Oldest first, so each thread meets the groups formed before it. Gmail and Outlook
 // threads are left as their providers made them.
 import { baseSubjectKey, LocalThreading } from '../local-threading.ts';
+import { RECOUNT_THREAD_SQL } from '../message-repository.ts';
 import type { Migration } from './index.ts';
 
 interface LocalThread {
@@ -35,13 +36,7 @@ export const migration0090: Migration = {
     ).pluck();
     const move = db.prepare<[number, number]>('UPDATE messages SET thread_id = ? WHERE thread_id = ?');
     const drop = db.prepare<[number]>('DELETE FROM threads WHERE id = ?');
-    const recount = db.prepare<[{ id: number }]>(
-      `UPDATE threads SET
-         message_count = (SELECT count(*) FROM messages WHERE thread_id = @id),
-         last_message_at = coalesce((SELECT max(received_at) FROM messages WHERE thread_id = @id), 0),
-         subject = coalesce((SELECT subject FROM messages WHERE thread_id = @id ORDER BY received_at, id LIMIT 1), subject)
-       WHERE id = @id`,
-    );
+    const recount = db.prepare<[{ id: number }]>(RECOUNT_THREAD_SQL);
     const owners = new Map((db.prepare('SELECT id, lower(email) AS email FROM accounts').all() as Array<{ id: number; email: string }>).map((a) => [a.id, a.email]));
     const local = db.prepare(
       `SELECT t.id, t.account_id, t.thread_key, t.subject, (SELECT min(received_at) FROM messages WHERE thread_id = t.id) AS first_at

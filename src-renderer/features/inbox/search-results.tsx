@@ -42,13 +42,15 @@ export const SearchResults = forwardRef<NavigableList, SearchResultsProps>(funct
   );
   if (search.isPending) return <div className="list-status" role="status">Searching…</div>;
   if (search.error) return <div className="list-status" role="alert">Search failed: {describeError(search.error)}</div>;
-  const total = count.data ? `${count.data.count.toLocaleString('en')}${count.data.capped ? '+' : ''}` : null;
+  // The count once it arrives ("1,000+" when capped), until then what the pages hold ("50+").
+  const known = count.data ?? { count: threads.length, capped: search.hasNextPage };
+  const summary = `${known.count.toLocaleString('en')}${known.capped ? '+' : ''} ${known.count === 1 && !known.capped ? 'conversation' : 'conversations'}`;
   return (
     <div className="search-results">
       <p id="search-summary" className="list-caption" role="status">
         {threads.length === 0
           ? `No mail matches “${query}”.`
-          : `${total ?? (search.hasNextPage ? `${threads.length}+` : threads.length)} ${(count.data?.count ?? threads.length) === 1 && !count.data?.capped ? 'conversation' : 'conversations'} for “${query}”`}
+          : `${summary} for “${query}”`}
       </p>
       {hints.map((hint) => (
         <p key={hint} className="list-caption search-hint">
