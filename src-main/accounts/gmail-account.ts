@@ -2,13 +2,16 @@
 // browser (loopback redirect, RFC 8252 §7.3) into an account row holding the tokens, the
 // Gmail sync job for the mail worker, and disconnect (tokens revoked at Google, then forgotten).
 import {
+  ReconnectRequiredError,
   createGoogleClient,
+  googleCanSend,
   revokeGoogleTokens,
   signInWithGoogle,
   type GoogleOAuthConfig,
   type GoogleTokens,
 } from '../auth/index.ts';
 import { GmailProvider } from '../mail/providers/gmail.ts';
+import { GmailMailbox } from '../mail/remote/gmail-mailbox.ts';
 import { AppError } from '../platform/app-error.ts';
 import { createLogger } from '../platform/logger.ts';
 import type { GoogleConfig } from '../platform/profile-config.ts';
@@ -73,6 +76,18 @@ export function gmailAccounts(deps: { store: ProfileStore; config: GoogleConfig 
       log.info('gmail account connected', { accountId: account.id });
       return store.accounts.get(account.id)!;
     },
+
+    mailbox(accountId) {
+      const tokens = store.accounts.getTokens<GoogleTokens>(accountId);
+      if (!tokens?.refreshToken) throw new ReconnectRequiredError('no stored credentials');
+      return new GmailMailbox({
+        auth: createGoogleClient(oauthConfig(), tokens, { onTokens: (next) => store.accounts.setTokens(accountId, next) }),
+        ...(config.gmailUrl ? { rootUrl: config.gmailUrl } : {}),
+        ...(config.requestTimeoutMs ? { timeoutMs: config.requestTimeoutMs } : {}),
+      });
+    },
+
+    canSend: (accountId) => googleCanSend(store.accounts.getTokens<GoogleTokens>(accountId)?.scopes ?? []),
 
     syncJob: (accountId) => ({ kind: 'gmail-sync', accountId, oauth: oauthConfig(), provider: providerOptions() }),
 

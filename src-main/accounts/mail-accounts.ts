@@ -4,6 +4,7 @@ import { AppError } from '../platform/app-error.ts';
 import type { AppEvents } from '../platform/app-events.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import type { Account } from '../store/types.ts';
+import type { RemoteMailbox } from '../mail/remote/remote-mailbox.ts';
 import type { ConnectOptions, ProviderAccounts } from './provider-account.ts';
 
 export class MailAccounts {
@@ -47,6 +48,20 @@ export class MailAccounts {
     if (options.deleteLocalData) this.#store.accounts.remove(accountId);
     this.#events.publish({ name: 'accounts:changed', payload: null });
     this.#events.publish({ name: 'mail:changed', payload: { accountId } });
+  }
+
+  /** The provider side of the account for actions and sending; null for an imported mailbox (it has none). */
+  mailbox(accountId: number): RemoteMailbox | null {
+    const account = this.#store.accounts.get(accountId);
+    if (!account) throw new AppError('not_found', `no account ${accountId}`);
+    return account.provider === 'import' ? null : this.#provider(account.provider).mailbox(accountId);
+  }
+
+  /** Whether the account may send and change mail (false for imports and read-only sign-ins). */
+  canSend(accountId: number): boolean {
+    const account = this.#store.accounts.get(accountId);
+    if (!account || account.provider === 'import' || account.status !== 'connected') return false;
+    return this.#providers.find((p) => p.provider === account.provider)?.canSend(accountId) ?? false;
   }
 
   #provider(provider: ProviderAccounts['provider']): ProviderAccounts {

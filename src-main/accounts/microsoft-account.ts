@@ -2,7 +2,11 @@
 // deep link or loopback) into an account row whose credentials are msal's cache, the Graph
 // sync job for the mail worker, and disconnect (cache entry and local data removed).
 import {
+  MicrosoftTokenSource,
+  READ_ONLY_MICROSOFT_SCOPES,
+  ReconnectRequiredError,
   credentialCacheStorage,
+  microsoftCanSend,
   DeepLinkBroker,
   microsoftAuthority,
   removeMicrosoftAccount,
@@ -15,6 +19,7 @@ import type { ProfileStore } from '../store/profile-store.ts';
 import type { MicrosoftConfig } from '../platform/profile-config.ts';
 import type { ProviderAccounts, SyncJob } from './provider-account.ts';
 import { AppError } from '../platform/app-error.ts';
+import { GraphMailbox } from '../mail/remote/graph-mailbox.ts';
 
 const log = createLogger('accounts.microsoft');
 
@@ -58,12 +63,36 @@ export function microsoftAccounts(deps: { store: ProfileStore; config: Microsoft
         ...(options.signal ? { signal: options.signal } : {}),
       });
       const account = store.accounts.findByEmail('microsoft', result.email) ?? store.accounts.create({ provider: 'microsoft', email: result.email });
-      const credentials: MicrosoftCredentials = { provider: 'microsoft', homeAccountId: result.homeAccountId, msalCache: result.msalCache };
+      const credentials: MicrosoftCredentials = {
+        provider: 'microsoft',
+        homeAccountId: result.homeAccountId,
+        msalCache: result.msalCache,
+        scopes: result.scopes,
+      };
       store.accounts.setTokens(account.id, credentials);
       store.accounts.setStatus(account.id, 'connected');
       log.info('microsoft account connected', { accountId: account.id });
       return store.accounts.get(account.id)!;
     },
+
+    mailbox(accountId) {
+      const credentials = store.accounts.getTokens<MicrosoftCredentials>(accountId);
+      if (!credentials?.msalCache || !credentials.homeAccountId) throw new ReconnectRequiredError('no stored credentials');
+      const tokens = new MicrosoftTokenSource({
+        config: oauthConfig(),
+        homeAccountId: credentials.homeAccountId,
+        storage: credentialCacheStorage(store.accounts, accountId),
+        scopes: credentials.scopes ?? READ_ONLY_MICROSOFT_SCOPES,
+      });
+      return new GraphMailbox({
+        getAccessToken: () => tokens.getAccessToken(),
+        onUnauthorized: () => tokens.invalidate(),
+        ...(config.graphUrl ? { graphUrl: config.graphUrl } : {}),
+        ...(config.requestTimeoutMs ? { timeoutMs: config.requestTimeoutMs } : {}),
+      });
+    },
+
+    canSend: (accountId) => microsoftCanSend(store.accounts.getTokens<MicrosoftCredentials>(accountId)?.scopes ?? []),
 
     syncJob(accountId) {
       return {

@@ -2,6 +2,7 @@
 // account code: sign-in into an account row, the worker job that syncs it, and disconnect.
 // A new provider is one module implementing this, added to the assembly's list.
 import type { WorkerJob } from '../mail/mail-worker-protocol.ts';
+import type { RemoteMailbox } from '../mail/remote/remote-mailbox.ts';
 import type { Account, AccountProvider } from '../store/types.ts';
 
 export interface ConnectOptions {
@@ -25,6 +26,13 @@ export interface ProviderAccounts {
   connect(options: ConnectOptions): Promise<Account>;
   /** The worker job that syncs `accountId`; AppError invalid_input when unconfigured. */
   syncJob(accountId: number): SyncJob;
+  /**
+   * The provider side of acting on mail (change messages, send), over the stored credentials.
+   * Throws ReconnectRequiredError when there are none; the caller closes it.
+   */
+  mailbox(accountId: number): RemoteMailbox;
+  /** The account was granted changing and sending mail (older sign-ins were read-only). */
+  canSend(accountId: number): boolean;
   /** Revokes or forgets the credentials; each provider keeps or removes the account row as it always has. */
   disconnect(accountId: number): Promise<void>;
 }

@@ -14,6 +14,9 @@ import { accountHandlers } from '../ipc/account-handlers.ts';
 import { crmHandlers } from '../ipc/crm-handlers.ts';
 import type { Handlers } from '../ipc/dispatch.ts';
 import { mailHandlers } from '../ipc/mail-handlers.ts';
+import { composeHandlers } from '../ipc/compose-handlers.ts';
+import { MailActionQueue } from '../mail/actions/mail-action-queue.ts';
+import { SendOutbox } from '../mail/send/send-outbox.ts';
 import { settingsHandlers } from '../ipc/settings-handlers.ts';
 import { AttachmentFiles } from '../mail/attachments/attachment-files.ts';
 import { workerRunner } from '../mail/mail-worker-client.ts';
@@ -33,6 +36,10 @@ import type { OpenServicesOptions, Services } from './services.ts';
 export type { ConnectOptions, OpenServicesOptions, Services, SyncProgressEvent } from './services.ts';
 
 const log = createLogger('app');
+
+function unreachable(): never {
+  throw new Error('an imported mailbox cannot send');
+}
 
 /** Opens the profile's store (creating the profile and its key on first run) and builds the services. */
 export async function openServices(options: OpenServicesOptions): Promise<Services> {
@@ -68,7 +75,28 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const microsoft = microsoftAccounts({ store, config: config.microsoft });
   const providers = [gmail, microsoft];
   const accounts = new MailAccounts({ store, providers, events, shutdown: shutdown.signal });
-  const sync = new AccountSync({ store, providers, runJob, events, onSynced: (ids) => void crm.onSyncedMessages(ids) });
+  // A sync that succeeded proves the provider reachable: what waited for it goes out now.
+  const onSynced = (ids: number[]) => {
+    void crm.onSyncedMessages(ids);
+    actions.retryNow();
+    outbox.retryNow();
+  };
+  const sync = new AccountSync({ store, providers, runJob, events, onSynced: (ids) => onSynced(ids) });
+
+  // Acting on mail: actions and sends made offline or before a restart go out now.
+  const actions = new MailActionQueue({ store, mailbox: (id) => accounts.mailbox(id), events });
+  const outbox = new SendOutbox({
+    store,
+    mailbox: (id) => accounts.mailbox(id) ?? unreachable(),
+    canSend: (id) => accounts.canSend(id),
+    events,
+    undoSeconds: () => settings.get().undoSendSeconds,
+    // The sent copy comes back through sync as the provider stored it, once.
+    onSent: (id) => sync.start(id, 'new-mail'),
+    ...(options.reconnectProbeMs ? { backoff: { baseMs: 500, capMs: options.reconnectProbeMs } } : {}),
+  });
+  actions.retryNow();
+  outbox.retryNow();
 
   // Attachments open from a private folder in the profile, emptied before this run's first open and on close.
   const attachments = new AttachmentFiles({
@@ -87,6 +115,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const handlers: Handlers = {
     ...accountHandlers({ store, accounts, sync, openBrowser: options.openBrowser ?? openInSystemBrowser }),
     ...mailHandlers({ store, settings, logStates: (ids) => crm.logStates(ids) }),
+    ...composeHandlers({ store, settings, actions, outbox }),
     'mail:open-attachment': ({ messageId, index }) => attachments.open(messageId, index).then(() => null),
     'mail:save-attachment': ({ messageId, index }) => attachments.save(messageId, index),
     ...crmHandlers(crm),
@@ -129,6 +158,8 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       unsubscribe.forEach((stop) => stop());
       events.clear();
       await crm.close();
+      await actions.close();
+      await outbox.close();
       await sync.close();
       await compaction.done;
       attachments.close();

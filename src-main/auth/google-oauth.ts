@@ -23,7 +23,15 @@ export const GOOGLE_ENDPOINTS: GoogleOAuthEndpoints = {
 };
 
 export const GMAIL_READONLY_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';
-export const DEFAULT_GOOGLE_SCOPES = ['openid', 'email', 'profile', GMAIL_READONLY_SCOPE];
+/** Read, label, archive and trash (never delete for good): https://developers.google.com/gmail/api/auth/scopes */
+export const GMAIL_MODIFY_SCOPE = 'https://www.googleapis.com/auth/gmail.modify';
+export const GMAIL_SEND_SCOPE = 'https://www.googleapis.com/auth/gmail.send';
+export const DEFAULT_GOOGLE_SCOPES = ['openid', 'email', 'profile', GMAIL_MODIFY_SCOPE, GMAIL_SEND_SCOPE];
+
+/** Whether granted scopes allow acting on mail and sending; accounts signed in read-only before stay read-only. */
+export function googleCanSend(scopes: readonly string[]): boolean {
+  return scopes.includes(GMAIL_SEND_SCOPE) && scopes.includes(GMAIL_MODIFY_SCOPE);
+}
 
 export interface GoogleOAuthConfig {
   clientId: string;

@@ -3,7 +3,10 @@ export { AuthError, ReconnectRequiredError, isInvalidGrant, type AuthErrorCode }
 export {
   DEFAULT_GOOGLE_SCOPES,
   GMAIL_READONLY_SCOPE,
+  GMAIL_MODIFY_SCOPE,
+  GMAIL_SEND_SCOPE,
   GOOGLE_ENDPOINTS,
+  googleCanSend,
   createGoogleClient,
   getFreshAccessToken,
   revokeGoogleTokens,
@@ -17,6 +20,8 @@ export { startLoopbackRedirect, type LoopbackRedirect, type LoopbackRedirectOpti
 export { openInSystemBrowser } from './system-browser.ts';
 export {
   DEFAULT_MICROSOFT_SCOPES,
+  READ_ONLY_MICROSOFT_SCOPES,
+  microsoftCanSend,
   MICROSOFT_REDIRECT_URI,
   MicrosoftTokenSource,
   createMicrosoftClient,

@@ -19,7 +19,15 @@ import { AuthError, ReconnectRequiredError } from './errors.ts';
 const log = createLogger('auth.microsoft');
 
 /** Least privilege (https://learn.microsoft.com/graph/permissions-reference); msal adds openid, profile, offline_access. */
-export const DEFAULT_MICROSOFT_SCOPES = ['User.Read', 'Mail.Read'];
+export const DEFAULT_MICROSOFT_SCOPES = ['User.Read', 'Mail.ReadWrite', 'Mail.Send'];
+/** What accounts signed in before sending existed were granted: they keep asking for only that. */
+export const READ_ONLY_MICROSOFT_SCOPES = ['User.Read', 'Mail.Read'];
+
+/** Whether granted scopes (msal's, any case) allow changing and sending mail. */
+export function microsoftCanSend(scopes: readonly string[]): boolean {
+  const granted = new Set(scopes.map((s) => s.toLowerCase()));
+  return granted.has('mail.send') && granted.has('mail.readwrite');
+}
 export const MICROSOFT_REDIRECT_URI = 'mailbridge://auth/microsoft';
 
 export interface MicrosoftOAuthConfig {
@@ -130,6 +138,8 @@ export interface MicrosoftCredentials {
   homeAccountId: string;
   /** msal's serialised token cache (access, refresh and ID tokens). */
   msalCache: string;
+  /** Scopes granted at sign-in; absent for accounts signed in read-only (READ_ONLY_MICROSOFT_SCOPES). */
+  scopes?: string[];
 }
 
 /** The account's address from the ID token (preferred_username, as Entra ID v2 sends it) or msal's username. */
@@ -163,6 +173,8 @@ export interface MicrosoftTokenSourceOptions {
   config: MicrosoftOAuthConfig;
   homeAccountId: string;
   storage: MsalCacheStorage;
+  /** Scopes to ask for: the account's granted ones (default: the config's, else DEFAULT_MICROSOFT_SCOPES). */
+  scopes?: string[];
   /** Ask msal for a new token this many ms before expiry (default 5 minutes). */
   refreshMarginMs?: number;
 }
@@ -208,7 +220,7 @@ export class MicrosoftTokenSource {
       this.#forceRefresh = false;
       const result = await this.#pca.acquireTokenSilent({
         account,
-        scopes: this.#o.config.scopes ?? DEFAULT_MICROSOFT_SCOPES,
+        scopes: this.#o.scopes ?? this.#o.config.scopes ?? DEFAULT_MICROSOFT_SCOPES,
         ...(forceRefresh ? { forceRefresh: true } : {}),
       });
       if (!result?.accessToken) throw new AuthError('invalid_response', 'No access token from the Microsoft cache');

@@ -11,7 +11,7 @@ type AccountChannels = 'accounts:list' | 'accounts:connect' | 'accounts:sync' | 
 
 export interface AccountHandlerDeps {
   store: ProfileStore;
-  accounts: Pick<MailAccounts, 'connect' | 'disconnect'>;
+  accounts: Pick<MailAccounts, 'connect' | 'disconnect' | 'canSend'>;
   /** Background syncs: failures are reported through sync state and events. */
   sync: Pick<AccountSync, 'start'>;
   /** Opens OAuth pages: shell.openExternal in the app, the OS's browser elsewhere. */
@@ -19,7 +19,12 @@ export interface AccountHandlerDeps {
 }
 
 /** `unread`: threads with unread mail per account id, when the caller read them for several accounts at once. */
-export function accountSummary(store: ProfileStore, account: Account, unread = store.inbox.unreadThreadsByAccount()): AccountSummary {
+export function accountSummary(
+  store: ProfileStore,
+  account: Account,
+  canSend: (accountId: number) => boolean,
+  unread = store.inbox.unreadThreadsByAccount(),
+): AccountSummary {
   const state = store.syncState.get(account.id);
   const lastSyncAt = state ? Math.max(state.lastFullSyncAt ?? 0, state.lastIncrementalSyncAt ?? 0) || null : null;
   return {
@@ -31,6 +36,7 @@ export function accountSummary(store: ProfileStore, account: Account, unread = s
     lastSyncAt,
     lastError: state?.state === 'error' ? (state.lastError ?? 'the last sync failed') : null,
     unreadThreads: unread.get(account.id) ?? 0,
+    canSend: canSend(account.id),
   };
 }
 
@@ -49,16 +55,17 @@ function toSyncState(state: string | undefined, lastSyncAt: number | null): Acco
 
 export function accountHandlers(deps: AccountHandlerDeps): Pick<Handlers, AccountChannels> {
   const { store } = deps;
+  const canSend = (id: number) => deps.accounts.canSend(id);
   return {
     'accounts:list': () => {
       const unread = store.inbox.unreadThreadsByAccount();
-      return store.accounts.list().map((account) => accountSummary(store, account, unread));
+      return store.accounts.list().map((account) => accountSummary(store, account, canSend, unread));
     },
     'accounts:connect': async ({ provider, loopback }) => {
       // Loopback is Outlook's fallback where mailbridge:// cannot reach the app; Google always uses it.
       const account = await deps.accounts.connect(provider, { openBrowser: deps.openBrowser, loopback });
       deps.sync.start(account.id);
-      return accountSummary(store, account);
+      return accountSummary(store, account, canSend);
     },
     'accounts:sync': ({ accountId }) => {
       deps.sync.start(accountId);

@@ -77,6 +77,7 @@ function toMessageView(
     cc: role('cc'),
     date: m.date ?? m.receivedAt,
     unread: m.unread,
+    starred: m.labels.includes('STARRED'),
     text: m.text,
     html: m.html,
     attachments: m.attachments.map((a) => ({ filename: a.filename ?? '(unnamed)', contentType: a.mimeType, size: a.size })),

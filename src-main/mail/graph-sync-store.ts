@@ -8,5 +8,6 @@ export function graphSyncStoreFor(store: ProfileStore): GraphSyncStore {
   return {
     ...syncStoreFor(store),
     labelsByMessage: (accountId) => store.messages.labelsByMessage(accountId),
+    setFolderRoles: (accountId, roles) => store.mailActions.setRoles(accountId, roles),
   };
 }

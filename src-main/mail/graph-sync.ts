@@ -16,7 +16,7 @@ const log = createLogger('mail.graph-sync');
 export interface GraphSource {
   listFolders(): Promise<GraphFolderInfo[]>;
   /** A folder by its well-known name (https://learn.microsoft.com/graph/api/resources/mailfolder). */
-  wellKnownFolder(name: (typeof NEW_MAIL_FOLDERS)[number]): Promise<GraphFolderInfo>;
+  wellKnownFolder(name: WellKnownFolder): Promise<GraphFolderInfo>;
   delta(folderId: string, deltaLink: string | null): AsyncIterable<DeltaPage>;
   getMime(id: string): Promise<Uint8Array | null>;
 }
@@ -25,6 +25,8 @@ export interface GraphSource {
 export interface GraphSyncStore extends SyncStore {
   /** provider message id → the ids of its stored labels (folder ids, UNREAD). */
   labelsByMessage(accountId: number): Map<string, string[]>;
+  /** Which folder ids are the Inbox, Sent Items and Archive (actions need them offline). */
+  setFolderRoles(accountId: number, roles: Record<string, string>): void;
 }
 
 export interface GraphSyncResult extends SyncResult {
@@ -46,6 +48,18 @@ export interface GraphSyncOptions {
 }
 
 export const UNREAD_LABEL = 'UNREAD';
+/** Outlook's flag, kept as Gmail's star is: a label beside the folder. */
+export const STARRED_LABEL = 'STARRED';
+const STATE_LABELS = new Set([UNREAD_LABEL, STARRED_LABEL]);
+const isFolder = (label: string) => !STATE_LABELS.has(label);
+/** Well-known folders the engine asks for by name; archive may not exist in every mailbox. */
+export type WellKnownFolder = 'inbox' | 'sentitems' | 'archive';
+const ROLE_FOLDERS = { inbox: 'inbox', sent: 'sentitems', archive: 'archive' } as const;
+
+/** The state labels of a delta item; null fields (not selected) leave the stored state alone. */
+function stateLabels(change: { isRead: boolean | null; flagged?: boolean | null }): string[] {
+  return [...(change.isRead === false ? [UNREAD_LABEL] : []), ...(change.flagged ? [STARRED_LABEL] : [])];
+}
 /** What a round walks: every folder, or only where new mail lands (Inbox, Sent Items). */
 export type SyncScope = 'all' | 'new-mail';
 export const NEW_MAIL_FOLDERS = ['inbox', 'sentitems'] as const;
@@ -103,13 +117,15 @@ export class GraphSync {
     store.saveLabels(accountId, [
       ...folders.map((f) => ({ id: f.id, name: f.path, type: f.topLevel ? 'system' : 'user' })),
       { id: UNREAD_LABEL, name: 'Unread', type: 'system' },
+      { id: STARRED_LABEL, name: 'Flagged', type: 'system' },
     ]);
+    await this.#recordRoles();
     const run = newRun(store, accountId, folders, { v: 1, folders: {} }, Object.keys(previous.folders).length ? 'incremental' : 'full');
     this.#o.onProgress?.({ ...run.progress });
     await this.#walkAll(run, folders, previous);
     // Messages filed in folders that no longer exist (and not seen elsewhere) are gone too.
     for (const [id, labels] of run.labels) {
-      const folder = labels.find((l) => l !== UNREAD_LABEL);
+      const folder = labels.find(isFolder);
       if (folder && !run.folderIds.has(folder) && !run.seenIn.has(id)) run.removals.set(`${folder}\n${id}`, { id, folderId: folder });
     }
     const deleted = this.#applyRemovals(run);
@@ -120,6 +136,19 @@ export class GraphSync {
     this.#o.onProgress?.({ ...run.progress });
     log.info('graph sync done', { accountId, kind, added: run.added, deleted, folders: folders.length, resynced: run.resynced.length });
     return { kind, added: run.added, deleted, labelChanges: run.labelChanges, historyId: '', folders: folders.length, resynced: run.resynced };
+  }
+
+  /** Records the Inbox, Sent Items and Archive folder ids; best effort (a mailbox may lack an Archive). */
+  async #recordRoles(): Promise<void> {
+    const roles: Record<string, string> = {};
+    for (const [role, name] of Object.entries(ROLE_FOLDERS)) {
+      try {
+        roles[role] = (await this.#o.provider.wellKnownFolder(name)).id;
+      } catch (error) {
+        log.debug('well-known folder not found', { name, error: (error as Error).name });
+      }
+    }
+    this.#o.store.setFolderRoles(this.#o.accountId, roles);
   }
 
   /** Walks the folders' deltas side by side; what was fetched is stored even when a walk fails. */
@@ -201,10 +230,12 @@ export class GraphSync {
     const removed: string[] = [];
     if (!current.includes(change.folderId)) {
       added.push(change.folderId);
-      removed.push(...current.filter((l) => l !== UNREAD_LABEL && l !== change.folderId));
+      removed.push(...current.filter((l) => isFolder(l) && l !== change.folderId));
     }
     if (change.isRead === false && !current.includes(UNREAD_LABEL)) added.push(UNREAD_LABEL);
     if (change.isRead === true && current.includes(UNREAD_LABEL)) removed.push(UNREAD_LABEL);
+    if (change.flagged === true && !current.includes(STARRED_LABEL)) added.push(STARRED_LABEL);
+    if (change.flagged === false && current.includes(STARRED_LABEL)) removed.push(STARRED_LABEL);
     if (added.length || removed.length) {
       store.applyLabelChanges(accountId, change.id, added, removed);
       run.labels.set(change.id, [...current.filter((l) => !removed.includes(l)), ...added]);
@@ -226,13 +257,13 @@ export class GraphSync {
       incoming: {
         providerMessageId: change.id,
         providerThreadId: change.conversationId,
-        labels: [change.folderId, ...(change.isRead === false ? [UNREAD_LABEL] : [])],
+        labels: [change.folderId, ...stateLabels(change)],
         internalDate: change.receivedAt,
         raw,
       },
       parsed,
     });
-    run.labels.set(change.id, [change.folderId, ...(change.isRead === false ? [UNREAD_LABEL] : [])]);
+    run.labels.set(change.id, [change.folderId, ...stateLabels(change)]);
     if (run.batch.length >= this.#o.batchSize || Date.now() - run.batchOpenedAt >= MAX_BATCH_DELAY_MS) this.#flush(run);
   }
 
@@ -257,7 +288,7 @@ export class GraphSync {
       if (!run.known.has(id)) continue;
       const now = run.seenIn.get(id);
       if (now !== undefined && now !== folderId) continue;
-      const filed = (run.labels.get(id) ?? []).filter((l) => l !== UNREAD_LABEL);
+      const filed = (run.labels.get(id) ?? []).filter(isFolder);
       if (now === undefined && filed.length && !filed.includes(folderId) && filed.every((l) => run.folderIds.has(l))) continue;
       doomed.add(id);
     }

@@ -12,6 +12,7 @@ import {
   isInvalidGrant,
   isMicrosoftReconnectError,
   MicrosoftTokenSource,
+  READ_ONLY_MICROSOFT_SCOPES,
   ReconnectRequiredError,
   type GoogleTokens,
   type MicrosoftCredentials,
@@ -83,6 +84,7 @@ function openGraphSync(job: Extract<SyncJob, { kind: 'graph-sync' }>, store: Pro
     config: job.oauth,
     homeAccountId: credentials.homeAccountId,
     storage: credentialCacheStorage(store.accounts, job.accountId),
+    scopes: credentials.scopes ?? READ_ONLY_MICROSOFT_SCOPES,
   });
   const provider = new GraphProvider({
     getAccessToken: () => tokens.getAccessToken(),

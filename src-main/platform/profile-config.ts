@@ -52,7 +52,7 @@ export const MicrosoftConfigSchema = z.object({
   requestWindowMs: z.number().int().positive().optional(),
   /** How long one Graph request may take before it is abandoned and retried, ms (default 120,000). */
   requestTimeoutMs: z.number().int().min(100).optional(),
-  /** Delegated scopes; default User.Read Mail.Read (msal adds openid profile offline_access). */
+  /** Delegated scopes; default User.Read Mail.ReadWrite Mail.Send (msal adds openid profile offline_access). */
   scopes: z.array(z.string().min(1)).optional(),
 });
 

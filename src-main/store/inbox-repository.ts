@@ -20,6 +20,8 @@ export interface InboxRow {
   lastMessageAt: number;
   messageCount: number;
   unread: boolean;
+  /** Some message of the thread is starred (Gmail STARRED, Outlook's flag). */
+  starred: boolean;
   hasAttachments: boolean;
   /** Some message of the thread has a CRM activity. */
   logged: boolean;
@@ -44,6 +46,7 @@ interface Row {
   from_address: string | null;
   from_name: string | null;
   unread: number;
+  starred: number;
   has_attachments: number;
   logged: number;
 }
@@ -52,6 +55,8 @@ interface Row {
 // so a page of 200 costs 200 small index lookups whatever the offset.
 const COLUMNS = `t.id, t.account_id, t.subject, t.last_message_at, t.message_count, m.snippet, m.from_address, m.from_name,
   EXISTS (SELECT 1 FROM messages u WHERE u.thread_id = t.id AND u.unread = 1) AS unread,
+  EXISTS (SELECT 1 FROM messages s JOIN message_labels sml ON sml.message_id = s.id
+    WHERE s.thread_id = t.id AND sml.label_id = (SELECT id FROM labels WHERE account_id = t.account_id AND provider_label_id = 'STARRED')) AS starred,
   EXISTS (SELECT 1 FROM messages a WHERE a.thread_id = t.id AND a.has_attachments = 1) AS has_attachments,
   EXISTS (SELECT 1 FROM messages l JOIN outbox o ON o.message_id = l.id WHERE l.thread_id = t.id AND o.${LOGGED_ITEM_SQL}) AS logged`;
 const NEWEST = 'LEFT JOIN messages m ON m.id = (SELECT id FROM messages WHERE thread_id = t.id ORDER BY received_at DESC, id DESC LIMIT 1)';
@@ -149,6 +154,7 @@ function toInboxRow(row: Row): InboxRow {
     lastMessageAt: row.last_message_at,
     messageCount: row.message_count,
     unread: row.unread === 1,
+    starred: row.starred === 1,
     hasAttachments: row.has_attachments === 1,
     logged: row.logged === 1,
   };

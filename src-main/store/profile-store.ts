@@ -4,15 +4,19 @@ import { createLogger } from '../platform/logger.ts';
 import type { SecretStore } from '../platform/keychain.ts';
 import { AccountRepository } from './account-repository.ts';
 import { ActivityRepository } from './activity-repository.ts';
+import { AddressBookRepository } from './address-book-repository.ts';
 import { ContactRepository } from './contact-repository.ts';
+import { DraftRepository } from './draft-repository.ts';
 import { CrmConnectionRepository } from './crm-connection-repository.ts';
 import { openEncryptedDatabase, resolveDatabaseKey } from './database.ts';
 import { ImportSkipRepository } from './import-skip-repository.ts';
 import { InboxRepository } from './inbox-repository.ts';
+import { MailActionRepository } from './mail-action-repository.ts';
 import { MessageRepository } from './message-repository.ts';
 import { OutboxRepository } from './outbox-repository.ts';
 import { RawCompaction } from './raw-compaction.ts';
 import { SearchRepository } from './search-repository.ts';
+import { SendOutboxRepository } from './send-outbox-repository.ts';
 import { SettingsRepository } from './settings-repository.ts';
 import { SyncStateRepository } from './sync-state-repository.ts';
 import { ThreadRepository } from './thread-repository.ts';
@@ -29,6 +33,12 @@ export interface ProfileStore {
   readonly search: SearchRepository;
   readonly syncState: SyncStateRepository;
   readonly inbox: InboxRepository;
+  /** Acting on mail: the action queue, drafts being written, and the send outbox. */
+  readonly mailActions: MailActionRepository;
+  readonly drafts: DraftRepository;
+  readonly sendOutbox: SendOutboxRepository;
+  /** Address completion from correspondents and CRM contacts. */
+  readonly addressBook: AddressBookRepository;
   readonly settings: SettingsRepository;
   /** CRM side: cached contacts (and misses), logged activities, the durable outbox, the CRM connection. */
   readonly contacts: ContactRepository;
@@ -82,14 +92,19 @@ export async function openProfileStore(options: OpenProfileStoreOptions): Promis
 /** The repositories over an already opened database (e.g. inside a worker thread). */
 export function createProfileStore(db: Db, now: () => number = Date.now): ProfileStore {
   const activities = new ActivityRepository(db, now);
+  const messages = new MessageRepository(db, now);
   const store: ProfileStore = {
     path: db.name,
     accounts: new AccountRepository(db, now),
-    messages: new MessageRepository(db, now),
+    messages,
     threads: new ThreadRepository(db),
     search: new SearchRepository(db),
     syncState: new SyncStateRepository(db, now),
     inbox: new InboxRepository(db),
+    mailActions: new MailActionRepository(db, messages, now),
+    drafts: new DraftRepository(db, now),
+    sendOutbox: new SendOutboxRepository(db, now),
+    addressBook: new AddressBookRepository(db),
     settings: new SettingsRepository(db, now),
     contacts: new ContactRepository(db, now),
     activities,

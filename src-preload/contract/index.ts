@@ -6,11 +6,13 @@ import type { Result } from './result.ts';
 import { Id, Label, MessageLogState, SearchPage, Stats, ThreadFilter, ThreadPage, ThreadView } from './mail.ts';
 import { CrmStatus, Timeline } from './crm.ts';
 import { Settings, SettingsPatch } from './settings.ts';
+import { AddressSuggestion, ComposeMode, Draft, DraftPatch, MailAction, SendItem } from './compose.ts';
 
 export * from './result.ts';
 export * from './mail.ts';
 export * from './crm.ts';
 export * from './settings.ts';
+export * from './compose.ts';
 
 const Provider = z.enum(['gmail', 'microsoft', 'import']);
 
@@ -25,6 +27,8 @@ const AccountSummary = z.object({
   lastError: z.string().nullable(),
   /** Threads with an unread message. */
   unreadThreads: z.number().int().nonnegative(),
+  /** The account was granted sending and changing mail (older sign-ins were read-only). */
+  canSend: z.boolean(),
 });
 
 export const SyncProgress = z.object({
@@ -81,6 +85,45 @@ export const channels = {
   /** Allows remote images and styles in mail from this sender from now on. */
   'mail:allow-remote-content': { input: z.object({ sender: Email }), output: z.null() },
 
+  /** Marks, stars, archives or trashes whole conversations: stored at once, replayed to the provider in order. */
+  'mail:act': { input: z.object({ threadIds: z.array(Id).min(1).max(500), action: MailAction }), output: z.null() },
+  /** Correspondents and CRM contacts whose address or name starts with `prefix`, most used first. */
+  'mail:addresses': {
+    input: z.object({ prefix: z.string().trim().min(1).max(100), limit: z.number().int().min(1).max(20).default(8) }),
+    output: z.array(AddressSuggestion),
+  },
+
+  /** A new draft: recipients, subject and quoted original filled in from the source message. */
+  'drafts:create': {
+    input: z.object({ mode: ComposeMode, messageId: Id.optional(), accountId: Id.optional() }),
+    output: Draft,
+  },
+  /** Drafts kept on this computer (a crash or restart loses none), newest first. */
+  'drafts:list': { input: z.undefined(), output: z.array(Draft) },
+  'drafts:save': { input: DraftPatch, output: Draft },
+  'drafts:discard': { input: z.object({ draftId: Id }), output: z.null() },
+  /** Attaches a file the rep picked (bytes as base64, at most 25 MB decoded). */
+  'drafts:attach': {
+    input: z.object({
+      draftId: Id,
+      filename: z.string().min(1).max(500),
+      contentType: z.string().max(200).default('application/octet-stream'),
+      base64: z.string().max(35_000_000),
+    }),
+    output: Draft,
+  },
+  'drafts:detach': { input: z.object({ draftId: Id, index: z.number().int().nonnegative() }), output: Draft },
+  /**
+   * Queues the draft for sending: it leaves after the undo window, or at `sendAt` (send later,
+   * while the app runs). Refused with invalid_input when it has no recipient.
+   */
+  'send:queue': { input: z.object({ draftId: Id, sendAt: z.number().int().positive().optional() }), output: SendItem },
+  /** Takes a message back before it left: it becomes a draft again. not_found once it has left. */
+  'send:undo': { input: z.object({ sendId: Id }), output: Draft },
+  /** Messages waiting, failed, or sent in the last day. */
+  'send:list': { input: z.undefined(), output: z.array(SendItem) },
+  'send:retry': { input: z.object({ sendId: Id }), output: z.null() },
+
   'contacts:timeline': { input: z.object({ address: Email }), output: Timeline },
 
   'crm:status': { input: z.undefined(), output: CrmStatus },
@@ -105,6 +148,8 @@ export const events = {
   /** Outbox items of these messages changed state. */
   'crm:log-states': z.object({ messageIds: z.array(Id) }),
   'crm:status': CrmStatus,
+  /** Send outbox items changed state: re-read send:list. */
+  'send:changed': z.object({ items: z.array(SendItem) }),
   'settings:changed': Settings,
 } as const;
 

@@ -39,6 +39,7 @@ export const ThreadListItem = z.object({
   lastMessageAt: z.number(),
   messageCount: z.number().int(),
   unread: z.boolean(),
+  starred: z.boolean(),
   hasAttachments: z.boolean(),
   /** At least one message of the thread is logged to the CRM. */
   logged: z.boolean(),
@@ -73,6 +74,7 @@ export const MessageView = z.object({
   /** Sent or received time. */
   date: z.number(),
   unread: z.boolean(),
+  starred: z.boolean(),
   text: z.string(),
   /** The message's HTML exactly as received; the renderer sanitises it before display. */
   html: z.string().nullable(),

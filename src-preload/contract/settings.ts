@@ -34,6 +34,12 @@ export const settingDefinitions = {
   density: { schema: z.enum(['comfortable', 'compact']), default: 'comfortable' as 'comfortable' | 'compact' },
   /** Width of the thread list beside the open thread, CSS px (the rep drags the split). */
   listPaneWidth: { schema: z.number().int().min(LIST_PANE_WIDTH.min).max(LIST_PANE_WIDTH.max), default: 400 },
+  /** Opening a conversation marks it read, as Gmail and Outlook do. */
+  markReadOnOpen: { schema: z.boolean(), default: true },
+  /** Seconds a sent message waits before it leaves, so it can be taken back (0: at once). */
+  undoSendSeconds: { schema: z.number().int().min(0).max(30), default: 10 },
+  /** Signature per account id (plain text, appended below the rep's text in new messages and replies). */
+  signatures: { schema: z.record(z.string().regex(/^\d+$/), z.string().max(10_000)), default: {} as Record<string, string> },
 } as const;
 
 type Definitions = typeof settingDefinitions;

@@ -18,7 +18,7 @@ export const EXCLUDED_WELL_KNOWN_FOLDERS = ['deleteditems', 'junkemail'] as cons
 
 /** One delta item: a message now in the folder (new or changed), or a removal. */
 export type DeltaChange =
-  | { kind: 'upsert'; id: string; conversationId: string | null; folderId: string; receivedAt: number | null; isRead: boolean | null }
+  | { kind: 'upsert'; id: string; conversationId: string | null; folderId: string; receivedAt: number | null; isRead: boolean | null; flagged?: boolean | null }
   | { kind: 'removed'; id: string };
 
 export interface DeltaPage {
@@ -44,6 +44,7 @@ export interface RawDeltaItem {
   parentFolderId?: string;
   receivedDateTime?: string;
   isRead?: boolean;
+  flag?: { flagStatus?: string };
   '@removed'?: { reason?: string };
 }
 

@@ -25,10 +25,10 @@ export const OUTLOOK_WINDOW_MS = 600_000;
  * a move then shows up as @removed in one folder and the same id in another, so the message is
  * re-filed instead of fetched again.
  */
-const IMMUTABLE_IDS = 'IdType="ImmutableId"';
+export const IMMUTABLE_IDS = 'IdType="ImmutableId"';
 
 /** The fields a sync reads from each delta item. */
-const DELTA_SELECT = 'id,conversationId,parentFolderId,receivedDateTime,isRead';
+const DELTA_SELECT = 'id,conversationId,parentFolderId,receivedDateTime,isRead,flag';
 
 export interface GraphProviderOptions {
   /** A bearer token for Graph; called before each request (cache it: MicrosoftTokenSource does). */
@@ -53,7 +53,7 @@ export interface GraphProviderOptions {
 }
 
 /** Splits "https://host/v1.0" into the client's baseUrl and defaultVersion. */
-function splitGraphUrl(graphUrl: string): { baseUrl: string; version: string; host: string } {
+export function splitGraphUrl(graphUrl: string): { baseUrl: string; version: string; host: string } {
   const url = new URL(graphUrl.replace(/\/+$/, ''));
   const parts = url.pathname.split('/').filter(Boolean);
   const version = parts.pop() ?? 'v1.0';
@@ -149,7 +149,7 @@ export class GraphProvider {
     return out.sort((a, b) => a.path.localeCompare(b.path));
   }
 
-  /** A top-level folder by its well-known name (inbox, sentitems), as listFolders describes it (user-get-mailfolder). */
+  /** A top-level folder by its well-known name (inbox, sentitems, archive), as listFolders describes it (user-get-mailfolder). */
   async wellKnownFolder(name: string): Promise<GraphFolderInfo> {
     const f = await this.#request('folder', () => this.#client.api(`/me/mailFolders/${name}`).select('id,displayName,parentFolderId,totalItemCount').get() as Promise<RawFolder>);
     const displayName = f.displayName ?? f.id;
@@ -189,6 +189,7 @@ export class GraphProvider {
           folderId: item.parentFolderId ?? folderId,
           receivedAt: Number.isNaN(received) ? null : received,
           isRead: typeof item.isRead === 'boolean' ? item.isRead : null,
+          flagged: item.flag?.flagStatus ? item.flag.flagStatus === 'flagged' : null,
         });
       }
       link = page['@odata.nextLink'];

@@ -12,6 +12,7 @@ import { migration0060 } from './0060-import-skips.ts';
 import { migration0070 } from './0070-unread-index.ts';
 import { migration0080 } from './0080-search-v2.ts';
 import { migration0090 } from './0090-local-threads.ts';
+import { migration0100 } from './0100-act-on-mail.ts';
 
 export interface Migration {
   /** Target PRAGMA user_version: a multiple of 10, strictly increasing. */
@@ -20,7 +21,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0030, migration0040, migration0050, migration0060, migration0070, migration0080, migration0090];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0030, migration0040, migration0050, migration0060, migration0070, migration0080, migration0090, migration0100];
 
 const log = createLogger('store.migrations');
 

@@ -14,6 +14,8 @@ import { handleInteraction, type TestUser } from './interaction-pages.ts';
 export type { TestUser } from './interaction-pages.ts';
 
 export const GMAIL_READONLY_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';
+export const GMAIL_MODIFY_SCOPE = 'https://www.googleapis.com/auth/gmail.modify';
+export const GMAIL_SEND_SCOPE = 'https://www.googleapis.com/auth/gmail.send';
 
 export const DEFAULT_TEST_USER: TestUser = {
   sub: '108234567890123456789',
@@ -32,7 +34,7 @@ export const MICROSOFT_PUBLIC_CLIENT = {
 } as const;
 
 /** Microsoft Graph delegated scopes the emulator grants (https://learn.microsoft.com/graph/permissions-reference). */
-export const MICROSOFT_GRAPH_SCOPES = ['User.Read', 'Mail.Read', 'Mail.Send'] as const;
+export const MICROSOFT_GRAPH_SCOPES = ['User.Read', 'Mail.Read', 'Mail.ReadWrite', 'Mail.Send'] as const;
 
 /** Google "Desktop app" OAuth client: the client_secret is not secret, but the token endpoint requires it. */
 export const GOOGLE_DESKTOP_CLIENT = {
@@ -226,7 +228,7 @@ export class IdentityEmulator {
       clients,
       jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'emulator-rs256', use: 'sig', alg: 'RS256' }] },
       cookies: { keys: [randomBytes(32).toString('base64url')] },
-      scopes: ['openid', 'offline_access', 'email', 'profile', GMAIL_READONLY_SCOPE, ...MICROSOFT_GRAPH_SCOPES],
+      scopes: ['openid', 'offline_access', 'email', 'profile', GMAIL_READONLY_SCOPE, GMAIL_MODIFY_SCOPE, GMAIL_SEND_SCOPE, ...MICROSOFT_GRAPH_SCOPES],
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
       // Google puts email/name into the ID token of the code flow too.
       conformIdTokenClaims: false,

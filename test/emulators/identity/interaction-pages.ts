@@ -18,6 +18,8 @@ const SCOPE_LABELS: Record<string, string> = {
   profile: 'See your personal info, including any personal info you have made publicly available',
   offline_access: 'Keep access while you are not using the app',
   'https://www.googleapis.com/auth/gmail.readonly': 'View your email messages and settings',
+  'https://www.googleapis.com/auth/gmail.modify': 'Read, compose and send emails, and change their labels',
+  'https://www.googleapis.com/auth/gmail.send': 'Send email on your behalf',
 };
 
 function escapeHtml(value: string): string {

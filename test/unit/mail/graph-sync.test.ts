@@ -28,6 +28,7 @@ function memoryStore() {
       m.labels = [...m.labels.filter((l) => !removed.includes(l)), ...added];
     },
     saveLabels: () => {},
+    setFolderRoles: () => {},
     getCursor: () => cursor,
     setCursor: (_a, next) => void (cursor = next),
     labelsByMessage: () => new Map([...messages].map(([id, m]) => [id, [...m.labels]])),

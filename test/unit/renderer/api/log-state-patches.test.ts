@@ -31,6 +31,7 @@ const message = (id: number, logState: Omit<MessageLogState, 'messageId'>): Mess
   cc: [],
   date: 1_700_000_000_000 + id,
   unread: false,
+  starred: false,
   text: 'hello',
   html: null,
   attachments: [],

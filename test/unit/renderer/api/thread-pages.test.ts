@@ -24,6 +24,7 @@ const row = (index: number, version: string): ThreadListItem => ({
   lastMessageAt: 1_700_000_000_000 + index,
   messageCount: 1,
   unread: false,
+  starred: false,
   hasAttachments: false,
   logged: false,
 });

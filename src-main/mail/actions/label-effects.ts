@@ -1,0 +1,44 @@
+// How an action shows in the local copy, per provider, in the store's own terms: Gmail label
+// ids (developers.google.com/gmail/api/guides/labels) or, for Outlook, folder ids plus the
+// UNREAD and STARRED state labels the Graph sync keeps beside them.
+import type { AccountProvider } from '../../store/types.ts';
+import type { LabelEffect, MailActionName } from '../../store/mail-action-repository.ts';
+
+/** Folder ids by role (inbox, archive) for Outlook; Gmail's are fixed label ids. */
+export type FolderRoles = (role: 'inbox' | 'archive') => string | null;
+
+const STATE: Partial<Record<MailActionName, { added?: string[]; removed?: string[] }>> = {
+  read: { removed: ['UNREAD'] },
+  unread: { added: ['UNREAD'] },
+  star: { added: ['STARRED'] },
+  unstar: { removed: ['STARRED'] },
+};
+
+const effect = (added: Array<string | null> = [], removed: Array<string | null> = []): LabelEffect => ({
+  added: added.filter((l): l is string => l !== null),
+  removed: removed.filter((l): l is string => l !== null),
+  deleted: false,
+});
+
+/**
+ * The local change for `action`. Trash removes the messages from the local copy, as every sync
+ * leaves the provider's trash out; archive takes them out of the Inbox (for Outlook into Archive).
+ */
+export function labelEffect(provider: AccountProvider, action: MailActionName, roles: FolderRoles): LabelEffect {
+  const state = STATE[action];
+  if (state) return effect(state.added, state.removed);
+  if (action === 'trash') return { added: [], removed: [], deleted: true };
+  if (provider === 'microsoft') {
+    const [inbox, archive] = [roles('inbox'), roles('archive')];
+    return action === 'archive' ? effect([archive], [inbox]) : effect([inbox], [archive]);
+  }
+  return action === 'archive' ? effect([], ['INBOX']) : effect(['INBOX'], ['TRASH']);
+}
+
+/**
+ * Which messages of a conversation (oldest first) an action names, as Gmail's thread actions
+ * do: a star and "mark unread" go to the newest message, everything else to all of them.
+ */
+export function messagesActedOn<T>(action: MailActionName, messages: readonly T[]): T[] {
+  return action === 'star' || action === 'unread' ? messages.slice(-1) : [...messages];
+}

@@ -1,0 +1,117 @@
+// Outlook's side of acting on mail through Microsoft Graph: PATCH isRead and flag, move to
+// Archive, Deleted Items or the Inbox, sendMail with the MIME message, and the
+// internetMessageId filter that finds a message whose send outcome is unknown.
+// Reference: https://learn.microsoft.com/graph/api/message-update
+//            https://learn.microsoft.com/graph/api/message-move
+//            https://learn.microsoft.com/graph/api/user-sendmail (MIME in base64, text/plain)
+import { AuthenticationHandler, Client, HTTPMessageHandler, type AuthenticationProvider } from '@microsoft/microsoft-graph-client';
+import { createLogger } from '../../platform/logger.ts';
+import type { MailActionName } from '../../store/mail-action-repository.ts';
+import { TimeoutHandler } from '../providers/graph-timeout.ts';
+import { GRAPH_URL, IMMUTABLE_IDS, splitGraphUrl } from '../providers/graph.ts';
+import { REQUEST_TIMEOUT_MS, RequestPacer, statusOf } from '../providers/request-pacing.ts';
+import { classifyProviderError, type OutgoingMessage, type RemoteMailbox } from './remote-mailbox.ts';
+
+const log = createLogger('mail.graph-actions');
+
+/** What each action asks of Graph: a PATCH body or a move's destination (a well-known folder name). */
+const REQUESTS: Record<MailActionName, { patch: Record<string, unknown> } | { moveTo: string }> = {
+  read: { patch: { isRead: true } },
+  unread: { patch: { isRead: false } },
+  star: { patch: { flag: { flagStatus: 'flagged' } } },
+  unstar: { patch: { flag: { flagStatus: 'notFlagged' } } },
+  archive: { moveTo: 'archive' },
+  trash: { moveTo: 'deleteditems' },
+  inbox: { moveTo: 'inbox' },
+};
+
+export interface GraphMailboxOptions {
+  getAccessToken(): Promise<string>;
+  onUnauthorized?(): void;
+  graphUrl?: string;
+  timeoutMs?: number;
+}
+
+export class GraphMailbox implements RemoteMailbox {
+  readonly #client: Client;
+  readonly #o: GraphMailboxOptions;
+  /** Outlook allows 4 concurrent requests per mailbox; PATCH and move are idempotent and retried at once. */
+  readonly #pacer = new RequestPacer({ concurrency: 4, budget: null, attempts: 3, max429: 5, service: 'Microsoft Graph', log });
+  /** sendMail: never retried blindly; the outbox looks the Message-ID up first. */
+  readonly #once = new RequestPacer({ concurrency: 1, budget: null, attempts: 1, max429: 3, service: 'Microsoft Graph', log });
+
+  constructor(options: GraphMailboxOptions) {
+    this.#o = options;
+    const { baseUrl, version, host } = splitGraphUrl(options.graphUrl ?? GRAPH_URL);
+    const authProvider: AuthenticationProvider = { getAccessToken: () => options.getAccessToken() };
+    this.#client = Client.initWithMiddleware({
+      baseUrl,
+      defaultVersion: version,
+      customHosts: new Set([host]),
+      middleware: [new AuthenticationHandler(authProvider), new TimeoutHandler(options.timeoutMs ?? REQUEST_TIMEOUT_MS), new HTTPMessageHandler()],
+    });
+  }
+
+  async apply(action: MailActionName, providerIds: readonly string[]): Promise<void> {
+    const request = REQUESTS[action];
+    await Promise.all(
+      providerIds.map((id) => {
+        const path = `/me/messages/${encodeURIComponent(id)}`;
+        const call = 'patch' in request
+          ? () => this.#client.api(path).header('Prefer', IMMUTABLE_IDS).patch(request.patch)
+          : () => this.#client.api(`${path}/move`).header('Prefer', IMMUTABLE_IDS).post({ destinationId: request.moveTo });
+        // A message already gone (404) needs nothing more.
+        return this.#request(this.#pacer, call).catch((error: unknown) => {
+          if (statusOf(error) !== 404) throw error;
+        });
+      }),
+    ).catch((error: unknown) => {
+      throw classifyProviderError(error, 'Microsoft Graph');
+    });
+  }
+
+  async send(message: OutgoingMessage): Promise<{ providerMessageId: string | null }> {
+    try {
+      await this.#request(this.#once, () =>
+        this.#client.api('/me/sendMail').header('Content-Type', 'text/plain').post(message.raw.toString('base64')),
+      );
+      return { providerMessageId: null };
+    } catch (error) {
+      throw classifyProviderError(error, 'Microsoft Graph');
+    }
+  }
+
+  async findByMessageId(messageIdHeader: string): Promise<boolean> {
+    const quoted = `<${messageIdHeader}>`.replace(/'/g, "''");
+    try {
+      const page = (await this.#request(this.#pacer, () =>
+        this.#client.api('/me/messages').header('Prefer', IMMUTABLE_IDS).filter(`internetMessageId eq '${quoted}'`).select('id').top(1).get(),
+      )) as { value?: unknown[] };
+      return (page.value ?? []).length > 0;
+    } catch (error) {
+      throw classifyProviderError(error, 'Microsoft Graph');
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#pacer.clear();
+    this.#once.clear();
+  }
+
+  /** The token first (a dead grant stays a ReconnectRequiredError); one refresh after a 401. */
+  #request<T>(pacer: RequestPacer, send: () => Promise<T>): Promise<T> {
+    let refreshed = false;
+    return pacer.run(async () => {
+      await this.#o.getAccessToken();
+      try {
+        return await send();
+      } catch (error) {
+        if (statusOf(error) !== 401 || refreshed || !this.#o.onUnauthorized) throw error;
+        refreshed = true;
+        this.#o.onUnauthorized();
+        await this.#o.getAccessToken();
+        return send();
+      }
+    });
+  }
+}
