@@ -115,7 +115,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const handlers: Handlers = {
     ...accountHandlers({ store, accounts, sync, openBrowser: options.openBrowser ?? openInSystemBrowser }),
     ...mailHandlers({ store, settings, logStates: (ids) => crm.logStates(ids) }),
-    ...composeHandlers({ store, settings, actions, outbox }),
+    ...composeHandlers({ store, settings, actions, outbox, contact: (email) => crm.cachedContact(email) }),
     'mail:open-attachment': ({ messageId, index }) => attachments.open(messageId, index).then(() => null),
     'mail:save-attachment': ({ messageId, index }) => attachments.save(messageId, index),
     ...crmHandlers(crm),

@@ -2,9 +2,9 @@
 // the sync scheduler and the tests call. The implementation is crm-service.ts.
 import type { ProfileStore } from '../store/profile-store.ts';
 import type { CrmStatus, MessageLogState, Timeline } from '../../src-preload/contract/index.ts';
-import type { BackoffPolicy } from './backoff.ts';
+import type { BackoffPolicy } from '../platform/backoff.ts';
 import type { ContactMatchResult } from './contact-matcher.ts';
-import type { CrmConnector } from './types.ts';
+import type { CrmConnector, CrmContact } from './types.ts';
 
 export interface CrmConnectionInput {
   crm: 'hubspot';
@@ -58,6 +58,8 @@ export interface CrmService {
   logThread(threadId: number): Promise<MessageLogState[]>;
   /** A failed item goes back to the queue (AppError not_found for an unknown id). */
   retry(outboxId: number): void;
+  /** The cached CRM contact with this (lower-cased) address, or null; never asks the CRM. */
+  cachedContact(email: string): CrmContact | null;
   /** Everything backing off for the network or a server is due now (network back). */
   retryNow(): void;
   /** States of messages that have outbox items; others are absent. */

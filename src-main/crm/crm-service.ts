@@ -11,6 +11,7 @@ import { ContactMatching, DEFAULT_MISS_TTL_MS, type ContactMatchResult } from '.
 import { buildTimeline, freshContact, type ContactFreshness } from './contact-timeline.ts';
 import { CrmConnection } from './crm-connection.ts';
 import type { CrmService, CrmServiceOptions } from './crm-service-api.ts';
+import type { CrmContact } from './types.ts';
 import { LogPlanner } from './log-planner.ts';
 import { logStateOf, logStatesFor } from './log-states.ts';
 import { Outbox } from './outbox.ts';
@@ -142,6 +143,10 @@ class LocalCrmService implements CrmService {
 
   matchContacts(): Promise<ContactMatchResult | null> {
     return this.#matching.run();
+  }
+
+  cachedContact(email: string): CrmContact | null {
+    return this.#store.contacts.getByEmail(this.#connection.crm, email);
   }
 
   async onSyncedMessages(messageIds: number[]): Promise<void> {

@@ -4,7 +4,7 @@
 // item with an unknown outcome already landed before it sends it again.
 import { createLogger } from '../platform/logger.ts';
 import type { OutboxItem, OutboxRepository } from '../store/outbox-repository.ts';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../platform/backoff.ts';
 import { classifyCrmError, neverSent } from './crm-errors.ts';
 import type { CrmAuthError, CrmConnector } from './types.ts';
 

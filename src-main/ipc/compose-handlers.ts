@@ -10,6 +10,8 @@ import type { SettingsService } from '../settings/settings-service.ts';
 import type { MailActionQueue } from '../mail/actions/mail-action-queue.ts';
 import type { SendOutbox } from '../mail/send/send-outbox.ts';
 import { forwardedAttachments, startDraft } from '../mail/compose/draft-builder.ts';
+import { fillFields, templateValues } from '../mail/compose/template-fields.ts';
+import type { CrmContact } from '../crm/types.ts';
 
 type ComposeChannels =
   | 'mail:act'
@@ -20,6 +22,7 @@ type ComposeChannels =
   | 'drafts:discard'
   | 'drafts:attach'
   | 'drafts:detach'
+  | 'drafts:apply-template'
   | 'send:queue'
   | 'send:undo'
   | 'send:list'
@@ -33,9 +36,11 @@ export interface ComposeHandlerDeps {
   settings: SettingsService;
   actions: Pick<MailActionQueue, 'act'>;
   outbox: Pick<SendOutbox, 'queue' | 'undo' | 'list' | 'retry'>;
+  /** The cached CRM contact with this address, for template fields. */
+  contact(email: string): CrmContact | null;
 }
 
-export function composeHandlers({ store, settings, actions, outbox }: ComposeHandlerDeps): Pick<Handlers, ComposeChannels> {
+export function composeHandlers({ store, settings, actions, outbox, contact }: ComposeHandlerDeps): Pick<Handlers, ComposeChannels> {
   const view = (d: DraftRecord): Draft => ({
     id: d.id,
     accountId: d.accountId,
@@ -50,6 +55,7 @@ export function composeHandlers({ store, settings, actions, outbox }: ComposeHan
     html: d.html,
     quotedHtml: d.quotedHtml,
     attachments: d.attachments,
+    logToCrm: d.logToCrm,
     updatedAt: d.updatedAt,
   });
   const draft = (id: number): DraftRecord => {
@@ -71,8 +77,8 @@ export function composeHandlers({ store, settings, actions, outbox }: ComposeHan
       if (mode !== 'new' && !source) throw new AppError('not_found', 'this message is no longer on this computer');
       const account = store.accounts.get(source?.accountId ?? accountId ?? 0) ?? store.accounts.list().find((a) => a.provider !== 'import');
       if (!account) throw new AppError('invalid_input', 'Connect a Gmail or Outlook account to write mail');
-      const signature = settings.get().signatures[String(account.id)];
-      const fresh = await startDraft(mode, account, source, signature);
+      const { signatures, autoLogKnownContacts } = settings.get();
+      const fresh = await startDraft(mode, account, source, { signature: signatures[String(account.id)], logToCrm: autoLogKnownContacts });
       const attachments = mode === 'forward' && source ? await forwardedAttachments(source) : [];
       return view(store.drafts.create(fresh, attachments));
     },
@@ -102,6 +108,22 @@ export function composeHandlers({ store, settings, actions, outbox }: ComposeHan
       draft(draftId);
       if (!store.drafts.detach(draftId, index)) throw new AppError('not_found', 'no such attachment');
       return view(draft(draftId));
+    },
+
+    'drafts:apply-template': ({ draftId, templateId }) => {
+      const current = draft(draftId);
+      const template = settings.get().templates.find((t) => t.id === templateId);
+      if (!template) throw new AppError('not_found', 'this template was deleted');
+      const account = store.accounts.get(current.accountId)!;
+      const recipient = current.to[0] ?? null;
+      const values = templateValues(recipient, recipient ? contact(recipient.address) : null, account);
+      const body = fillFields(template.html, values, true);
+      return view(
+        store.drafts.update(draftId, {
+          html: `${body}${current.html}`,
+          ...(current.subject.trim() ? {} : { subject: fillFields(template.subject, values, false) }),
+        })!,
+      );
     },
 
     'send:queue': ({ draftId, sendAt }) => outbox.queue(draftId, sendAt),

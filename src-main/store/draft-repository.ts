@@ -27,6 +27,8 @@ export interface DraftRecord {
   /** References of the reply, oldest first, without <>. */
   references: string[];
   attachments: Array<{ filename: string; contentType: string; size: number }>;
+  /** Log the sent message to the CRM once the provider has it. */
+  logToCrm: boolean;
   updatedAt: number;
 }
 
@@ -37,7 +39,7 @@ export interface DraftAttachmentContent {
 }
 
 export type NewDraft = Omit<DraftRecord, 'id' | 'attachments' | 'updatedAt'>;
-export type DraftChanges = Partial<Pick<DraftRecord, 'to' | 'cc' | 'bcc' | 'subject' | 'html' | 'quotedHtml'>>;
+export type DraftChanges = Partial<Pick<DraftRecord, 'to' | 'cc' | 'bcc' | 'subject' | 'html' | 'quotedHtml' | 'logToCrm'>>;
 
 interface Row {
   id: number;
@@ -51,6 +53,7 @@ interface Row {
   quoted_html: string;
   in_reply_to: string | null;
   references_json: string;
+  log_to_crm: number;
   updated_at: number;
 }
 
@@ -65,15 +68,15 @@ export class DraftRepository {
     this.#s = {
       insert: db.prepare<[Record<string, unknown>]>(
         `INSERT INTO drafts (account_id, mode, source_message_id, thread_id, recipients_json, subject, html, quoted_html,
-           in_reply_to, references_json, created_at, updated_at)
+           in_reply_to, references_json, log_to_crm, created_at, updated_at)
          VALUES (@account_id, @mode, @source_message_id, @thread_id, @recipients_json, @subject, @html, @quoted_html,
-           @in_reply_to, @references_json, @now, @now)`,
+           @in_reply_to, @references_json, @log_to_crm, @now, @now)`,
       ),
       get: db.prepare<[number], Row>('SELECT * FROM drafts WHERE id = ?'),
       list: db.prepare<[], Row>('SELECT * FROM drafts ORDER BY updated_at DESC, id DESC'),
       update: db.prepare<[Record<string, unknown>]>(
         `UPDATE drafts SET recipients_json = @recipients_json, subject = @subject, html = @html, quoted_html = @quoted_html,
-           updated_at = @now WHERE id = @id`,
+           log_to_crm = @log_to_crm, updated_at = @now WHERE id = @id`,
       ),
       delete: db.prepare<[number]>('DELETE FROM drafts WHERE id = ?'),
       attachments: db.prepare<[number], { filename: string; content_type: string; size: number }>(
@@ -106,6 +109,7 @@ export class DraftRepository {
           quoted_html: draft.quotedHtml,
           in_reply_to: draft.inReplyTo,
           references_json: JSON.stringify(draft.references),
+          log_to_crm: draft.logToCrm ? 1 : 0,
           now: this.#now(),
         }).lastInsertRowid,
       );
@@ -134,6 +138,7 @@ export class DraftRepository {
       subject: next.subject,
       html: next.html,
       quoted_html: next.quotedHtml,
+      log_to_crm: next.logToCrm ? 1 : 0,
       now: this.#now(),
     });
     return this.get(id);
@@ -179,6 +184,7 @@ export class DraftRepository {
       inReplyTo: row.in_reply_to,
       references: JSON.parse(row.references_json) as string[],
       attachments: this.#s.attachments.all(row.id).map((a) => ({ filename: a.filename, contentType: a.content_type, size: a.size })),
+      logToCrm: row.log_to_crm === 1,
       updatedAt: row.updated_at,
     };
   }

@@ -34,6 +34,7 @@ export interface NewSend {
   recipients: string[];
   raw: Buffer;
   sendAt: number;
+  logToCrm: boolean;
 }
 
 interface Row {
@@ -80,9 +81,9 @@ export class SendOutboxRepository {
     this.#s = {
       insert: db.prepare<[Record<string, unknown>]>(
         `INSERT INTO send_outbox (account_id, draft_id, message_id_header, provider_thread_id, subject, recipients_json, raw,
-           state, send_at, next_attempt_at, created_at, updated_at)
+           state, send_at, next_attempt_at, log_to_crm, created_at, updated_at)
          VALUES (@account_id, @draft_id, @message_id_header, @provider_thread_id, @subject, @recipients_json, @raw,
-           'scheduled', @send_at, @send_at, @now, @now)`,
+           'scheduled', @send_at, @send_at, @log_to_crm, @now, @now)`,
       ),
       get: db.prepare<[number], Row>(`SELECT ${COLUMNS} FROM send_outbox WHERE id = ?`),
       raw: db.prepare<[number], Buffer>('SELECT raw FROM send_outbox WHERE id = ?').pluck(),
@@ -109,6 +110,9 @@ export class SendOutboxRepository {
         `UPDATE send_outbox SET state = 'pending', next_attempt_at = ?, last_error = NULL, updated_at = ? WHERE id = ? AND state = 'failed'`,
       ),
       takeBack: db.prepare<[number]>(`DELETE FROM send_outbox WHERE id = ? AND state IN ('scheduled', 'pending', 'failed')`),
+      logChoice: db.prepare<[number, string], number>(
+        `SELECT log_to_crm FROM send_outbox WHERE account_id = ? AND message_id_header = ? AND state = 'sent'`,
+      ).pluck(),
       queuedDraft: db.prepare<[number], number>(
         `SELECT 1 FROM send_outbox WHERE draft_id = ? AND state != 'sent' LIMIT 1`,
       ).pluck(),
@@ -127,6 +131,7 @@ export class SendOutboxRepository {
         recipients_json: JSON.stringify(send.recipients),
         raw: send.raw,
         send_at: send.sendAt,
+        log_to_crm: send.logToCrm ? 1 : 0,
         now: this.#now(),
       }).lastInsertRowid,
     );
@@ -184,6 +189,15 @@ export class SendOutboxRepository {
   /** Removes an item that has not been handed to the provider; false once it has. */
   takeBack(id: number): boolean {
     return this.#s.takeBack.run(id).changes > 0;
+  }
+
+  /**
+   * The rep's "Log to CRM" choice for a message sent from here, found by its Message-ID
+   * (without <>): true or false, or null for mail not sent from Mailbridge.
+   */
+  logChoice(accountId: number, messageIdHeader: string): boolean | null {
+    const value = this.#s.logChoice.get(accountId, messageIdHeader);
+    return value === undefined ? null : value === 1;
   }
 
   /** The draft waits in the outbox (hidden from the drafts list until sent or taken back). */

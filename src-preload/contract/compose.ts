@@ -46,6 +46,8 @@ export const Draft = z.object({
   /** The quoted original (HTML), shown collapsed below the reply; "" for a new message. */
   quotedHtml: z.string(),
   attachments: z.array(DraftAttachment),
+  /** Log the sent message to the CRM (outgoing email) once the provider has it; off keeps the auto-log rule off it too. */
+  logToCrm: z.boolean(),
   updatedAt: z.number(),
 });
 
@@ -58,6 +60,7 @@ export const DraftPatch = z.object({
   html: z.string().max(2_000_000).optional(),
   /** The rep removed the quoted original. */
   quotedHtml: z.literal('').optional(),
+  logToCrm: z.boolean().optional(),
 });
 
 /**

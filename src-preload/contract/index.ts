@@ -112,6 +112,12 @@ export const channels = {
     }),
     output: Draft,
   },
+  /**
+   * Puts a saved template into the draft: its body above the rep's text (and the quote), its
+   * subject where the draft has none, fields filled from the first recipient's CRM record and
+   * the sending account. Fields without a value stay as {{…}} and block sending until edited.
+   */
+  'drafts:apply-template': { input: z.object({ draftId: Id, templateId: z.string().max(64) }), output: Draft },
   'drafts:detach': { input: z.object({ draftId: Id, index: z.number().int().nonnegative() }), output: Draft },
   /**
    * Queues the draft for sending: it leaves after the undo window, or at `sendAt` (send later,

@@ -13,6 +13,21 @@ export const AddressOrDomain = z
 /** Bounds of the resizable split between the thread list and the open thread, CSS px. */
 export const LIST_PANE_WIDTH = { min: 280, max: 900 } as const;
 
+/**
+ * A reply or message the rep reuses. Subject and body may hold fields filled from the first
+ * recipient's CRM record and the sending account: {{contact.firstname}}, {{contact.lastname}},
+ * {{contact.name}}, {{contact.email}}, {{company.name}}, {{owner.name}}, {{sender.firstname}},
+ * {{sender.name}}, {{sender.email}}. A field with no value stays as written and blocks sending.
+ */
+export const EmailTemplate = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  name: z.string().trim().min(1).max(100),
+  subject: z.string().max(998),
+  /** Editor HTML. */
+  html: z.string().max(100_000),
+});
+export type EmailTemplate = z.output<typeof EmailTemplate>;
+
 export const settingDefinitions = {
   /** Seconds between checks for new mail (Gmail history, Outlook Inbox and Sent Items). */
   newMailCheckSeconds: { schema: z.number().int().min(10).max(3600), default: 30 },
@@ -40,6 +55,8 @@ export const settingDefinitions = {
   undoSendSeconds: { schema: z.number().int().min(0).max(30), default: 10 },
   /** Signature per account id (plain text, appended below the rep's text in new messages and replies). */
   signatures: { schema: z.record(z.string().regex(/^\d+$/), z.string().max(10_000)), default: {} as Record<string, string> },
+  /** Saved templates, inserted from compose. */
+  templates: { schema: z.array(EmailTemplate).max(200), default: [] as EmailTemplate[] },
 } as const;
 
 type Definitions = typeof settingDefinitions;

@@ -101,6 +101,28 @@ test('messages.send, history.list and an attachment match the discovery schemas'
   await call('gmail.users.messages.attachments.get', `messages/${withAttachment.messageId}/attachments/${withAttachment.attachmentId}`);
 });
 
+test('messages.list with rfc822msgid:, modify, trash, untrash match the discovery schemas; batchModify answers 204 empty', { skip }, async () => {
+  const raw = Buffer.from('From: me@mailbridge.test\r\nTo: a@example.com\r\nSubject: act\r\nMessage-ID: <act-1@mailbridge.test>\r\n\r\nhi\r\n').toString('base64url');
+  const json = { 'content-type': 'application/json' };
+  const sent = (await call('gmail.users.messages.send', 'messages/send', { method: 'POST', body: JSON.stringify({ raw }), headers: json })) as { id: string };
+  for (const q of ['rfc822msgid:act-1@mailbridge.test', 'rfc822msgid:%3Cact-1@mailbridge.test%3E', 'rfc822msgid:none@nowhere']) {
+    await call('gmail.users.messages.list', `messages?q=${q}&includeSpamTrash=true`);
+  }
+  const trashed = (await call('gmail.users.messages.trash', `messages/${sent.id}/trash`, { method: 'POST' })) as { labelIds: string[] };
+  assert.ok(trashed.labelIds.includes('TRASH'));
+  await call('gmail.users.messages.untrash', `messages/${sent.id}/untrash`, { method: 'POST' });
+  const batch = await fetch(`${url}/gmail/v1/users/me/messages/batchModify`, {
+    method: 'POST', headers: { authorization: 'Bearer contract-test', ...json },
+    body: JSON.stringify({ ids: [sent.id], addLabelIds: ['STARRED', 'UNREAD'], removeLabelIds: [] }),
+  });
+  assert.equal(batch.status, 204);
+  assert.equal(await batch.text(), '');
+  const modified = (await call('gmail.users.messages.modify', `messages/${sent.id}/modify`, {
+    method: 'POST', body: JSON.stringify({ removeLabelIds: ['UNREAD'] }), headers: json,
+  })) as { labelIds: string[] };
+  assert.deepEqual(modified.labelIds, ['SENT', 'STARRED']);
+});
+
 function findAttachment(): { messageId: string; attachmentId: string } | null {
   let pageAfter: string | null = null;
   for (;;) {

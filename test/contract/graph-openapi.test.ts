@@ -1,5 +1,5 @@
 // The Graph emulator's wire JSON, checked against Microsoft's published OpenAPI description
-// of Graph v1.0 mail (specs/msgraph/v1.0: Mail.yml, Users.Functions.yml) with a strict
+// of Graph v1.0 mail (specs/msgraph/v1.0: Mail.yml, Users.Functions.yml, Users.Actions.yml) with a strict
 // checker: an unknown property, a wrong type or a malformed date-time fails.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,7 +48,7 @@ async function validError(path: string, status: number, code: string, init: Requ
 
 before(async () => {
   if (skip) return;
-  contract = new GraphContract(loadGraphSpec([join(SPECS, 'Mail.yml'), join(SPECS, 'Users.Functions.yml')]));
+  contract = new GraphContract(loadGraphSpec([join(SPECS, 'Mail.yml'), join(SPECS, 'Users.Functions.yml'), join(SPECS, 'Users.Actions.yml')]));
   // notmuch's corpora (multipart, attachments, PGP/S-MIME, broken MIME) and the MIME edge cases
   // of five parser projects: the hardest inputs for the message resource.
   emulator = new GraphEmulator({
@@ -154,4 +154,48 @@ test('error bodies (400, 401, 404, 410, 429, 503) match ODataError', { skip }, a
   assert.deepEqual(contract.checkResponse('user_GetMessage', 'default', throttled.body), []);
   emulator.failNext(1, 503);
   await validError('/me', 503, 'ServiceNotAvailable');
+});
+
+test('PATCH, move, $filter=internetMessageId lists and delta with flag match the message schemas', { skip }, async () => {
+  const json = { 'content-type': 'application/json' };
+  const first = emulator.addMessage("From: a@example.com\r\nTo: me@mailbridge.test\r\nSubject: act\r\nMessage-ID: <o'act-1@mailbridge.test>\r\n\r\nhi\r\n");
+  const round = await get('/me/mailFolders/inbox/messages/delta?$select=isRead,flag', { headers: { prefer: 'odata.maxpagesize=1000' } });
+  let page = round.body;
+  while (page['@odata.nextLink']) page = (await get(page['@odata.nextLink'] as string, { headers: { prefer: 'odata.maxpagesize=1000' } })).body;
+  const patched = await get(`/me/messages/${first.id}`, { method: 'PATCH', headers: json, body: JSON.stringify({ isRead: true, flag: { flagStatus: 'flagged' } }) });
+  assert.equal(patched.status, 200);
+  assert.deepEqual(contract.checkResponse('user_UpdateMessage', '2XX', patched.body), []);
+  const changes = await valid(page['@odata.deltaLink'] as string, { op: 'user.mailFolder.message_delta' });
+  assert.deepEqual((changes.value as { flag: unknown }[]).map((m) => m.flag), [{ flagStatus: 'flagged' }]);
+
+  const filter = encodeURIComponent("internetMessageId eq '<o''act-1@mailbridge.test>'");
+  const found = await valid(`/me/messages?$filter=${filter}&$select=internetMessageId,flag`, { op: 'user_ListMessage' });
+  assert.equal((found.value as unknown[]).length, 1);
+  await valid(`/me/mailFolders/inbox/messages?$filter=${filter}`, { op: 'user.mailFolder_ListMessage' });
+  const moved = await get(`/me/messages/${first.id}/move`, { method: 'POST', headers: { ...json, prefer: 'IdType="ImmutableId"' }, body: JSON.stringify({ destinationId: 'archive' }) });
+  assert.equal(moved.status, 201);
+  assert.deepEqual(contract.checkResponse('user.message_move', '2XX', moved.body), []);
+  assert.equal(moved.body.parentFolderId, emulator.folder('archive')!.id);
+});
+
+test('sendMail answers 202 with no body; its errors and an unserved $filter match ODataError', { skip }, async () => {
+  const post = (body: string, type: string): Promise<Response> => fetch(`${base}/me/sendMail`, {
+    method: 'POST', headers: { authorization: 'Bearer contract-test', 'content-type': type }, body,
+  });
+  const accepted = await post(Buffer.from('To: a@example.com\r\nSubject: contract\r\nMessage-ID: <contract-1@mailbridge.test>\r\n\r\nhi\r\n').toString('base64'), 'text/plain');
+  assert.equal(accepted.status, 202);
+  assert.equal(await accepted.text(), '');
+  const sent = await valid(`/me/mailFolders/sentitems/messages?$filter=${encodeURIComponent("internetMessageId eq '<contract-1@mailbridge.test>'")}`, { op: 'user.mailFolder_ListMessage' });
+  assert.equal((sent.value as unknown[]).length, 1);
+  for (const [body, code] of [['%%% not base64', 'ErrorMimeContentInvalidBase64String'], [Buffer.from('Subject: x\r\n\r\ny').toString('base64'), 'ErrorInvalidRecipients']]) {
+    const res = await post(body!, 'text/plain');
+    const error = (await res.json()) as Record<string, unknown>;
+    assert.equal(res.status, 400);
+    assert.deepEqual(contract.checkResponse('user_sendMail', 'default', error), []);
+    assert.equal((error.error as { code: string }).code, code);
+  }
+  await validError(`/me/messages?$filter=${encodeURIComponent('isRead eq false')}`, 400, 'ErrorInvalidUrlQueryFilter');
+  await validError(`/me/messages/${String((sent.value as { id: string }[])[0]!.id)}`, 400, 'BadRequest', {
+    method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flag: { flagStatus: 'soon' } }),
+  });
 });

@@ -1,7 +1,8 @@
 // The /__admin knobs every emulator shares — stats, resetting them, reading and patching
-// settings — so each emulator's admin.ts only adds its own faults and mutations.
+// settings, transport faults — so each emulator's admin.ts only adds its own faults and mutations.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from './http-server.ts';
+import type { TransportFaults } from './transport-faults.ts';
 
 export interface AdminRequest {
   method: string;
@@ -28,11 +29,15 @@ interface AdministeredEmulator {
   stats(): unknown;
   resetStats(): void;
   settings: object;
+  faults?: TransportFaults;
 }
 
 /**
  * GET /stats, POST /stats/reset (204), GET /settings, POST /settings {…partial} (merged
- * settings; 400 on an unknown key or a value of another type). Resolves true when handled.
+ * settings; 400 on an unknown key or a value of another type). With `faults`:
+ * GET /faults → {commitThenDropPending, droppedSendAnswers, abandonedStalls};
+ * POST /faults/commit-then-drop {count} · /faults/truncate {count} · /faults/stall {count, ms} → 204.
+ * Resolves true when handled.
  */
 export async function handleCommonAdmin(emulator: AdministeredEmulator, request: AdminRequest, res: ServerResponse): Promise<boolean> {
   const { method, path } = request;
@@ -52,5 +57,29 @@ export async function handleCommonAdmin(emulator: AdministeredEmulator, request:
     sendJson(res, 200, settings);
     return true;
   }
-  return false;
+  return emulator.faults ? handleFaults(emulator.faults, request, res) : false;
+}
+
+async function handleFaults(faults: TransportFaults, request: AdminRequest, res: ServerResponse): Promise<boolean> {
+  const { method, path } = request;
+  if (method === 'GET' && path === '/faults') {
+    sendJson(res, 200, {
+      commitThenDropPending: faults.commitThenDropPending,
+      droppedSendAnswers: faults.droppedSendAnswers,
+      abandonedStalls: faults.abandonedStalls,
+    });
+    return true;
+  }
+  if (method !== 'POST' || !['/faults/commit-then-drop', '/faults/truncate', '/faults/stall'].includes(path)) return false;
+  const { count, ms } = await request.body();
+  const n = Number(count ?? 1);
+  if (!Number.isInteger(n) || n < 0) {
+    sendJson(res, 400, { error: 'count must be a non-negative integer' });
+    return true;
+  }
+  if (path === '/faults/commit-then-drop') faults.commitThenDropNext(n);
+  else if (path === '/faults/truncate') faults.truncateNext(n);
+  else faults.stallNext(n, Number(ms ?? 0));
+  request.noContent();
+  return true;
 }

@@ -1,6 +1,7 @@
 // Transport faults any emulator can play on its next requests: answers cut off mid-body
-// (see sendTruncated) and requests held past the client's timeout. The fault storms
-// (test/integration/fault-storms.test.ts) drive them through `emulator.faults`.
+// (see sendTruncated), requests held past the client's timeout, and send calls committed
+// whose answer never arrives. The fault storms (test/integration/fault-storms.test.ts)
+// drive them through `emulator.faults`; /__admin/faults/* exposes them over HTTP.
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -8,6 +9,8 @@ export class TransportFaults {
   #truncate = 0;
   #stall = { count: 0, ms: 0 };
   #abandoned = 0;
+  #commitThenDrop = 0;
+  #dropped = 0;
 
   /** The next `count` successful answers stop halfway through the body and drop the connection. */
   truncateNext(count: number): void {
@@ -17,6 +20,33 @@ export class TransportFaults {
   /** The next `count` requests wait `ms` before they are handled (a server slower than the client's timeout). */
   stallNext(count: number, ms: number): void {
     this.#stall = { count, ms };
+  }
+
+  /**
+   * The next `count` accepted send calls (Gmail messages.send, Graph sendMail) store the
+   * message, then destroy the connection before any byte of the answer: the client cannot
+   * tell whether the mail went out. Other requests are not affected and do not count.
+   */
+  commitThenDropNext(count: number): void {
+    this.#commitThenDrop = count;
+  }
+
+  /** Send calls still to be committed and then dropped. */
+  get commitThenDropPending(): number {
+    return this.#commitThenDrop;
+  }
+
+  /** Send answers dropped after their commit since start. */
+  get droppedSendAnswers(): number {
+    return this.#dropped;
+  }
+
+  /** True when this committed send's answer is to be dropped (counts one of commitThenDropNext's). */
+  takeCommitThenDrop(): boolean {
+    if (this.#commitThenDrop <= 0) return false;
+    this.#commitThenDrop -= 1;
+    this.#dropped += 1;
+    return true;
   }
 
   /** Stalled requests whose client had hung up by the time the stall ended. */

@@ -2,7 +2,7 @@
 // (MailActionRepository), then replayed to the account's provider one at a time in the order
 // it was made, through the network's absence, restarts and retries. Label changes are
 // idempotent, so an attempt whose answer was lost is simply made again.
-import { backoffDelay } from '../../crm/backoff.ts';
+import { backoffDelay } from '../../platform/backoff.ts';
 import type { AppEvents } from '../../platform/app-events.ts';
 import { createLogger } from '../../platform/logger.ts';
 import type { MailActionName } from '../../store/mail-action-repository.ts';

@@ -80,9 +80,14 @@ export async function forwardedAttachments(source: MessageRecord): Promise<Draft
   }));
 }
 
-/** The draft for `mode` in `account`; `source` is required for every mode but new. */
-export async function startDraft(mode: ComposeModeName, account: Account, source: MessageRecord | null, signature?: string): Promise<NewDraft> {
-  const base = { accountId: account.id, mode, html: `<p></p>${signatureHtml(signature)}`, bcc: [] as DraftRecipient[] };
+/** The draft for `mode` in `account`; `source` is required for every mode but new; `logToCrm` the toggle's default. */
+export async function startDraft(
+  mode: ComposeModeName,
+  account: Account,
+  source: MessageRecord | null,
+  options: { signature?: string | undefined; logToCrm: boolean },
+): Promise<NewDraft> {
+  const base = { accountId: account.id, mode, html: `<p></p>${signatureHtml(options.signature)}`, bcc: [] as DraftRecipient[], logToCrm: options.logToCrm };
   if (!source || mode === 'new') {
     return { ...base, mode: 'new', sourceMessageId: null, threadId: null, to: [], cc: [], subject: '', quotedHtml: '', inReplyTo: null, references: [] };
   }

@@ -4,7 +4,7 @@
 // killed, the answer was lost) is looked up at the provider by its Message-ID before any
 // other attempt, so a message never leaves twice. Refusals stay with the provider's reason.
 import type { SendItem } from '../../../src-preload/contract/index.ts';
-import { backoffDelay, type BackoffPolicy } from '../../crm/backoff.ts';
+import { backoffDelay, type BackoffPolicy } from '../../platform/backoff.ts';
 import type { AppEvents } from '../../platform/app-events.ts';
 import { AppError } from '../../platform/app-error.ts';
 import { createLogger } from '../../platform/logger.ts';
@@ -87,6 +87,7 @@ export class SendOutbox {
       recipients: recipients.map((r) => r.address),
       raw,
       sendAt: leavesAt,
+      logToCrm: draft.logToCrm,
     });
     log.info('message queued', { sendId: record.id, accountId: account.id, inMs: leavesAt - Date.now() });
     this.#changed();

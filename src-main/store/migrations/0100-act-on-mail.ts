@@ -26,6 +26,7 @@ export const migration0100: Migration = {
         quoted_html TEXT NOT NULL DEFAULT '',
         in_reply_to TEXT,
         references_json TEXT NOT NULL DEFAULT '[]',
+        log_to_crm INTEGER NOT NULL DEFAULT 0,
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL
       );
@@ -74,10 +75,14 @@ export const migration0100: Migration = {
         next_attempt_at INTEGER NOT NULL,
         last_error TEXT,
         provider_message_id TEXT,
+        -- The rep's "Log to CRM" choice: 1 logs the sent copy once it syncs in, 0 keeps the
+        -- auto-log rule off it.
+        log_to_crm INTEGER NOT NULL DEFAULT 0,
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL
       );
       CREATE INDEX send_outbox_due ON send_outbox (state, next_attempt_at);
+      CREATE INDEX send_outbox_by_message_id ON send_outbox (account_id, message_id_header);
     `);
   },
 };

@@ -15,6 +15,11 @@ import type { GmailEmulator } from './gmail-emulator.ts';
  * POST /__admin/messages {raw (base64/base64url RFC 822), labelIds?} → {id, threadId, historyId}
  * POST /__admin/messages/{id}/modify {addLabelIds?, removeLabelIds?} → {id, labelIds, historyId}
  * DELETE /__admin/messages/{id}        → 204, 404 when unknown
+ * GET  /__admin/messages/{id}          → GmailMessageState {id, threadId, labelIds, historyId, messageId}, 404 when unknown
+ * GET  /__admin/sent                   → {messages: [{id, threadId, messageId, labelIds, raw (base64url), internalDate, answerDropped}], counts: {messageId: n}}
+ * GET  /__admin/sent/count?messageId=… → {messageId, count} (accepted messages.send calls; angle brackets optional)
+ * POST /__admin/sent/reset             → 204
+ * Faults (admin-common.ts): GET /__admin/faults; POST /__admin/faults/commit-then-drop {count} → 204
  */
 export async function handleAdmin(emulator: GmailEmulator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const request = adminRequest(req, res, url);
@@ -43,7 +48,20 @@ export async function handleAdmin(emulator: GmailEmulator, req: IncomingMessage,
       if (!m) return sendJson(res, 404, { error: 'no such message' });
       return sendJson(res, 200, { id: m.id, labelIds: [...m.labelIds], historyId: String(m.historyId) });
     }
+    if (method === 'GET' && path === '/sent') {
+      const messages = emulator.sentMessages().map((m) => ({ ...m, raw: m.raw.toString('base64url'), internalDate: String(m.internalDate) }));
+      return sendJson(res, 200, { messages, counts: emulator.sendCounts() });
+    }
+    if (method === 'GET' && path === '/sent/count') {
+      const messageId = url.searchParams.get('messageId') ?? '';
+      return sendJson(res, 200, { messageId, count: emulator.sendCount(messageId) });
+    }
+    if (method === 'POST' && path === '/sent/reset') return (emulator.clearSent(), noContent());
     const remove = /^\/messages\/([0-9a-f]+)$/.exec(path);
+    if (method === 'GET' && remove) {
+      const state = emulator.messageState(remove[1]!);
+      return state ? sendJson(res, 200, state) : sendJson(res, 404, { error: 'no such message' });
+    }
     if (method === 'DELETE' && remove) {
       if (!emulator.deleteMessage(remove[1]!)) return sendJson(res, 404, { error: 'no such message' });
       return noContent();

@@ -1,7 +1,7 @@
 // Gmail API v1 request handlers over a GmailMailbox: route matching (method id for quota and
 // counters) and the JSON each method answers, field for field as the REST reference shows.
 // Source: https://developers.google.com/gmail/api/reference/rest (discovery rev 20240520)
-import { badRequest, notFound } from './google-errors.ts';
+import { badRequest, GoogleApiError, notFound } from './google-errors.ts';
 import type { HistoryType } from './history.ts';
 import { attachmentId, refOf, type GmailMailbox, type StoredMessage } from './mailbox.ts';
 import { headerValue, parseHeaders, parseParams, splitHeaderBody, splitMultipart } from './mime.ts';
@@ -19,6 +19,8 @@ export interface ApiRequest {
 export interface ApiResult {
   status: number;
   body?: unknown;
+  /** The message a messages.send call stored (for the send ledger and the commit-then-drop fault). */
+  sent?: StoredMessage;
 }
 
 export interface Route {
@@ -56,6 +58,7 @@ export function route(req: ApiRequest): Route | null {
   if (a !== 'messages') return null;
   if (get && n === 1) return { method: 'gmail.users.messages.list', run: (m) => list(m, q) };
   if (post && n === 2 && b === 'send') return { method: 'gmail.users.messages.send', run: (m) => send(m, req) };
+  if (post && n === 2 && b === 'batchModify') return { method: 'gmail.users.messages.batchModify', run: async (m) => batchModify(m, json(await req.body())) };
   if (get && n === 2) return { method: 'gmail.users.messages.get', run: (m) => ok(message(m, find(m, b!), format(q, true), q.getAll('metadataHeaders'))) };
   if (req.httpMethod === 'DELETE' && n === 2) {
     return { method: 'gmail.users.messages.delete', run: (m) => (m.delete(find(m, b!).id), { status: 204 }) };
@@ -127,17 +130,32 @@ export function message(mailbox: GmailMailbox, m: StoredMessage, fmt: Format, me
   return out;
 }
 
+/**
+ * messages.list. Of the search syntax (`q`) only `rfc822msgid:<Message-ID>` is served (angle
+ * brackets optional), the operator a client needs to find a message it sent; any other query
+ * answers 400 rather than being ignored. Source: https://support.google.com/mail/answer/7190
+ */
 function list(mailbox: GmailMailbox, q: URLSearchParams): ApiResult {
-  if (q.get('q')) throw badRequest('The emulator does not implement search queries (q)');
+  const among = searchQuery(mailbox, q.get('q'));
   const labelIds = q.getAll('labelIds');
   for (const l of labelIds) if (!mailbox.labels.has(l)) throw badRequest(`Invalid label: ${l}`);
   const includeSpamTrash = q.get('includeSpamTrash') === 'true';
-  const page = mailbox.list(pageCursor(q, 'm:'), maxResults(q), labelIds, includeSpamTrash);
+  const page = mailbox.list(pageCursor(q, 'm:'), maxResults(q), labelIds, includeSpamTrash, among);
   const body: Record<string, unknown> = {};
   if (page.ids.length) body.messages = page.ids.map((id) => ({ id, threadId: mailbox.get(id)!.threadId }));
   if (page.more) body.nextPageToken = pageToken('m:', page.ids[page.ids.length - 1]!);
-  body.resultSizeEstimate = mailbox.estimate(labelIds, includeSpamTrash);
+  body.resultSizeEstimate = among
+    ? mailbox.list(null, among.length, labelIds, includeSpamTrash, among).ids.length
+    : mailbox.estimate(labelIds, includeSpamTrash);
   return ok(body);
+}
+
+/** The candidate ids of a `q` (newest first), or undefined for no query. */
+function searchQuery(mailbox: GmailMailbox, query: string | null): string[] | undefined {
+  if (query === null || !query.trim()) return undefined;
+  const match = /^\s*rfc822msgid:\s*"?<?([^\s<>"]+)>?"?\s*$/i.exec(query);
+  if (!match) throw badRequest(`The emulator serves only the rfc822msgid: search operator, not: ${query}`);
+  return mailbox.withMessageId(match[1]!);
 }
 
 function thread(mailbox: GmailMailbox, id: string, q: URLSearchParams): ApiResult {
@@ -180,9 +198,33 @@ function attachment(mailbox: GmailMailbox, messageId: string, id: string): ApiRe
 
 function changeLabels(mailbox: GmailMailbox, id: string, add: string[], remove: string[]): ApiResult {
   find(mailbox, id);
-  for (const l of [...add, ...remove]) if (!mailbox.labels.has(l)) throw badRequest(`Invalid label: ${l}`);
+  checkLabels(mailbox, add, remove);
   const m = mailbox.modify(id, add, remove)!;
   return ok({ id: m.id, threadId: m.threadId, labelIds: [...m.labelIds] });
+}
+
+function checkLabels(mailbox: GmailMailbox, add: unknown, remove: unknown): void {
+  for (const list of [add, remove]) {
+    if (list !== undefined && !(Array.isArray(list) && list.every((l) => typeof l === 'string'))) throw badRequest('Invalid label list');
+    for (const l of (list ?? []) as string[]) if (!mailbox.labels.has(l)) throw badRequest(`Invalid label: ${l}`);
+  }
+}
+
+/**
+ * messages.batchModify: at most 1,000 ids, every label checked before any change, one
+ * history record per message that changed; ids of messages that no longer exist are
+ * skipped (Gmail answers success for them too). 204, empty body.
+ * Source: https://developers.google.com/gmail/api/reference/rest/v1/users.messages/batchModify
+ */
+function batchModify(mailbox: GmailMailbox, body: unknown): ApiResult {
+  const { ids, addLabelIds, removeLabelIds } = body as { ids?: unknown; addLabelIds?: unknown; removeLabelIds?: unknown };
+  if (ids !== undefined && !(Array.isArray(ids) && ids.every((id) => typeof id === 'string'))) throw badRequest('Invalid ids');
+  const list = (ids ?? []) as string[];
+  if (list.length > 1000) throw badRequest('Number of ids cannot exceed 1000');
+  for (const id of list) if (!/^[0-9a-f]{1,16}$/.test(id)) throw badRequest('Invalid id value');
+  checkLabels(mailbox, addLabelIds, removeLabelIds);
+  for (const id of new Set(list)) mailbox.modify(id, (addLabelIds ?? []) as string[], (removeLabelIds ?? []) as string[]);
+  return { status: 204 };
 }
 
 /** messages.send: JSON `{raw, threadId?}`, or /upload with uploadType=media|multipart. */
@@ -192,10 +234,10 @@ async function send(mailbox: GmailMailbox, req: ApiRequest): Promise<ApiResult> 
   let threadId: string | undefined;
   const type = String(req.headers['content-type'] ?? '');
   if (!req.upload) {
-    const resource = json(body) as { raw?: string; threadId?: string };
+    const resource = json(body) as { raw?: unknown; threadId?: unknown };
     if (!resource.raw) throw badRequest("'raw' RFC822 payload message string or uploading message via /upload/* URL required");
-    raw = Buffer.from(resource.raw, 'base64url');
-    threadId = resource.threadId;
+    raw = bytesField(resource.raw, 'message.raw');
+    threadId = typeof resource.threadId === 'string' && resource.threadId ? resource.threadId : undefined;
   } else if (req.query.get('uploadType') === 'multipart' || type.startsWith('multipart/')) {
     const boundary = parseParams(type).params.get('boundary');
     const parts = boundary ? splitMultipart(body, boundary) : [];
@@ -211,7 +253,20 @@ async function send(mailbox: GmailMailbox, req: ApiRequest): Promise<ApiResult> 
   const headers = parseHeaders(splitHeaderBody(raw).head);
   if (!['to', 'cc', 'bcc'].some((h) => headerValue(headers, h)?.includes('@'))) throw badRequest('Recipient address required');
   const m = mailbox.add(raw, ['SENT'], { internalDate: Date.now(), ...(threadId ? { threadId } : {}) });
-  return ok({ id: m.id, threadId: m.threadId, labelIds: refOf(m).labelIds });
+  return { status: 200, body: { id: m.id, threadId: m.threadId, labelIds: refOf(m).labelIds }, sent: m };
+}
+
+/**
+ * A proto `bytes` field in JSON: standard or URL-safe base64, padding optional (the proto3
+ * JSON mapping, https://protobuf.dev/programming-guides/json/). Anything else answers 400 as
+ * Google's JSON transcoding does.
+ */
+function bytesField(value: unknown, field: string): Buffer {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value !== 'string' || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(text) || text.replace(/=+$/, '').length % 4 === 1) {
+    throw new GoogleApiError(400, `Invalid value at '${field}' (TYPE_BYTES), Base64 decoding failed for "${text.slice(0, 40)}"`, 'invalid');
+  }
+  return Buffer.from(text, 'base64');
 }
 
 function json(body: Buffer): unknown {

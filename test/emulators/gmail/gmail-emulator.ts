@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { readMailbox } from '../../../src-main/mail/import/mailbox-reader.ts';
 import { createLogger } from '../../../src-main/platform/logger.ts';
 import { TransportFaults } from '../transport-faults.ts';
+import { SendLedger } from '../send-ledger.ts';
 import { readBody, sendJson, sendTruncated, startHttpsServer, type StartedServer } from '../http-server.ts';
 import { route } from './api.ts';
 import { handleAdmin } from './admin.ts';
@@ -57,11 +58,36 @@ export interface GmailEmulatorStats {
   connections: number;
 }
 
+/** One accepted messages.send call, as sentMessages() and GET /__admin/sent report it. */
+export interface GmailSentMessage {
+  id: string;
+  threadId: string;
+  /** The raw's Message-ID header without angle brackets; null when it had none. */
+  messageId: string | null;
+  /** The message's labels now; null once it was deleted. */
+  labelIds: string[] | null;
+  raw: Buffer;
+  /** ms since the epoch. */
+  internalDate: number;
+  /** True when the commit-then-drop fault swallowed this call's answer. */
+  answerDropped: boolean;
+}
+
+/** A message's state for exactly-once assertions (GET /__admin/messages/{id}). */
+export interface GmailMessageState {
+  id: string;
+  threadId: string;
+  labelIds: string[];
+  historyId: string;
+  messageId: string | null;
+}
+
 export class GmailEmulator {
   readonly mailbox: GmailMailbox;
   readonly settings: GmailEmulatorSettings;
   /** Answers cut off mid-body, requests stalled past the client's timeout. */
   readonly faults = new TransportFaults();
+  readonly #sent = new SendLedger();
   readonly #options: GmailEmulatorOptions;
   readonly #quota = new QuotaBuckets();
   #server: StartedServer | null = null;
@@ -131,6 +157,36 @@ export class GmailEmulator {
     this.mailbox.history.expire();
   }
 
+  /** Every accepted messages.send call, oldest first (a retried send shows twice). */
+  sentMessages(): GmailSentMessage[] {
+    return this.#sent.list().map((r) => {
+      const m = this.mailbox.get(r.id!);
+      const threadId = m?.threadId ?? '';
+      return { id: r.id!, threadId, messageId: r.messageId, labelIds: m ? [...m.labelIds] : null, raw: r.raw, internalDate: r.at, answerDropped: r.answerDropped };
+    });
+  }
+
+  /** Accepted messages.send calls whose raw carried Message-ID `messageId` (angle brackets optional). */
+  sendCount(messageId: string): number {
+    return this.#sent.count(messageId);
+  }
+
+  /** Accepted messages.send calls per Message-ID (without angle brackets). */
+  sendCounts(): Record<string, number> {
+    return this.#sent.counts();
+  }
+
+  /** Forgets the accepted sends (the messages stay in the mailbox). */
+  clearSent(): void {
+    this.#sent.clear();
+  }
+
+  /** Labels, thread and historyId of a message; undefined when unknown. */
+  messageState(id: string): GmailMessageState | undefined {
+    const m = this.mailbox.get(id);
+    return m && { id: m.id, threadId: m.threadId, labelIds: [...m.labelIds], historyId: String(m.historyId), messageId: m.messageId };
+  }
+
   /** The next `count` API requests answer `status` (default 503). */
   failNext(count: number, status = 503): void {
     this.#failNext = { count, status };
@@ -182,6 +238,11 @@ export class GmailEmulator {
         if (wait > 0) throw rateLimited(wait);
       }
       const result = await found.run(this.mailbox, profileEmail);
+      if (result.sent) {
+        const dropped = this.faults.takeCommitThenDrop();
+        this.#sent.record(result.sent.raw, result.sent.id, dropped);
+        if (dropped) return void res.socket?.destroy(); // committed; the client never learns it
+      }
       if (result.status < 300 && this.faults.takeTruncation()) {
         sendTruncated(res, result.status, JSON.stringify(result.body));
       } else if (result.status === 204) {

@@ -11,6 +11,8 @@ export interface StoredMessage {
   threadId: string;
   labelIds: Set<string>;
   raw: Buffer;
+  /** The Message-ID header without angle brackets, null when absent. */
+  messageId: string | null;
   /** ms since the epoch. */
   internalDate: number;
   historyId: number;
@@ -37,6 +39,8 @@ export class GmailMailbox {
   /** Message ids, newest first. Ids embed internalDate in their top bits, so this is date order. */
   readonly #sorted: string[] = [];
   readonly #threads = new Map<string, string[]>();
+  /** Message-ID header (without angle brackets) → message ids, for q=rfc822msgid:. */
+  readonly #byMessageId = new Map<string, Set<string>>();
   readonly #threader: Threader;
   #seq = 0;
 
@@ -73,10 +77,11 @@ export class GmailMailbox {
       ?? dateOf(headers.filter((h) => h.name.toLowerCase() === 'received').at(0)?.value.split(';').at(-1) ?? null)
       ?? Date.now();
     const id = this.#newId(internalDate);
+    const messageId = messageIds(headerValue(headers, 'message-id'))[0] ?? null;
     const threadId = this.#threader.assign(
       {
         id,
-        messageId: messageIds(headerValue(headers, 'message-id'))[0] ?? null,
+        messageId,
         parents: [...messageIds(headerValue(headers, 'in-reply-to')), ...messageIds(headerValue(headers, 'references')).reverse()],
         subject: headerValue(headers, 'subject') ?? '',
         participants: addresses(headerValue(headers, 'from'), headerValue(headers, 'to'), headerValue(headers, 'cc')),
@@ -85,13 +90,14 @@ export class GmailMailbox {
       options.threadId,
     );
     const labels = new Set(labelIds.map((l) => this.labels.resolve(l)));
-    const message: StoredMessage = { id, threadId, labelIds: labels, raw, internalDate, historyId: this.history.current };
+    const message: StoredMessage = { id, threadId, labelIds: labels, raw, messageId, internalDate, historyId: this.history.current };
     this.#messages.set(id, message);
     this.#sorted.splice(this.#insertAt(id), 0, id);
     const thread = this.#threads.get(threadId) ?? [];
     thread.push(id);
     thread.sort((a, b) => this.#messages.get(a)!.internalDate - this.#messages.get(b)!.internalDate || (a < b ? -1 : 1));
     this.#threads.set(threadId, thread);
+    if (messageId) this.#byMessageId.set(messageId, (this.#byMessageId.get(messageId) ?? new Set()).add(id));
     this.labels.adjust(labels, 1);
     if (options.record !== false) {
       const ref = refOf(message);
@@ -109,6 +115,8 @@ export class GmailMailbox {
     const thread = this.#threads.get(message.threadId)!.filter((m) => m !== id);
     if (thread.length) this.#threads.set(message.threadId, thread);
     else this.#threads.delete(message.threadId);
+    const sameId = message.messageId === null ? undefined : this.#byMessageId.get(message.messageId);
+    if (sameId?.delete(id) && !sameId.size) this.#byMessageId.delete(message.messageId!);
     this.labels.adjust(message.labelIds, -1);
     const ref = refOf(message);
     this.history.append({ messages: [ref], messagesDeleted: [{ message: ref }] });
@@ -138,17 +146,24 @@ export class GmailMailbox {
     return message;
   }
 
+  /** Ids of the messages whose Message-ID header is `messageId` (without angle brackets), newest first. */
+  withMessageId(messageId: string): string[] {
+    return [...(this.#byMessageId.get(messageId) ?? [])].sort().reverse();
+  }
+
   /**
    * One page of message ids, newest first, after the id `after` (exclusive; null = start).
    * Messages must carry every label in `labelIds`; SPAM/TRASH are left out unless included.
+   * `among` (ids newest first, e.g. withMessageId's) narrows the listing to those messages.
    */
-  list(after: string | null, max: number, labelIds: string[], includeSpamTrash: boolean): { ids: string[]; more: boolean } {
-    let i = after === null ? 0 : this.#insertAt(after);
-    if (after !== null && this.#sorted[i] === after) i += 1;
+  list(after: string | null, max: number, labelIds: string[], includeSpamTrash: boolean, among?: string[]): { ids: string[]; more: boolean } {
+    const source = among ?? this.#sorted;
+    let i = after === null ? 0 : this.#insertAt(after, source);
+    if (after !== null && source[i] === after) i += 1;
     const excluded = includeSpamTrash ? [] : SPAM_TRASH.filter((l) => !labelIds.includes(l));
     const ids: string[] = [];
-    for (; i < this.#sorted.length; i += 1) {
-      const message = this.#messages.get(this.#sorted[i]!)!;
+    for (; i < source.length; i += 1) {
+      const message = this.#messages.get(source[i]!)!;
       if (labelIds.some((l) => !message.labelIds.has(l))) continue;
       if (excluded.some((l) => message.labelIds.has(l))) continue;
       if (ids.length === max) return { ids, more: true };
@@ -188,13 +203,13 @@ export class GmailMailbox {
     }
   }
 
-  /** Index in the newest-first list where `id` is or would be inserted. */
-  #insertAt(id: string): number {
+  /** Index in a newest-first id list (default: every message) where `id` is or would be inserted. */
+  #insertAt(id: string, sorted: string[] = this.#sorted): number {
     let lo = 0;
-    let hi = this.#sorted.length;
+    let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.#sorted[mid]! > id) lo = mid + 1;
+      if (sorted[mid]! > id) lo = mid + 1;
       else hi = mid;
     }
     return lo;

@@ -11,6 +11,7 @@ export const QUOTA_COST: Record<string, number> = {
   'gmail.users.messages.get': 5,
   'gmail.users.messages.attachments.get': 5,
   'gmail.users.messages.modify': 5,
+  'gmail.users.messages.batchModify': 50,
   'gmail.users.messages.trash': 5,
   'gmail.users.messages.untrash': 5,
   'gmail.users.messages.delete': 10,

@@ -37,9 +37,10 @@ export class Threader {
 
   /**
    * Returns the threadId for `message` and records it. `exists(threadId)` lets deleted
-   * threads drop out; `preferred` (messages.send's threadId) wins when it exists.
+   * threads drop out; `preferred` (messages.send's threadId) wins when it exists;
+   * `bySubject` false joins only threads In-Reply-To/References name.
    */
-  assign(message: ThreadingInput, exists: (threadId: string) => boolean, preferred?: string): string {
+  assign(message: ThreadingInput, exists: (threadId: string) => boolean, preferred?: string, bySubject = true): string {
     let threadId: string | undefined = preferred && exists(preferred) ? preferred : undefined;
     for (const parent of threadId ? [] : message.parents) {
       const t = this.#threadByMessageId.get(parent);
@@ -49,7 +50,7 @@ export class Threader {
       }
     }
     const subject = normaliseSubject(message.subject);
-    if (!threadId && subject) {
+    if (!threadId && subject && bySubject) {
       const candidates = this.#threadsBySubject.get(subject) ?? [];
       for (let i = candidates.length - 1; i >= 0 && !threadId; i -= 1) {
         const t = candidates[i]!;

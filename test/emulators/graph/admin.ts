@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http-server.ts';
 import { adminRequest, handleCommonAdmin } from '../admin-common.ts';
 import type { GraphEmulator } from './graph-emulator.ts';
+import { FLAG_STATUSES, type FlagStatus } from './mailbox.ts';
 
 /**
  * GET  /__admin/stats                          → GraphEmulatorStats
@@ -17,6 +18,12 @@ import type { GraphEmulator } from './graph-emulator.ts';
  * POST /__admin/messages/{id}/move {folder}    → {id, immutableId} (id is new), 404 when unknown
  * POST /__admin/messages/{id}/read {isRead?}   → {id, isRead}, 404 when unknown
  * DELETE /__admin/messages/{id}                → 204, 404 when unknown
+ * POST /__admin/messages/{id}/flag {flagStatus} → GraphMessageState, 404 when unknown, 400 for another status
+ * GET  /__admin/messages/{id}                   → GraphMessageState {id, immutableId, parentFolderId, folder, isRead, flag, conversationId, internetMessageId}
+ * GET  /__admin/sent                            → {messages: [GraphSentMessage with raw as base64], counts: {internetMessageId (bare): n}}
+ * GET  /__admin/sent/count?internetMessageId=…  → {internetMessageId, count} (accepted sendMail calls; angle brackets optional)
+ * POST /__admin/sent/reset                      → 204
+ * Faults (admin-common.ts): GET /__admin/faults; POST /__admin/faults/commit-then-drop {count} → 204
  */
 export async function handleAdmin(emulator: GraphEmulator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const request = adminRequest(req, res, url);
@@ -45,7 +52,26 @@ export async function handleAdmin(emulator: GraphEmulator, req: IncomingMessage,
       const m = emulator.addMessage(Buffer.from(raw, 'base64url'), typeof folder === 'string' ? folder : 'inbox', { isRead: isRead === true });
       return sendJson(res, 200, { id: m.id, immutableId: m.immutableId, conversationId: m.conversationId, parentFolderId: m.folderId });
     }
-    const action = /^\/messages\/([A-Za-z0-9_=-]+)(?:\/(move|read))?$/.exec(path);
+    if (method === 'GET' && path === '/sent') {
+      const messages = emulator.sentMessages().map((m) => ({ ...m, raw: m.raw.toString('base64') }));
+      return sendJson(res, 200, { messages, counts: emulator.sendCounts() });
+    }
+    if (method === 'GET' && path === '/sent/count') {
+      const internetMessageId = url.searchParams.get('internetMessageId') ?? url.searchParams.get('messageId') ?? '';
+      return sendJson(res, 200, { internetMessageId, count: emulator.sendCount(internetMessageId) });
+    }
+    if (method === 'POST' && path === '/sent/reset') return (emulator.clearSent(), noContent());
+    const action = /^\/messages\/([A-Za-z0-9_=-]+)(?:\/(move|read|flag))?$/.exec(path);
+    if (action && method === 'GET' && !action[2]) {
+      const state = emulator.messageState(action[1]!);
+      return state ? sendJson(res, 200, state) : sendJson(res, 404, { error: 'no such message' });
+    }
+    if (action && method === 'POST' && action[2] === 'flag') {
+      const { flagStatus } = await body();
+      if (!FLAG_STATUSES.includes(flagStatus as FlagStatus)) return sendJson(res, 400, { error: `flagStatus one of ${FLAG_STATUSES.join(', ')}` });
+      const m = emulator.setFlag(action[1]!, flagStatus as FlagStatus);
+      return m ? sendJson(res, 200, emulator.messageState(m.id)) : sendJson(res, 404, { error: 'no such message' });
+    }
     if (action && method === 'POST' && action[2] === 'move') {
       const { folder } = await body();
       const m = emulator.moveMessage(action[1]!, String(folder));

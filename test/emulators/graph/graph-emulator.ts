@@ -8,92 +8,23 @@ import { readMailbox } from '../../../src-main/mail/import/mailbox-reader.ts';
 import { createLogger } from '../../../src-main/platform/logger.ts';
 import { seededRandom } from '../../../scripts/seeded-random.ts';
 import { TransportFaults } from '../transport-faults.ts';
+import { SendLedger } from '../send-ledger.ts';
 import { readBody, sendJson, sendTruncated, startHttpsServer, type StartedServer } from '../http-server.ts';
 import { handleAdmin } from './admin.ts';
-import { pathSegments, route, type ApiContext, type GraphUser } from './api.ts';
+import { pathSegments, route, type ApiContext } from './api.ts';
 import { DeltaTokens } from './delta.ts';
 import { GraphApiError, injected, newRequestId, throttled, unauthenticated, unknownSegment } from './graph-errors.ts';
-import { GraphMailbox, type GraphFolder, type GraphMessage } from './mailbox.ts';
+import { GraphMailbox, type FlagStatus, type GraphFolder, type GraphMessage } from './mailbox.ts';
+import {
+  DEFAULT_SETTINGS, type GraphEmulatorOptions, type GraphEmulatorSettings, type GraphEmulatorStats, type GraphMessageState, type GraphSentMessage,
+} from './graph-emulator-options.ts';
 import { MailboxThrottle } from './throttle.ts';
 
 const log = createLogger('emulator.graph');
 
-/** Knobs a test may change at any time (also POST /__admin/settings). */
-export interface GraphEmulatorSettings {
-  /** Enforce Outlook's concurrent-request limit per mailbox (429 MailboxConcurrency). */
-  concurrencyLimit: boolean;
-  /** Concurrent requests allowed per mailbox; Outlook allows 4. */
-  maxConcurrentRequests: number;
-  /** Enforce the per-mailbox request rate (429 MailboxRequests + Retry-After). */
-  rateLimit: boolean;
-  /** Requests per window; Outlook allows 10,000 per 10 minutes. */
-  requestsPer10Minutes: number;
-  /** The rate window, ms (600,000 in Outlook; shrink it to test recovery quickly). */
-  rateWindowMs: number;
-  /** Retry-After (s) sent with a MailboxConcurrency 429. */
-  concurrencyRetryAfterSeconds: number;
-  /** Fixed delay before every API answer, ms (requests count as in flight meanwhile). */
-  latencyMs: number;
-  /** Fraction (0..1) of API requests answered with `errorStatus`, from a seeded PRNG. */
-  errorRate: number;
-  errorStatus: number;
-  /** Delta page size when the client sends no Prefer: odata.maxpagesize (nor $top). */
-  deltaPageSize: number;
-  /** Cap on any page size ($top, odata.maxpagesize). */
-  maxPageSize: number;
-}
-
-/** A folder to create, optionally filled from a maildir/mbox folder through readMailbox. */
-export interface GraphFolderLoad {
-  /** Well-known name (inbox, sentitems, …), or a display path such as "Inbox/Projects" (created when missing). */
-  folder: string;
-  /** maildir / mbox / .eml folder to deliver into it at start(). */
-  mailbox?: string;
-  /** isRead for loaded mail without maildir flags (a maildir "S" flag always means read). Default false. */
-  isRead?: boolean;
-}
-
-export interface GraphEmulatorOptions {
-  /** Shorthand for folders: [{folder: 'inbox', mailbox}]. */
-  mailbox?: string;
-  /** Folders to create and load, in order (after `mailbox`). */
-  folders?: GraphFolderLoad[];
-  /** The signed-in user (GET /me). Default derives from `verifyAccessToken`'s email, else me@mailbridge.test. */
-  user?: Partial<GraphUser>;
-  /** Checks a bearer token; null = 401 InvalidAuthenticationToken. Default accepts any non-empty token. */
-  verifyAccessToken?: (token: string) => Promise<{ email: string; name?: string } | null>;
-  /** Port on 127.0.0.1; 0 (default) picks a free one. */
-  port?: number;
-  settings?: Partial<GraphEmulatorSettings>;
-  /** Seed of the error-rate PRNG. */
-  seed?: number;
-  /** TLS certificate and key; default the run's test CA loopback certificate. */
-  cert?: string;
-  key?: string;
-}
-
-export interface GraphEmulatorStats {
-  /** Requests received per route name (e.g. messages.delta, messages.value), all outcomes. */
-  requests: Record<string, number>;
-  /** 429s sent (concurrency, rate and injected). */
-  throttled: number;
-  /** 429s for the concurrency limit alone. */
-  concurrencyThrottled: number;
-  serverErrors: number;
-  /** Most requests in flight at once for the mailbox since start / resetStats. */
-  concurrentPeak: number;
-  /** Messages returned by delta and list pages. */
-  messagesServed: number;
-  /** TLS connections accepted since start. */
-  connections: number;
-}
-
-const DEFAULT_SETTINGS: GraphEmulatorSettings = {
-  concurrencyLimit: false, maxConcurrentRequests: 4,
-  rateLimit: false, requestsPer10Minutes: 10_000, rateWindowMs: 600_000, concurrencyRetryAfterSeconds: 1,
-  latencyMs: 0, errorRate: 0, errorStatus: 503,
-  deltaPageSize: 10, maxPageSize: 1000,
-};
+export type {
+  GraphEmulatorOptions, GraphEmulatorSettings, GraphEmulatorStats, GraphFolderLoad, GraphMessageState, GraphSentMessage,
+} from './graph-emulator-options.ts';
 
 export class GraphEmulator {
   readonly mailbox: GraphMailbox;
@@ -106,6 +37,7 @@ export class GraphEmulator {
   #failNext = { count: 0, status: 503, retryAfterSeconds: 1 };
   /** Answers cut off mid-body, requests stalled past the client's timeout. */
   readonly faults = new TransportFaults();
+  readonly #sent = new SendLedger();
   #stats = { requests: {} as Record<string, number>, throttled: 0, concurrencyThrottled: 0, serverErrors: 0, messagesServed: 0 };
   #random: () => number;
 
@@ -179,6 +111,53 @@ export class GraphEmulator {
     return this.mailbox.setRead(id, isRead);
   }
 
+  /** Sets the follow-up flag (an update in delta). Undefined when the id is unknown. */
+  setFlag(id: string, flagStatus: FlagStatus): GraphMessage | undefined {
+    return this.mailbox.update(id, { flagStatus });
+  }
+
+  /** Folder, isRead, flag and conversation of a message by REST or immutable id; undefined when unknown. */
+  messageState(id: string): GraphMessageState | undefined {
+    const m = this.mailbox.get(id);
+    if (!m) return undefined;
+    return {
+      id: m.id, immutableId: m.immutableId, parentFolderId: m.folderId, folder: this.#folderName(m.folderId),
+      isRead: m.isRead, flag: { flagStatus: m.flagStatus }, conversationId: m.conversationId, internetMessageId: m.fixed.internetMessageId,
+    };
+  }
+
+  /** Every accepted sendMail call, oldest first (a retried send shows twice). */
+  sentMessages(): GraphSentMessage[] {
+    return this.#sent.list().map((r) => {
+      const m = r.id === null ? undefined : this.mailbox.get(r.id);
+      return {
+        id: m?.id ?? null, immutableId: r.id, internetMessageId: r.messageId === null ? null : `<${r.messageId}>`,
+        conversationId: m?.conversationId ?? null, parentFolderId: m?.folderId ?? null, folder: m ? this.#folderName(m.folderId) : null,
+        raw: r.raw, sentAt: r.at, answerDropped: r.answerDropped,
+      };
+    });
+  }
+
+  /** Accepted sendMail calls whose MIME carried `internetMessageId` (angle brackets optional). */
+  sendCount(internetMessageId: string): number {
+    return this.#sent.count(internetMessageId);
+  }
+
+  /** Accepted sendMail calls per internetMessageId (without angle brackets). */
+  sendCounts(): Record<string, number> {
+    return this.#sent.counts();
+  }
+
+  /** Forgets the accepted sends (the Sent Items copies stay). */
+  clearSent(): void {
+    this.#sent.clear();
+  }
+
+  #folderName(folderId: string): string {
+    const folder = this.mailbox.folder(folderId)!;
+    return folder.wellKnownName ?? folder.displayName;
+  }
+
   /** Every delta/skip token issued so far (for one folder, or all) now answers 410 syncStateNotFound. */
   expireDeltaTokens(folder?: string): void {
     this.#tokens.expire(folder === undefined ? undefined : this.#folderOrThrow(folder).id);
@@ -244,6 +223,11 @@ export class GraphEmulator {
         if (wait > 0) throw throttled('MailboxRequests', wait);
       }
       const result = await found.run(this.#context(identity));
+      if (result.sent) {
+        const dropped = this.faults.takeCommitThenDrop();
+        this.#sent.record(result.sent.raw, result.sent.id, dropped);
+        if (dropped) return void res.socket?.destroy(); // committed; the client never learns it
+      }
       this.#stats.messagesServed += result.items ?? 0;
       const headers = { 'request-id': requestId, 'client-request-id': clientRequestId, ...result.headers };
       if (result.status < 300 && (result.bytes || result.json !== undefined) && this.faults.takeTruncation()) {

@@ -3,67 +3,17 @@
 // delta queries read with a binary search, so a delta page costs O(log n + page).
 import { createHash, randomBytes } from 'node:crypto';
 import { Threader, addresses, messageIds } from '../gmail/threading.ts';
-import { graphDateTime, readMessage, type FixedFields } from './message-resource.ts';
+import { graphDateTime, readMessage } from './message-resource.ts';
+import type { ChangeEvent, FlagStatus, GraphFolder, GraphMessage } from './mailbox-items.ts';
+import { WELL_KNOWN_FOLDERS } from './mailbox-items.ts';
 
-export interface GraphMessage {
-  /** The Exchange item id: it changes when the message moves. */
-  id: string;
-  /** The id under Prefer: IdType="ImmutableId": it survives moves. */
-  immutableId: string;
-  folderId: string;
-  conversationId: string;
-  raw: Buffer;
-  isRead: boolean;
-  /** Bumped on every change; changeKey and @odata.etag derive from it. */
-  version: number;
-  receivedMs: number;
-  createdDateTime: string;
-  lastModifiedDateTime: string;
-  fixed: FixedFields;
-  /** The full resource as JSON per (body type, id type), built on first read and dropped on change. */
-  json?: Map<string, string>;
-}
-
-/** One entry of a folder's change log: the message arrived/changed, or left the folder. */
-export interface ChangeEvent {
-  seq: number;
-  id: string;
-  immutableId: string;
-  removed: boolean;
-}
-
-export interface GraphFolder {
-  id: string;
-  displayName: string;
-  parentFolderId: string;
-  /** Graph's well-known folder name (inbox, sentitems, …), usable in place of the id. */
-  wellKnownName: string | null;
-  childIds: string[];
-  messages: Set<string>;
-  unread: number;
-  /** Change log in ascending seq; `latest` maps a message id to its newest event's seq. */
-  events: ChangeEvent[];
-  latest: Map<string, number>;
-  /** Message ids newest first (receivedDateTime desc), rebuilt after a change. */
-  byDate?: string[];
-}
-
-/** Top-level well-known folders and their display names (Exchange Online, English). */
-export const WELL_KNOWN_FOLDERS: Record<string, string> = {
-  archive: 'Archive',
-  deleteditems: 'Deleted Items',
-  drafts: 'Drafts',
-  inbox: 'Inbox',
-  junkemail: 'Junk Email',
-  outbox: 'Outbox',
-  sentitems: 'Sent Items',
-};
+export type { ChangeEvent, FlagStatus, GraphFolder, GraphMessage } from './mailbox-items.ts';
+export { FLAG_STATUSES, ID_PATTERN, WELL_KNOWN_FOLDERS } from './mailbox-items.ts';
 
 const MESSAGE_PREFIX = Buffer.from([0x00, 0x03, 0x24, 0x00]); // base64url "AAMkA…", like Exchange item ids
 const FOLDER_PREFIX = Buffer.from([0x01, 0x03, 0x24, 0x00]); // "AQMkA…", like Exchange folder ids
 const CONVERSATION_PREFIX = Buffer.from([0x00, 0x04, 0x24, 0x00]); // "AAQkA…"
 const IMMUTABLE_PREFIX = Buffer.from([0x00, 0x09, 0x00, 0x2e]); // "AAkAL…", like Exchange immutable ids
-export const ID_PATTERN = /^[A-Za-z0-9_-]{20,200}={0,2}$/;
 
 export class GraphMailbox {
   readonly root: GraphFolder;
@@ -73,6 +23,8 @@ export class GraphMailbox {
   /** immutableId → current id. */
   readonly #immutable = new Map<string, string>();
   readonly #threads = new Map<string, number>();
+  /** internetMessageId → immutable ids (stable across moves), for $filter=internetMessageId eq '…'. */
+  readonly #byInternetId = new Map<string, Set<string>>();
   readonly #threader: Threader;
   readonly #key = randomBytes(16);
   #counter = 0;
@@ -140,8 +92,12 @@ export class GraphMailbox {
     return this.#messages.get(id) ?? this.#messages.get(this.#immutable.get(id) ?? '');
   }
 
-  /** Delivers `raw` into `folder` (isRead as given) and logs the change for delta. */
-  add(raw: Buffer, folder: GraphFolder, options: { isRead?: boolean; receivedMs?: number } = {}): GraphMessage {
+  /**
+   * Delivers `raw` into `folder` (isRead as given) and logs the change for delta.
+   * `referencesOnly`: the conversation is that of a message In-Reply-To/References names,
+   * else a new one (sendMail), rather than also matching subject and correspondents.
+   */
+  add(raw: Buffer, folder: GraphFolder, options: { isRead?: boolean; receivedMs?: number; referencesOnly?: boolean } = {}): GraphMessage {
     const now = Date.now();
     const { fixed, threading, receivedMs } = readMessage(raw, options.receivedMs ?? now);
     if (options.receivedMs !== undefined) fixed.receivedDateTime = graphDateTime(options.receivedMs);
@@ -157,18 +113,28 @@ export class GraphMailbox {
         participants: addresses(threading.from, threading.to, threading.cc),
       },
       (t) => (this.#threads.get(t) ?? 0) > 0,
+      undefined,
+      !options.referencesOnly,
     );
     this.#threads.set(threadId, (this.#threads.get(threadId) ?? 0) + 1);
     const created = graphDateTime(options.receivedMs ?? receivedMs);
     const message: GraphMessage = {
-      id, immutableId, folderId: folder.id, raw, isRead: options.isRead ?? false, version: 1,
+      id, immutableId, folderId: folder.id, raw, isRead: options.isRead ?? false, flagStatus: 'notFlagged', version: 1,
       receivedMs: options.receivedMs ?? receivedMs,
       createdDateTime: created, lastModifiedDateTime: created, fixed,
       conversationId: Buffer.concat([CONVERSATION_PREFIX, createHash('sha256').update(threadId).digest().subarray(0, 16)]).toString('base64url'),
     };
     this.#messages.set(id, message);
+    if (fixed.internetMessageId) {
+      this.#byInternetId.set(fixed.internetMessageId, (this.#byInternetId.get(fixed.internetMessageId) ?? new Set()).add(immutableId));
+    }
     this.#enter(folder, message);
     return message;
+  }
+
+  /** Messages whose internetMessageId is exactly `internetMessageId` (angle brackets included, as Graph stores it). */
+  withInternetMessageId(internetMessageId: string): GraphMessage[] {
+    return [...(this.#byInternetId.get(internetMessageId) ?? [])].map((immutableId) => this.get(immutableId)!);
   }
 
   /** Deletes for good (the folder's delta reports it @removed). `id` may be the immutable id. False when unknown. */
@@ -178,6 +144,9 @@ export class GraphMailbox {
     this.#leave(message);
     this.#messages.delete(message.id);
     this.#immutable.delete(message.immutableId);
+    const internetId = message.fixed.internetMessageId;
+    const same = internetId === null ? undefined : this.#byInternetId.get(internetId);
+    if (same?.delete(message.immutableId) && !same.size) this.#byInternetId.delete(internetId!);
     return true;
   }
 
@@ -203,13 +172,27 @@ export class GraphMailbox {
 
   /** Sets isRead; a real change is logged (delta reports the message as updated). */
   setRead(id: string, isRead: boolean): GraphMessage | undefined {
+    return this.update(id, { isRead });
+  }
+
+  /**
+   * Sets isRead and/or the follow-up flag in one change: when anything differs, the version
+   * is bumped once and the folder's delta reports the message as updated. Undefined when unknown.
+   */
+  update(id: string, change: { isRead?: boolean; flagStatus?: FlagStatus }): GraphMessage | undefined {
     const message = this.get(id);
     if (!message) return undefined;
-    if (message.isRead === isRead) return message;
-    message.isRead = isRead;
+    const read = change.isRead !== undefined && change.isRead !== message.isRead;
+    const flag = change.flagStatus !== undefined && change.flagStatus !== message.flagStatus;
+    if (!read && !flag) return message;
+    const folder = this.#folders.get(message.folderId)!;
+    if (read) {
+      message.isRead = change.isRead!;
+      folder.unread += message.isRead ? -1 : 1;
+    }
+    if (flag) message.flagStatus = change.flagStatus!;
     this.#touch(message);
-    this.#folders.get(message.folderId)!.unread += isRead ? -1 : 1;
-    this.#log(this.#folders.get(message.folderId)!, message, false);
+    this.#log(folder, message, false);
     return message;
   }
 

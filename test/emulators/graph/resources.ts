@@ -86,7 +86,7 @@ export function messageObject(mailbox: GraphMailbox, m: GraphMessage, view: Mess
     ccRecipients: f.ccRecipients,
     bccRecipients: f.bccRecipients,
     replyTo: f.replyTo,
-    flag: { flagStatus: 'notFlagged' },
+    flag: { flagStatus: m.flagStatus },
   };
 }
 

@@ -1,6 +1,9 @@
 // Outlook's per-mailbox limits on Graph: at most 4 concurrent requests (the next one gets
 // 429 MailboxConcurrency) and 10,000 requests per 10 minutes (429 with Retry-After until the
 // oldest request leaves the window). Limits are per app per mailbox; the emulator has one app.
+// Every call costs the same here — a read, PATCH, move or sendMail takes one request of the
+// window and one concurrency slot — since Outlook documents no per-operation cost; the
+// 150 MB-per-5-minutes upload limit is not modelled.
 // Source: https://learn.microsoft.com/en-us/graph/throttling-limits#outlook-service-limits
 
 export class MailboxThrottle {

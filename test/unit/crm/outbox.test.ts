@@ -3,7 +3,7 @@
 // restart loses nothing, and an unknown outcome is checked, never resent blindly.
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffDelay } from '../../../src-main/crm/backoff.ts';
+import { backoffDelay } from '../../../src-main/platform/backoff.ts';
 import { openHarness, REP, type Harness } from './crm-fixtures.ts';
 import { databaseOf } from '../../../src-main/store/profile-store.ts';
 

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { message, openTestStore, type TestStore } from './store-fixtures.ts';
 import { databaseOf, openProfileStore } from '../../../src-main/store/profile-store.ts';
+import { undoMigrationsAfter90 } from './migrations/downgrade.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2001, 4, 1);
@@ -98,6 +99,7 @@ describe('local threading', () => {
         UPDATE threads SET message_count = (SELECT count(*) FROM messages WHERE thread_id = threads.id),
           last_message_at = (SELECT max(received_at) FROM messages WHERE thread_id = threads.id),
           thread_key = 'l:' || substr(thread_key, 5)`);
+      undoMigrationsAfter90(db);
       db.exec('DROP INDEX threads_by_base_subject; ALTER TABLE threads DROP COLUMN base_subject; PRAGMA user_version = 80;');
       assert.equal(db.prepare('SELECT count(*) FROM threads').pluck().get(), 3);
       other.store.close();

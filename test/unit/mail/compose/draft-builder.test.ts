@@ -73,12 +73,12 @@ test('the quoted original escapes text and cleans HTML of scripts and remote ima
 });
 
 test('a reply carries In-Reply-To and References ending with the original, and the signature', async () => {
-  const draft = await startDraft('reply', account, source(), 'Rep\nAcme');
+  const draft = await startDraft('reply', account, source(), { signature: 'Rep\nAcme', logToCrm: true });
   assert.equal(draft.inReplyTo, 'm2@x');
   assert.deepEqual(draft.references, ['m0@x', 'm1@x', 'm2@x']);
   assert.equal(draft.threadId, 3);
   assert.equal(draft.subject, 'Re: Deal');
   assert.match(draft.html, /-- <br>Rep<br>Acme/);
-  const fresh = await startDraft('new', account, null);
+  const fresh = await startDraft('new', account, null, { logToCrm: false });
   assert.deepEqual([fresh.to, fresh.subject, fresh.quotedHtml, fresh.threadId], [[], '', '', null]);
 });

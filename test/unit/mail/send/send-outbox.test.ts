@@ -70,6 +70,7 @@ function draft(overrides: { to?: Array<{ address: string; name: string }>; html?
     quotedHtml: '',
     inReplyTo: null,
     references: [],
+    logToCrm: false,
   }).id;
 }
 

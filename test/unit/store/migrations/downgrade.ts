@@ -3,14 +3,21 @@
 // migration adds its undo here.
 import type { Db } from '../../../../src-main/store/types.ts';
 
-/** Back to the schema of version 60 (user_version is left to the caller). */
-export function undoMigrationsAfter60(db: Db): void {
+/** Back to the schema of version 90 (user_version is left to the caller). */
+export function undoMigrationsAfter90(db: Db): void {
   db.exec(`
     DROP TABLE send_outbox;
     DROP TABLE mail_actions;
     DROP TABLE draft_attachments;
     DROP TABLE drafts;
     ALTER TABLE labels DROP COLUMN role;
+  `);
+}
+
+/** Back to the schema of version 60 (user_version is left to the caller). */
+export function undoMigrationsAfter60(db: Db): void {
+  undoMigrationsAfter90(db);
+  db.exec(`
     DROP INDEX threads_by_base_subject;
     ALTER TABLE threads DROP COLUMN base_subject;
     DROP TRIGGER messages_fts_after_delete;

@@ -1,4 +1,4 @@
-// Retry timing for the outbox: exponential backoff with full jitter (AWS Architecture Blog,
+// Retry timing for the outboxes (CRM logging, sending, mail actions): exponential backoff with full jitter (AWS Architecture Blog,
 // "Exponential Backoff And Jitter", 2015), never earlier than a 429's Retry-After
 // (RFC 9110 §10.2.3; HubSpot usage guidelines).
 
