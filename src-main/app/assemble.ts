@@ -10,6 +10,7 @@ import { startSyncScheduler, type SyncScheduler } from '../accounts/sync-schedul
 import { openInSystemBrowser } from '../auth/system-browser.ts';
 import { hubSpotConnectorFactory } from '../crm/connectors/hubspot.ts';
 import { createCrmService } from '../crm/crm-service.ts';
+import type { CrmService } from '../crm/crm-service-api.ts';
 import { accountHandlers } from '../ipc/account-handlers.ts';
 import { crmHandlers } from '../ipc/crm-handlers.ts';
 import type { Handlers } from '../ipc/dispatch.ts';
@@ -29,13 +30,30 @@ import { headlessDesktopFiles } from '../mail/attachments/headless-desktop.ts';
 import { ProfileConfigSchema, readProfileConfig } from '../platform/profile-config.ts';
 import { createSettingsService } from '../settings/settings-service.ts';
 import { resolveDatabaseKey } from '../store/database.ts';
-import { openProfileStore } from '../store/profile-store.ts';
+import { openProfileStore, type ProfileStore } from '../store/profile-store.ts';
 
 import type { OpenServicesOptions, Services } from './services.ts';
 
 export type { ConnectOptions, OpenServicesOptions, Services, SyncProgressEvent } from './services.ts';
 
 const log = createLogger('app');
+
+/** Sent messages the rep asked to log, whose sent copy has synced in, go to the CRM outbox (HubSpot: an outgoing EMAIL). */
+async function logSentCopies(store: ProfileStore, crm: Pick<CrmService, 'logMessage'>): Promise<void> {
+  for (const { sendId, messageId } of store.sendOutbox.sentCopiesToLog()) {
+    try {
+      await crm.logMessage(messageId);
+      store.sendOutbox.markLogged(sendId);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      // Offline or signed out: tried again after the next sync. Otherwise (no contact among the
+      // recipients, no CRM connected) there is nothing to log, and the rep can still click Log.
+      if (code === 'offline' || code === 'reconnect_required') continue;
+      store.sendOutbox.markLogged(sendId);
+      log.info('a sent message was not logged to the CRM', { sendId, reason: (error as Error).message });
+    }
+  }
+}
 
 function unreachable(): never {
   throw new Error('an imported mailbox cannot send');
@@ -77,7 +95,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const accounts = new MailAccounts({ store, providers, events, shutdown: shutdown.signal });
   // A sync that succeeded proves the provider reachable: what waited for it goes out now.
   const onSynced = (ids: number[]) => {
-    void crm.onSyncedMessages(ids);
+    void crm.onSyncedMessages(ids).then(() => logSentCopies(store, crm));
     actions.retryNow();
     outbox.retryNow();
   };

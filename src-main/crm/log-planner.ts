@@ -63,6 +63,8 @@ export class LogPlanner {
       const message = this.#o.store.messages.getMessage(id);
       if (!message) continue;
       if (autoLogSince != null && (message.date ?? message.receivedAt) < autoLogSince) continue;
+      // Sent from Mailbridge with "Log to CRM" off: the rep's choice wins over the rule.
+      if (message.messageId && this.#o.store.sendOutbox.logChoice(message.accountId, message.messageId) === false) continue;
       const { contacts } = await this.#contactsFor(message, own, false);
       if (contacts.length && this.#enqueue(message, contacts, own) > 0) changed.push(id);
     }

@@ -31,6 +31,10 @@ export interface ActionTarget {
   threadId: number;
   providerMessageId: string;
   receivedAt: number;
+  /** Filed in the Inbox (Gmail INBOX, Outlook's Inbox folder). */
+  inInbox: boolean;
+  /** Filed in Sent (Gmail SENT, Outlook's Sent Items). */
+  inSent: boolean;
 }
 
 interface Row {
@@ -64,9 +68,13 @@ export class MailActionRepository {
     this.#messages = messages;
     this.#now = now;
     this.#s = {
-      targets: db.prepare<[number], ActionTarget>(
-        `SELECT account_id AS accountId, thread_id AS threadId, provider_message_id AS providerMessageId, received_at AS receivedAt
-           FROM messages WHERE thread_id = ? ORDER BY received_at, id`,
+      targets: db.prepare<[number], Omit<ActionTarget, 'inInbox' | 'inSent'> & { inInbox: number; inSent: number }>(
+        `SELECT m.account_id AS accountId, m.thread_id AS threadId, m.provider_message_id AS providerMessageId, m.received_at AS receivedAt,
+           EXISTS (SELECT 1 FROM message_labels ml JOIN labels l ON l.id = ml.label_id
+             WHERE ml.message_id = m.id AND (l.provider_label_id = 'INBOX' OR l.role = 'inbox')) AS inInbox,
+           EXISTS (SELECT 1 FROM message_labels ml JOIN labels l ON l.id = ml.label_id
+             WHERE ml.message_id = m.id AND (l.provider_label_id = 'SENT' OR l.role = 'sent')) AS inSent
+           FROM messages m WHERE m.thread_id = ? ORDER BY m.received_at, m.id`,
       ),
       insert: db.prepare<[number, string, string, string, number, number, number]>(
         `INSERT INTO mail_actions (account_id, action, provider_ids_json, labels_json, next_attempt_at, created_at, updated_at)
@@ -91,7 +99,7 @@ export class MailActionRepository {
 
   /** The stored messages of these threads, oldest first per thread (unknown ids are skipped). */
   targets(threadIds: readonly number[]): ActionTarget[] {
-    return threadIds.flatMap((id) => this.#s.targets.all(id));
+    return threadIds.flatMap((id) => this.#s.targets.all(id).map((t) => ({ ...t, inInbox: t.inInbox === 1, inSent: t.inSent === 1 })));
   }
 
   /**

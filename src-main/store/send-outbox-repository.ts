@@ -113,6 +113,12 @@ export class SendOutboxRepository {
       logChoice: db.prepare<[number, string], number>(
         `SELECT log_to_crm FROM send_outbox WHERE account_id = ? AND message_id_header = ? AND state = 'sent'`,
       ).pluck(),
+      toLog: db.prepare<[], { sendId: number; messageId: number }>(
+        `SELECT s.id AS sendId, m.id AS messageId FROM send_outbox s
+           JOIN messages m ON m.account_id = s.account_id AND m.message_id_header = s.message_id_header
+          WHERE s.state = 'sent' AND s.log_to_crm = 1`,
+      ),
+      logged: db.prepare<[number, number]>('UPDATE send_outbox SET log_to_crm = 2, updated_at = ? WHERE id = ?'),
       queuedDraft: db.prepare<[number], number>(
         `SELECT 1 FROM send_outbox WHERE draft_id = ? AND state != 'sent' LIMIT 1`,
       ).pluck(),
@@ -197,7 +203,17 @@ export class SendOutboxRepository {
    */
   logChoice(accountId: number, messageIdHeader: string): boolean | null {
     const value = this.#s.logChoice.get(accountId, messageIdHeader);
-    return value === undefined ? null : value === 1;
+    return value === undefined ? null : value !== 0;
+  }
+
+  /** Sent messages the rep asked to log whose sent copy has synced in: the stored message's id. */
+  sentCopiesToLog(): Array<{ sendId: number; messageId: number }> {
+    return this.#s.toLog.all();
+  }
+
+  /** The sent copy was handed to the CRM outbox, which takes it from here. */
+  markLogged(sendId: number): void {
+    this.#s.logged.run(this.#now(), sendId);
   }
 
   /** The draft waits in the outbox (hidden from the drafts list until sent or taken back). */

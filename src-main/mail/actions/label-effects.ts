@@ -36,9 +36,21 @@ export function labelEffect(provider: AccountProvider, action: MailActionName, r
 }
 
 /**
- * Which messages of a conversation (oldest first) an action names, as Gmail's thread actions
- * do: a star and "mark unread" go to the newest message, everything else to all of them.
+ * Which messages of a conversation (oldest first) an action names, as Gmail's and Outlook's
+ * conversation actions do: a star and "mark unread" go to the newest message; archive takes
+ * what is in the Inbox out of it and "move to Inbox" brings back what is elsewhere, the rep's
+ * own sent copies staying in Sent; read and trash name them all.
  */
-export function messagesActedOn<T>(action: MailActionName, messages: readonly T[]): T[] {
-  return action === 'star' || action === 'unread' ? messages.slice(-1) : [...messages];
+export function messagesActedOn<T extends { inInbox: boolean; inSent: boolean }>(action: MailActionName, messages: readonly T[]): T[] {
+  switch (action) {
+    case 'star':
+    case 'unread':
+      return messages.slice(-1);
+    case 'archive':
+      return messages.filter((m) => m.inInbox);
+    case 'inbox':
+      return messages.filter((m) => !m.inInbox && !m.inSent);
+    default:
+      return [...messages];
+  }
 }

@@ -75,8 +75,8 @@ export const migration0100: Migration = {
         next_attempt_at INTEGER NOT NULL,
         last_error TEXT,
         provider_message_id TEXT,
-        -- The rep's "Log to CRM" choice: 1 logs the sent copy once it syncs in, 0 keeps the
-        -- auto-log rule off it.
+        -- The rep's "Log to CRM" choice: 0 keeps the auto-log rule off the sent copy; 1 logs it
+        -- once it has synced in; 2: handed to the CRM outbox.
         log_to_crm INTEGER NOT NULL DEFAULT 0,
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL

@@ -14,9 +14,15 @@ test('each action changes the labels the provider would', () => {
   assert.equal(labelEffect('gmail', 'trash', roles).deleted, true);
 });
 
-test('star and mark unread name the newest message; the rest name all', () => {
-  assert.deepEqual(messagesActedOn('star', [1, 2, 3]), [3]);
-  assert.deepEqual(messagesActedOn('unread', [1, 2, 3]), [3]);
-  assert.deepEqual(messagesActedOn('read', [1, 2, 3]), [1, 2, 3]);
+test('star and mark unread name the newest message; archive what is in the Inbox; the sent copy stays in Sent', () => {
+  const inbox = { id: 1, inInbox: true, inSent: false };
+  const archived = { id: 2, inInbox: false, inSent: false };
+  const sent = { id: 3, inInbox: false, inSent: true };
+  const ids = (list: Array<{ id: number }>) => list.map((m) => m.id);
+  assert.deepEqual(ids(messagesActedOn('star', [inbox, archived, sent])), [3]);
+  assert.deepEqual(ids(messagesActedOn('unread', [inbox, archived, sent])), [3]);
+  assert.deepEqual(ids(messagesActedOn('read', [inbox, archived, sent])), [1, 2, 3]);
+  assert.deepEqual(ids(messagesActedOn('archive', [inbox, archived, sent])), [1]);
+  assert.deepEqual(ids(messagesActedOn('inbox', [inbox, archived, sent])), [2]);
   assert.deepEqual(messagesActedOn('archive', []), []);
 });
