@@ -16,6 +16,11 @@ export interface MailActionQueueOptions {
   store: ProfileStore;
   /** The account's provider side; null for mailboxes with none (imports): their actions stay local. */
   mailbox(accountId: number): RemoteMailbox | null;
+  /**
+   * Whether the provider lets us change the account's mail (sending scopes granted). An
+   * account signed in read-only keeps its actions on this computer, as an import does.
+   */
+  canChange(accountId: number): boolean;
   events: AppEvents;
   random?: () => number;
 }
@@ -49,9 +54,10 @@ export class MailActionQueue {
       if (!account) continue;
       const roles = (role: 'inbox' | 'archive') => store.mailActions.roleLabel(accountId, role);
       const id = store.mailActions.enqueue(accountId, action, ids, labelEffect(account.provider, action, roles));
-      if (account.provider === 'import') store.mailActions.markDone(id);
+      const local = account.provider === 'import' || !this.#o.canChange(accountId);
+      if (local) store.mailActions.markDone(id);
       this.#o.events.publish({ name: 'mail:changed', payload: { accountId } });
-      if (account.provider !== 'import') this.#kick(accountId);
+      if (!local) this.#kick(accountId);
     }
   }
 

@@ -44,7 +44,8 @@ beforeEach(async () => {
 });
 afterEach(() => t.cleanup());
 
-const queue = () => new MailActionQueue({ store: t.store, mailbox: () => remote, events: createAppEvents(), random: () => 0 });
+const queue = (canChange = true) =>
+  new MailActionQueue({ store: t.store, mailbox: () => remote, canChange: () => canChange, events: createAppEvents(), random: () => 0 });
 const threadOf = (providerId: string) => t.store.messages.getMessage(t.store.messages.findByMessageIdHeader(accountId, `${providerId}@mail.example.com`)!)!.threadId;
 const labels = (providerId: string) => t.store.messages.labelsByMessage(accountId).get(providerId) ?? [];
 
@@ -100,4 +101,13 @@ test('a refusal is kept with its reason, and the provider\'s state wins at the n
   syncStoreFor(t.store).saveMessages(accountId, [{ incoming: message({ id: 'b1', threadId: 'tb' }).incoming, parsed: message({ id: 'b1', threadId: 'tb' }).parsed }]);
   assert.equal(t.store.messages.stats().messages, 3, 'the next sync brings it back');
   await q.close();
+});
+
+test('an account signed in read-only keeps its actions on this computer and asks nothing of the provider', async () => {
+  const q = queue(false);
+  q.act([threadOf('a1')], 'read');
+  assert.deepEqual(labels('a2'), ['INBOX']);
+  assert.equal(t.store.mailActions.pending(accountId).length, 0);
+  await q.close();
+  assert.deepEqual(remote.applied, []);
 });
