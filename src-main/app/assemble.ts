@@ -107,6 +107,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     store,
     mailbox: (id) => accounts.mailbox(id) ?? unreachable(),
     canSend: (id) => accounts.canSend(id),
+    defersDelivery: (id) => store.accounts.get(id)?.provider === 'microsoft',
     events,
     undoSeconds: () => settings.get().undoSendSeconds,
     // The sent copy comes back through sync as the provider stored it, once.

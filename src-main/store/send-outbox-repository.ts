@@ -34,6 +34,8 @@ export interface NewSend {
   recipients: string[];
   raw: Buffer;
   sendAt: number;
+  /** When to hand it to the provider: `sendAt`, or sooner when the provider holds it until then. */
+  nextAttemptAt: number;
   logToCrm: boolean;
 }
 
@@ -83,7 +85,7 @@ export class SendOutboxRepository {
         `INSERT INTO send_outbox (account_id, draft_id, message_id_header, provider_thread_id, subject, recipients_json, raw,
            state, send_at, next_attempt_at, log_to_crm, created_at, updated_at)
          VALUES (@account_id, @draft_id, @message_id_header, @provider_thread_id, @subject, @recipients_json, @raw,
-           'scheduled', @send_at, @send_at, @log_to_crm, @now, @now)`,
+           'scheduled', @send_at, @next_attempt_at, @log_to_crm, @now, @now)`,
       ),
       get: db.prepare<[number], Row>(`SELECT ${COLUMNS} FROM send_outbox WHERE id = ?`),
       raw: db.prepare<[number], Buffer>('SELECT raw FROM send_outbox WHERE id = ?').pluck(),
@@ -125,7 +127,7 @@ export class SendOutboxRepository {
     };
   }
 
-  /** Queues a message as `scheduled` until `sendAt`; returns it. */
+  /** Queues a message as `scheduled` until `nextAttemptAt`; returns it. */
   insert(send: NewSend): SendRecord {
     const id = Number(
       this.#s.insert.run({
@@ -137,6 +139,7 @@ export class SendOutboxRepository {
         recipients_json: JSON.stringify(send.recipients),
         raw: send.raw,
         send_at: send.sendAt,
+        next_attempt_at: send.nextAttemptAt,
         log_to_crm: send.logToCrm ? 1 : 0,
         now: this.#now(),
       }).lastInsertRowid,

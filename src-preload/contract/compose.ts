@@ -79,6 +79,8 @@ export const SendItem = z.object({
   recipients: z.array(z.string()),
   /** When it leaves (or left): the end of the undo window or the chosen send-later time. */
   sendAt: z.number(),
+  /** Handed to the provider, which sends it at `sendAt` (Outlook's deferred delivery), app running or not. */
+  heldByProvider: z.boolean(),
   /** The provider's reason for the last failure, in words; null otherwise. */
   error: z.string().nullable(),
   attempts: z.number().int().nonnegative(),

@@ -47,7 +47,7 @@ test('killed between Gmail’s 2xx and recording it: a restart finds it sent, an
     }).id;
     const header = newMessageId(REP);
     const raw = await buildMime({ from: { address: REP, name: '' }, ...store.drafts.get(draftId)!, attachments: [] }, header, new Date());
-    const item = store.sendOutbox.insert({ accountId, draftId, messageIdHeader: header, providerThreadId: null, subject: 'Crash-safe send', recipients: ['buyer@customer.example'], raw, sendAt: Date.now(), logToCrm: false });
+    const item = store.sendOutbox.insert({ accountId, draftId, messageIdHeader: header, providerThreadId: null, subject: 'Crash-safe send', recipients: ['buyer@customer.example'], raw, sendAt: Date.now(), nextAttemptAt: Date.now(), logToCrm: false });
     store.close();
 
     const first = runChild(['--db', path, '--url', url, '--hold-after-commit']);

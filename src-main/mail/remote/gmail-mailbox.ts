@@ -67,6 +67,7 @@ export class GmailMailbox implements RemoteMailbox {
     }
   }
 
+  /** Gmail holds no message for later: the outbox sends at the chosen time itself (`deliverAt` is ignored). */
   async send(message: OutgoingMessage): Promise<{ providerMessageId: string | null }> {
     try {
       const { data } = await this.#once.run(

@@ -4,6 +4,8 @@
 // Reference: https://learn.microsoft.com/graph/api/message-update
 //            https://learn.microsoft.com/graph/api/message-move
 //            https://learn.microsoft.com/graph/api/user-sendmail (MIME in base64, text/plain)
+//            https://learn.microsoft.com/graph/api/user-post-messages (a draft from MIME), .../message-send
+//            PR_DEFERRED_SEND_TIME: https://learn.microsoft.com/office/client-developer/outlook/mapi/pidtagdeferredsendtime-canonical-property
 import { AuthenticationHandler, Client, HTTPMessageHandler, type AuthenticationProvider } from '@microsoft/microsoft-graph-client';
 import { createLogger } from '../../platform/logger.ts';
 import type { MailActionName } from '../../store/mail-action-repository.ts';
@@ -13,6 +15,9 @@ import { REQUEST_TIMEOUT_MS, RequestPacer, statusOf } from '../providers/request
 import { classifyProviderError, type OutgoingMessage, type RemoteMailbox } from './remote-mailbox.ts';
 
 const log = createLogger('mail.graph-actions');
+
+/** PR_DEFERRED_SEND_TIME as a Graph extended property id. */
+const DEFERRED_SEND_TIME = 'SystemTime 0x3FEF';
 
 /** What each action asks of Graph: a PATCH body or a move's destination (a well-known folder name). */
 const REQUESTS: Record<MailActionName, { patch: Record<string, unknown> } | { moveTo: string }> = {
@@ -70,27 +75,50 @@ export class GraphMailbox implements RemoteMailbox {
     });
   }
 
+  /**
+   * At once: sendMail with the MIME. Held for later: a draft made from the MIME (or the one an
+   * interrupted attempt left), PR_DEFERRED_SEND_TIME set on it, then send; Outlook keeps it in
+   * the Outbox until that time.
+   */
   async send(message: OutgoingMessage): Promise<{ providerMessageId: string | null }> {
+    const mime = message.raw.toString('base64');
     try {
-      await this.#request(this.#once, () =>
-        this.#client.api('/me/sendMail').header('Content-Type', 'text/plain').post(message.raw.toString('base64')),
+      if (!message.deliverAt || message.deliverAt <= Date.now()) {
+        await this.#request(this.#once, () => this.#client.api('/me/sendMail').header('Content-Type', 'text/plain').post(mime));
+        return { providerMessageId: null };
+      }
+      const draft =
+        (await this.#lookup(message.messageIdHeader)).find((m) => m.isDraft)?.id ??
+        ((await this.#request(this.#once, () =>
+          this.#client.api('/me/messages').header('Prefer', IMMUTABLE_IDS).header('Content-Type', 'text/plain').post(mime),
+        )) as { id: string }).id;
+      const path = `/me/messages/${encodeURIComponent(draft)}`;
+      const when = new Date(message.deliverAt).toISOString();
+      await this.#request(this.#pacer, () =>
+        this.#client.api(path).header('Prefer', IMMUTABLE_IDS).patch({ singleValueExtendedProperties: [{ id: DEFERRED_SEND_TIME, value: when }] }),
       );
-      return { providerMessageId: null };
+      await this.#request(this.#once, () => this.#client.api(`${path}/send`).header('Prefer', IMMUTABLE_IDS).post(null));
+      return { providerMessageId: draft };
     } catch (error) {
       throw classifyProviderError(error, 'Microsoft Graph');
     }
   }
 
   async findByMessageId(messageIdHeader: string): Promise<boolean> {
-    const quoted = `<${messageIdHeader}>`.replace(/'/g, "''");
     try {
-      const page = (await this.#request(this.#pacer, () =>
-        this.#client.api('/me/messages').header('Prefer', IMMUTABLE_IDS).filter(`internetMessageId eq '${quoted}'`).select('id').top(1).get(),
-      )) as { value?: unknown[] };
-      return (page.value ?? []).length > 0;
+      return (await this.#lookup(messageIdHeader)).some((m) => !m.isDraft);
     } catch (error) {
       throw classifyProviderError(error, 'Microsoft Graph');
     }
+  }
+
+  /** Messages anywhere in the mailbox (Drafts, Outbox, Sent Items …) with this Message-ID. */
+  async #lookup(messageIdHeader: string): Promise<Array<{ id: string; isDraft: boolean }>> {
+    const quoted = `<${messageIdHeader}>`.replace(/'/g, "''");
+    const page = (await this.#request(this.#pacer, () =>
+      this.#client.api('/me/messages').header('Prefer', IMMUTABLE_IDS).filter(`internetMessageId eq '${quoted}'`).select('id,isDraft').top(10).get(),
+    )) as { value?: Array<{ id?: string; isDraft?: boolean }> };
+    return (page.value ?? []).filter((m): m is { id: string; isDraft?: boolean } => typeof m.id === 'string').map((m) => ({ id: m.id, isDraft: m.isDraft === true }));
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,11 @@ export interface OutgoingMessage {
   messageIdHeader: string;
   /** Gmail: the threadId a reply joins (users.messages.send); null for a new conversation. */
   providerThreadId: string | null;
+  /**
+   * Send later, held by the provider (ms): Outlook keeps the message in its Outbox until then
+   * (PR_DEFERRED_SEND_TIME), so it leaves while the laptop is closed. Null: at once.
+   */
+  deliverAt: number | null;
 }
 
 export interface RemoteMailbox {
@@ -18,7 +23,7 @@ export interface RemoteMailbox {
   apply(action: MailActionName, providerIds: readonly string[]): Promise<void>;
   /** Hands the message to the provider; its id there when the provider says (Graph's sendMail does not). */
   send(message: OutgoingMessage): Promise<{ providerMessageId: string | null }>;
-  /** Whether the mailbox holds a message with this Message-ID (without <>): a sent one, or one still on its way. */
+  /** Whether the mailbox holds a sent message with this Message-ID (without <>), or one the provider holds for later (never a draft). */
   findByMessageId(messageIdHeader: string): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -25,6 +25,8 @@ export interface SendOutboxOptions {
   mailbox(accountId: number): RemoteMailbox;
   /** Whether the account may send (granted gmail.send / Mail.Send). */
   canSend(accountId: number): boolean;
+  /** Whether the account's provider holds a message until a later time (Outlook); else the outbox waits itself. */
+  defersDelivery?(accountId: number): boolean;
   events: AppEvents;
   /** The undo window, seconds. */
   undoSeconds(): number;
@@ -34,8 +36,18 @@ export interface SendOutboxOptions {
   random?: () => number;
 }
 
-export function toSendItem(r: SendRecord): SendItem {
-  return { id: r.id, accountId: r.accountId, state: r.state, subject: r.subject, recipients: r.recipients, sendAt: r.sendAt, error: r.lastError, attempts: r.attempts };
+export function toSendItem(r: SendRecord, now = Date.now()): SendItem {
+  return {
+    id: r.id,
+    accountId: r.accountId,
+    state: r.state,
+    subject: r.subject,
+    recipients: r.recipients,
+    sendAt: r.sendAt,
+    heldByProvider: r.state === 'sent' && r.sendAt > now,
+    error: r.lastError,
+    attempts: r.attempts,
+  };
 }
 
 export class SendOutbox {
@@ -66,7 +78,10 @@ export class SendOutbox {
     if (!this.#o.canSend(account.id)) {
       throw new AppError('invalid_input', `${account.email} was connected read-only: reconnect it in Settings to allow sending`);
     }
-    const leavesAt = sendAt ?? Date.now() + this.#o.undoSeconds() * 1000;
+    const undoEnds = Date.now() + this.#o.undoSeconds() * 1000;
+    const leavesAt = sendAt ?? undoEnds;
+    // Outlook holds a send-later message itself: it is handed over once the undo window ends.
+    const handOverAt = sendAt !== undefined && this.#o.defersDelivery?.(account.id) ? Math.min(undoEnds, sendAt) : leavesAt;
     const messageIdHeader = newMessageId(account.email);
     const thread = draft.threadId === null ? null : store.threads.getThread(draft.threadId);
     const raw = await buildMime(
@@ -87,9 +102,10 @@ export class SendOutbox {
       recipients: recipients.map((r) => r.address),
       raw,
       sendAt: leavesAt,
+      nextAttemptAt: handOverAt,
       logToCrm: draft.logToCrm,
     });
-    log.info('message queued', { sendId: record.id, accountId: account.id, inMs: leavesAt - Date.now() });
+    log.info('message queued', { sendId: record.id, accountId: account.id, inMs: leavesAt - Date.now(), heldByProvider: handOverAt < leavesAt });
     this.#changed();
     this.#schedule();
     return toSendItem(record);
@@ -166,7 +182,8 @@ export class SendOutbox {
       }
       const raw = store.sendOutbox.raw(item.id);
       if (!raw) return;
-      const result = await mailbox.send({ raw, messageIdHeader: item.messageIdHeader, providerThreadId: item.providerThreadId });
+      const deliverAt = item.sendAt > Date.now() ? item.sendAt : null;
+      const result = await mailbox.send({ raw, messageIdHeader: item.messageIdHeader, providerThreadId: item.providerThreadId, deliverAt });
       this.#sent(item, result.providerMessageId);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

@@ -45,11 +45,12 @@ beforeEach(async () => {
 });
 afterEach(() => t.cleanup());
 
-function outbox(undoSeconds = 0): SendOutbox {
+function outbox(undoSeconds = 0, defersDelivery = false): SendOutbox {
   return new SendOutbox({
     store: t.store,
     mailbox: () => mailbox,
     canSend: () => canSend,
+    defersDelivery: () => defersDelivery,
     events: createAppEvents(),
     undoSeconds: () => undoSeconds,
     backoff: { baseMs: 20, capMs: 40 },
@@ -170,4 +171,21 @@ test('no recipient, an unfilled template field or a read-only account are refuse
   await assert.rejects(o.queue(draft()), (e: unknown) => refused(e) && /read-only/.test((e as Error).message));
   assert.equal(o.list().length, 0);
   await o.close();
+});
+
+test('send later waits here for a provider that cannot hold mail, and is handed at once to one that can', async () => {
+  const later = Date.now() + 3_600_000;
+  const local = outbox(0, false);
+  const waiting = await local.queue(draft(), later);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(stateOf(waiting.id), 'scheduled', 'Gmail: the outbox keeps it until the time');
+  assert.equal(mailbox.sendCalls, 0);
+  await local.close();
+
+  const held = outbox(0, true);
+  const item = await held.queue(draft(), later);
+  await until(() => stateOf(item.id) === 'sent', 'handed to the provider');
+  assert.equal(mailbox.accepted.at(-1)?.deliverAt, later, 'with the time it should leave');
+  assert.equal(held.list().find((i) => i.id === item.id)?.heldByProvider, true);
+  await held.close();
 });
