@@ -7,6 +7,7 @@ import './styles/inbox.css';
 import './styles/thread.css';
 import './styles/settings.css';
 import './styles/onboarding.css';
+import './styles/compose.css';
 import { App } from './app/app.tsx';
 
 createRoot(document.getElementById('root')!).render(

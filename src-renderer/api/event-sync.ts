@@ -1,8 +1,9 @@
 // Wires main-process events into the query cache once for the whole app: each event
 // invalidates or patches exactly the queries it affects (contract `events`).
 import { useEffect } from 'react';
-import type { SyncProgress, ThreadView, Timeline } from '../../src-preload/contract/index.ts';
+import type { SendItem, SyncProgress, ThreadView, Timeline } from '../../src-preload/contract/index.ts';
 import { subscribe } from './client.ts';
+import { newFailures, upsertById } from './compose-cache.ts';
 import { queryClient } from './query-client.ts';
 import { keys } from './query-keys.ts';
 
@@ -25,6 +26,30 @@ const notifyThreadList = (() => {
     }, 250);
   };
 })();
+
+type SendFailureListener = (item: SendItem) => void;
+const sendFailureListeners = new Set<SendFailureListener>();
+/** `id:attempts` of failures already reported, so each failure is announced once. */
+const reportedFailures = new Set<string>();
+
+/** Called once for each outbox item that turns failed (the shell shows it as an error toast). */
+export function onSendFailed(listener: SendFailureListener): () => void {
+  sendFailureListeners.add(listener);
+  return () => sendFailureListeners.delete(listener);
+}
+
+function onSendChanged(items: SendItem[]): void {
+  const failed = newFailures(queryClient.getQueryData<SendItem[]>(keys.outbox), items, reportedFailures);
+  queryClient.setQueryData<SendItem[]>(keys.outbox, (list) => upsertById(list, items));
+  // The event names the items that changed; send:list also drops those sent over a day ago.
+  void queryClient.invalidateQueries({ queryKey: keys.outbox });
+  for (const item of failed) for (const listener of sendFailureListeners) listener(item);
+  // A reply that left belongs in its open conversation.
+  if (items.some((item) => item.state === 'sent')) void queryClient.invalidateQueries({ queryKey: keys.threadsAll });
+}
+
+/** Re-reads the visible thread lists, as new mail does (a failed optimistic action goes back to main's state). */
+export const refreshThreadLists = (): void => notifyThreadList();
 
 function invalidateLogStates(messageIds: number[]): void {
   const ids = new Set(messageIds);
@@ -70,6 +95,7 @@ export function useEventSync(): void {
         notifyThreadList();
       }),
       subscribe('crm:status', (status) => queryClient.setQueryData(keys.crmStatus, status)),
+      subscribe('send:changed', ({ items }) => onSendChanged(items)),
       subscribe('settings:changed', (settings) => queryClient.setQueryData(keys.settings, settings)),
     ];
     return () => unsubscribers.forEach((unsubscribe) => unsubscribe());

@@ -54,6 +54,21 @@ export const useCrmStatus = () =>
 
 export const useSettings = () => useQuery<Settings>({ queryKey: keys.settings, queryFn: () => call('settings:get', undefined) });
 
+/** Drafts kept on this computer, newest first. */
+export const useDrafts = () => useQuery({ queryKey: keys.drafts, queryFn: () => call('drafts:list', undefined) });
+
+/** The send outbox (waiting, failed, and sent in the last day), kept fresh by send:changed. */
+export const useOutbox = () => useQuery({ queryKey: keys.outbox, queryFn: () => call('send:list', undefined) });
+
+/** Completions for a recipient field: correspondents and CRM contacts starting with `prefix`. */
+export const useAddressSuggestions = (prefix: string) =>
+  useQuery({
+    queryKey: keys.addresses(prefix),
+    queryFn: () => call('mail:addresses', { prefix, limit: 8 }),
+    enabled: prefix.trim().length > 0,
+    staleTime: 30_000,
+  });
+
 /** The latest sync:progress per account, filled only by events (see event-sync.ts). */
 export const useSyncProgress = () =>
   useQuery<Record<number, SyncProgress>>({

@@ -13,4 +13,7 @@ export const keys = {
   crmStatus: ['crm-status'] as const,
   settings: ['settings'] as const,
   syncProgress: ['sync-progress'] as const,
+  drafts: ['drafts'] as const,
+  outbox: ['outbox'] as const,
+  addresses: (prefix: string) => ['addresses', prefix] as const,
 };

@@ -58,6 +58,71 @@ export class ThreadPageCache {
     this.ensure(start, end);
   }
 
+  /** The row index of a loaded thread, or -1. */
+  indexOf(threadId: number): number {
+    for (const [page, rows] of this.pages) {
+      // findIndex visits the gaps remove() leaves, as undefined.
+      const at = rows.findIndex((row) => row?.id === threadId);
+      if (at >= 0) return page * PAGE_SIZE + at;
+    }
+    return -1;
+  }
+
+  /** Replaces the loaded rows of these threads with `update(row)` (an optimistic read, star…). */
+  patch(threadIds: ReadonlySet<number>, update: (row: ThreadListItem) => ThreadListItem): void {
+    let changed = false;
+    for (const [page, rows] of this.pages) {
+      if (!rows.some((row) => threadIds.has(row.id))) continue;
+      this.pages.set(page, rows.map((row) => (threadIds.has(row.id) ? update(row) : row)));
+      changed = true;
+    }
+    if (changed) this.changed();
+  }
+
+  /**
+   * Takes the loaded rows of these threads out of the list (an optimistic archive or trash):
+   * later rows move up and `total` shrinks. A page whose tail would come from a page not
+   * loaded keeps a gap there, shown as placeholders, and is read again when next in view.
+   */
+  remove(threadIds: ReadonlySet<number>): void {
+    const removed: number[] = [];
+    for (const [page, rows] of this.pages) {
+      rows.forEach((row, i) => {
+        if (threadIds.has(row.id)) removed.push(page * PAGE_SIZE + i);
+      });
+    }
+    if (removed.length === 0) return;
+    removed.sort((a, b) => a - b);
+    const shiftAt = (index: number) => {
+      let below = 0;
+      while (below < removed.length && removed[below]! < index) below++;
+      return below;
+    };
+    const next = new Map<number, ThreadListItem[]>();
+    for (const [page, rows] of this.pages) {
+      rows.forEach((row, i) => {
+        if (threadIds.has(row.id)) return;
+        const index = page * PAGE_SIZE + i - shiftAt(page * PAGE_SIZE + i);
+        const target = Math.floor(index / PAGE_SIZE);
+        if (!next.has(target)) next.set(target, []);
+        next.get(target)![index % PAGE_SIZE] = row;
+      });
+    }
+    this.total = Math.max(0, (this.total ?? 0) - removed.length);
+    for (const [page, rows] of next) {
+      const expected = Math.min(PAGE_SIZE, this.total - page * PAGE_SIZE);
+      // Sparse: only rows present are keys.
+      if (Object.keys(rows).length < expected) this.stale.add(page);
+    }
+    this.pages = next;
+    this.changed();
+  }
+
+  private changed(): void {
+    this.version++;
+    for (const listener of this.listeners) listener();
+  }
+
   private load(page: number): void {
     if (this.inflight.has(page)) return;
     this.inflight.add(page);
@@ -74,8 +139,7 @@ export class ThreadPageCache {
       .finally(() => {
         this.inflight.delete(page);
         this.stale.delete(page);
-        this.version++;
-        for (const listener of this.listeners) listener();
+        this.changed();
       });
   }
 }

@@ -20,3 +20,22 @@ export function PaperclipIcon({ label, size = 14 }: { label?: string; size?: num
     </svg>
   );
 }
+
+/** A five-pointed star, filled when `filled` (a starred conversation), outlined otherwise. */
+export function StarIcon({ label, filled = true, size = 14 }: { label?: string; filled?: boolean; size?: number }) {
+  return (
+    <svg
+      className="icon star-icon"
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill={filled ? 'currentColor' : 'none'}
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinejoin="round"
+      {...(label ? { role: 'img', 'aria-label': label } : { 'aria-hidden': true })}
+    >
+      <path d="M12 2.8l2.8 5.8 6.4.9-4.6 4.5 1.1 6.3L12 17.3l-5.7 3 1.1-6.3-4.6-4.5 6.4-.9z" />
+    </svg>
+  );
+}

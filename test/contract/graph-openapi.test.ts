@@ -199,3 +199,27 @@ test('sendMail answers 202 with no body; its errors and an unserved $filter matc
     method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flag: { flagStatus: 'soon' } }),
   });
 });
+
+test('send later: the MIME draft (201), its PATCH with PR_DEFERRED_SEND_TIME (200) and the held message match the message schemas', { skip }, async () => {
+  const prefer = { prefer: 'IdType="ImmutableId"' };
+  const mime = Buffer.from('To: a@example.com\r\nSubject: later\r\nMessage-ID: <contract-later@mailbridge.test>\r\n\r\nhi\r\n').toString('base64');
+  const created = await get('/me/messages', { method: 'POST', headers: { ...prefer, 'content-type': 'text/plain' }, body: mime });
+  assert.equal(created.status, 201, JSON.stringify(created.body).slice(0, 300));
+  assert.deepEqual(contract.checkResponse('user_CreateMessage', '2XX', created.body), []);
+  assert.equal(created.body.isDraft, true);
+  const id = created.body.id as string;
+  const deferred = { singleValueExtendedProperties: [{ id: 'SystemTime 0x3FEF', value: new Date(Date.now() + 3_600_000).toISOString() }] };
+  const patched = await get(`/me/messages/${id}`, { method: 'PATCH', headers: { ...prefer, 'content-type': 'application/json' }, body: JSON.stringify(deferred) });
+  assert.equal(patched.status, 200);
+  assert.deepEqual(contract.checkResponse('user_UpdateMessage', '2XX', patched.body), []);
+  const sent = await fetch(`${base}/me/messages/${id}/send`, { method: 'POST', headers: { authorization: 'Bearer contract-test', ...prefer } });
+  assert.equal(sent.status, 202);
+  assert.equal(await sent.text(), '');
+  const filter = encodeURIComponent("internetMessageId eq '<contract-later@mailbridge.test>'");
+  const held = await valid(`/me/messages?$filter=${filter}&$select=id,isDraft`, { op: 'user_ListMessage' }, { headers: prefer });
+  assert.deepEqual((held.value as { id: string; isDraft: boolean }[]).map((m) => [m.id, m.isDraft]), [[id, false]]);
+  await valid(`/me/mailFolders/outbox/messages/${id}`, { op: 'user.mailFolder_GetMessage' }, { headers: prefer });
+  const again = await get(`/me/messages/${id}/send`, { method: 'POST', headers: prefer });
+  assert.equal(again.status, 404);
+  assert.deepEqual(contract.checkResponse('user.message_send', 'default', again.body), []);
+});

@@ -1,6 +1,6 @@
 // The mail screen: list pane (filters + virtual thread list, or search hits), the open
 // thread, and the contact panel for a selected participant. Owns selection and the
-// inbox keyboard: j/k, Enter, Esc, l.
+// inbox keyboard: j/k, Enter, Esc, l (and e / # / s / u through useThreadActions).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ThreadFilter } from '../../../src-preload/contract/index.ts';
 import { call } from '../../api/client.ts';
@@ -8,7 +8,7 @@ import { onThreadListChanged } from '../../api/event-sync.ts';
 import { queryClient } from '../../api/query-client.ts';
 import { keys } from '../../api/query-keys.ts';
 import { useLogThread } from '../../api/mutations.ts';
-import { useStats } from '../../api/queries.ts';
+import { useLabels, useStats } from '../../api/queries.ts';
 import { ThreadPageCache } from '../../api/thread-pages.ts';
 import { useShortcuts } from '../../app/keyboard.ts';
 import { ErrorBoundary } from '../../app/error-boundary.tsx';
@@ -22,6 +22,7 @@ import { usePaneSplit } from './pane-splitter.tsx';
 import type { NavigableList } from './navigable-list.ts';
 import { SearchResults } from './search-results.tsx';
 import { ThreadList } from './thread-list.tsx';
+import { useThreadActions } from './use-thread-actions.ts';
 
 interface InboxScreenProps {
   searchQuery: string;
@@ -41,6 +42,18 @@ export function InboxScreen({ searchQuery, onClearSearch, onOpenSettings }: Inbo
   const listRef = useRef<NavigableList>(null);
   const logThread = useLogThread();
   const split = usePaneSplit();
+  const { data: labels = [] } = useLabels(filter.accountId);
+  const inboxView = labels.some((l) => l.id === filter.labelId && l.type === 'system' && /^inbox$/i.test(l.name));
+  const act = useThreadActions({
+    cache,
+    listRef,
+    searching: searchQuery !== '',
+    inboxView,
+    selectedIndex,
+    setSelectedIndex,
+    openThreadId,
+    setOpenThreadId,
+  });
 
   useEffect(() => onThreadListChanged(() => cache.refresh()), [cache]);
   useEffect(() => setSelectedIndex(0), [searchQuery, filter]);
@@ -137,6 +150,7 @@ export function InboxScreen({ searchQuery, onClearSearch, onOpenSettings }: Inbo
           onClose={() => setOpenThreadId(null)}
           onSelectParticipant={setContactAddress}
           onOpenSettings={onOpenSettings}
+          onAct={act}
         />
       </ErrorBoundary>
       {contactAddress && (

@@ -6,4 +6,8 @@ export interface NavigableList {
   /** The row's subject, for what a keyboard action says it did. */
   subjectAt(index: number): string | undefined;
   reveal(index: number): void;
+  /** The row showing this thread, or -1 when it is not loaded. */
+  indexOf(threadId: number): number;
+  /** Whether the row's conversation is starred; undefined when the list does not know (search hits). */
+  starredAt(index: number): boolean | undefined;
 }

@@ -37,6 +37,8 @@ export const SearchResults = forwardRef<NavigableList, SearchResultsProps>(funct
         // Moving onto the last row brings the next page, as scrolling does in Gmail.
         if (index >= threads.length - 1 && search.hasNextPage && !search.isFetchingNextPage) void search.fetchNextPage();
       },
+      indexOf: (threadId) => threads.findIndex((t) => t.threadId === threadId),
+      starredAt: () => undefined,
     }),
     [threads, search],
   );

@@ -52,6 +52,8 @@ export const ThreadList = forwardRef<NavigableList, ThreadListProps>(function Th
       threadIdAt: (index) => cache.item(index)?.id,
       subjectAt: (index) => cache.item(index)?.subject,
       reveal: (index) => virtualizer.scrollToIndex(index, { align: 'auto' }),
+      indexOf: (threadId) => cache.indexOf(threadId),
+      starredAt: (index) => cache.item(index)?.starred,
     }),
     [cache, virtualizer],
   );

@@ -3,7 +3,7 @@
 import { memo } from 'react';
 import type { ThreadListItem } from '../../../src-preload/contract/index.ts';
 import { fullDate, shortDate } from '../../components/format.ts';
-import { PaperclipIcon } from '../../components/icons.tsx';
+import { PaperclipIcon, StarIcon } from '../../components/icons.tsx';
 import { LogBadge } from '../../components/log-badge.tsx';
 
 interface ThreadRowProps {
@@ -19,7 +19,7 @@ interface ThreadRowProps {
 export const rowDomId = (index: number) => `thread-row-${index}`;
 
 export const ThreadRow = memo(function ThreadRow({ item, index, total, top, selected, open, onActivate }: ThreadRowProps) {
-  const className = ['thread-row', selected && 'is-selected', open && 'is-open', item?.unread && 'is-unread']
+  const className = ['thread-row', selected && 'is-selected', open && 'is-open', item?.unread && 'is-unread', item?.starred && 'is-starred']
     .filter(Boolean)
     .join(' ');
   if (!item) {
@@ -48,6 +48,7 @@ export const ThreadRow = memo(function ThreadRow({ item, index, total, top, sele
       aria-posinset={index + 1}
       aria-setsize={total}
       data-thread-id={item.id}
+      data-starred={item.starred}
       className={className}
       style={{ transform: `translateY(${top}px)` }}
       onClick={() => onActivate(index, item.id)}
@@ -55,6 +56,7 @@ export const ThreadRow = memo(function ThreadRow({ item, index, total, top, sele
       <div className="thread-row-top">
         {item.unread && <span className="unread-dot" aria-label="Unread" role="img" />}
         <span className="thread-from">{item.from ?? '(unknown sender)'}</span>
+        {item.starred && <span className="star-mark"><StarIcon label="Starred" /></span>}
         {item.messageCount > 1 && <span className="thread-count" aria-label={`${item.messageCount} messages`} title={`${item.messageCount} messages in this conversation`}>{item.messageCount}</span>}
         <time className="thread-date" dateTime={new Date(item.lastMessageAt).toISOString()} title={fullDate(item.lastMessageAt)}>
           {shortDate(item.lastMessageAt)}

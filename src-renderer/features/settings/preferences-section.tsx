@@ -1,12 +1,17 @@
 // Preferences from the settings registry: the new-mail and whole-sync intervals, the
-// auto-log rule (off by default), the never-log list, the theme and the list density. Main
-// validates; its messages show inline.
+// auto-log rule (off by default), the never-log list, reading and sending (mark read on open,
+// the undo-send window, signatures), the theme and the list density. Main validates; its
+// messages show inline.
 import { useEffect, useState } from 'react';
 import type { Settings } from '../../../src-preload/contract/index.ts';
 import { useSaveSettings } from '../../api/mutations.ts';
 import { useSettings } from '../../api/queries.ts';
 import { describeError } from '../../components/toasts.tsx';
 import { NeverLogEditor } from './never-log-editor.tsx';
+import { SignaturesEditor } from './signatures-editor.tsx';
+
+/** The undo-send windows offered, seconds (0: sent at once). */
+const UNDO_SECONDS = [0, 5, 10, 20, 30] as const;
 
 export function PreferencesSection() {
   const { data: settings, error } = useSettings();
@@ -15,6 +20,8 @@ export function PreferencesSection() {
   const [autoLog, setAutoLog] = useMirror(settings?.autoLogKnownContacts ?? false);
   const [theme, setTheme] = useMirror(settings?.theme ?? 'system');
   const [density, setDensity] = useMirror(settings?.density ?? 'comfortable');
+  const [markRead, setMarkRead] = useMirror(settings?.markReadOnOpen ?? true);
+  const [undoSeconds, setUndoSeconds] = useMirror(settings?.undoSendSeconds ?? 10);
   return (
     <section className="settings-section" aria-labelledby="preferences-heading">
       <h2 id="preferences-heading">Preferences</h2>
@@ -35,6 +42,35 @@ export function PreferencesSection() {
             Log every email with known contacts
           </label>
           <NeverLogEditor entries={settings.neverLog} />
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={markRead}
+              onChange={(e) => {
+                setMarkRead(e.target.checked);
+                save.mutate({ markReadOnOpen: e.target.checked });
+              }}
+            />
+            Mark as read when opened
+          </label>
+          <div className="field">
+            <label htmlFor="setting-undoSendSeconds">Undo send</label>
+            <select
+              id="setting-undoSendSeconds"
+              value={undoSeconds}
+              onChange={(e) => {
+                setUndoSeconds(Number(e.target.value));
+                save.mutate({ undoSendSeconds: Number(e.target.value) });
+              }}
+            >
+              {[...new Set([...UNDO_SECONDS, undoSeconds])].sort((a, b) => a - b).map((seconds) => (
+                <option key={seconds} value={seconds}>
+                  {seconds === 0 ? 'Off (send at once)' : `${seconds} seconds`}
+                </option>
+              ))}
+            </select>
+          </div>
+          <SignaturesEditor signatures={settings.signatures} />
           <ChoiceFieldset
             legend="Theme"
             name="theme"

@@ -1,24 +1,30 @@
 // The open thread, read with one mail:thread call: subject, "Log thread", messages oldest
 // first with the newest expanded and scrolled into view (the one the rep came for), older
 // ones collapsed to a line each. Focus moves to the heading when a thread opens; n / p move
-// to the next / previous message, expanding it, as in Gmail.
+// to the next / previous message, expanding it, as in Gmail; r / a / f reply, reply all or
+// forward that message. Opening a thread with unread mail marks it read (markReadOnOpen).
 import { useEffect, useRef, useState } from 'react';
-import type { ThreadView } from '../../../src-preload/contract/index.ts';
+import type { MailAction, ThreadView } from '../../../src-preload/contract/index.ts';
+import { isThreadStarred } from '../../api/mail-action-patches.ts';
 import { useLogMessage, useLogThread } from '../../api/mutations.ts';
-import { useThread } from '../../api/queries.ts';
+import { useSettings, useThread } from '../../api/queries.ts';
 import { useShortcuts } from '../../app/keyboard.ts';
 import { loggedText } from '../../components/log-badge.tsx';
 import { describeError, showToast } from '../../components/toasts.tsx';
+import { useStartCompose } from '../compose/use-start-compose.ts';
 import { MessageCard } from './message-card.tsx';
+import { ThreadToolbar, type ReplyMode } from './thread-toolbar.tsx';
 
 interface ThreadPaneProps {
   threadId: number | null;
   onClose(): void;
   onSelectParticipant(address: string): void;
   onOpenSettings(): void;
+  /** Acts on a conversation (the inbox patches its list and moves on after archive / trash). */
+  onAct(action: MailAction, threadId: number): void;
 }
 
-export function ThreadPane({ threadId, onClose, onSelectParticipant, onOpenSettings }: ThreadPaneProps) {
+export function ThreadPane({ threadId, ...rest }: ThreadPaneProps) {
   const { data: thread, error, isPending } = useThread(threadId);
   if (threadId === null) {
     return (
@@ -38,14 +44,14 @@ export function ThreadPane({ threadId, onClose, onSelectParticipant, onOpenSetti
     return (
       <section className="thread-pane" aria-label="Thread">
         <p className="error-panel" role="alert">{describeError(error)}</p>
-        <button type="button" className="button" onClick={onClose}>Close thread</button>
+        <button type="button" className="button" onClick={rest.onClose}>Close thread</button>
       </section>
     );
   }
-  return <ThreadContent key={thread.id} thread={thread} onClose={onClose} onSelectParticipant={onSelectParticipant} onOpenSettings={onOpenSettings} />;
+  return <ThreadContent key={thread.id} thread={thread} {...rest} />;
 }
 
-function ThreadContent({ thread, onClose, onSelectParticipant, onOpenSettings }: { thread: ThreadView } & Omit<ThreadPaneProps, 'threadId'>) {
+function ThreadContent({ thread, onClose, onSelectParticipant, onOpenSettings, onAct }: { thread: ThreadView } & Omit<ThreadPaneProps, 'threadId'>) {
   const heading = useRef<HTMLHeadingElement>(null);
   const logThread = useLogThread();
   const logMessage = useLogMessage(thread.id);
@@ -55,6 +61,23 @@ function ThreadContent({ thread, onClose, onSelectParticipant, onOpenSettings }:
   /** The message n / p move from: the newest until the rep moves. */
   const current = useRef(thread.messages.length - 1);
   const cardAt = (index: number) => list.current?.querySelectorAll<HTMLElement>('article[data-message-id]')[index];
+  /** The message the rep is on: the focused one, else the one n / p reached (the newest at first). */
+  const currentMessage = () => {
+    const article = document.activeElement?.closest<HTMLElement>('article[data-message-id]');
+    return thread.messages.find((m) => String(m.id) === article?.dataset.messageId) ?? thread.messages[current.current];
+  };
+  const compose = useStartCompose();
+  const reply = (mode: ReplyMode) => {
+    const message = currentMessage();
+    if (message) compose.start({ mode, messageId: message.id });
+  };
+  const markReadOnOpen = useSettings().data?.markReadOnOpen;
+  const markedRead = useRef(false);
+  useEffect(() => {
+    if (!markReadOnOpen || markedRead.current || !thread.messages.some((m) => m.unread)) return;
+    markedRead.current = true;
+    onAct('read', thread.id);
+  }, [markReadOnOpen, thread, onAct]);
   useEffect(() => {
     heading.current?.focus({ preventScroll: true });
     if (thread.messages.length > 1) cardAt(thread.messages.length - 1)?.scrollIntoView({ block: 'start' });
@@ -75,13 +98,14 @@ function ThreadContent({ thread, onClose, onSelectParticipant, onOpenSettings }:
   useShortcuts({
     n: () => moveTo(Math.min(current.current + 1, thread.messages.length - 1)),
     p: () => moveTo(Math.max(current.current - 1, 0)),
-    // `l` logs the message the rep is on: the focused one, else the one n / p reached (the newest at first).
     l: () => {
-      const article = document.activeElement?.closest<HTMLElement>('article[data-message-id]');
-      const message = thread.messages.find((m) => String(m.id) === article?.dataset.messageId) ?? thread.messages[current.current];
+      const message = currentMessage();
       if (!message || message.logState.state !== 'none') return;
       logMessage.mutate(message.id, { onSuccess: (state) => showToast(loggedText(message.subject || thread.subject || '(no subject)', [state])) });
     },
+    r: () => reply('reply'),
+    a: () => reply('reply-all'),
+    f: () => reply('forward'),
   });
 
   const states = thread.messages.map((m) => m.logState.state);
@@ -119,6 +143,7 @@ function ThreadContent({ thread, onClose, onSelectParticipant, onOpenSettings }:
             ×
           </button>
         </div>
+        <ThreadToolbar starred={isThreadStarred(thread)} composing={compose.pending} onCompose={reply} onAct={(action) => onAct(action, thread.id)} />
       </header>
       <div className="message-list" ref={list}>
         {thread.messages.map((message, index) => (

@@ -19,9 +19,12 @@ import { FLAG_STATUSES, type FlagStatus } from './mailbox.ts';
  * POST /__admin/messages/{id}/read {isRead?}   → {id, isRead}, 404 when unknown
  * DELETE /__admin/messages/{id}                → 204, 404 when unknown
  * POST /__admin/messages/{id}/flag {flagStatus} → GraphMessageState, 404 when unknown, 400 for another status
- * GET  /__admin/messages/{id}                   → GraphMessageState {id, immutableId, parentFolderId, folder, isRead, flag, conversationId, internetMessageId}
+ * GET  /__admin/messages/{id}                   → GraphMessageState {id, immutableId, parentFolderId, folder, isRead, isDraft, flag,
+ *                                                  conversationId, internetMessageId, deferredUntil (ms | null)}
  * GET  /__admin/sent                            → {messages: [GraphSentMessage with raw as base64], counts: {internetMessageId (bare): n}}
- * GET  /__admin/sent/count?internetMessageId=…  → {internetMessageId, count} (accepted sendMail calls; angle brackets optional)
+ * GET  /__admin/sent/count?internetMessageId=…  → {internetMessageId, count} (sends counted; angle brackets optional)
+ * GET  /__admin/deferred                        → {messages: [GraphDeferredMessage {id, immutableId, internetMessageId, deferredUntil (ms), folder}]}
+ * POST /__admin/deferred/deliver {now? (ms)}    → {delivered: [{id, immutableId, internetMessageId}]} (held messages due by `now` go to Sent Items)
  * POST /__admin/sent/reset                      → 204
  * Faults (admin-common.ts): GET /__admin/faults; POST /__admin/faults/commit-then-drop {count} → 204
  */
@@ -61,6 +64,13 @@ export async function handleAdmin(emulator: GraphEmulator, req: IncomingMessage,
       return sendJson(res, 200, { internetMessageId, count: emulator.sendCount(internetMessageId) });
     }
     if (method === 'POST' && path === '/sent/reset') return (emulator.clearSent(), noContent());
+    if (method === 'GET' && path === '/deferred') return sendJson(res, 200, { messages: emulator.deferredMessages() });
+    if (method === 'POST' && path === '/deferred/deliver') {
+      const { now } = await body();
+      if (now !== undefined && typeof now !== 'number') return sendJson(res, 400, { error: 'now (ms since the epoch) must be a number' });
+      const delivered = emulator.deliverDue(now ?? Date.now());
+      return sendJson(res, 200, { delivered: delivered.map((m) => ({ id: m.id, immutableId: m.immutableId, internetMessageId: m.fixed.internetMessageId })) });
+    }
     const action = /^\/messages\/([A-Za-z0-9_=-]+)(?:\/(move|read|flag))?$/.exec(path);
     if (action && method === 'GET' && !action[2]) {
       const state = emulator.messageState(action[1]!);

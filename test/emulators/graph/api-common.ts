@@ -45,6 +45,8 @@ export interface ApiResult {
   items?: number;
   /** What an accepted sendMail sent: the MIME and the Sent Items copy's immutable id (null when not saved). */
   sent?: { raw: Buffer; id: string | null };
+  /** A draft sent with its deferred send time ahead: its immutable id, now held in the Outbox. */
+  held?: { id: string };
 }
 
 export interface Route {

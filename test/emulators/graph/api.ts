@@ -9,6 +9,7 @@ import {
   folderOf, intParam, ok, preferences, select, withContext, type ApiContext, type ApiRequest, type ApiResult, type Route,
 } from './api-common.ts';
 import { messageRoutes } from './message-actions.ts';
+import { createDraft } from './drafts.ts';
 import { sendMail } from './send-mail.ts';
 
 export type { ApiContext, ApiRequest, ApiResult, GraphUser, Route } from './api-common.ts';
@@ -61,11 +62,13 @@ export function route(req: ApiRequest): Route | null {
     }
     if (low[2] !== 'messages') return null;
     if (k === 3 && m === 'GET') return { name: 'messages.list', run: (ctx) => messageList(ctx, folder(ctx, folderRef), q, req.headers) };
+    if (k === 3 && m === 'POST') return { name: 'messages.create', run: (ctx) => createDraft(ctx, req, folder(ctx, folderRef)) };
     if (k === 4 && /^(microsoft\.graph\.)?delta(\(\))?$/.test(low[3]!) && m === 'GET') return { name: 'messages.delta', run: (ctx) => delta(ctx, folder(ctx, folderRef), req) };
     return messageRoutes(seg.slice(3), low.slice(3), req, (ctx) => folder(ctx, folderRef));
   }
   if (low[0] === 'messages') {
     if (n === 1 && m === 'GET') return { name: 'messages.list', run: (ctx) => messageList(ctx, null, q, req.headers) };
+    if (n === 1 && m === 'POST') return { name: 'messages.create', run: (ctx) => createDraft(ctx, req, null) };
     return messageRoutes(seg.slice(1), low.slice(1), req, null);
   }
   return null;

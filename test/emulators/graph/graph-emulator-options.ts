@@ -80,7 +80,7 @@ export const DEFAULT_SETTINGS: GraphEmulatorSettings = {
   deltaPageSize: 10, maxPageSize: 1000,
 };
 
-/** One accepted sendMail call, as sentMessages() and GET /__admin/sent report it. */
+/** One accepted send (sendMail, a draft's send, a held message's delivery), as sentMessages() and GET /__admin/sent report it. */
 export interface GraphSentMessage {
   /** The Sent Items copy's current REST id; null when not saved (saveToSentItems false) or deleted since. */
   id: string | null;
@@ -95,7 +95,7 @@ export interface GraphSentMessage {
   raw: Buffer;
   /** ms since the epoch. */
   sentAt: number;
-  /** True when the commit-then-drop fault swallowed this call's answer. */
+  /** True when the commit-then-drop fault swallowed this call's answer (for a held message: its send call's). */
   answerDropped: boolean;
 }
 
@@ -107,7 +107,11 @@ export interface GraphMessageState {
   /** The folder's well-known name (inbox, archive, …) or display name. */
   folder: string;
   isRead: boolean;
+  /** True for a draft (POST /messages, not yet sent); false once sent, held in the Outbox or not. */
+  isDraft: boolean;
   flag: { flagStatus: FlagStatus };
   conversationId: string;
   internetMessageId: string | null;
+  /** PR_DEFERRED_SEND_TIME in ms since the epoch; null when unset. */
+  deferredUntil: number | null;
 }

@@ -12,9 +12,10 @@ import { SendLedger } from '../send-ledger.ts';
 import { readBody, sendJson, sendTruncated, startHttpsServer, type StartedServer } from '../http-server.ts';
 import { handleAdmin } from './admin.ts';
 import { pathSegments, route, type ApiContext } from './api.ts';
+import { DeferredDelivery, type GraphDeferredMessage } from './deferred-delivery.ts';
 import { DeltaTokens } from './delta.ts';
 import { GraphApiError, injected, newRequestId, throttled, unauthenticated, unknownSegment } from './graph-errors.ts';
-import { GraphMailbox, type FlagStatus, type GraphFolder, type GraphMessage } from './mailbox.ts';
+import { GraphMailbox, deferredSendMs, type FlagStatus, type GraphFolder, type GraphMessage } from './mailbox.ts';
 import {
   DEFAULT_SETTINGS, type GraphEmulatorOptions, type GraphEmulatorSettings, type GraphEmulatorStats, type GraphMessageState, type GraphSentMessage,
 } from './graph-emulator-options.ts';
@@ -22,6 +23,7 @@ import { MailboxThrottle } from './throttle.ts';
 
 const log = createLogger('emulator.graph');
 
+export type { GraphDeferredMessage } from './deferred-delivery.ts';
 export type {
   GraphEmulatorOptions, GraphEmulatorSettings, GraphEmulatorStats, GraphFolderLoad, GraphMessageState, GraphSentMessage,
 } from './graph-emulator-options.ts';
@@ -38,12 +40,14 @@ export class GraphEmulator {
   /** Answers cut off mid-body, requests stalled past the client's timeout. */
   readonly faults = new TransportFaults();
   readonly #sent = new SendLedger();
+  readonly #deferred: DeferredDelivery;
   #stats = { requests: {} as Record<string, number>, throttled: 0, concurrencyThrottled: 0, serverErrors: 0, messagesServed: 0 };
   #random: () => number;
 
   constructor(options: GraphEmulatorOptions = {}) {
     this.#options = options;
     this.mailbox = new GraphMailbox(options.user?.mail ?? 'me@mailbridge.test');
+    this.#deferred = new DeferredDelivery(this.mailbox, this.#sent);
     this.settings = { ...DEFAULT_SETTINGS, ...options.settings };
     this.#random = seededRandom(options.seed ?? 0x6a09e667);
   }
@@ -71,6 +75,7 @@ export class GraphEmulator {
   }
 
   async stop(): Promise<void> {
+    this.#deferred.stop();
     await this.#server?.close();
     this.#server = null;
   }
@@ -116,18 +121,35 @@ export class GraphEmulator {
     return this.mailbox.update(id, { flagStatus });
   }
 
-  /** Folder, isRead, flag and conversation of a message by REST or immutable id; undefined when unknown. */
+  /** Folder, isRead, isDraft, flag, deferred send time and conversation of a message by REST or immutable id; undefined when unknown. */
   messageState(id: string): GraphMessageState | undefined {
+    this.#deferred.deliverDue();
     const m = this.mailbox.get(id);
     if (!m) return undefined;
     return {
       id: m.id, immutableId: m.immutableId, parentFolderId: m.folderId, folder: this.#folderName(m.folderId),
-      isRead: m.isRead, flag: { flagStatus: m.flagStatus }, conversationId: m.conversationId, internetMessageId: m.fixed.internetMessageId,
+      isRead: m.isRead, isDraft: m.isDraft, flag: { flagStatus: m.flagStatus }, conversationId: m.conversationId,
+      internetMessageId: m.fixed.internetMessageId, deferredUntil: deferredSendMs(m),
     };
   }
 
-  /** Every accepted sendMail call, oldest first (a retried send shows twice). */
+  /** Drafts with a deferred send time (folder "drafts") and sent messages held in the Outbox ("outbox"), soonest first. */
+  deferredMessages(): GraphDeferredMessage[] {
+    this.#deferred.deliverDue();
+    return this.#deferred.list();
+  }
+
+  /**
+   * Delivers now every Outbox message whose deferred send time is ≤ `now` (ms, default the
+   * clock): each moves to Sent Items and counts as sent. Returns them (their new ids).
+   */
+  deliverDue(now = Date.now()): GraphMessage[] {
+    return this.#deferred.deliverDue(now);
+  }
+
+  /** Every accepted send (sendMail, a draft's send, a held message's delivery), oldest first (a retried send shows twice). */
   sentMessages(): GraphSentMessage[] {
+    this.#deferred.deliverDue();
     return this.#sent.list().map((r) => {
       const m = r.id === null ? undefined : this.mailbox.get(r.id);
       return {
@@ -138,13 +160,18 @@ export class GraphEmulator {
     });
   }
 
-  /** Accepted sendMail calls whose MIME carried `internetMessageId` (angle brackets optional). */
+  /**
+   * Sends whose MIME carried `internetMessageId` (angle brackets optional): sendMail calls, drafts
+   * sent at once, held messages once delivered. A draft never sent, or still in the Outbox, is not counted.
+   */
   sendCount(internetMessageId: string): number {
+    this.#deferred.deliverDue();
     return this.#sent.count(internetMessageId);
   }
 
-  /** Accepted sendMail calls per internetMessageId (without angle brackets). */
+  /** sendCount per internetMessageId (without angle brackets). */
   sendCounts(): Record<string, number> {
+    this.#deferred.deliverDue();
     return this.#sent.counts();
   }
 
@@ -198,6 +225,7 @@ export class GraphEmulator {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://emulator.invalid');
+    this.#deferred.deliverDue();
     if (url.pathname.startsWith('/__admin/')) return handleAdmin(this, req, res, url);
     const requestId = newRequestId();
     const clientRequestId = String(req.headers['client-request-id'] ?? requestId);
@@ -223,9 +251,10 @@ export class GraphEmulator {
         if (wait > 0) throw throttled('MailboxRequests', wait);
       }
       const result = await found.run(this.#context(identity));
-      if (result.sent) {
+      if (result.sent || result.held) {
         const dropped = this.faults.takeCommitThenDrop();
-        this.#sent.record(result.sent.raw, result.sent.id, dropped);
+        if (result.sent) this.#sent.record(result.sent.raw, result.sent.id, dropped);
+        if (result.held) this.#deferred.hold(result.held.id, dropped);
         if (dropped) return void res.socket?.destroy(); // committed; the client never learns it
       }
       this.#stats.messagesServed += result.items ?? 0;
@@ -257,6 +286,7 @@ export class GraphEmulator {
       });
     } finally {
       if (entered) this.#throttle.leave(entered);
+      this.#deferred.deliverDue(); // a PATCH may have moved a held message's deferred send time
     }
   }
 

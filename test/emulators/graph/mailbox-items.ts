@@ -18,7 +18,11 @@ export interface GraphMessage {
   conversationId: string;
   raw: Buffer;
   isRead: boolean;
+  /** True from POST /messages until the draft is sent (then it sits in the Outbox or Sent Items). */
+  isDraft: boolean;
   flagStatus: FlagStatus;
+  /** singleValueExtendedProperties by canonical id (extendedPropertyKey), each as the client wrote it. */
+  extendedProperties: Map<string, ExtendedProperty>;
   /** Bumped on every change; changeKey and @odata.etag derive from it. */
   version: number;
   receivedMs: number;
@@ -27,6 +31,30 @@ export interface GraphMessage {
   fixed: FixedFields;
   /** The full resource as JSON per (body type, id type), built on first read and dropped on change. */
   json?: Map<string, string>;
+}
+
+/** A singleValueLegacyExtendedProperty: a MAPI property named by "{type} {tag}" (or a named property). */
+export interface ExtendedProperty {
+  id: string;
+  value: string;
+}
+
+/**
+ * PR_DEFERRED_SEND_TIME (PidTagDeferredSendTime, PT_SYSTIME, tag 0x3FEF): a message sent with it
+ * set in the future waits in the Outbox until then.
+ * Source: https://learn.microsoft.com/office/client-developer/outlook/mapi/pidtagdeferredsendtime-canonical-property
+ */
+export const DEFERRED_SEND_TIME = 'systemtime 0x3fef';
+
+/** The key an extended property id is stored under: Graph matches "SystemTime 0x3FEF" case-insensitively. */
+export const extendedPropertyKey = (id: string): string => id.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/** The message's deferred send time, ms since the epoch; null when unset. */
+export function deferredSendMs(m: GraphMessage): number | null {
+  const value = m.extendedProperties.get(DEFERRED_SEND_TIME)?.value;
+  if (value === undefined) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
 }
 
 /** One entry of a folder's change log: the message arrived/changed, or left the folder. */

@@ -4,11 +4,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Threader, addresses, messageIds } from '../gmail/threading.ts';
 import { graphDateTime, readMessage } from './message-resource.ts';
-import type { ChangeEvent, FlagStatus, GraphFolder, GraphMessage } from './mailbox-items.ts';
-import { WELL_KNOWN_FOLDERS } from './mailbox-items.ts';
+import type { ChangeEvent, ExtendedProperty, FlagStatus, GraphFolder, GraphMessage } from './mailbox-items.ts';
+import { WELL_KNOWN_FOLDERS, extendedPropertyKey } from './mailbox-items.ts';
 
-export type { ChangeEvent, FlagStatus, GraphFolder, GraphMessage } from './mailbox-items.ts';
-export { FLAG_STATUSES, ID_PATTERN, WELL_KNOWN_FOLDERS } from './mailbox-items.ts';
+export type { ChangeEvent, ExtendedProperty, FlagStatus, GraphFolder, GraphMessage } from './mailbox-items.ts';
+export { DEFERRED_SEND_TIME, FLAG_STATUSES, ID_PATTERN, WELL_KNOWN_FOLDERS, deferredSendMs, extendedPropertyKey } from './mailbox-items.ts';
 
 const MESSAGE_PREFIX = Buffer.from([0x00, 0x03, 0x24, 0x00]); // base64url "AAMkA…", like Exchange item ids
 const FOLDER_PREFIX = Buffer.from([0x01, 0x03, 0x24, 0x00]); // "AQMkA…", like Exchange folder ids
@@ -96,8 +96,9 @@ export class GraphMailbox {
    * Delivers `raw` into `folder` (isRead as given) and logs the change for delta.
    * `referencesOnly`: the conversation is that of a message In-Reply-To/References names,
    * else a new one (sendMail), rather than also matching subject and correspondents.
+   * `isDraft`: a draft (POST /messages), until submit() sends it.
    */
-  add(raw: Buffer, folder: GraphFolder, options: { isRead?: boolean; receivedMs?: number; referencesOnly?: boolean } = {}): GraphMessage {
+  add(raw: Buffer, folder: GraphFolder, options: { isRead?: boolean; receivedMs?: number; referencesOnly?: boolean; isDraft?: boolean } = {}): GraphMessage {
     const now = Date.now();
     const { fixed, threading, receivedMs } = readMessage(raw, options.receivedMs ?? now);
     if (options.receivedMs !== undefined) fixed.receivedDateTime = graphDateTime(options.receivedMs);
@@ -119,7 +120,8 @@ export class GraphMailbox {
     this.#threads.set(threadId, (this.#threads.get(threadId) ?? 0) + 1);
     const created = graphDateTime(options.receivedMs ?? receivedMs);
     const message: GraphMessage = {
-      id, immutableId, folderId: folder.id, raw, isRead: options.isRead ?? false, flagStatus: 'notFlagged', version: 1,
+      id, immutableId, folderId: folder.id, raw, isRead: options.isRead ?? false, isDraft: options.isDraft ?? false,
+      flagStatus: 'notFlagged', extendedProperties: new Map(), version: 1,
       receivedMs: options.receivedMs ?? receivedMs,
       createdDateTime: created, lastModifiedDateTime: created, fixed,
       conversationId: Buffer.concat([CONVERSATION_PREFIX, createHash('sha256').update(threadId).digest().subarray(0, 16)]).toString('base64url'),
@@ -176,23 +178,41 @@ export class GraphMailbox {
   }
 
   /**
-   * Sets isRead and/or the follow-up flag in one change: when anything differs, the version
+   * Sets isRead, the follow-up flag and/or extended properties (each stored under its id, a
+   * later value replacing an earlier one) in one change: when anything differs, the version
    * is bumped once and the folder's delta reports the message as updated. Undefined when unknown.
    */
-  update(id: string, change: { isRead?: boolean; flagStatus?: FlagStatus }): GraphMessage | undefined {
+  update(id: string, change: { isRead?: boolean; flagStatus?: FlagStatus; extendedProperties?: ExtendedProperty[] }): GraphMessage | undefined {
     const message = this.get(id);
     if (!message) return undefined;
     const read = change.isRead !== undefined && change.isRead !== message.isRead;
     const flag = change.flagStatus !== undefined && change.flagStatus !== message.flagStatus;
-    if (!read && !flag) return message;
+    const properties = (change.extendedProperties ?? []).filter((p) => message.extendedProperties.get(extendedPropertyKey(p.id))?.value !== p.value);
+    if (!read && !flag && !properties.length) return message;
     const folder = this.#folders.get(message.folderId)!;
     if (read) {
       message.isRead = change.isRead!;
       folder.unread += message.isRead ? -1 : 1;
     }
     if (flag) message.flagStatus = change.flagStatus!;
+    for (const p of properties) message.extendedProperties.set(extendedPropertyKey(p.id), { id: p.id, value: p.value });
     this.#touch(message);
     this.#log(folder, message, false);
+    return message;
+  }
+
+  /**
+   * Hands a draft to transport: isDraft becomes false and it moves to `target` (the Outbox
+   * while its deferred send time is ahead, else Sent Items); both folders' deltas report it.
+   * Undefined when unknown.
+   */
+  submit(id: string, target: GraphFolder): GraphMessage | undefined {
+    const message = this.get(id);
+    if (!message) return undefined;
+    message.isDraft = false;
+    if (message.folderId !== target.id) return this.move(message.id, target);
+    this.#touch(message);
+    this.#log(target, message, false);
     return message;
   }
 

@@ -1,13 +1,17 @@
 // One message's routes under /me/messages/{id} (or a folder's messages): GET, the MIME
-// ($value), PATCH of isRead and the follow-up flag, DELETE and the move action.
+// ($value), PATCH of isRead, the follow-up flag and extended properties, DELETE, and the
+// move and send actions.
 // Sources: https://learn.microsoft.com/en-us/graph/api/message-update,
 //          https://learn.microsoft.com/en-us/graph/api/message-move
 import { badRequest } from './graph-errors.ts';
-import { FLAG_STATUSES, type FlagStatus, type GraphFolder, type GraphMessage } from './mailbox.ts';
+import {
+  DEFERRED_SEND_TIME, FLAG_STATUSES, extendedPropertyKey, type ExtendedProperty, type FlagStatus, type GraphFolder, type GraphMessage,
+} from './mailbox.ts';
 import { messageText } from './resources.ts';
 import { findMessage, folderOf, json, messageGet, preferences, type ApiContext, type ApiRequest, type Route } from './api-common.ts';
+import { sendDraft } from './drafts.ts';
 
-/** /messages/{id}, /messages/{id}/$value, /messages/{id}/move (under /me or a folder); null for anything else. */
+/** /messages/{id}, /messages/{id}/$value, /messages/{id}/move, /messages/{id}/send (under /me or a folder); null for anything else. */
 export function messageRoutes(seg: string[], low: string[], req: ApiRequest, inFolder: ((ctx: ApiContext) => GraphFolder) | null): Route | null {
   const id = seg[0];
   if (!id) return null;
@@ -48,16 +52,23 @@ export function messageRoutes(seg: string[], low: string[], req: ApiRequest, inF
       return { status: 201, json: messageText(ctx.mailbox, moved, null, view), headers: applied };
     } };
   }
+  if (n === 2 && /^(microsoft\.graph\.)?send$/.test(low[1]!) && m === 'POST') return { name: 'messages.send', run: (ctx) => sendDraft(ctx, find(ctx)) };
   return null;
 }
 
+type MessagePatch = { isRead?: boolean; flagStatus?: FlagStatus; extendedProperties?: ExtendedProperty[] };
+
 /**
- * The writable properties the emulator serves: isRead and flag.flagStatus. Anything else
- * answers 400 rather than being ignored, so a client cannot rely on a change that never happened.
+ * The writable properties the emulator serves: isRead, flag.flagStatus and
+ * singleValueExtendedProperties. Anything else answers 400 rather than being ignored, so a
+ * client cannot rely on a change that never happened.
  */
-function messagePatch(patch: Record<string, unknown>): { isRead?: boolean; flagStatus?: FlagStatus } {
-  const out: { isRead?: boolean; flagStatus?: FlagStatus } = {};
-  for (const key of Object.keys(patch)) if (key !== 'isRead' && key !== 'flag') throw badRequest(`The emulator cannot update '${key}'.`);
+function messagePatch(patch: Record<string, unknown>): MessagePatch {
+  const out: MessagePatch = {};
+  for (const key of Object.keys(patch)) {
+    if (key !== 'isRead' && key !== 'flag' && key !== 'singleValueExtendedProperties') throw badRequest(`The emulator cannot update '${key}'.`);
+  }
+  if (patch.singleValueExtendedProperties !== undefined) out.extendedProperties = extendedProperties(patch.singleValueExtendedProperties);
   if (patch.isRead !== undefined) {
     if (typeof patch.isRead !== 'boolean') throw badRequest("Invalid value for 'isRead'.");
     out.isRead = patch.isRead;
@@ -74,4 +85,25 @@ function messagePatch(patch: Record<string, unknown>): { isRead?: boolean; flagS
     }
   }
   return out;
+}
+
+/**
+ * singleValueExtendedProperties: [{id: "{type} {tag}" or a named property, value: string}],
+ * stored as given. PR_DEFERRED_SEND_TIME ("SystemTime 0x3FEF") must hold an ISO 8601 date-time.
+ * Source: https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-post-singlevalueextendedproperties
+ */
+function extendedProperties(value: unknown): ExtendedProperty[] {
+  if (!Array.isArray(value)) throw badRequest("Invalid value for 'singleValueExtendedProperties'.");
+  return value.map((item: unknown) => {
+    const p = item as Record<string, unknown> | null;
+    if (typeof p !== 'object' || p === null || Array.isArray(p) || typeof p.id !== 'string' || !p.id.trim() || typeof p.value !== 'string') {
+      throw badRequest("An extended property needs a string 'id' and a string 'value'.");
+    }
+    for (const key of Object.keys(p)) if (key !== 'id' && key !== 'value') throw badRequest(`The emulator cannot update 'singleValueExtendedProperties.${key}'.`);
+    const isoUtc = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+    if (extendedPropertyKey(p.id) === DEFERRED_SEND_TIME && (!isoUtc.test(p.value) || Number.isNaN(Date.parse(p.value)))) {
+      throw badRequest(`Cannot convert '${p.value}' to a SystemTime value for property 'SystemTime 0x3FEF'.`);
+    }
+    return { id: p.id, value: p.value };
+  });
 }

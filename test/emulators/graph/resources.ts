@@ -76,7 +76,7 @@ export function messageObject(mailbox: GraphMailbox, m: GraphMessage, view: Mess
     isDeliveryReceiptRequested: f.isDeliveryReceiptRequested,
     isReadReceiptRequested: f.isReadReceiptRequested,
     isRead: m.isRead,
-    isDraft: false,
+    isDraft: m.isDraft,
     webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(idOf(m, view))}&exvsurl=1&viewmodel=ReadMessageItem`,
     inferenceClassification: 'focused',
     body: bodyAs(f.body, view.bodyType),

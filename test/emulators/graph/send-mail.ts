@@ -41,7 +41,12 @@ export async function sendMail(ctx: ApiContext, req: ApiRequest): Promise<ApiRes
   return { status: 202, sent: { raw, id: stored?.immutableId ?? null } };
 }
 
-function fromMime(body: Buffer): Buffer {
+/**
+ * A base64 MIME body (sendMail's and POST /messages' text/plain form) → the RFC 5322 bytes,
+ * given a Message-ID when it has none. Errors: 400 ErrorMimeContentInvalidBase64String,
+ * 400 ErrorInvalidRecipients without a To/Cc/Bcc address.
+ */
+export function fromMime(body: Buffer): Buffer {
   const text = body.toString('latin1').replace(/\s+/g, '');
   if (!text || !/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.replace(/=+$/, '').length % 4 === 1) throw invalidMime();
   let raw = Buffer.from(text, 'base64');
