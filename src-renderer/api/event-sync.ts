@@ -79,6 +79,8 @@ export function useEventSync(): void {
         void queryClient.invalidateQueries({ queryKey: ['labels'] });
         void queryClient.invalidateQueries({ queryKey: keys.stats });
         void queryClient.invalidateQueries({ queryKey: ['search'] });
+        // An open conversation may have gained a message (a reply, the sent copy) or changed state.
+        void queryClient.invalidateQueries({ queryKey: keys.threadsAll });
         notifyThreadList();
       }),
       subscribe('sync:progress', (progress: SyncProgress) => {

@@ -67,7 +67,7 @@ describe('a rep’s first hour on the Enron dasovich-j inbox', { skip: SKIP_WITH
     await welcome.waitFor();
     assert.equal(await app.page.getByRole('listbox', { name: 'Threads' }).count(), 0, 'no empty inbox behind it');
     const text = (await app.page.locator('.first-run').textContent()) ?? '';
-    for (const phrase of ['gmail.readonly', 'Mail.Read', 'Send, delete, archive or change any mail', 'npm run demo']) {
+    for (const phrase of ['gmail.modify', 'gmail.send', 'Mail.ReadWrite', 'Mail.Send', 'Send or change anything you did not ask it to', 'npm run demo']) {
       assert.ok(text.includes(phrase), `the first-run screen names “${phrase}”`);
     }
     assert.equal(await app.page.getByRole('button', { name: 'Connect Gmail' }).count(), 1);

@@ -34,9 +34,13 @@ const MAILBOXES: Array<{ provider: 'gmail' | 'microsoft'; label: string; access:
     label: 'Connect Gmail',
     access: {
       title: 'Gmail or Google Workspace',
-      will: ['Read your mail and labels, to keep an encrypted copy on this computer', 'See your name and email address'],
-      willNot: ['Send, delete, archive or change any mail', 'See your contacts, calendar or Drive'],
-      scopes: 'gmail.readonly, openid, email, profile',
+      will: [
+        'Read your mail and labels, to keep an encrypted copy on this computer',
+        'Send the mail you write, and mark, star, archive or trash what you ask it to',
+        'See your name and email address',
+      ],
+      willNot: ['Delete any mail for good (trash stays recoverable in Gmail)', 'Send or change anything you did not ask it to', 'See your contacts, calendar or Drive'],
+      scopes: 'gmail.modify, gmail.send, openid, email, profile',
     },
   },
   {
@@ -44,9 +48,14 @@ const MAILBOXES: Array<{ provider: 'gmail' | 'microsoft'; label: string; access:
     label: 'Connect Outlook',
     access: {
       title: 'Outlook or Microsoft 365',
-      will: ['Read your mail and folders, to keep an encrypted copy on this computer', 'See your name and email address', 'Stay signed in until you disconnect'],
-      willNot: ['Send, delete, move or change any mail', 'See your calendar, contacts or files'],
-      scopes: 'Mail.Read, User.Read, offline_access',
+      will: [
+        'Read your mail and folders, to keep an encrypted copy on this computer',
+        'Send the mail you write, and mark, flag, archive or delete what you ask it to',
+        'See your name and email address',
+        'Stay signed in until you disconnect',
+      ],
+      willNot: ['Send or change anything you did not ask it to', 'See your calendar, contacts or files'],
+      scopes: 'Mail.ReadWrite, Mail.Send, User.Read, offline_access',
     },
   },
 ];

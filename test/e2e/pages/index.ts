@@ -3,3 +3,4 @@ export { InboxPage } from './inbox-page.ts';
 export { ThreadPage, type LogState } from './thread-page.ts';
 export { ContactPanel } from './contact-panel.ts';
 export { SettingsPage } from './settings-page.ts';
+export { ComposePage } from './compose-page.ts';
