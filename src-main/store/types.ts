@@ -5,7 +5,7 @@ import type { Address, AttachmentInfo } from '../mail/types.ts';
 
 export type Db = Database.Database;
 
-export type AccountProvider = 'gmail' | 'microsoft' | 'import';
+export type AccountProvider = 'gmail' | 'microsoft' | 'imap' | 'import';
 export type AccountStatus = 'connected' | 'reconnect_required' | 'disconnected';
 
 export interface Account {

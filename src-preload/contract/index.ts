@@ -14,7 +14,7 @@ export * from './crm.ts';
 export * from './settings.ts';
 export * from './compose.ts';
 
-const Provider = z.enum(['gmail', 'microsoft', 'import']);
+const Provider = z.enum(['gmail', 'microsoft', 'imap', 'import']);
 
 const AccountSummary = z.object({
   id: Id,

@@ -13,15 +13,21 @@ import { migration0070 } from './0070-unread-index.ts';
 import { migration0080 } from './0080-search-v2.ts';
 import { migration0090 } from './0090-local-threads.ts';
 import { migration0100 } from './0100-act-on-mail.ts';
+import { migration0110 } from './0110-imap-accounts.ts';
 
 export interface Migration {
   /** Target PRAGMA user_version: a multiple of 10, strictly increasing. */
   version: number;
   name: string;
+  /**
+   * Rebuilds a table others reference (SQLite's 12-step ALTER, https://sqlite.org/lang_altertable.html#otheralter):
+   * foreign keys are switched off around the transaction, and checked before it commits.
+   */
+  rebuildsReferencedTable?: boolean;
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0030, migration0040, migration0050, migration0060, migration0070, migration0080, migration0090, migration0100];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0030, migration0040, migration0050, migration0060, migration0070, migration0080, migration0090, migration0100, migration0110];
 
 const log = createLogger('store.migrations');
 
@@ -46,13 +52,22 @@ export function runMigrations(
   const pending = migrations.filter((m) => m.version > current);
   if (pending.length === 0) return [];
 
-  // user_version lives in page 1, so setting it is part of the same transaction.
-  db.transaction(() => {
-    for (const migration of pending) {
-      migration.up(db);
-      db.pragma(`user_version = ${migration.version}`);
-    }
-  }).immediate();
+  // PRAGMA foreign_keys is a no-op inside a transaction, so it is switched around it.
+  const rebuild = pending.some((m) => m.rebuildsReferencedTable) && (db.pragma('foreign_keys', { simple: true }) as number) === 1;
+  if (rebuild) db.pragma('foreign_keys = OFF');
+  try {
+    // user_version lives in page 1, so setting it is part of the same transaction.
+    db.transaction(() => {
+      for (const migration of pending) {
+        migration.up(db);
+        db.pragma(`user_version = ${migration.version}`);
+      }
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length) throw new Error(`migration left ${broken.length} rows with broken references; nothing applied`);
+    }).immediate();
+  } finally {
+    if (rebuild) db.pragma('foreign_keys = ON');
+  }
   const applied = pending.map((m) => m.version);
   log.info('schema migrated', { from: current, to: latest, applied });
   return applied;

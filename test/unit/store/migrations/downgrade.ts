@@ -3,8 +3,23 @@
 // migration adds its undo here.
 import type { Db } from '../../../../src-main/store/types.ts';
 
+/** Back to the schema of version 100: accounts without 'imap' (user_version is left to the caller). */
+export function undoMigrationsAfter100(db: Db): void {
+  const sql = db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'accounts'").pluck().get() as string;
+  if (!sql.includes("'imap'")) return;
+  db.pragma('foreign_keys = OFF');
+  db.exec(`
+    ${sql.replace("'microsoft', 'imap', 'import'", "'microsoft', 'import'").replace(/^CREATE TABLE\s+"?accounts"?/, 'CREATE TABLE accounts_old')};
+    INSERT INTO accounts_old SELECT * FROM accounts;
+    DROP TABLE accounts;
+    ALTER TABLE accounts_old RENAME TO accounts;
+  `);
+  db.pragma('foreign_keys = ON');
+}
+
 /** Back to the schema of version 90 (user_version is left to the caller). */
 export function undoMigrationsAfter90(db: Db): void {
+  undoMigrationsAfter100(db);
   db.exec(`
     DROP TABLE send_outbox;
     DROP TABLE mail_actions;
