@@ -8,6 +8,7 @@ import './styles/thread.css';
 import './styles/settings.css';
 import './styles/onboarding.css';
 import './styles/compose.css';
+import './styles/templates.css';
 import { App } from './app/app.tsx';
 
 createRoot(document.getElementById('root')!).render(

@@ -19,10 +19,16 @@ export const sortDrafts = (drafts: readonly Draft[]): Draft[] => [...drafts].sor
 /** The states the Outbox view lists: everything not yet sent. */
 export const WAITING_STATES: readonly SendState[] = ['scheduled', 'pending', 'sending', 'failed'];
 
-/** Outbox items still to leave, failed first, then by send time (soonest first). */
-export function waitingItems(items: readonly SendItem[]): SendItem[] {
+/**
+ * Outbox items still to leave, failed first, then by send time (soonest first). A message
+ * Outlook holds until its send time (heldByProvider: handed over, `sent` for us) is listed
+ * until that time, `now` (ms).
+ */
+export const isHeld = (item: SendItem, now = Date.now()): boolean => item.heldByProvider && item.sendAt > now;
+
+export function waitingItems(items: readonly SendItem[], now = Date.now()): SendItem[] {
   return items
-    .filter((item) => WAITING_STATES.includes(item.state))
+    .filter((item) => WAITING_STATES.includes(item.state) || isHeld(item, now))
     .sort((a, b) => Number(b.state === 'failed') - Number(a.state === 'failed') || a.sendAt - b.sendAt || a.id - b.id);
 }
 

@@ -52,6 +52,19 @@ export function useDetachFile() {
   });
 }
 
+/**
+ * Puts saved template `templateId` into the draft (main fills its fields); resolves to the
+ * draft as stored, whose html and subject the compose window then shows. not_found when the
+ * template was deleted meanwhile.
+ */
+export function useApplyTemplate() {
+  return useMutation({
+    mutationFn: (input: { draftId: number; templateId: string }) => call('drafts:apply-template', input),
+    meta: { inlineErrors: true },
+    onSuccess: keepDraft,
+  });
+}
+
 /** Queues the draft: it leaves after the undo window, or at `sendAt` (ms) for "send later". */
 export function useQueueSend() {
   return useMutation({

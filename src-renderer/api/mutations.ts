@@ -1,7 +1,7 @@
 // Write hooks: CRM logging with immediate (optimistic) state, account and CRM connection,
 // settings. Each keeps the query cache in step with what main answered.
 import { useMutation } from '@tanstack/react-query';
-import type { MessageLogState, Settings, SettingsPatch, ThreadView } from '../../src-preload/contract/index.ts';
+import type { AccountSummary, MessageLogState, Settings, SettingsPatch, ThreadView } from '../../src-preload/contract/index.ts';
 import { call } from './client.ts';
 import { patchThreadLogStates, queued, queuedUnlogged, restoreThread, snapshotThread } from './log-state-patches.ts';
 import { queryClient } from './query-client.ts';
@@ -87,6 +87,10 @@ export function useSaveSettings() {
     onSuccess: (settings) => queryClient.setQueryData(keys.settings, settings),
   });
 }
+
+/** What accounts:connect signs in again for this account (OAuth providers only); null for IMAP and imports. */
+export const signInProvider = (account: Pick<AccountSummary, 'provider'>): 'gmail' | 'microsoft' | null =>
+  account.provider === 'gmail' || account.provider === 'microsoft' ? account.provider : null;
 
 export function useConnectAccount() {
   return useMutation({

@@ -3,7 +3,7 @@
 // Each is a labelled region the rep (and the tests) can find.
 import type { AccountSummary } from '../../src-preload/contract/index.ts';
 import { useAccounts, useCrmStatus, useSyncProgress } from '../api/queries.ts';
-import { useConnectAccount, useSyncAccount } from '../api/mutations.ts';
+import { signInProvider, useConnectAccount, useSyncAccount } from '../api/mutations.ts';
 import { useOffline } from './connectivity.ts';
 
 export function Banners({ onOpenSettings }: { onOpenSettings(): void }) {
@@ -41,11 +41,11 @@ export function Banners({ onOpenSettings }: { onOpenSettings(): void }) {
 
 function ReconnectAccountBanner({ account }: { account: AccountSummary }) {
   const connect = useConnectAccount();
-  const provider = account.provider === 'microsoft' ? 'microsoft' : 'gmail';
+  const provider = signInProvider(account);
   return (
     <div className="banner banner-warning" role="alert" aria-label={`Reconnect ${account.email}`}>
       {account.email} needs to be reconnected before it can sync again.
-      {account.provider !== 'import' && (
+      {provider && (
         <button type="button" className="button button-small" disabled={connect.isPending} onClick={() => connect.mutate(provider)}>
           {connect.isPending ? 'Waiting for sign-in…' : `Reconnect ${account.email}`}
         </button>

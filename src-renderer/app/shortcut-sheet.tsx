@@ -2,7 +2,7 @@
 // themselves are handled where they act (inbox-screen, use-thread-actions, thread-pane,
 // compose-window, app); this list is what the rep reads.
 import { Dialog } from '../components/dialog.tsx';
-import { SEND_KEYS } from '../features/compose/compose-modes.ts';
+import { SEND_KEYS, TEMPLATE_KEYS } from '../features/compose/compose-modes.ts';
 
 const GROUPS: Array<{ title: string; keys: Array<[string, string]> }> = [
   {
@@ -34,6 +34,7 @@ const GROUPS: Array<{ title: string; keys: Array<[string, string]> }> = [
     keys: [
       ['c', 'New message'],
       [SEND_KEYS, 'Send'],
+      [TEMPLATE_KEYS, 'Insert a template: type to filter, Enter inserts'],
       ['Esc', 'Close the message, keeping the draft'],
       ['Enter, Tab or ,', 'Add the address typed or chosen'],
     ],

@@ -1,7 +1,8 @@
 // The compose window for a reply, reply all, forward or new message: recipients with
-// completion, subject, the rich-text body, the quoted original and attachments, saved as the
-// rep types. Send or Ctrl/Cmd+Enter queues it (with Undo); Esc or × closes it, keeping the
-// draft; Discard deletes it. Non-modal, so the thread stays readable beside it.
+// completion, subject, the rich-text body, the quoted original, attachments and Log to CRM,
+// saved as the rep types. Templates (Ctrl/Cmd+Shift+T) go in above the text; a {{field}} left
+// unfilled holds Send back. Send or Ctrl/Cmd+Enter queues it (with Undo); Esc or × closes it,
+// keeping the draft; Discard deletes it. Non-modal, so the thread stays readable beside it.
 import { useEffect, useRef, useState } from 'react';
 import type { Draft } from '../../../src-preload/contract/index.ts';
 import { useDiscardDraft } from '../../api/compose-mutations.ts';
@@ -9,17 +10,23 @@ import { useAccounts, useDrafts } from '../../api/queries.ts';
 import { describeError } from '../../components/toasts.tsx';
 import { ComposeAttachments } from './compose-attachments.tsx';
 import { ComposeFooter } from './compose-footer.tsx';
+import { ComposeLogToggle } from './compose-log-toggle.tsx';
+import { ComposeSubject } from './compose-subject.tsx';
 import { MODE_TITLES } from './compose-modes.ts';
 import { closeCompose } from './compose-store.ts';
 import { QuotedOriginal } from './quoted-original.tsx';
 import { RecipientLines, type RecipientKind, type Recipients } from './recipient-lines.tsx';
 import { chipsFromDraft, toRecipients, type RecipientChip } from './recipients.ts';
-import { RichEditor } from './rich-editor.tsx';
+import { RichEditor, type RichEditorHandle } from './rich-editor.tsx';
+import { TemplatePicker } from './template-picker.tsx';
 import { useDraftAutosave } from './use-draft-autosave.ts';
 import { useSendFlow } from './use-send-flow.ts';
+import { useTemplateInsert } from './use-template-insert.ts';
+import { useUnfilledFields } from './use-unfilled-fields.ts';
 
 export function ComposeWindow({ draft }: { draft: Draft }) {
   const root = useRef<HTMLElement>(null);
+  const editor = useRef<RichEditorHandle>(null);
   const autosave = useDraftAutosave(draft.id);
   const sendFlow = useSendFlow();
   const discard = useDiscardDraft();
@@ -32,7 +39,33 @@ export function ComposeWindow({ draft }: { draft: Draft }) {
   const [subject, setSubject] = useState(draft.subject);
   const [quoted, setQuoted] = useState(draft.quotedHtml);
   const [problem, setProblem] = useState<string | null>(null);
+  const [logToCrm, setLogToCrm] = useState(draft.logToCrm);
+  const body = useRef(draft.html);
+  const { message: blocked, check: checkFields } = useUnfilledFields(draft.subject, draft.html);
+  const fieldsId = `compose-fields-${draft.id}`;
+  const templates = useTemplateInsert(draft.id, autosave, {
+    onApplied: (applied) => {
+      body.current = applied.html;
+      editor.current?.setHtml(applied.html);
+      setSubject(applied.subject);
+      checkFields(applied.subject, applied.html);
+      setProblem(null);
+      editor.current?.focus('start');
+    },
+    onFailed: (failure) => {
+      setProblem(failure);
+      editor.current?.focus();
+    },
+  });
   const replying = draft.mode === 'reply' || draft.mode === 'reply-all';
+  const setLogToCrmAndSave = (checked: boolean) => {
+    setLogToCrm(checked);
+    autosave.change({ logToCrm: checked });
+  };
+  // A refusal over {{fields}} (ours or main's) goes once the last one is filled or removed.
+  useEffect(() => {
+    if (!blocked) setProblem((shown) => (shown?.includes('{{') ? null : shown));
+  }, [blocked]);
 
   useEffect(() => {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -53,6 +86,7 @@ export function ComposeWindow({ draft }: { draft: Draft }) {
 
   const send = async (sendAt?: number) => {
     if (!canSend || sendFlow.pending) return;
+    if (blocked) return setProblem(`Not sent: ${blocked}.`);
     const all = [...recipients.current.to, ...recipients.current.cc, ...recipients.current.bcc];
     const invalid = all.filter((chip) => !chip.valid);
     if (invalid.length > 0) return setProblem(`Correct or remove ${invalid.map((chip) => chip.address).join(', ')} before sending.`);
@@ -90,6 +124,9 @@ export function ComposeWindow({ draft }: { draft: Draft }) {
         if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
           event.preventDefault();
           void send();
+        } else if ((event.ctrlKey || event.metaKey) && event.shiftKey && event.key.toLowerCase() === 't') {
+          event.preventDefault();
+          templates.setOpen(true);
         } else if (event.key === 'Escape') {
           event.preventDefault();
           closeCompose(draft.id);
@@ -110,23 +147,30 @@ export function ComposeWindow({ draft }: { draft: Draft }) {
           <span className="compose-label">From</span> {draft.from}
         </p>
         <RecipientLines recipients={shown} onChange={setRecipients} />
-        <div className="compose-subject-row">
-          <label className="compose-label" htmlFor={`compose-subject-${draft.id}`}>
-            Subject
-          </label>
-          <input
-            id={`compose-subject-${draft.id}`}
-            type="text"
-            className="compose-subject"
-            value={subject}
-            maxLength={998}
-            onChange={(event) => {
-              setSubject(event.target.value);
-              autosave.change({ subject: event.target.value });
-            }}
-          />
+        <ComposeSubject
+          draftId={draft.id}
+          value={subject}
+          onChange={(changed) => {
+            setSubject(changed);
+            autosave.change({ subject: changed });
+            checkFields(changed, body.current);
+          }}
+        />
+        <RichEditor
+          ref={editor}
+          initialHtml={draft.html}
+          autoFocus={replying}
+          onChange={(html) => {
+            body.current = html;
+            autosave.change({ html });
+            checkFields(subject, html);
+          }}
+          onSend={() => void send()}
+          onClose={() => closeCompose(draft.id)}
+        />
+        <div id={fieldsId} className="compose-fields" role="status">
+          {blocked && <p className="compose-notice">{blocked}</p>}
         </div>
-        <RichEditor initialHtml={draft.html} autoFocus={replying} onChange={(html) => autosave.change({ html })} onSend={() => void send()} onClose={() => closeCompose(draft.id)} />
         {quoted && (
           <QuotedOriginal
             html={quoted}
@@ -138,6 +182,7 @@ export function ComposeWindow({ draft }: { draft: Draft }) {
           />
         )}
         <ComposeAttachments draftId={draft.id} attachments={attachments} />
+        <ComposeLogToggle draftId={draft.id} checked={logToCrm} onChange={setLogToCrmAndSave} />
       </div>
       <ComposeFooter
         account={account}
@@ -146,10 +191,13 @@ export function ComposeWindow({ draft }: { draft: Draft }) {
         saveStatus={autosave.status}
         saveError={autosave.error}
         problem={problem}
+        blockedBy={blocked ? fieldsId : null}
         onSend={() => void send()}
         onSchedule={(sendAt) => void send(sendAt)}
         onDiscard={discardDraft}
-      />
+      >
+        <TemplatePicker open={templates.open} onOpenChange={templates.setOpen} busy={templates.pending} onInsert={(template) => void templates.insert(template)} />
+      </ComposeFooter>
     </section>
   );
 }

@@ -1,8 +1,8 @@
 // The send outbox: messages scheduled (the undo window or send later), waiting for the
-// network, being sent, or refused by the provider with its reason and Retry. Cancel send
-// takes a message back and reopens it as a draft.
+// network, being sent, held by Outlook until their send time, or refused by the provider with
+// its reason and Retry. Cancel send takes a message back and reopens it as a draft.
 import type { SendItem, SendState } from '../../../src-preload/contract/index.ts';
-import { waitingItems } from '../../api/compose-cache.ts';
+import { isHeld, waitingItems } from '../../api/compose-cache.ts';
 import { useRetrySend, useUndoSend } from '../../api/compose-mutations.ts';
 import { useOutbox } from '../../api/queries.ts';
 import { fullDate, plural } from '../../components/format.ts';
@@ -37,18 +37,21 @@ function OutboxItem({ item }: { item: SendItem }) {
   const retry = useRetrySend();
   const undo = useUndoSend(openCompose);
   const subject = item.subject || '(no subject)';
+  // Handed to Outlook with its send time: sent as far as Mailbridge goes, not yet for the recipients.
+  const held = isHeld(item);
+  const state: SendState = held ? 'scheduled' : item.state;
   const when =
-    item.state === 'scheduled' && item.heldByProvider ? `Held by the provider; sends ${fullDate(item.sendAt)}, even while Mailbridge is closed`
+    held ? `Outlook will send it at ${fullDate(item.sendAt)}, even while Mailbridge is closed`
     : item.state === 'scheduled' ? `Sends ${fullDate(item.sendAt)}`
     : item.state === 'failed' ? `Not sent after ${plural(item.attempts, 'attempt')}`
     : item.state === 'pending' ? 'Waits for the connection or its next attempt'
     : 'Handed to the provider';
   return (
-    <li className="outbox-item" aria-label={subject} data-send-state={item.state} data-send-id={item.id}>
+    <li className="outbox-item" aria-label={subject} data-send-state={item.state} data-held-by-provider={held} data-send-id={item.id}>
       <div className="outbox-main">
         <div className="outbox-title">
           <strong>{subject}</strong>
-          <span className={`badge ${STATE_CLASSES[item.state]}`}>{STATE_LABELS[item.state]}</span>
+          <span className={`badge ${STATE_CLASSES[state]}`}>{STATE_LABELS[state]}</span>
         </div>
         <div className="muted outbox-meta">To {item.recipients.join(', ') || '(no recipients)'}</div>
         <div className="muted outbox-meta">{when}</div>

@@ -1,14 +1,15 @@
 // Mail accounts: connect Gmail or Outlook, each account's status, sync progress and last
-// sync, "Sync now", reconnect, and disconnect (revokes; optionally deletes local mail).
+// sync, "Sync now", reconnect, "Allow sending" for an account signed in read-only (the same
+// sign-in asking for the sending scopes too), and disconnect (revokes; optionally deletes local mail).
 import { useState } from 'react';
 import type { AccountSummary, SyncProgress } from '../../../src-preload/contract/index.ts';
-import { useConnectAccount, useDisconnectAccount, useSyncAccount } from '../../api/mutations.ts';
+import { signInProvider, useConnectAccount, useDisconnectAccount, useSyncAccount } from '../../api/mutations.ts';
 import { useAccounts, useSyncProgress } from '../../api/queries.ts';
 import { relativeTime, timeLeft } from '../../components/format.ts';
 import { describeError } from '../../components/toasts.tsx';
 import { DisconnectDialog } from './disconnect-dialog.tsx';
 
-const PROVIDER_NAMES: Record<AccountSummary['provider'], string> = { gmail: 'Gmail', microsoft: 'Outlook', import: 'Imported mailbox' };
+const PROVIDER_NAMES: Record<AccountSummary['provider'], string> = { gmail: 'Gmail', microsoft: 'Outlook', imap: 'IMAP', import: 'Imported mailbox' };
 const STATUS_TEXT: Record<AccountSummary['status'], string> = {
   connected: 'Connected',
   reconnect_required: 'Reconnect required',
@@ -46,7 +47,10 @@ function AccountItem({ account, progress }: { account: AccountSummary; progress:
   const connect = useConnectAccount();
   const disconnect = useDisconnectAccount();
   const running = progress && (progress.phase === 'full' || progress.phase === 'incremental');
-  const canReconnect = account.provider !== 'import';
+  const provider = signInProvider(account);
+  const canReconnect = provider !== null;
+  const readOnly = !account.canSend && account.status === 'connected' && canReconnect;
+  const signIn = () => provider && connect.mutate(provider);
   return (
     <li className="account-item" aria-label={account.email} data-status={account.status} data-sync-state={account.syncState}>
       <div className="account-main">
@@ -60,6 +64,12 @@ function AccountItem({ account, progress }: { account: AccountSummary; progress:
           {account.lastSyncAt ? `Last sync ${relativeTime(account.lastSyncAt)}` : 'Never synced'}
         </div>
         {account.lastError && <div className="field-error">{account.lastError}</div>}
+        {readOnly && (
+          <div className="account-note" role="note">
+            Connected read-only: Mailbridge can read this mailbox but not send or change mail
+          </div>
+        )}
+        {connect.isPending && <span role="status">Finish signing in in your browser…</span>}
         {running && (
           <div className="account-progress">
             <progress
@@ -79,13 +89,13 @@ function AccountItem({ account, progress }: { account: AccountSummary; progress:
         <button type="button" className="button button-small" disabled={sync.isPending || account.status !== 'connected'} onClick={() => sync.mutate(account.id)}>
           Sync now
         </button>
+        {readOnly && (
+          <button type="button" className="button button-small button-primary" disabled={connect.isPending} onClick={signIn}>
+            Allow sending
+          </button>
+        )}
         {canReconnect && (
-          <button
-            type="button"
-            className="button button-small"
-            disabled={connect.isPending}
-            onClick={() => connect.mutate(account.provider === 'microsoft' ? 'microsoft' : 'gmail')}
-          >
+          <button type="button" className="button button-small" disabled={connect.isPending} onClick={signIn}>
             Reconnect
           </button>
         )}

@@ -1,7 +1,8 @@
-// Settings: mail accounts, the CRM connection and preferences, one labelled section each.
+// Settings: mail accounts, the CRM connection, preferences and templates, one labelled section each.
 import { AccountsSection } from './accounts-section.tsx';
 import { CrmSection } from './crm-section.tsx';
 import { PreferencesSection } from './preferences-section.tsx';
+import { TemplatesSection } from './templates-section.tsx';
 
 export function SettingsScreen() {
   return (
@@ -11,6 +12,7 @@ export function SettingsScreen() {
         <AccountsSection />
         <CrmSection />
         <PreferencesSection />
+        <TemplatesSection />
       </div>
     </div>
   );

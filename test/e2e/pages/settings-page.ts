@@ -62,7 +62,7 @@ export class SettingsPage {
   async connectCrm(token: string): Promise<{ ok: boolean; text: string }> {
     const field = this.page.getByLabel('HubSpot private-app token');
     await field.fill(token);
-    await this.page.getByRole('button', { name: 'Save' }).click();
+    await this.page.getByRole('button', { name: 'Save', exact: true }).click();
     const form = this.page.locator('form.crm-form');
     const outcome = form.getByRole('status').or(form.getByRole('alert'));
     await outcome.first().waitFor();

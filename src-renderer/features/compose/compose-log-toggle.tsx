@@ -1,0 +1,30 @@
+// "Log to CRM" for the message being written (draft.logToCrm, saved with the draft): on, main
+// logs it as an outgoing email once the provider has it; off keeps the auto-log rule off it too.
+import type { CrmStatus } from '../../../src-preload/contract/index.ts';
+import { useCrmStatus } from '../../api/queries.ts';
+
+export const CRM_NAMES: Record<CrmStatus['crm'], string> = { hubspot: 'HubSpot' };
+
+interface ComposeLogToggleProps {
+  draftId: number;
+  checked: boolean;
+  onChange(checked: boolean): void;
+}
+
+export function ComposeLogToggle({ draftId, checked, onChange }: ComposeLogToggleProps) {
+  const { data: crm } = useCrmStatus();
+  const name = crm ? CRM_NAMES[crm.crm] : 'the CRM';
+  const hintId = `compose-log-hint-${draftId}`;
+  return (
+    <div className="compose-log">
+      <label className="checkbox">
+        <input type="checkbox" checked={checked} aria-describedby={hintId} onChange={(event) => onChange(event.target.checked)} />
+        Log to CRM
+      </label>
+      <span id={hintId} className="compose-log-hint">
+        {checked ? `Logged to ${name} as an outgoing email once sent` : `Not logged to ${name}, not even by the auto-log rule`}
+        {checked && crm?.state === 'not_connected' && ` (connect ${name} in Settings first)`}
+      </span>
+    </div>
+  );
+}
