@@ -6,6 +6,7 @@ import type { ProfileStore } from '../store/profile-store.ts';
 import type { Account } from '../store/types.ts';
 import type { RemoteMailbox } from '../mail/remote/remote-mailbox.ts';
 import type { ConnectOptions, ProviderAccounts } from './provider-account.ts';
+import type { ImapAccounts, ImapConnectInput } from './imap-account.ts';
 
 export class MailAccounts {
   readonly #store: ProfileStore;
@@ -25,6 +26,16 @@ export class MailAccounts {
     const signal = options.signal ? AbortSignal.any([options.signal, this.#shutdown]) : this.#shutdown;
     try {
       return await this.#provider(provider).connect({ ...options, signal });
+    } finally {
+      this.#events.publish({ name: 'accounts:changed', payload: null });
+    }
+  }
+
+  /** Connects an IMAP account with its password (ImapAccounts.connectWithPassword). */
+  async connectImap(input: ImapConnectInput): Promise<Account> {
+    const imap = this.#provider('imap') as ImapAccounts;
+    try {
+      return await imap.connectWithPassword(input);
     } finally {
       this.#events.publish({ name: 'accounts:changed', payload: null });
     }

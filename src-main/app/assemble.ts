@@ -6,6 +6,7 @@ import { AccountSync } from '../accounts/account-sync.ts';
 import { gmailAccounts } from '../accounts/gmail-account.ts';
 import { MailAccounts } from '../accounts/mail-accounts.ts';
 import { microsoftAccounts } from '../accounts/microsoft-account.ts';
+import { imapAccounts } from '../accounts/imap-account.ts';
 import { startSyncScheduler, type SyncScheduler } from '../accounts/sync-scheduler.ts';
 import { openInSystemBrowser } from '../auth/system-browser.ts';
 import { hubSpotConnectorFactory } from '../crm/connectors/hubspot.ts';
@@ -91,7 +92,8 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const shutdown = new AbortController();
   const gmail = gmailAccounts({ store, config: config.google });
   const microsoft = microsoftAccounts({ store, config: config.microsoft });
-  const providers = [gmail, microsoft];
+  const imap = imapAccounts({ store, ...(config.imap?.timeoutMs ? { timeoutMs: config.imap.timeoutMs } : {}) });
+  const providers = [gmail, microsoft, imap];
   const accounts = new MailAccounts({ store, providers, events, shutdown: shutdown.signal });
   // A sync that succeeded proves the provider reachable: what waited for it goes out now.
   const onSynced = (ids: number[]) => {
@@ -148,6 +150,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     handlers,
     connectGmail: (connect) => accounts.connect('gmail', connect),
     connectMicrosoft: (connect) => accounts.connect('microsoft', connect),
+    connectImap: (input) => accounts.connectImap(input),
     syncAccount: (accountId, syncOptions) => sync.sync(accountId, syncOptions),
     disconnect: (accountId) => accounts.disconnect(accountId),
     // In the worker too: an import writes as much as a full sync.

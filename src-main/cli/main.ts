@@ -16,6 +16,7 @@ import { progressOn } from './progress.ts';
 import { showMessage } from './show.ts';
 import { handOffDeepLink, isDeepLink } from './deep-link.ts';
 import { listenForDeepLinks } from '../platform/single-instance.ts';
+import { connectImapFromCli, IMAP_PASSWORD_ENV, type ImapFlags } from './connect-imap.ts';
 
 const USAGE = `usage: mailbridge <command> [options]
 
@@ -24,7 +25,9 @@ commands:
   connect microsoft [--loopback]
                                 sign in with Microsoft 365 / Outlook; the browser returns
                                 through mailbridge://auth/microsoft (or a loopback port)
-  sync [--account EMAIL]        sync every connected Gmail and Outlook account (or one)
+  connect imap --email ADDRESS [--host H --port P --security tls|starttls --user U]
+                                any IMAP mailbox; password from ${IMAP_PASSWORD_ENV} or stdin
+  sync [--account EMAIL]        sync every connected Gmail, Outlook and IMAP account (or one)
   mailbridge://…                hand a link to the running instance (as the OS does)
   import PATH [--account NAME]  import a maildir, an mbox file or a folder of .eml files
   search QUERY [--limit N] [--json] [--messages]
@@ -68,6 +71,11 @@ const OPTIONS = {
   tenant: { type: 'string' },
   authority: { type: 'string' },
   'graph-url': { type: 'string' },
+  email: { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  security: { type: 'string' },
+  user: { type: 'string' },
 } as const;
 
 class UsageError extends Error {}
@@ -144,13 +152,20 @@ async function runCommand(
   services: Services,
   command: string,
   args: string[],
-  values: { account?: string; limit?: string; json?: boolean; messages?: boolean; loopback?: boolean; profileDir: string },
+  values: { account?: string; limit?: string; json?: boolean; messages?: boolean; loopback?: boolean; profileDir: string } & ImapFlags,
   out: (line: string) => void,
 ): Promise<number> {
   const { store } = services;
   switch (command) {
     case 'connect': {
-      if (args[0] !== 'gmail' && args[0] !== 'microsoft') throw new UsageError('connect takes a provider: connect gmail | connect microsoft');
+      if (args[0] === 'imap') {
+        const account = await connectImapFromCli(services, values).catch((error: unknown) => {
+          throw error instanceof Error && error.name === 'Error' ? new UsageError(error.message) : error;
+        });
+        out(JSON.stringify({ connected: account.email, accountId: account.id, provider: account.provider }));
+        return 0;
+      }
+      if (args[0] !== 'gmail' && args[0] !== 'microsoft') throw new UsageError('connect takes a provider: connect gmail | connect microsoft | connect imap');
       const controller = new AbortController();
       process.once('SIGINT', () => controller.abort());
       const openBrowser = async (url: string) => {
@@ -175,9 +190,9 @@ async function runCommand(
     case 'sync': {
       const accounts = store.accounts
         .list()
-        .filter((a) => (a.provider === 'gmail' || a.provider === 'microsoft') && a.status !== 'disconnected')
+        .filter((a) => a.provider !== 'import' && a.status !== 'disconnected')
         .filter((a) => !values.account || a.email === values.account.toLowerCase());
-      if (!accounts.length) throw new UsageError(values.account ? `no mail account ${values.account}` : 'no mail account connected: run `connect gmail` or `connect microsoft` first');
+      if (!accounts.length) throw new UsageError(values.account ? `no mail account ${values.account}` : 'no mail account connected: run `connect gmail`, `connect microsoft` or `connect imap` first');
       let failed = 0;
       const progress = progressOn();
       const stop = services.onSyncProgress((p) => {

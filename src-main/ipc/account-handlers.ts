@@ -7,11 +7,11 @@ import type { AccountSummary } from '../../src-preload/contract/index.ts';
 import type { AccountSync } from '../accounts/account-sync.ts';
 import type { MailAccounts } from '../accounts/mail-accounts.ts';
 
-type AccountChannels = 'accounts:list' | 'accounts:connect' | 'accounts:sync' | 'accounts:disconnect';
+type AccountChannels = 'accounts:list' | 'accounts:connect' | 'accounts:connect-imap' | 'accounts:sync' | 'accounts:disconnect';
 
 export interface AccountHandlerDeps {
   store: ProfileStore;
-  accounts: Pick<MailAccounts, 'connect' | 'disconnect' | 'canSend'>;
+  accounts: Pick<MailAccounts, 'connect' | 'connectImap' | 'disconnect' | 'canSend'>;
   /** Background syncs: failures are reported through sync state and events. */
   sync: Pick<AccountSync, 'start'>;
   /** Opens OAuth pages: shell.openExternal in the app, the OS's browser elsewhere. */
@@ -64,6 +64,12 @@ export function accountHandlers(deps: AccountHandlerDeps): Pick<Handlers, Accoun
     'accounts:connect': async ({ provider, loopback }) => {
       // Loopback is Outlook's fallback where mailbridge:// cannot reach the app; Google always uses it.
       const account = await deps.accounts.connect(provider, { openBrowser: deps.openBrowser, loopback });
+      deps.sync.start(account.id);
+      return accountSummary(store, account, canSend);
+    },
+    'accounts:connect-imap': async ({ email, password, host, port, security, user }) => {
+      const server = { ...(host ? { host } : {}), ...(port ? { port } : {}), ...(security ? { security } : {}), ...(user ? { user } : {}) };
+      const account = await deps.accounts.connectImap({ email, password, server });
       deps.sync.start(account.id);
       return accountSummary(store, account, canSend);
     },

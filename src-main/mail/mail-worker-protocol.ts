@@ -1,5 +1,5 @@
 // Messages between the main thread and the mail worker (structured-clone data only). The
-// worker runs the bulk jobs that write to the store: a Gmail or Graph sync, or an offline import.
+// worker runs the bulk jobs that write to the store: a Gmail, Graph or IMAP sync, or an offline import.
 import type { GoogleOAuthConfig, MicrosoftOAuthConfig } from '../auth/index.ts';
 import type { LogLevel } from '../platform/logger.ts';
 import type { SyncProgress, SyncResult } from './gmail-sync.ts';
@@ -23,12 +23,21 @@ export type WorkerJob =
       /** Every folder (default), or Inbox and Sent Items only (GraphSync.sync). */
       scope?: SyncScope;
     }
+  | {
+      kind: 'imap-sync';
+      accountId: number;
+      /** Socket timeouts, ms. */
+      timeoutMs?: number;
+      /** Every folder (default), or Inbox and Sent only. */
+      scope?: SyncScope;
+    }
   | { kind: 'import'; path: string; accountEmail?: string };
 
 /** What each job kind reports when it finishes. */
 export interface JobResults {
   'gmail-sync': SyncResult;
   'graph-sync': GraphSyncResult;
+  'imap-sync': SyncResult;
   import: ImportResult;
 }
 

@@ -20,6 +20,8 @@ import {
 import { GmailProvider } from './providers/gmail.ts';
 import { GraphProvider } from './providers/graph.ts';
 import { GraphSync } from './graph-sync.ts';
+import { ImapSync } from './imap-sync.ts';
+import { ImapProvider, type ImapCredentials } from './providers/imap.ts';
 import { graphSyncStoreFor } from './graph-sync-store.ts';
 import { GmailSync, type SyncProgress } from './gmail-sync.ts';
 import { syncStoreFor } from './sync-store.ts';
@@ -96,8 +98,24 @@ function openGraphSync(job: Extract<SyncJob, { kind: 'graph-sync' }>, store: Pro
   return { sync: () => engine.sync(job.scope), close: () => provider.close() };
 }
 
+/** IMAP with the stored server settings and password (XOAUTH2 accounts come later). */
+function openImapSync(job: Extract<SyncJob, { kind: 'imap-sync' }>, store: ProfileStore): OpenedSync {
+  const credentials = store.accounts.getTokens<ImapCredentials>(job.accountId);
+  if (!credentials?.password) throw new ReconnectRequiredError('no stored credentials');
+  const { password, provider: _provider, ...server } = credentials;
+  const source = new ImapProvider({ server, secret: { password }, ...(job.timeoutMs ? { timeoutMs: job.timeoutMs } : {}) });
+  const engine = new ImapSync({ ...engineOptions(job.accountId), source, store: graphSyncStoreFor(store) });
+  return {
+    sync: async () => {
+      await source.connect();
+      return engine.sync(job.scope);
+    },
+    close: () => void source.close(),
+  };
+}
+
 async function runSync(job: SyncJob, store: ProfileStore): Promise<JobResults[SyncJob['kind']]> {
-  const opened = job.kind === 'gmail-sync' ? openGmailSync(job, store) : openGraphSync(job, store);
+  const opened = job.kind === 'gmail-sync' ? openGmailSync(job, store) : job.kind === 'graph-sync' ? openGraphSync(job, store) : openImapSync(job, store);
   try {
     return await opened.sync();
   } finally {
@@ -130,7 +148,9 @@ try {
   const result = job.kind === 'import' ? await runImport(job, store) : await runSync(job, store);
   outcome = { type: 'result', result };
 } catch (error) {
-  const reconnect = error instanceof ReconnectRequiredError || isInvalidGrant(error) || isMicrosoftReconnectError(error);
+  // imapflow marks a refused LOGIN / AUTHENTICATE (a changed password) with authenticationFailed.
+  const imapRefused = (error as { authenticationFailed?: unknown } | null)?.authenticationFailed === true;
+  const reconnect = error instanceof ReconnectRequiredError || isInvalidGrant(error) || isMicrosoftReconnectError(error) || imapRefused;
   outcome = {
     type: 'error',
     error: {

@@ -56,8 +56,14 @@ export const MicrosoftConfigSchema = z.object({
   scopes: z.array(z.string().min(1)).optional(),
 });
 
+export const ImapConfigSchema = z.object({
+  /** Connect and greeting timeout for IMAP servers, ms (default 30 s). */
+  timeoutMs: z.number().int().min(100).max(600_000).optional(),
+});
+
 export const ProfileConfigSchema = z.object({
   google: GoogleConfigSchema.default({}),
+  imap: ImapConfigSchema.default({}),
   hubspot: HubSpotConfigSchema.default({}),
   microsoft: MicrosoftConfigSchema.default({}),
 });

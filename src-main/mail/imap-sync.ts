@@ -1,0 +1,208 @@
+// IMAP synchronisation: folders (LIST, SPECIAL-USE RFC 6154) become labels; each folder is
+// walked by UID (RFC 3501 §2.3.1.1): UIDs the store lacks are fetched newest first, UIDs the
+// server no longer lists are expunged locally, and flags are compared — only those changed
+// since the last HIGHESTMODSEQ where the server has CONDSTORE (RFC 7162), all of them
+// otherwise. A new UIDVALIDITY drops the folder's old UIDs and fetches it again, so nothing
+// is stored twice. The same parse and store path as Gmail and Graph.
+import type { ParsedMessage } from './types.ts';
+import { MAX_BATCH_DELAY_MS, type SyncProgress, type SyncResult } from './gmail-sync.ts';
+import type { GraphSyncStore, SyncScope } from './graph-sync.ts';
+import { createLogger } from '../platform/logger.ts';
+
+const log = createLogger('mail.imap-sync');
+
+export const UNREAD_LABEL = 'UNREAD';
+export const STARRED_LABEL = 'STARRED';
+
+export interface ImapFolderInfo {
+  path: string;
+  /** RFC 6154 attribute: \Sent, \Archive, \Trash, \Junk, \Drafts, \All, or null (INBOX is "\Inbox" here). */
+  specialUse: string | null;
+}
+
+/** A folder as SELECT (or EXAMINE) reports it. */
+export interface ImapFolderState {
+  uidValidity: string;
+  uidNext: number;
+  /** CONDSTORE's HIGHESTMODSEQ, or null where the server has none. */
+  highestModseq: string | null;
+}
+
+export interface ImapFetched {
+  uid: number;
+  flags: string[];
+  /** INTERNALDATE, ms. */
+  internalDate: number | null;
+  raw: Uint8Array;
+}
+
+/** What the engine needs of an IMAP connection (ImapProvider implements it over imapflow; tests fake it). */
+export interface ImapSource {
+  listFolders(): Promise<ImapFolderInfo[]>;
+  /** Opens `path` read-only (EXAMINE) for the calls below. */
+  open(path: string): Promise<ImapFolderState>;
+  /** UID SEARCH ALL of the open folder. */
+  uids(): Promise<number[]>;
+  /** The sources of these UIDs (BODY.PEEK[], so \Seen is not set), in any order. */
+  fetchSources(uids: readonly number[]): AsyncIterable<ImapFetched>;
+  /** Flags of every message, or only of those changed since `modseq` (CHANGEDSINCE). */
+  fetchFlags(changedSince: string | null): AsyncIterable<{ uid: number; flags: string[] }>;
+}
+
+interface FolderCursor {
+  uidValidity: string;
+  uidNext: number;
+  highestModseq: string | null;
+}
+
+interface ImapCursor {
+  v: 1;
+  folders: Record<string, FolderCursor>;
+}
+
+export interface ImapSyncOptions {
+  accountId: number;
+  source: ImapSource;
+  store: GraphSyncStore;
+  parse: (raw: Uint8Array) => Promise<ParsedMessage>;
+  onProgress?: (progress: SyncProgress) => void;
+  batchSize?: number;
+  signal?: AbortSignal;
+}
+
+/** Folders a sync leaves out, as Gmail's leaves out TRASH and SPAM. */
+const EXCLUDED = new Set(['\\Trash', '\\Junk', '\\All']);
+const ROLES: Record<string, string> = { '\\Inbox': 'inbox', '\\Sent': 'sent', '\\Archive': 'archive' };
+/** UIDs fetched per command: bounded memory, and a commit (and inbox refresh) per batch. */
+const FETCH_CHUNK = 100;
+
+/** The store's provider id of a message: folder, UIDVALIDITY and UID (unique per RFC 3501 §2.3.1.1). */
+export const imapMessageId = (path: string, uidValidity: string, uid: number) => `${path}\n${uidValidity}\n${uid}`;
+
+export function stateLabels(flags: readonly string[]): string[] {
+  return [...(flags.includes('\\Seen') ? [] : [UNREAD_LABEL]), ...(flags.includes('\\Flagged') ? [STARRED_LABEL] : [])];
+}
+
+export class ImapSync {
+  readonly #o: ImapSyncOptions & { batchSize: number };
+
+  constructor(options: ImapSyncOptions) {
+    this.#o = { batchSize: 100, ...options };
+  }
+
+  /** One round over every folder (`all`) or the Inbox and Sent (`new-mail`); the result's kind is 'full' on a first sync. */
+  async sync(scope: SyncScope = 'all'): Promise<SyncResult> {
+    const { store, accountId, source } = this.#o;
+    const raw = store.getCursor(accountId);
+    const cursor: ImapCursor = raw ? (JSON.parse(raw) as ImapCursor) : { v: 1, folders: {} };
+    const first = !raw;
+    const folders = (await source.listFolders()).filter((f) => !EXCLUDED.has(f.specialUse ?? ''));
+    if (scope === 'all' || first) {
+      store.saveLabels(accountId, [
+        ...folders.map((f) => ({ id: f.path, name: f.path, type: f.specialUse ? 'system' : 'user' })),
+        { id: UNREAD_LABEL, name: 'Unread', type: 'system' },
+        { id: STARRED_LABEL, name: 'Flagged', type: 'system' },
+      ]);
+      store.setFolderRoles(accountId, Object.fromEntries(folders.flatMap((f) => (ROLES[f.specialUse ?? ''] ? [[ROLES[f.specialUse!]!, f.path]] : []))));
+    }
+    const walked = scope === 'all' || first ? folders : folders.filter((f) => f.specialUse === '\\Inbox' || f.specialUse === '\\Sent');
+    const labels = store.labelsByMessage(accountId);
+    const totals = { added: 0, deleted: 0, labelChanges: 0 };
+    const progress: SyncProgress = { phase: first ? 'full' : 'incremental', done: 0, total: 0 };
+    for (const folder of walked) {
+      this.#o.signal?.throwIfAborted();
+      const result = await this.#syncFolder(folder.path, cursor.folders[folder.path] ?? null, labels, progress);
+      cursor.folders[folder.path] = result.cursor;
+      totals.added += result.added;
+      totals.deleted += result.deleted;
+      totals.labelChanges += result.labelChanges;
+      // Each folder's cursor is kept as soon as it is done: a stopped sync resumes at the next folder.
+      store.setCursor(accountId, JSON.stringify(cursor), first ? 'full' : 'incremental');
+    }
+    if (scope === 'all') {
+      // A folder deleted on the server takes its messages with it.
+      const gone = [...labels.keys()].filter((id) => !folders.some((f) => id.startsWith(`${f.path}\n`)));
+      if (gone.length) store.deleteMessages(accountId, gone);
+      totals.deleted += gone.length;
+      for (const path of Object.keys(cursor.folders)) if (!folders.some((f) => f.path === path)) delete cursor.folders[path];
+      store.setCursor(accountId, JSON.stringify(cursor), first ? 'full' : 'incremental');
+    }
+    log.info('imap sync done', { accountId, folders: walked.length, ...totals });
+    return { kind: first ? 'full' : 'incremental', ...totals, historyId: '' };
+  }
+
+  async #syncFolder(path: string, previous: FolderCursor | null, labels: Map<string, string[]>, progress: SyncProgress) {
+    const { source, store, accountId } = this.#o;
+    const state = await source.open(path);
+    const prefix = `${path}\n`;
+    const current = `${prefix}${state.uidValidity}\n`;
+    const storedHere = [...labels.keys()].filter((id) => id.startsWith(prefix));
+    // UIDVALIDITY changed (RFC 3501 §2.3.1.1): the old UIDs name nothing any more.
+    const stale = storedHere.filter((id) => !id.startsWith(current));
+    if (stale.length) {
+      log.warn('UIDVALIDITY changed; the folder is fetched again', { accountId, folder: path });
+      store.deleteMessages(accountId, stale);
+    }
+    const known = new Map(storedHere.filter((id) => id.startsWith(current)).map((id) => [Number(id.slice(current.length)), id]));
+    const onServer = new Set(await source.uids());
+    const expunged = [...known].filter(([uid]) => !onServer.has(uid)).map(([, id]) => id);
+    if (expunged.length) store.deleteMessages(accountId, expunged);
+    const missing = [...onServer].filter((uid) => !known.has(uid)).sort((a, b) => b - a);
+    progress.total += missing.length;
+    const added = await this.#fetch(path, state.uidValidity, missing, progress);
+
+    let labelChanges = 0;
+    const sameValidity = previous?.uidValidity === state.uidValidity;
+    const since = sameValidity && previous?.highestModseq && state.highestModseq ? previous.highestModseq : null;
+    if (!sameValidity || since !== state.highestModseq || state.highestModseq === null) {
+      for await (const { uid, flags } of source.fetchFlags(since)) {
+        const id = known.get(uid);
+        if (!id || !onServer.has(uid)) continue;
+        const have: string[] = (labels.get(id) ?? []).filter((l) => l === UNREAD_LABEL || l === STARRED_LABEL);
+        const want = stateLabels(flags);
+        const add = want.filter((l) => !have.includes(l));
+        const remove = have.filter((l) => !want.includes(l));
+        if (!add.length && !remove.length) continue;
+        store.applyLabelChanges(accountId, id, add, remove);
+        labelChanges += 1;
+      }
+    }
+    for (const id of [...stale, ...expunged]) labels.delete(id);
+    return { cursor: { uidValidity: state.uidValidity, uidNext: state.uidNext, highestModseq: state.highestModseq }, added, deleted: stale.length + expunged.length, labelChanges };
+  }
+
+  async #fetch(path: string, uidValidity: string, uids: readonly number[], progress: SyncProgress): Promise<number> {
+    const { source, store, accountId, parse, batchSize } = this.#o;
+    let stored = 0;
+    let batch: Parameters<GraphSyncStore['saveMessages']>[1] = [];
+    let openedAt = 0;
+    const flush = () => {
+      if (!batch.length) return;
+      store.saveMessages(accountId, batch);
+      stored += batch.length;
+      progress.done += batch.length;
+      batch = [];
+      this.#o.onProgress?.({ ...progress });
+    };
+    for (let start = 0; start < uids.length; start += FETCH_CHUNK) {
+      this.#o.signal?.throwIfAborted();
+      for await (const m of source.fetchSources(uids.slice(start, start + FETCH_CHUNK))) {
+        const parsed = await parse(m.raw);
+        if (!batch.length) openedAt = Date.now();
+        batch.push({
+          incoming: {
+            providerMessageId: imapMessageId(path, uidValidity, m.uid),
+            providerThreadId: null,
+            labels: [path, ...stateLabels(m.flags)],
+            internalDate: m.internalDate,
+            raw: m.raw,
+          },
+          parsed,
+        });
+        if (batch.length >= batchSize || Date.now() - openedAt >= MAX_BATCH_DELAY_MS) flush();
+      }
+      flush();
+    }
+    return stored;
+  }
+}

@@ -1,0 +1,93 @@
+// IMAP adapter over imapflow: one connection per sync, TLS verified (implicit TLS, or
+// STARTTLS required before any credential is sent), password or OAuth 2.0 bearer
+// (XOAUTH2, RFC 7628). It answers what the IMAP sync engine asks (ImapSource) and nothing
+// more; the password is never logged (imapflow's logger is off).
+// References: RFC 9051 / RFC 3501 (IMAP), RFC 6154 (SPECIAL-USE), RFC 7162 (CONDSTORE).
+import { ImapFlow } from 'imapflow';
+import type { ImapFetched, ImapFolderInfo, ImapFolderState, ImapSource } from '../imap-sync.ts';
+
+/** How to reach and sign in to an IMAP server; kept in the encrypted store as the account's credentials. */
+export interface ImapServerSettings {
+  host: string;
+  port: number;
+  /** 'tls': implicit TLS (993); 'starttls': plain connect upgraded before login (143). */
+  security: 'tls' | 'starttls';
+  user: string;
+}
+
+export interface ImapCredentials extends ImapServerSettings {
+  provider: 'imap';
+  password: string;
+}
+
+export interface ImapProviderOptions {
+  server: ImapServerSettings;
+  /** A password, or an OAuth 2.0 access token for XOAUTH2. */
+  secret: { password: string } | { accessToken: string };
+  /** Socket timeouts, ms. */
+  timeoutMs?: number;
+}
+
+export class ImapProvider implements ImapSource {
+  readonly #client: ImapFlow;
+
+  constructor(options: ImapProviderOptions) {
+    const { server, secret } = options;
+    this.#client = new ImapFlow({
+      host: server.host,
+      port: server.port,
+      secure: server.security === 'tls',
+      doSTARTTLS: server.security === 'starttls',
+      auth: 'password' in secret ? { user: server.user, pass: secret.password } : { user: server.user, accessToken: secret.accessToken },
+      logger: false,
+      connectionTimeout: options.timeoutMs ?? 30_000,
+      greetingTimeout: options.timeoutMs ?? 30_000,
+      socketTimeout: 5 * 60_000,
+    });
+    // A dropped connection surfaces as the failing command's rejection; the event must not crash the process.
+    this.#client.on('error', () => {});
+  }
+
+  /** Connects and authenticates; rejects with imapflow's error (authenticationFailed, a TLS error, ENOTFOUND …). */
+  connect(): Promise<void> {
+    return this.#client.connect();
+  }
+
+  async listFolders(): Promise<ImapFolderInfo[]> {
+    const list = await this.#client.list();
+    return list
+      .filter((f) => !f.flags.has('\\Noselect') && !f.flags.has('\\NonExistent'))
+      .map((f) => ({ path: f.path, specialUse: f.path.toUpperCase() === 'INBOX' ? '\\Inbox' : (f.specialUse ?? null) }));
+  }
+
+  async open(path: string): Promise<ImapFolderState> {
+    const box = await this.#client.mailboxOpen(path, { readOnly: true });
+    return { uidValidity: String(box.uidValidity), uidNext: box.uidNext, highestModseq: box.highestModseq ? String(box.highestModseq) : null };
+  }
+
+  async uids(): Promise<number[]> {
+    return (await this.#client.search({ all: true }, { uid: true })) || [];
+  }
+
+  async *fetchSources(uids: readonly number[]): AsyncIterable<ImapFetched> {
+    if (!uids.length) return;
+    for await (const m of this.#client.fetch(uids.join(','), { uid: true, flags: true, internalDate: true, source: true }, { uid: true })) {
+      if (!m.source) continue;
+      const date = m.internalDate ? new Date(m.internalDate).getTime() : Number.NaN;
+      yield { uid: m.uid, flags: [...(m.flags ?? [])], internalDate: Number.isNaN(date) ? null : date, raw: new Uint8Array(m.source) };
+    }
+  }
+
+  async *fetchFlags(changedSince: string | null): AsyncIterable<{ uid: number; flags: string[] }> {
+    const options = changedSince ? { uid: true, changedSince: BigInt(changedSince) } : { uid: true };
+    for await (const m of this.#client.fetch('1:*', { uid: true, flags: true }, options)) yield { uid: m.uid, flags: [...(m.flags ?? [])] };
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.#client.logout();
+    } catch {
+      this.#client.close();
+    }
+  }
+}
