@@ -69,6 +69,9 @@ describe('acting on mail in the app (Gmail, dasovich-j)', { skip: SKIP_WITHOUT_E
     assert.deepEqual(await compose.recipients('To'), [target.from]);
     assert.match(await compose.subject.inputValue(), /^Re: /i);
     await compose.write('Thanks, I will call you tomorrow.');
+    const logToggle = compose.window.getByRole('checkbox', { name: 'Log to CRM' });
+    assert.equal(await logToggle.isChecked(), false, 'off while the auto-log rule is off');
+    await logToggle.check();
     await compose.saved();
     assert.deepEqual(await axeViolations(app.page), [], 'the compose window passes axe');
     await app.page.keyboard.press('Control+Enter');
@@ -99,9 +102,36 @@ describe('acting on mail in the app (Gmail, dasovich-j)', { skip: SKIP_WITHOUT_E
     await until(async () => (await thread.messages.count()) === shown + 1, 'the thread to show it');
     assert.match((await thread.lastMessage.textContent()) ?? '', new RegExp(app.services.store.accounts.get(accountId)!.email.split('@')[0]!, 'i'));
     assert.equal(app.gmail.sendCount(header), 1);
+    await until(() => app.hubspot.emails().some((e) => e.properties.hs_email_direction === 'EMAIL'), 'the reply to be logged to HubSpot');
+    await app.services.crm.whenIdle();
+    const outgoing = app.hubspot.emails().filter((e) => e.properties.hs_email_direction === 'EMAIL');
+    assert.equal(outgoing.length, 1, 'logged once, as an outgoing email');
+    const contactId = app.hubspot.contacts().find((c) => c.properties.email === target.from)!.id;
+    assert.deepEqual(outgoing[0]!.contactIds, [contactId]);
+  });
+
+  test('a template whose field has no value cannot be sent while the field is left as it is', async () => {
+    app.services.settings.set({
+      templates: [{ id: 'intro', name: 'Intro', subject: 'Hello {{contact.firstname}}', html: '<p>Hi {{contact.firstname}}, how is {{company.name}}?</p>' }],
+    });
+    await app.page.keyboard.press('Escape');
+    await app.page.keyboard.press('c');
+    await compose.waitOpen();
+    await compose.addRecipient('To', 'stranger@nowhere.example');
+    await compose.window.getByRole('button', { name: 'Templates' }).click();
+    await compose.window.getByRole('listbox', { name: 'Templates' }).getByRole('option', { name: /^Intro/ }).click();
+    const warning = compose.window.getByRole('status').filter({ hasText: 'Fill in or remove' });
+    await warning.waitFor();
+    assert.match((await warning.textContent()) ?? '', /\{\{contact\.firstname\}\}/);
+    assert.equal(await compose.window.getByRole('button', { name: 'Send', exact: true }).isDisabled(), true);
+    const draftId = await compose.draftId();
+    const refused = await Promise.resolve(app.services.handlers['send:queue']({ draftId })).then(() => null, (error: Error) => error.message);
+    assert.match(refused ?? '', /Fill in or remove/, 'main refuses it too');
+    await compose.window.getByRole('button', { name: 'Discard draft' }).click();
   });
 
   test('star and archive made offline reach Gmail once and survive the next sync', async () => {
+    await app.openThread(target.threadId);
     await app.goOffline();
     await app.page.keyboard.press('s');
     await app.page.keyboard.press('e');
