@@ -129,6 +129,10 @@ describe('a rep’s first hour on the Enron dasovich-j inbox', { skip: SKIP_WITH
       (expected) => document.querySelector('select[aria-label="Account"] option:nth-child(2)')?.textContent === expected,
       `${ENRON_OWNER}${suffix(before - 1)}`,
     );
+    await app.page.waitForFunction(
+      (expected) => [...document.querySelectorAll('select[aria-label="Label"] option')].some((o) => o.textContent === expected),
+      `INBOX${suffix(before - 1)}`,
+    );
     assert.equal(await inboxOption(), `INBOX${suffix(before - 1)}`);
   });
 

@@ -53,6 +53,18 @@ export function ThreadPane({ threadId, ...rest }: ThreadPaneProps) {
 
 function ThreadContent({ thread, onClose, onSelectParticipant, onOpenSettings, onAct }: { thread: ThreadView } & Omit<ThreadPaneProps, 'threadId'>) {
   const heading = useRef<HTMLHeadingElement>(null);
+  const header = useRef<HTMLElement>(null);
+  // The sticky header's height (it wraps when the toolbar does): messages scrolled to stop below it.
+  useEffect(() => {
+    const element = header.current;
+    if (!element) return;
+    const pane = element.parentElement!;
+    const measure = () => pane.style.setProperty('--thread-header-height', `${element.offsetHeight}px`);
+    measure(); // before the first scroll to the newest message, which runs next
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
   const logThread = useLogThread();
   const logMessage = useLogMessage(thread.id);
   const newest = thread.messages[thread.messages.length - 1]?.id;
@@ -121,7 +133,7 @@ function ThreadContent({ thread, onClose, onSelectParticipant, onOpenSettings, o
 
   return (
     <section className="thread-pane" aria-label="Thread" data-thread-id={thread.id}>
-      <header className="thread-header">
+      <header className="thread-header" ref={header}>
         <h2 ref={heading} tabIndex={-1} className="thread-title">
           {thread.subject || '(no subject)'}
         </h2>
