@@ -44,9 +44,10 @@ if [ "$(npm_major)" -lt 11 ]; then
 fi
 
 # Debian packages the tests start for real: Chromium (renderer and OAuth browser half),
-# D-Bus + gnome-keyring (the OS keychain), OpenSSL (test CA).
+# D-Bus + gnome-keyring (the OS keychain), OpenSSL (test CA), Dovecot (the IMAP server;
+# the LMTP daemon for delivery tests).
 if [ "$want_system" = 1 ]; then
-  needed=(chromium dbus gnome-keyring libsecret-1-0 openssl ca-certificates)
+  needed=(chromium dbus gnome-keyring libsecret-1-0 openssl ca-certificates dovecot-imapd dovecot-lmtpd)
   missing=()
   for p in "${needed[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
