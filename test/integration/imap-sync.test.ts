@@ -1,0 +1,131 @@
+// An IMAP account end to end against a real Dovecot on loopback, through the real services:
+// the kaminski-v inbox syncs with every message once; mail delivered later, a flag changed in
+// another IMAP session and an expunge reach the store on the next sync; a forced UIDVALIDITY
+// change resyncs with no duplicate; a process stopped mid-sync resumes with every message
+// once; a wrong password and a certificate from another CA each give a clear message and
+// store nothing.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { startDovecot, type DovecotServer, type DovecotUser } from '../support/dovecot.ts';
+import { countCorpusFiles } from '../support/maildir-load.ts';
+import { ensureTestCa } from '../support/test-ca.ts';
+import { openServices, type Services } from '../../src-main/app/assemble.ts';
+import { AppError } from '../../src-main/platform/app-error.ts';
+import { databaseOf } from '../../src-main/store/profile-store.ts';
+
+const INBOX = join(import.meta.dirname, '../../../shared/data/enron/maildir/kaminski-v/inbox');
+const skip = !existsSync('/usr/sbin/dovecot')
+  ? 'Dovecot is not installed: run through `scripts/toolchain.sh --with-system-packages`'
+  : !existsSync(INBOX)
+    ? `../shared/data is absent (${INBOX})`
+    : false;
+const VINCE: DovecotUser = { user: 'vince.kaminski@enron.test', password: 'research group 2001' };
+
+describe('IMAP account on a real Dovecot (kaminski-v)', { skip }, () => {
+  let server: DovecotServer;
+  let services: Services;
+  let profileDir: string;
+  let accountId: number;
+  let total: number;
+
+  const db = () => databaseOf(services.store);
+  const messages = () => services.store.messages.stats().messages;
+  const duplicates = () =>
+    db().prepare('SELECT count(*) FROM (SELECT message_id_header FROM messages WHERE account_id = ? GROUP BY message_id_header, provider_message_id HAVING count(*) > 1)').pluck().get(accountId);
+  const sameMessageTwice = () =>
+    db().prepare("SELECT count(*) FROM (SELECT message_id_header FROM messages WHERE account_id = ? AND provider_message_id LIKE 'INBOX%' GROUP BY message_id_header HAVING count(*) > 1)").pluck().get(accountId) as number;
+  const otherSession = () =>
+    new ImapFlow({ host: server.host, port: server.port, secure: true, auth: { user: VINCE.user, pass: VINCE.password }, logger: false, disableAutoIdle: true });
+  const connect = (password = VINCE.password, extra: { port?: number } = {}) =>
+    services.connectImap({ email: VINCE.user, password, server: { host: '127.0.0.1', port: extra.port ?? server.port, security: 'tls' } });
+
+  before(async () => {
+    server = await startDovecot({ users: [{ ...VINCE, maildir: INBOX }] });
+    total = countCorpusFiles(INBOX);
+    profileDir = mkdtempSync(join(tmpdir(), 'mailbridge-imap-'));
+    services = await openServices({ profileDir, config: { imap: { timeoutMs: 5_000 } } });
+  });
+
+  after(async () => {
+    await services?.close();
+    await server?.stop();
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  });
+
+  test('a wrong password is refused in words and stores nothing', async () => {
+    await assert.rejects(connect('not the password'), (e: unknown) => e instanceof AppError && e.code === 'invalid_input' && /refused the user name or password/.test(e.message));
+    assert.equal(services.store.accounts.list().length, 0);
+  });
+
+  test('a server whose certificate comes from another CA is refused in words and stores nothing', async () => {
+    const otherCa = await ensureTestCa(mkdtempSync(join(tmpdir(), 'mailbridge-other-ca-')));
+    const impostor = await startDovecot({ users: [VINCE], tls: { cert: otherCa.serverCert, key: otherCa.serverKey } });
+    try {
+      await assert.rejects(connect(VINCE.password, { port: impostor.port }), (e: unknown) => e instanceof AppError && /certificate is not trusted/.test(e.message));
+      assert.equal(services.store.accounts.list().length, 0);
+    } finally {
+      await impostor.stop();
+      rmSync(otherCa.dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the inbox syncs with every message exactly once, unread as the server says', async () => {
+    const account = await connect();
+    accountId = account.id;
+    assert.equal(account.provider, 'imap');
+    await services.syncAccount(accountId);
+    assert.equal(messages(), total);
+    assert.equal(duplicates(), 0);
+    const unseen = db().prepare('SELECT count(*) FROM messages WHERE account_id = ? AND unread = 1').pluck().get(accountId) as number;
+    assert.ok(unseen > 0 && unseen < total, `some unread (${unseen})`);
+    const stored = JSON.stringify(services.store.accounts.getTokens(accountId));
+    assert.ok(stored.includes(VINCE.password), 'the password is kept, inside the encrypted store only');
+  });
+
+  test('new mail, a flag set in another session and an expunge reach the store on the next sync', async () => {
+    await server.deliver(VINCE.user, 'From: stinson.gibner@enron.test\r\nTo: vince.kaminski@enron.test\r\nSubject: Delivered later\r\nMessage-ID: <later-1@enron.test>\r\nDate: Thu, 3 Dec 2026 10:00:00 +0000\r\n\r\nA new message.\r\n');
+    const other = otherSession();
+    await other.connect();
+    await other.mailboxOpen('INBOX');
+    await other.messageFlagsAdd('1', ['\\Flagged'], { uid: true });
+    await other.messageDelete('2', { uid: true });
+    await other.logout();
+
+    const result = await services.syncAccount(accountId, { scope: 'new-mail' });
+    assert.deepEqual([result.added, result.deleted], [1, 1], JSON.stringify(result));
+    assert.equal(messages(), total);
+    assert.equal(services.store.messages.findByMessageIdHeader(accountId, 'later-1@enron.test') !== null, true);
+    const flagged = [...services.store.messages.labelsByMessage(accountId)].filter(([, labels]) => labels.includes('STARRED')).map(([id]) => id);
+    assert.equal(flagged.length, 1);
+    assert.match(flagged[0]!, /^INBOX\n\d+\n1$/);
+  });
+
+  test('a forced UIDVALIDITY change resyncs the folder with no duplicate', async () => {
+    await server.doveadm(['mailbox', 'update', '-u', VINCE.user, '--uid-validity', '424242', 'INBOX']);
+    await services.syncAccount(accountId);
+    assert.equal(messages(), total);
+    assert.equal(sameMessageTwice(), 0);
+    const ids = db().prepare('SELECT provider_message_id FROM messages WHERE account_id = ?').pluck().all(accountId) as string[];
+    assert.ok(ids.every((id) => id.startsWith('INBOX\n424242\n')), 'every message under the new UIDVALIDITY');
+  });
+
+  test('a sync stopped midway resumes with every message once', async () => {
+    db().prepare('DELETE FROM messages WHERE account_id = ?').run(accountId);
+    services.store.syncState.set(accountId, { historyCursor: null, state: 'idle', lastError: null });
+    const controller = new AbortController();
+    const unsubscribe = services.onSyncProgress((p) => {
+      if (p.accountId === accountId && p.done >= 100) controller.abort();
+    });
+    await services.syncAccount(accountId, { signal: controller.signal }).then(() => undefined, () => undefined);
+    unsubscribe();
+    const partial = messages();
+    assert.ok(partial > 0 && partial < total, `stopped with ${partial} of ${total}`);
+    await services.syncAccount(accountId);
+    assert.equal(messages(), total);
+    assert.equal(sameMessageTwice(), 0);
+  });
+});
