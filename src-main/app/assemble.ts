@@ -7,6 +7,7 @@ import { gmailAccounts } from '../accounts/gmail-account.ts';
 import { MailAccounts } from '../accounts/mail-accounts.ts';
 import { microsoftAccounts } from '../accounts/microsoft-account.ts';
 import { imapAccounts } from '../accounts/imap-account.ts';
+import { ImapPush } from '../accounts/imap-push.ts';
 import { startSyncScheduler, type SyncScheduler } from '../accounts/sync-scheduler.ts';
 import { openInSystemBrowser } from '../auth/system-browser.ts';
 import { hubSpotConnectorFactory } from '../crm/connectors/hubspot.ts';
@@ -128,6 +129,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
 
   // 5. What the renderer hears and may ask.
   let scheduler: SyncScheduler | undefined;
+  let push: ImapPush | undefined;
   const unsubscribe = [
     settings.onChange((payload) => events.publish({ name: 'settings:changed', payload })),
     crm.onChange((payload) => events.publish({ name: 'crm:log-states', payload })),
@@ -163,6 +165,13 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     onEvent: (listener) => events.subscribe(listener),
     handleDeepLink: (url) => microsoft.deepLinks.handle(url),
     startBackgroundSync() {
+      if (!push) {
+        // IMAP Inboxes in IDLE: a change there runs a new-mail sync at once.
+        const started = new ImapPush({ store, onChange: (id) => sync.start(id, 'new-mail'), ...(config.imap?.timeoutMs ? { timeoutMs: config.imap.timeoutMs } : {}) });
+        push = started;
+        started.refresh();
+        unsubscribe.push(events.subscribe((event) => event.name === 'accounts:changed' && started.refresh()));
+      }
       scheduler ??= startSyncScheduler({
         accounts: () => store.accounts.list(),
         startSync: (id, scope) => sync.start(id, scope),
@@ -177,6 +186,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       // Reverse order of construction: nothing may write once the store is closed.
       shutdown.abort();
       compaction.stop();
+      await push?.stop();
       unsubscribe.forEach((stop) => stop());
       events.clear();
       await crm.close();

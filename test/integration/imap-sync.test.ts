@@ -2,7 +2,7 @@
 // the kaminski-v inbox syncs with every message once; mail delivered later, a flag changed in
 // another IMAP session and an expunge reach the store on the next sync; a forced UIDVALIDITY
 // change resyncs with no duplicate; a process stopped mid-sync resumes with every message
-// once; a wrong password and a certificate from another CA each give a clear message and
+// once; 20 messages delivered one by one each show within 2 s through IDLE; a wrong password and a certificate from another CA each give a clear message and
 // store nothing.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -127,5 +127,24 @@ describe('IMAP account on a real Dovecot (kaminski-v)', { skip }, () => {
     await services.syncAccount(accountId);
     assert.equal(messages(), total);
     assert.equal(sameMessageTwice(), 0);
+  });
+
+  test('20 messages delivered one by one each reach the store within 2 s through IDLE', async () => {
+    services.startBackgroundSync();
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // the watcher connects and enters IDLE
+    const latencies: number[] = [];
+    for (let i = 1; i <= 20; i++) {
+      const id = `pushed-${i}@enron.test`;
+      const sent = Date.now();
+      await server.deliver(VINCE.user, `From: research@enron.test\r\nTo: ${VINCE.user}\r\nSubject: Pushed ${i}\r\nMessage-ID: <${id}>\r\n\r\nBody ${i}\r\n`);
+      while (services.store.messages.findByMessageIdHeader(accountId, id) === null) {
+        assert.ok(Date.now() - sent < 5_000, `message ${i} did not arrive within 5 s`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      latencies.push(Date.now() - sent);
+    }
+    const sorted = [...latencies].sort((a, b) => a - b);
+    console.log(`IDLE delivery latency over 20 messages: p50 ${sorted[9]} ms, p95 ${sorted[18]} ms, max ${sorted[19]} ms`);
+    assert.ok(sorted[19]! <= 2_000, `every message within 2 s (${latencies.join(', ')} ms)`);
   });
 });

@@ -1,0 +1,49 @@
+// Push for IMAP accounts: an IDLE watcher on each connected account's Inbox, started and
+// stopped as accounts come and go, each change answered with a new-mail sync — so mail shows
+// within a second or two instead of at the next 30 s check.
+import { IdleWatcher } from '../mail/providers/imap-idle.ts';
+import type { ImapCredentials } from '../mail/providers/imap.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
+
+export class ImapPush {
+  readonly #store: ProfileStore;
+  readonly #onChange: (accountId: number) => void;
+  readonly #timeoutMs: number | undefined;
+  readonly #watchers = new Map<number, { watcher: IdleWatcher; key: string }>();
+
+  constructor(options: { store: ProfileStore; onChange(accountId: number): void; timeoutMs?: number }) {
+    this.#store = options.store;
+    this.#onChange = options.onChange;
+    this.#timeoutMs = options.timeoutMs;
+  }
+
+  /** Watches every connected IMAP account, and stops watching removed or disconnected ones (or changed credentials). */
+  refresh(): void {
+    const wanted = new Map<number, ImapCredentials>();
+    for (const account of this.#store.accounts.list()) {
+      if (account.provider !== 'imap' || account.status !== 'connected') continue;
+      const credentials = this.#store.accounts.getTokens<ImapCredentials>(account.id);
+      if (credentials?.password) wanted.set(account.id, credentials);
+    }
+    for (const [id, { watcher, key }] of this.#watchers) {
+      const credentials = wanted.get(id);
+      if (credentials && keyOf(credentials) === key) continue;
+      void watcher.stop();
+      this.#watchers.delete(id);
+    }
+    for (const [id, credentials] of wanted) {
+      if (this.#watchers.has(id)) continue;
+      const { password, provider: _provider, ...server } = credentials;
+      const watcher = new IdleWatcher({ server, password, onChange: () => this.#onChange(id), ...(this.#timeoutMs ? { timeoutMs: this.#timeoutMs } : {}) });
+      watcher.start();
+      this.#watchers.set(id, { watcher, key: keyOf(credentials) });
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.#watchers.values()].map(({ watcher }) => watcher.stop()));
+    this.#watchers.clear();
+  }
+}
+
+const keyOf = (c: ImapCredentials) => JSON.stringify([c.host, c.port, c.security, c.user, c.password]);

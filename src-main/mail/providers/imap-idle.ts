@@ -1,0 +1,105 @@
+// New mail as it arrives: one IMAP connection per account kept on the Inbox in IDLE
+// (RFC 2177), so the server tells us of new messages (EXISTS), expunges and flag changes at
+// once. imapflow re-issues IDLE every `maxIdleTime` (below the 29-minute limit RFC 2177 §3
+// gives servers) and falls back to NOOP polling on servers without IDLE; a dropped connection
+// is opened again with backoff until the watcher is stopped.
+import { ImapFlow } from 'imapflow';
+import { createLogger } from '../../platform/logger.ts';
+import type { ImapServerSettings } from './imap.ts';
+
+const log = createLogger('mail.imap-idle');
+
+/** IDLE is broken and re-issued this often, ms (RFC 2177 §3: servers may drop it after 29 minutes). */
+export const IDLE_RENEW_MS = 25 * 60_000;
+/** Reconnect delays, ms: doubling from the first to the last. */
+const RECONNECT_MS = { first: 1_000, last: 60_000 };
+
+export interface IdleWatcherOptions {
+  server: ImapServerSettings;
+  password: string;
+  /** The Inbox changed (new, expunged or re-flagged mail): sync it. Called at most every `debounceMs`. */
+  onChange(): void;
+  debounceMs?: number;
+  timeoutMs?: number;
+}
+
+export class IdleWatcher {
+  readonly #o: IdleWatcherOptions;
+  #client: ImapFlow | null = null;
+  #stopped = false;
+  #retryMs = RECONNECT_MS.first;
+  #retry: NodeJS.Timeout | undefined;
+  #debounce: NodeJS.Timeout | undefined;
+
+  constructor(options: IdleWatcherOptions) {
+    this.#o = options;
+  }
+
+  /** Connects and starts watching; connection failures are retried in the background, never thrown. */
+  start(): void {
+    void this.#connect();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#retry);
+    clearTimeout(this.#debounce);
+    const client = this.#client;
+    this.#client = null;
+    if (client) await client.logout().catch(() => client.close());
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#stopped) return;
+    const { server, password } = this.#o;
+    const client = new ImapFlow({
+      host: server.host,
+      port: server.port,
+      secure: server.security === 'tls',
+      doSTARTTLS: server.security === 'starttls',
+      auth: { user: server.user, pass: password },
+      logger: false,
+      maxIdleTime: IDLE_RENEW_MS,
+      // This connection sends no other commands: IDLE at once, not after imapflow's 15 s default.
+      autoIdleDelay: 250,
+      missingIdleCommand: 'NOOP',
+      connectionTimeout: this.#o.timeoutMs ?? 30_000,
+    });
+    client.on('error', () => {});
+    client.on('exists', () => this.#changed());
+    client.on('expunge', () => this.#changed());
+    client.on('flags', () => this.#changed());
+    client.on('close', () => {
+      if (this.#client === client) this.#reconnect('connection closed');
+    });
+    this.#client = client;
+    try {
+      await client.connect();
+      await client.mailboxOpen('INBOX', { readOnly: true });
+      this.#retryMs = RECONNECT_MS.first;
+      log.debug('watching the inbox', { host: server.host });
+      // With the mailbox selected and nothing else to do, imapflow enters IDLE by itself.
+    } catch (error) {
+      if (this.#client === client) {
+        this.#client = null;
+        client.close();
+        this.#reconnect((error as Error).message);
+      }
+    }
+  }
+
+  #reconnect(reason: string): void {
+    if (this.#stopped) return;
+    this.#client = null;
+    log.info('inbox watch lost; reconnecting', { reason, inMs: this.#retryMs });
+    this.#retry = setTimeout(() => void this.#connect(), this.#retryMs).unref();
+    this.#retryMs = Math.min(RECONNECT_MS.last, this.#retryMs * 2);
+    // What arrived while the connection was down is fetched once it is back.
+    this.#changed();
+  }
+
+  #changed(): void {
+    clearTimeout(this.#debounce);
+    this.#debounce = setTimeout(() => this.#o.onChange(), this.#o.debounceMs ?? 100).unref();
+  }
+}
