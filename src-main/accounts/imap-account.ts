@@ -3,7 +3,9 @@
 // hand; the sign-in is tried before anything is stored, and every failure is said in words.
 // The password lives only in the encrypted store (account_credentials) and is never logged.
 import { ImapProvider, type ImapCredentials, type ImapServerSettings } from '../mail/providers/imap.ts';
-import { APP_PASSWORD_DOMAINS, discoverImapServer } from '../mail/providers/imap-settings.ts';
+import { APP_PASSWORD_DOMAINS, discoverImapServer, discoverSmtpServer, type SmtpServer } from '../mail/providers/imap-settings.ts';
+import { ImapMailbox } from '../mail/remote/imap-mailbox.ts';
+import nodemailer from 'nodemailer';
 import { AppError } from '../platform/app-error.ts';
 import { createLogger } from '../platform/logger.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
@@ -17,6 +19,8 @@ export interface ImapConnectInput {
   password: string;
   /** Server settings; discovered from the address when absent. */
   server?: Partial<ImapServerSettings>;
+  /** The outgoing server (same user and password); discovered when absent; null for none (read and change only). */
+  smtp?: Partial<SmtpServer> | null;
 }
 
 export interface ImapAccounts extends ProviderAccounts {
@@ -51,6 +55,31 @@ export function describeImapFailure(error: unknown, server: ImapServerSettings, 
   return new AppError('invalid_input', `Could not sign in to ${where}: ${e?.message ?? String(error)}`);
 }
 
+/** The outgoing server: as given, else discovered; null when the rep said none or nothing is found. */
+async function outgoingServer(address: string, given: Partial<SmtpServer> | null | undefined): Promise<SmtpServer | null> {
+  if (given === null) return null;
+  if (given?.host) return { host: given.host, port: given.port ?? (given.security === 'tls' ? 465 : 587), security: given.security ?? 'starttls' };
+  return discoverSmtpServer(address);
+}
+
+/** Signs in to the SMTP server once (EHLO, TLS, AUTH) without sending; AppError with the reason in words. */
+async function verifySmtp(smtp: SmtpServer, user: string, password: string, timeoutMs?: number): Promise<void> {
+  const transport = nodemailer.createTransport({
+    host: smtp.host, port: smtp.port, secure: smtp.security === 'tls', requireTLS: smtp.security === 'starttls',
+    auth: { user, pass: password }, connectionTimeout: timeoutMs ?? 30_000, greetingTimeout: timeoutMs ?? 30_000,
+  });
+  try {
+    await transport.verify();
+  } catch (error) {
+    const e = error as { code?: string; responseCode?: number };
+    const failure = e.code === 'EAUTH' || e.responseCode === 535 ? Object.assign(new Error('refused'), { authenticationFailed: true }) : error;
+    const described = describeImapFailure(failure, { ...smtp, user }, user);
+    throw new AppError(described.code, `Outgoing mail: ${described.message}`);
+  } finally {
+    transport.close();
+  }
+}
+
 export function imapAccounts(deps: { store: ProfileStore; timeoutMs?: number }): ImapAccounts {
   const { store } = deps;
   return {
@@ -61,7 +90,7 @@ export function imapAccounts(deps: { store: ProfileStore; timeoutMs?: number }):
       throw new AppError('invalid_input', 'an IMAP account signs in with its address and password, not in the browser');
     },
 
-    async connectWithPassword({ email, password, server: given }) {
+    async connectWithPassword({ email, password, server: given, smtp: givenSmtp }) {
       const address = email.trim().toLowerCase();
       const found = given?.host ? null : await discoverImapServer(address);
       const host = given?.host ?? found?.host;
@@ -81,21 +110,28 @@ export function imapAccounts(deps: { store: ProfileStore; timeoutMs?: number }):
       } finally {
         await probe.close();
       }
+      const smtp = await outgoingServer(address, givenSmtp);
+      if (smtp) await verifySmtp(smtp, server.user, password, deps.timeoutMs);
       const account = store.accounts.findByEmail('imap', address) ?? store.accounts.create({ provider: 'imap', email: address });
-      const credentials: ImapCredentials = { provider: 'imap', ...server, password };
+      const credentials: ImapCredentials = { provider: 'imap', ...server, password, smtp };
       store.accounts.setTokens(account.id, credentials);
       store.accounts.setStatus(account.id, 'connected');
-      log.info('imap account connected', { accountId: account.id, host: server.host, port: server.port, security: server.security });
+      log.info('imap account connected', { accountId: account.id, host: server.host, port: server.port, security: server.security, smtp: smtp?.host ?? null });
       return store.accounts.get(account.id)!;
     },
 
     syncJob: (accountId) => ({ kind: 'imap-sync', accountId, ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) }),
 
-    mailbox() {
-      throw new AppError('invalid_input', 'changing and sending mail from IMAP accounts is not built yet; they are read-only for now');
+    mailbox(accountId) {
+      const credentials = store.accounts.getTokens<ImapCredentials>(accountId);
+      if (!credentials?.password) throw new AppError('reconnect_required', 'sign in to this mailbox again');
+      const { password, smtp, provider: _provider, ...server } = credentials;
+      return new ImapMailbox({ server, smtp: smtp ?? null, password, ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) });
     },
 
-    canSend: () => false,
+    canSend: (accountId) => Boolean(store.accounts.getTokens<ImapCredentials>(accountId)?.smtp),
+    // Flags and moves go to the IMAP server whether or not the account can send.
+    canChange: (accountId) => Boolean(store.accounts.getTokens<ImapCredentials>(accountId)?.password),
 
     async disconnect(accountId) {
       store.accounts.setTokens(accountId, {});

@@ -75,6 +75,14 @@ export class MailAccounts {
     return this.#providers.find((p) => p.provider === account.provider)?.canSend(accountId) ?? false;
   }
 
+  /** Whether the account's actions reach its provider (an IMAP account's do even when it cannot send). */
+  canChange(accountId: number): boolean {
+    const account = this.#store.accounts.get(accountId);
+    if (!account || account.provider === 'import' || account.status !== 'connected') return false;
+    const provider = this.#providers.find((p) => p.provider === account.provider);
+    return provider ? (provider.canChange?.(accountId) ?? provider.canSend(accountId)) : false;
+  }
+
   #provider(provider: ProviderAccounts['provider']): ProviderAccounts {
     const found = this.#providers.find((p) => p.provider === provider);
     if (!found) throw new AppError('invalid_input', `no ${provider} accounts in this build`);

@@ -33,6 +33,8 @@ export interface ProviderAccounts {
   mailbox(accountId: number): RemoteMailbox;
   /** The account was granted changing and sending mail (older sign-ins were read-only). */
   canSend(accountId: number): boolean;
+  /** Whether actions (read, star, archive, trash) reach the provider; canSend when absent. */
+  canChange?(accountId: number): boolean;
   /** Revokes or forgets the credentials; each provider keeps or removes the account row as it always has. */
   disconnect(accountId: number): Promise<void>;
 }

@@ -105,7 +105,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const sync = new AccountSync({ store, providers, runJob, events, onSynced: (ids) => onSynced(ids) });
 
   // Acting on mail: actions and sends made offline or before a restart go out now.
-  const actions = new MailActionQueue({ store, mailbox: (id) => accounts.mailbox(id), canChange: (id) => accounts.canSend(id), events });
+  const actions = new MailActionQueue({ store, mailbox: (id) => accounts.mailbox(id), canChange: (id) => accounts.canChange(id), events });
   const outbox = new SendOutbox({
     store,
     mailbox: (id) => accounts.mailbox(id) ?? unreachable(),

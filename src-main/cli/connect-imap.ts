@@ -1,4 +1,5 @@
-// `mailbridge connect imap --email ADDRESS [--host H] [--port P] [--security tls|starttls] [--user U]`:
+// `mailbridge connect imap --email ADDRESS [--host H] [--port P] [--security tls|starttls] [--user U]
+//  [--smtp-host H --smtp-port P --smtp-security tls|starttls | --no-smtp]`:
 // the password comes from MAILBRIDGE_IMAP_PASSWORD or the first line of stdin, never from the
 // command line (where other users' `ps` would see it).
 import { createInterface } from 'node:readline';
@@ -25,14 +26,37 @@ export interface ImapFlags {
   port?: string | undefined;
   security?: string | undefined;
   user?: string | undefined;
+  'smtp-host'?: string | undefined;
+  'smtp-port'?: string | undefined;
+  'smtp-security'?: string | undefined;
+  'no-smtp'?: boolean | undefined;
 }
+
+const security = (value: string | undefined, flag: string): 'tls' | 'starttls' | undefined => {
+  if (value === undefined) return undefined;
+  if (value !== 'tls' && value !== 'starttls') throw new Error(`${flag} takes tls or starttls`);
+  return value;
+};
+
+const portOf = (value: string | undefined, flag: string): number | undefined => {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!(Number.isInteger(port) && port > 0 && port < 65_536)) throw new Error(`${flag} takes a port number`);
+  return port;
+};
 
 /** Connects the account and returns it; throws the service's AppError (its message says why) or Error for bad flags. */
 export async function connectImapFromCli(services: Services, flags: ImapFlags): Promise<Account> {
   if (!flags.email) throw new Error('connect imap needs --email ADDRESS');
-  if (flags.security && flags.security !== 'tls' && flags.security !== 'starttls') throw new Error('--security takes tls or starttls');
-  const port = flags.port ? Number(flags.port) : undefined;
-  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65_536)) throw new Error('--port takes a port number');
+  const imapSecurity = security(flags.security, '--security');
+  const port = portOf(flags.port, '--port');
+  const smtpSecurity = security(flags['smtp-security'], '--smtp-security');
+  const smtpPort = portOf(flags['smtp-port'], '--smtp-port');
+  const smtp = flags['no-smtp']
+    ? null
+    : flags['smtp-host']
+      ? { host: flags['smtp-host'], ...(smtpPort ? { port: smtpPort } : {}), ...(smtpSecurity ? { security: smtpSecurity } : {}) }
+      : undefined;
   const password = await readPassword();
   if (!password) throw new Error(`no password: set ${IMAP_PASSWORD_ENV} or give it on stdin`);
   return services.connectImap({
@@ -41,8 +65,9 @@ export async function connectImapFromCli(services: Services, flags: ImapFlags): 
     server: {
       ...(flags.host ? { host: flags.host } : {}),
       ...(port ? { port } : {}),
-      ...(flags.security ? { security: flags.security as 'tls' | 'starttls' } : {}),
+      ...(imapSecurity ? { security: imapSecurity } : {}),
       ...(flags.user ? { user: flags.user } : {}),
     },
+    ...(smtp !== undefined ? { smtp } : {}),
   });
 }

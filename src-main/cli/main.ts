@@ -26,7 +26,9 @@ commands:
                                 sign in with Microsoft 365 / Outlook; the browser returns
                                 through mailbridge://auth/microsoft (or a loopback port)
   connect imap --email ADDRESS [--host H --port P --security tls|starttls --user U]
-                                any IMAP mailbox; password from ${IMAP_PASSWORD_ENV} or stdin
+               [--smtp-host H --smtp-port P --smtp-security tls|starttls | --no-smtp]
+                                any IMAP mailbox (SMTP for sending); password from
+                                ${IMAP_PASSWORD_ENV} or stdin
   sync [--account EMAIL]        sync every connected Gmail, Outlook and IMAP account (or one)
   mailbridge://…                hand a link to the running instance (as the OS does)
   import PATH [--account NAME]  import a maildir, an mbox file or a folder of .eml files
@@ -76,6 +78,10 @@ const OPTIONS = {
   port: { type: 'string' },
   security: { type: 'string' },
   user: { type: 'string' },
+  'smtp-host': { type: 'string' },
+  'smtp-port': { type: 'string' },
+  'smtp-security': { type: 'string' },
+  'no-smtp': { type: 'boolean' },
 } as const;
 
 class UsageError extends Error {}

@@ -67,9 +67,11 @@ export function accountHandlers(deps: AccountHandlerDeps): Pick<Handlers, Accoun
       deps.sync.start(account.id);
       return accountSummary(store, account, canSend);
     },
-    'accounts:connect-imap': async ({ email, password, host, port, security, user }) => {
+    'accounts:connect-imap': async ({ email, password, host, port, security, user, smtpHost, smtpPort, smtpSecurity }) => {
       const server = { ...(host ? { host } : {}), ...(port ? { port } : {}), ...(security ? { security } : {}), ...(user ? { user } : {}) };
-      const account = await deps.accounts.connectImap({ email, password, server });
+      const smtp =
+        smtpHost === null ? null : smtpHost ? { host: smtpHost, ...(smtpPort ? { port: smtpPort } : {}), ...(smtpSecurity ? { security: smtpSecurity } : {}) } : undefined;
+      const account = await deps.accounts.connectImap({ email, password, server, ...(smtp !== undefined ? { smtp } : {}) });
       deps.sync.start(account.id);
       return accountSummary(store, account, canSend);
     },

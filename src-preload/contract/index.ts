@@ -50,6 +50,27 @@ export const channels = {
     input: z.object({ provider: z.enum(['gmail', 'microsoft']), loopback: z.boolean().default(false) }),
     output: AccountSummary,
   },
+  /**
+   * An IMAP account (any mailbox): the address and password; server settings found from the
+   * address (a table of large providers, RFC 6186 SRV) unless given. The sign-in is tried first;
+   * invalid_input says why it failed (wrong password, app password needed, untrusted
+   * certificate, no such server, TLS mismatch) and nothing is stored.
+   */
+  'accounts:connect-imap': {
+    input: z.object({
+      email: Email,
+      password: z.string().min(1).max(1_000),
+      host: z.string().trim().min(1).max(253).optional(),
+      port: z.number().int().min(1).max(65_535).optional(),
+      security: z.enum(['tls', 'starttls']).optional(),
+      user: z.string().trim().min(1).max(320).optional(),
+      /** The outgoing server (same user and password); discovered when absent; `smtpHost: null` for none. */
+      smtpHost: z.string().trim().min(1).max(253).nullable().optional(),
+      smtpPort: z.number().int().min(1).max(65_535).optional(),
+      smtpSecurity: z.enum(['tls', 'starttls']).optional(),
+    }),
+    output: AccountSummary,
+  },
   /** Starts a sync now; progress arrives as sync:progress events. */
   'accounts:sync': { input: z.object({ accountId: Id }), output: z.null() },
   /** Revokes the account's tokens; with deleteLocalData also removes its mail from this computer. */

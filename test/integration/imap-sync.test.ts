@@ -41,7 +41,7 @@ describe('IMAP account on a real Dovecot (kaminski-v)', { skip }, () => {
   const otherSession = () =>
     new ImapFlow({ host: server.host, port: server.port, secure: true, auth: { user: VINCE.user, pass: VINCE.password }, logger: false, disableAutoIdle: true });
   const connect = (password = VINCE.password, extra: { port?: number } = {}) =>
-    services.connectImap({ email: VINCE.user, password, server: { host: '127.0.0.1', port: extra.port ?? server.port, security: 'tls' } });
+    services.connectImap({ email: VINCE.user, password, server: { host: '127.0.0.1', port: extra.port ?? server.port, security: 'tls' }, smtp: null });
 
   before(async () => {
     server = await startDovecot({ users: [{ ...VINCE, maildir: INBOX }] });

@@ -18,6 +18,8 @@ export interface ImapServerSettings {
 export interface ImapCredentials extends ImapServerSettings {
   provider: 'imap';
   password: string;
+  /** The outgoing server, signed in to with the same user and password; null: the account cannot send. */
+  smtp?: { host: string; port: number; security: 'tls' | 'starttls' } | null;
 }
 
 export interface ImapProviderOptions {

@@ -1,0 +1,189 @@
+// An IMAP account's side of acting on mail: flags stored on the server (\Seen, \Flagged),
+// moves to the Archive, Trash or Inbox folder (SPECIAL-USE, RFC 6154; MOVE, RFC 6851), and
+// sending through SMTP (nodemailer's transport, STARTTLS or TLS, SASL PLAIN/LOGIN) with the
+// copy APPENDed to Sent, as IMAP servers leave that to the client.
+//
+// Exactly once: the Sent copy is appended first with the keyword $MailbridgeSending, then the
+// message is handed to SMTP, then the keyword is removed. Looking a Message-ID up finds it
+// "sent" only without the keyword; with it, SMTP may or may not have taken it (the app died in
+// between) and nobody can tell: the outbox then stops with that reason instead of risking
+// a second copy at the recipient.
+import nodemailer from 'nodemailer';
+import { ImapFlow } from 'imapflow';
+import { createLogger } from '../../platform/logger.ts';
+import type { MailActionName } from '../../store/mail-action-repository.ts';
+import type { ImapServerSettings } from '../providers/imap.ts';
+import { PermanentProviderError, type OutgoingMessage, type RemoteMailbox } from './remote-mailbox.ts';
+
+const log = createLogger('mail.imap-actions');
+
+export const SENDING_KEYWORD = '$MailbridgeSending';
+
+export interface SmtpServerSettings {
+  host: string;
+  port: number;
+  /** 'tls': implicit TLS (465); 'starttls': required upgrade on submission (587). */
+  security: 'tls' | 'starttls';
+}
+
+export interface ImapMailboxOptions {
+  server: ImapServerSettings;
+  smtp: SmtpServerSettings | null;
+  password: string;
+  timeoutMs?: number;
+}
+
+const FLAG_CHANGES: Partial<Record<MailActionName, { add?: string; remove?: string }>> = {
+  read: { add: '\\Seen' },
+  unread: { remove: '\\Seen' },
+  star: { add: '\\Flagged' },
+  unstar: { remove: '\\Flagged' },
+};
+const MOVE_TO: Partial<Record<MailActionName, string>> = { archive: '\\Archive', trash: '\\Trash', inbox: '\\Inbox' };
+
+/** The folder, UIDVALIDITY and UID in an IMAP provider message id (imapMessageId). */
+function parseId(id: string): { path: string; uidValidity: string; uid: number } | null {
+  const [path, uidValidity, uid] = id.split('\n');
+  return path && uidValidity && uid ? { path, uidValidity, uid: Number(uid) } : null;
+}
+
+export class ImapMailbox implements RemoteMailbox {
+  readonly #o: ImapMailboxOptions;
+  #client: ImapFlow | null = null;
+
+  constructor(options: ImapMailboxOptions) {
+    this.#o = options;
+  }
+
+  async apply(action: MailActionName, providerIds: readonly string[]): Promise<void> {
+    const client = await this.#connect();
+    const byFolder = new Map<string, { uidValidity: string; uids: number[] }>();
+    for (const id of providerIds) {
+      const parsed = parseId(id);
+      if (!parsed) continue;
+      const entry = byFolder.get(parsed.path) ?? { uidValidity: parsed.uidValidity, uids: [] };
+      entry.uids.push(parsed.uid);
+      byFolder.set(parsed.path, entry);
+    }
+    const destination = MOVE_TO[action] ? await this.#specialFolder(client, MOVE_TO[action]!) : null;
+    for (const [path, { uidValidity, uids }] of byFolder) {
+      const box = await client.mailboxOpen(path);
+      // A new UIDVALIDITY: these UIDs name other messages now; the next sync refetches the folder.
+      if (String(box.uidValidity) !== uidValidity) continue;
+      const range = uids.join(',');
+      const change = FLAG_CHANGES[action];
+      if (change?.add) await client.messageFlagsAdd(range, [change.add], { uid: true });
+      if (change?.remove) await client.messageFlagsRemove(range, [change.remove], { uid: true });
+      if (destination && destination !== path) await client.messageMove(range, destination, { uid: true });
+    }
+  }
+
+  async send(message: OutgoingMessage): Promise<{ providerMessageId: string | null }> {
+    const { smtp, server, password } = this.#o;
+    if (!smtp) throw new PermanentProviderError('No outgoing (SMTP) server is set for this account: add one in Settings to send');
+    const client = await this.#connect();
+    const sent = await this.#specialFolder(client, '\\Sent');
+    const appended = sent ? await client.append(sent, message.raw, ['\\Seen', SENDING_KEYWORD]) : false;
+    const transport = nodemailer.createTransport({
+      host: smtp.host,
+      port: smtp.port,
+      secure: smtp.security === 'tls',
+      requireTLS: smtp.security === 'starttls',
+      auth: { user: server.user, pass: password },
+      connectionTimeout: this.#o.timeoutMs ?? 30_000,
+      greetingTimeout: this.#o.timeoutMs ?? 30_000,
+    });
+    try {
+      // The recipients come from the envelope; the Bcc header itself must not travel (RFC 5322 §3.6.3).
+      await transport.sendMail({ envelope: envelopeOf(message.raw), raw: withoutBcc(message.raw) });
+    } catch (error) {
+      const e = error as { responseCode?: number; code?: string; response?: string };
+      // A 5xx is a refusal: the Sent copy goes, the message stays in the outbox with the reason.
+      if (appended && e.responseCode && e.responseCode >= 500) await this.#dropSentCopy(client, sent!, message.messageIdHeader);
+      if (e.responseCode && e.responseCode >= 500) throw new PermanentProviderError(`${smtp.host} refused it (${e.response ?? e.responseCode})`, { cause: error });
+      throw error;
+    } finally {
+      transport.close();
+    }
+    if (appended && sent) {
+      await client.mailboxOpen(sent);
+      await client.messageFlagsRemove({ header: { 'message-id': `<${message.messageIdHeader}>` } }, [SENDING_KEYWORD]);
+    }
+    return { providerMessageId: null };
+  }
+
+  async findByMessageId(messageIdHeader: string): Promise<boolean> {
+    const client = await this.#connect();
+    const sent = await this.#specialFolder(client, '\\Sent');
+    if (!sent) return false;
+    await client.mailboxOpen(sent, { readOnly: true });
+    const uids = (await client.search({ header: { 'message-id': `<${messageIdHeader}>` } }, { uid: true })) || [];
+    if (!uids.length) return false;
+    for await (const m of client.fetch(uids.join(','), { uid: true, flags: true }, { uid: true })) {
+      if (!m.flags?.has(SENDING_KEYWORD)) return true;
+    }
+    throw new PermanentProviderError(
+      'Mailbridge was stopped while handing this message to the outgoing server, so it cannot tell whether it left: check with the recipient before Retry',
+    );
+  }
+
+  async close(): Promise<void> {
+    const client = this.#client;
+    this.#client = null;
+    if (client) await client.logout().catch(() => client.close());
+  }
+
+  async #connect(): Promise<ImapFlow> {
+    if (this.#client) return this.#client;
+    const { server, password } = this.#o;
+    const client = new ImapFlow({
+      host: server.host,
+      port: server.port,
+      secure: server.security === 'tls',
+      doSTARTTLS: server.security === 'starttls',
+      auth: { user: server.user, pass: password },
+      logger: false,
+      disableAutoIdle: true,
+      connectionTimeout: this.#o.timeoutMs ?? 30_000,
+    });
+    client.on('error', () => {});
+    await client.connect();
+    this.#client = client;
+    return client;
+  }
+
+  async #specialFolder(client: ImapFlow, use: string): Promise<string | null> {
+    if (use === '\\Inbox') return 'INBOX';
+    const folder = (await client.list()).find((f) => f.specialUse === use);
+    if (!folder) log.warn('the server has no such special-use folder', { use });
+    return folder?.path ?? null;
+  }
+
+  async #dropSentCopy(client: ImapFlow, sent: string, messageIdHeader: string): Promise<void> {
+    await client.mailboxOpen(sent);
+    await client.messageDelete({ header: { 'message-id': `<${messageIdHeader}>` } }).catch(() => undefined);
+  }
+}
+
+/** The header section and the rest of a message, split at the first empty line. */
+function splitHead(raw: Buffer): { head: string; rest: Buffer } {
+  const text = raw.toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  return end < 0 ? { head: text, rest: Buffer.alloc(0) } : { head: text.slice(0, end), rest: raw.subarray(end) };
+}
+
+/** `raw` without its Bcc field (and the field's folded lines). */
+export function withoutBcc(raw: Buffer): Buffer {
+  const { head, rest } = splitHead(raw);
+  const kept = head.split(/\r?\n(?![ \t])/).filter((field) => !/^bcc:/i.test(field));
+  return Buffer.concat([Buffer.from(kept.join('\r\n'), 'latin1'), rest]);
+}
+
+/** SMTP envelope (RFC 5321 §3.3) from the message's own From, and To, Cc and Bcc. */
+export function envelopeOf(raw: Buffer): { from: string; to: string[] } {
+  const { head } = splitHead(raw);
+  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
+  const field = (name: string) => unfolded.split(/\r?\n/).filter((l) => l.toLowerCase().startsWith(`${name}:`)).map((l) => l.slice(name.length + 1));
+  const addresses = (values: string[]) => values.flatMap((v) => v.match(/[^\s<>,;"]+@[^\s<>,;"]+/g) ?? []);
+  return { from: addresses(field('from'))[0] ?? '', to: [...new Set(addresses([...field('to'), ...field('cc'), ...field('bcc')]))] };
+}
