@@ -5,6 +5,7 @@
 import type { IncomingMessage, ParsedMessage } from './types.ts';
 import { HistoryExpiredError, type GmailProvider, type MessageRef } from './providers/gmail.ts';
 import { createLogger } from '../platform/logger.ts';
+import { SyncBatch } from './sync-batch.ts';
 
 const log = createLogger('mail.sync');
 
@@ -49,11 +50,7 @@ export interface GmailSyncOptions {
 
 /** Messages fetched concurrently per window; bounds memory on very large mailboxes. */
 const FETCH_WINDOW = 1_000;
-/**
- * A batch is committed once it is full or has waited this long (ms): at Gmail's quota (about
- * 50 messages/s) a batch of 200 would otherwise keep fetched mail out of the inbox for 4 s.
- */
-export const MAX_BATCH_DELAY_MS = 1_000;
+export { MAX_BATCH_DELAY_MS } from './sync-batch.ts';
 
 export class GmailSync {
   readonly #o: Required<Omit<GmailSyncOptions, 'onProgress' | 'signal'>> & Pick<GmailSyncOptions, 'onProgress' | 'signal'>;
@@ -129,17 +126,7 @@ export class GmailSync {
   /** Fetches raw messages through the provider's paced pool, parses and stores them in small batches. */
   async #fetchAndStore(refs: MessageRef[], progress: SyncProgress): Promise<number> {
     const { provider, store, accountId, parse, batchSize } = this.#o;
-    let stored = 0;
-    let batch: Array<{ incoming: IncomingMessage; parsed: ParsedMessage }> = [];
-    let openedAt = 0;
-    const flush = () => {
-      if (!batch.length) return;
-      store.saveMessages(accountId, batch);
-      stored += batch.length;
-      progress.done += batch.length;
-      batch = [];
-      this.#o.onProgress?.({ ...progress });
-    };
+    const batch = new SyncBatch({ store, accountId, batchSize, progress, onProgress: this.#o.onProgress });
     for (let start = 0; start < refs.length; start += FETCH_WINDOW) {
       this.#o.signal?.throwIfAborted();
       // Settled, not raced: after an abort (or a failure) the requests already sent still
@@ -153,19 +140,14 @@ export class GmailSync {
             progress.total -= 1; // deleted between list and get; history will say so
             return;
           }
-          // Await first: `batch.push(…await…)` would bind the array before the await and
-          // push into one that a concurrent flush has already stored and replaced.
-          const parsed = await parse(incoming.raw);
-          if (!batch.length) openedAt = Date.now();
-          batch.push({ incoming, parsed });
-          if (batch.length >= batchSize || Date.now() - openedAt >= MAX_BATCH_DELAY_MS) flush();
+          batch.push({ incoming, parsed: await parse(incoming.raw) });
         }),
       );
-      flush();
+      batch.flush();
       this.#o.signal?.throwIfAborted();
       const failed = outcomes.find((o) => o.status === 'rejected');
       if (failed) throw failed.reason;
     }
-    return stored;
+    return batch.stored;
   }
 }

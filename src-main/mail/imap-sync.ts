@@ -5,7 +5,8 @@
 // otherwise. A new UIDVALIDITY drops the folder's old UIDs and fetches it again, so nothing
 // is stored twice. The same parse and store path as Gmail and Graph.
 import type { ParsedMessage } from './types.ts';
-import { MAX_BATCH_DELAY_MS, type SyncProgress, type SyncResult } from './gmail-sync.ts';
+import type { SyncProgress, SyncResult } from './gmail-sync.ts';
+import { SyncBatch } from './sync-batch.ts';
 import type { GraphSyncStore, SyncScope } from './graph-sync.ts';
 import { createLogger } from '../platform/logger.ts';
 
@@ -173,22 +174,11 @@ export class ImapSync {
 
   async #fetch(path: string, uidValidity: string, uids: readonly number[], progress: SyncProgress): Promise<number> {
     const { source, store, accountId, parse, batchSize } = this.#o;
-    let stored = 0;
-    let batch: Parameters<GraphSyncStore['saveMessages']>[1] = [];
-    let openedAt = 0;
-    const flush = () => {
-      if (!batch.length) return;
-      store.saveMessages(accountId, batch);
-      stored += batch.length;
-      progress.done += batch.length;
-      batch = [];
-      this.#o.onProgress?.({ ...progress });
-    };
+    const batch = new SyncBatch({ store, accountId, batchSize, progress, onProgress: this.#o.onProgress });
     for (let start = 0; start < uids.length; start += FETCH_CHUNK) {
       this.#o.signal?.throwIfAborted();
       for await (const m of source.fetchSources(uids.slice(start, start + FETCH_CHUNK))) {
         const parsed = await parse(m.raw);
-        if (!batch.length) openedAt = Date.now();
         batch.push({
           incoming: {
             providerMessageId: imapMessageId(path, uidValidity, m.uid),
@@ -199,10 +189,9 @@ export class ImapSync {
           },
           parsed,
         });
-        if (batch.length >= batchSize || Date.now() - openedAt >= MAX_BATCH_DELAY_MS) flush();
       }
-      flush();
+      batch.flush();
     }
-    return stored;
+    return batch.stored;
   }
 }

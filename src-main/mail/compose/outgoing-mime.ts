@@ -5,22 +5,14 @@
 // Gmail's messages.send and Graph's MIME sendMail read it for delivery and drop it.
 import { randomUUID } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import type { DraftAttachmentContent, DraftRecipient } from '../../store/draft-repository.ts';
+import type { DraftAttachmentContent, DraftRecipient, DraftRecord } from '../../store/draft-repository.ts';
 import { cleanHtml, plainTextOf } from './outgoing-html.ts';
 
-export interface OutgoingDraft {
+/** A draft as it leaves: the rep's HTML and the quoted original (both cleaned here), from the account's address. */
+export type OutgoingDraft = Pick<DraftRecord, 'to' | 'cc' | 'bcc' | 'subject' | 'html' | 'quotedHtml' | 'inReplyTo' | 'references'> & {
   from: DraftRecipient;
-  to: DraftRecipient[];
-  cc: DraftRecipient[];
-  bcc: DraftRecipient[];
-  subject: string;
-  /** The rep's HTML and the quoted original below it; both are cleaned here. */
-  html: string;
-  quotedHtml: string;
-  inReplyTo: string | null;
-  references: string[];
   attachments: DraftAttachmentContent[];
-}
+};
 
 /** A new Message-ID (without <>) on the sender's domain, as mail clients write them. */
 export function newMessageId(fromAddress: string): string {

@@ -3,9 +3,9 @@
 // once. imapflow re-issues IDLE every `maxIdleTime` (below the 29-minute limit RFC 2177 §3
 // gives servers) and falls back to NOOP polling on servers without IDLE; a dropped connection
 // is opened again with backoff until the watcher is stopped.
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { createLogger } from '../../platform/logger.ts';
-import type { ImapServerSettings } from './imap.ts';
+import { imapClient, type ImapServerSettings } from './imap.ts';
 
 const log = createLogger('mail.imap-idle');
 
@@ -52,20 +52,13 @@ export class IdleWatcher {
   async #connect(): Promise<void> {
     if (this.#stopped) return;
     const { server, password } = this.#o;
-    const client = new ImapFlow({
-      host: server.host,
-      port: server.port,
-      secure: server.security === 'tls',
-      doSTARTTLS: server.security === 'starttls',
-      auth: { user: server.user, pass: password },
-      logger: false,
+    const client = imapClient(server, { password }, {
       maxIdleTime: IDLE_RENEW_MS,
       // This connection sends no other commands: IDLE at once, not after imapflow's 15 s default.
       autoIdleDelay: 250,
       missingIdleCommand: 'NOOP',
-      connectionTimeout: this.#o.timeoutMs ?? 30_000,
+      ...(this.#o.timeoutMs ? { timeoutMs: this.#o.timeoutMs } : {}),
     });
-    client.on('error', () => {});
     client.on('exists', () => this.#changed());
     client.on('expunge', () => this.#changed());
     client.on('flags', () => this.#changed());

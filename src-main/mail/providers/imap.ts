@@ -3,7 +3,7 @@
 // (XOAUTH2, RFC 7628). It answers what the IMAP sync engine asks (ImapSource) and nothing
 // more; the password is never logged (imapflow's logger is off).
 // References: RFC 9051 / RFC 3501 (IMAP), RFC 6154 (SPECIAL-USE), RFC 7162 (CONDSTORE).
-import { ImapFlow } from 'imapflow';
+import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { ImapFetched, ImapFolderInfo, ImapFolderState, ImapSource } from '../imap-sync.ts';
 
 /** How to reach and sign in to an IMAP server; kept in the encrypted store as the account's credentials. */
@@ -30,24 +30,33 @@ export interface ImapProviderOptions {
   timeoutMs?: number;
 }
 
+/**
+ * An imapflow client for `server`: TLS verified against the system's (and NODE_EXTRA_CA_CERTS')
+ * CAs, STARTTLS required where chosen, imapflow's logger off (it would log the login), and its
+ * 'error' event absorbed (a dropped connection rejects the command under way instead).
+ */
+export function imapClient(server: ImapServerSettings, secret: { password: string } | { accessToken: string }, extra: Partial<ImapFlowOptions> & { timeoutMs?: number } = {}): ImapFlow {
+  const { timeoutMs, ...options } = extra;
+  const client = new ImapFlow({
+    host: server.host,
+    port: server.port,
+    secure: server.security === 'tls',
+    doSTARTTLS: server.security === 'starttls',
+    auth: 'password' in secret ? { user: server.user, pass: secret.password } : { user: server.user, accessToken: secret.accessToken },
+    logger: false,
+    connectionTimeout: timeoutMs ?? 30_000,
+    greetingTimeout: timeoutMs ?? 30_000,
+    ...options,
+  });
+  client.on('error', () => {});
+  return client;
+}
+
 export class ImapProvider implements ImapSource {
   readonly #client: ImapFlow;
 
   constructor(options: ImapProviderOptions) {
-    const { server, secret } = options;
-    this.#client = new ImapFlow({
-      host: server.host,
-      port: server.port,
-      secure: server.security === 'tls',
-      doSTARTTLS: server.security === 'starttls',
-      auth: 'password' in secret ? { user: server.user, pass: secret.password } : { user: server.user, accessToken: secret.accessToken },
-      logger: false,
-      connectionTimeout: options.timeoutMs ?? 30_000,
-      greetingTimeout: options.timeoutMs ?? 30_000,
-      socketTimeout: 5 * 60_000,
-    });
-    // A dropped connection surfaces as the failing command's rejection; the event must not crash the process.
-    this.#client.on('error', () => {});
+    this.#client = imapClient(options.server, options.secret, { socketTimeout: 5 * 60_000, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
   }
 
   /** Connects and authenticates; rejects with imapflow's error (authenticationFailed, a TLS error, ENOTFOUND …). */

@@ -9,10 +9,10 @@
 // between) and nobody can tell: the outbox then stops with that reason instead of risking
 // a second copy at the recipient.
 import nodemailer from 'nodemailer';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { createLogger } from '../../platform/logger.ts';
 import type { MailActionName } from '../../store/mail-action-repository.ts';
-import type { ImapServerSettings } from '../providers/imap.ts';
+import { imapClient, type ImapServerSettings } from '../providers/imap.ts';
 import { PermanentProviderError, type OutgoingMessage, type RemoteMailbox } from './remote-mailbox.ts';
 
 const log = createLogger('mail.imap-actions');
@@ -135,18 +135,7 @@ export class ImapMailbox implements RemoteMailbox {
 
   async #connect(): Promise<ImapFlow> {
     if (this.#client) return this.#client;
-    const { server, password } = this.#o;
-    const client = new ImapFlow({
-      host: server.host,
-      port: server.port,
-      secure: server.security === 'tls',
-      doSTARTTLS: server.security === 'starttls',
-      auth: { user: server.user, pass: password },
-      logger: false,
-      disableAutoIdle: true,
-      connectionTimeout: this.#o.timeoutMs ?? 30_000,
-    });
-    client.on('error', () => {});
+    const client = imapClient(this.#o.server, { password: this.#o.password }, { disableAutoIdle: true, ...(this.#o.timeoutMs ? { timeoutMs: this.#o.timeoutMs } : {}) });
     await client.connect();
     this.#client = client;
     return client;
