@@ -1,7 +1,7 @@
 // Write hooks: CRM logging with immediate (optimistic) state, account and CRM connection,
 // settings. Each keeps the query cache in step with what main answered.
 import { useMutation } from '@tanstack/react-query';
-import type { AccountSummary, MessageLogState, Settings, SettingsPatch, ThreadView } from '../../src-preload/contract/index.ts';
+import type { AccountSummary, ChannelInput, MessageLogState, Settings, SettingsPatch, ThreadView } from '../../src-preload/contract/index.ts';
 import { call } from './client.ts';
 import { patchThreadLogStates, queued, queuedUnlogged, restoreThread, snapshotThread } from './log-state-patches.ts';
 import { queryClient } from './query-client.ts';
@@ -96,6 +96,24 @@ export function useConnectAccount() {
   return useMutation({
     mutationFn: (provider: 'gmail' | 'microsoft') => call('accounts:connect', { provider, loopback: false }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: keys.accounts }),
+  });
+}
+
+/** Marks the IMAP sign-in in flight, so the dialog around the form can refuse to close meanwhile. */
+export const CONNECT_IMAP_KEY = ['accounts', 'connect-imap'] as const;
+
+/**
+ * Signs in to an IMAP mailbox with its password (accounts:connect-imap). The variables hold
+ * the password, so the mutation leaves the cache as soon as its form unmounts (gcTime 0) and
+ * its errors are shown in the form, not as toasts.
+ */
+export function useConnectImap() {
+  return useMutation({
+    mutationKey: CONNECT_IMAP_KEY,
+    mutationFn: (input: ChannelInput<'accounts:connect-imap'>) => call('accounts:connect-imap', input),
+    gcTime: 0,
+    meta: { inlineErrors: true },
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: keys.accounts }),
   });
 }
 

@@ -1,13 +1,15 @@
 // The first-run screen, shown while no mail account is connected: step 1 connects a
-// mailbox (Gmail or Microsoft 365) and step 2 the CRM, each saying in words what the sign-in
-// lets Mailbridge do and what it does not; the sample-mailbox demo is offered for a look
-// without signing in. The scopes named are the ones main requests (src-main/auth:
+// mailbox (Gmail, Microsoft 365 or any other over IMAP) and step 2 the CRM, each saying in
+// words what the sign-in lets Mailbridge do and what it does not; the sample-mailbox demo is
+// offered for a look without signing in. The scopes named are the ones main requests (src-main/auth:
 // DEFAULT_GOOGLE_SCOPES, DEFAULT_MICROSOFT_SCOPES) and those the HubSpot connector uses.
 import { useEffect, useRef, useState } from 'react';
 import type { AccountSummary } from '../../../src-preload/contract/index.ts';
 import { useConnectAccount } from '../../api/mutations.ts';
 import { showToast } from '../../components/toasts.tsx';
 import { CrmTokenForm } from '../settings/crm-token-form.tsx';
+import { ImapConnectDialog } from '../settings/imap-connect-dialog.tsx';
+import { AccessList, type Access } from './access-list.tsx';
 
 export type FirstRunStep = 'mailbox' | 'crm';
 
@@ -19,13 +21,6 @@ interface FirstRunProps {
   onConnecting(): void;
   /** The rep finished or skipped the CRM step. */
   onDone(): void;
-}
-
-interface Access {
-  title: string;
-  will: string[];
-  willNot: string[];
-  scopes: string;
 }
 
 const MAILBOXES: Array<{ provider: 'gmail' | 'microsoft'; label: string; access: Access }> = [
@@ -60,6 +55,15 @@ const MAILBOXES: Array<{ provider: 'gmail' | 'microsoft'; label: string; access:
   },
 ];
 
+const IMAP_ACCESS: Access = {
+  title: 'Any other mailbox (IMAP)',
+  will: [
+    'Read your mail and folders over IMAP, to keep an encrypted copy on this computer',
+    'Keep the password you enter encrypted on this computer, to sign in for each sync',
+  ],
+  willNot: ['Send, mark, move or delete mail: not available for IMAP mailboxes yet', 'Give your password to anyone but your mail server'],
+};
+
 const CRM_ACCESS: Access = {
   title: 'HubSpot',
   will: [
@@ -69,23 +73,6 @@ const CRM_ACCESS: Access = {
   willNot: ['Change or delete any record', 'Log anything you did not ask it to'],
   scopes: 'crm.objects.contacts.read, crm.objects.contacts.write, crm.objects.companies.read, crm.objects.owners.read',
 };
-
-function AccessList({ access }: { access: Access }) {
-  return (
-    <div className="access">
-      <h3>{access.title}</h3>
-      <p className="access-heading">Mailbridge will</p>
-      <ul>
-        {access.will.map((line) => <li key={line}>{line}</li>)}
-      </ul>
-      <p className="access-heading">It will not</p>
-      <ul>
-        {access.willNot.map((line) => <li key={line}>{line}</li>)}
-      </ul>
-      <p className="access-scopes">Permissions asked: {access.scopes}</p>
-    </div>
-  );
-}
 
 /**
  * Which first-run step to show, if any: the mailbox step while no account is connected, then
@@ -111,6 +98,7 @@ export function useFirstRun(accounts: AccountSummary[] | undefined, crmConnected
 
 export function FirstRun({ step, account, onConnecting, onDone }: FirstRunProps) {
   const connect = useConnectAccount();
+  const [imapOpen, setImapOpen] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   // Each step's heading takes focus, so a screen reader announces where the rep is.
   useEffect(() => heading.current?.focus(), [step]);
@@ -126,8 +114,9 @@ export function FirstRun({ step, account, onConnecting, onDone }: FirstRunProps)
             <h1 id="first-run-heading" ref={heading} tabIndex={-1}>Welcome to Mailbridge</h1>
             <p>
               Connect the mailbox you sell from. Mailbridge keeps your mail on this computer, encrypted, so you can read and
-              search it offline, and logs the emails you choose to your CRM. You sign in in your browser; your password never
-              reaches Mailbridge.
+              search it offline, and logs the emails you choose to your CRM. Gmail and Outlook sign you in in your browser, so
+              your password never reaches Mailbridge; any other mailbox signs in over IMAP with its password, kept encrypted
+              on this computer.
             </p>
             <div className="first-run-choices">
               {MAILBOXES.map(({ provider, label, access }) => (
@@ -146,7 +135,14 @@ export function FirstRun({ step, account, onConnecting, onDone }: FirstRunProps)
                   </button>
                 </div>
               ))}
+              <div className="first-run-card">
+                <AccessList access={IMAP_ACCESS} />
+                <button type="button" className="button button-primary" onClick={() => setImapOpen(true)}>
+                  Other mailbox (IMAP)
+                </button>
+              </div>
             </div>
+            <ImapConnectDialog open={imapOpen} onClose={() => setImapOpen(false)} onSubmit={onConnecting} />
             <p role="status" className="first-run-status">
               {connect.isPending ? 'Finish signing in in your browser…' : ''}
             </p>

@@ -1,6 +1,7 @@
-// Mail accounts: connect Gmail or Outlook, each account's status, sync progress and last
-// sync, "Sync now", reconnect, "Allow sending" for an account signed in read-only (the same
-// sign-in asking for the sending scopes too), and disconnect (revokes; optionally deletes local mail).
+// Mail accounts: connect Gmail, Outlook or any IMAP mailbox, each account's status, sync
+// progress and last sync, "Sync now", reconnect, "Allow sending" for an account signed in
+// read-only (the same sign-in asking for the sending scopes too), and disconnect (revokes;
+// optionally deletes local mail). IMAP accounts only read mail for now (canSend is false).
 import { useState } from 'react';
 import type { AccountSummary, SyncProgress } from '../../../src-preload/contract/index.ts';
 import { signInProvider, useConnectAccount, useDisconnectAccount, useSyncAccount } from '../../api/mutations.ts';
@@ -8,6 +9,7 @@ import { useAccounts, useSyncProgress } from '../../api/queries.ts';
 import { relativeTime, timeLeft } from '../../components/format.ts';
 import { describeError } from '../../components/toasts.tsx';
 import { DisconnectDialog } from './disconnect-dialog.tsx';
+import { ImapConnectDialog } from './imap-connect-dialog.tsx';
 
 const PROVIDER_NAMES: Record<AccountSummary['provider'], string> = { gmail: 'Gmail', microsoft: 'Outlook', imap: 'IMAP', import: 'Imported mailbox' };
 const STATUS_TEXT: Record<AccountSummary['status'], string> = {
@@ -20,6 +22,7 @@ export function AccountsSection() {
   const { data: accounts, error } = useAccounts();
   const { data: progress = {} } = useSyncProgress();
   const connect = useConnectAccount();
+  const [imapOpen, setImapOpen] = useState(false);
   return (
     <section className="settings-section" aria-labelledby="accounts-heading">
       <h2 id="accounts-heading">Mail accounts</h2>
@@ -35,14 +38,20 @@ export function AccountsSection() {
         <button type="button" className="button" disabled={connect.isPending} onClick={() => connect.mutate('microsoft')}>
           Connect Outlook
         </button>
+        <button type="button" className="button" onClick={() => setImapOpen(true)}>
+          Connect IMAP
+        </button>
         {connect.isPending && <span role="status">Finish signing in in your browser…</span>}
       </div>
+      <ImapConnectDialog open={imapOpen} onClose={() => setImapOpen(false)} />
     </section>
   );
 }
 
 function AccountItem({ account, progress }: { account: AccountSummary; progress: SyncProgress | undefined }) {
   const [confirming, setConfirming] = useState(false);
+  const [imapSignIn, setImapSignIn] = useState(false);
+  const imap = account.provider === 'imap';
   const sync = useSyncAccount();
   const connect = useConnectAccount();
   const disconnect = useDisconnectAccount();
@@ -67,6 +76,12 @@ function AccountItem({ account, progress }: { account: AccountSummary; progress:
         {readOnly && (
           <div className="account-note" role="note">
             Connected read-only: Mailbridge can read this mailbox but not send or change mail
+          </div>
+        )}
+        {imap && (
+          <div className="account-note" role="note">
+            Sending and changing mail (read, star, move, delete) is not available for IMAP accounts yet: Mailbridge reads
+            this mailbox and keeps it in sync
           </div>
         )}
         {connect.isPending && <span role="status">Finish signing in in your browser…</span>}
@@ -99,10 +114,16 @@ function AccountItem({ account, progress }: { account: AccountSummary; progress:
             Reconnect
           </button>
         )}
+        {imap && (
+          <button type="button" className="button button-small" onClick={() => setImapSignIn(true)}>
+            Reconnect
+          </button>
+        )}
         <button type="button" className="button button-small button-danger" onClick={() => setConfirming(true)}>
           Disconnect
         </button>
       </div>
+      {imap && <ImapConnectDialog open={imapSignIn} email={account.email} onClose={() => setImapSignIn(false)} />}
       <DisconnectDialog
         open={confirming}
         email={account.email}

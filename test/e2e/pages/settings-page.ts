@@ -1,5 +1,16 @@
-// Page object for Settings: mail accounts, the CRM connection and preferences.
+// Page object for Settings: mail accounts (with the IMAP sign-in form), the CRM connection
+// and preferences.
 import type { Locator, Page } from 'playwright-core';
+
+/** What the rep types into "Connect an IMAP mailbox"; any server field opens "Server settings". */
+export interface ImapForm {
+  email: string;
+  password: string;
+  host?: string;
+  port?: number;
+  security?: 'TLS (port 993)' | 'STARTTLS (port 143)';
+  user?: string;
+}
 
 export class SettingsPage {
   readonly page: Page;
@@ -18,6 +29,11 @@ export class SettingsPage {
   account(email: string): Locator {
     return this.page.getByRole('listitem', { name: email });
   }
+  /** The provider label beside the address: Gmail, Outlook, IMAP or Imported mailbox. */
+  async accountProvider(email: string): Promise<string> {
+    const text = (await this.account(email).locator('.account-title .muted').textContent()) ?? '';
+    return text.replace(/^\s*·\s*/, '');
+  }
   /** data-status: connected | reconnect_required | disconnected. */
   async accountStatus(email: string): Promise<string | null> {
     return this.account(email).getAttribute('data-status');
@@ -32,6 +48,66 @@ export class SettingsPage {
   async connectOutlook(): Promise<void> {
     await this.page.getByRole('button', { name: 'Connect Outlook' }).click();
   }
+  get imapDialog(): Locator {
+    return this.page.getByRole('dialog', { name: 'Connect an IMAP mailbox' });
+  }
+  /** A field of the IMAP form by its label: Email address, Password, IMAP server, Port, Security, User name. */
+  imapField(label: string): Locator {
+    return this.imapDialog.getByLabel(label, { exact: true });
+  }
+  get imapServerSettings(): Locator {
+    return this.imapDialog.getByRole('button', { name: 'Server settings' });
+  }
+  async openConnectImap(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Connect IMAP' }).click();
+    await this.imapDialog.waitFor();
+  }
+  async fillImap(form: ImapForm): Promise<void> {
+    await this.imapField('Email address').fill(form.email);
+    await this.imapField('Password').fill(form.password);
+    const server = form.host !== undefined || form.port !== undefined || form.security !== undefined || form.user !== undefined;
+    if (server && (await this.imapServerSettings.getAttribute('aria-expanded')) !== 'true') await this.imapServerSettings.click();
+    if (form.host !== undefined) await this.imapField('IMAP server').fill(form.host);
+    if (form.security !== undefined) await this.imapField('Security').selectOption({ label: form.security });
+    if (form.port !== undefined) await this.imapField('Port').fill(String(form.port));
+    if (form.user !== undefined) await this.imapField('User name').fill(form.user);
+  }
+  /**
+   * Presses Connect; resolves when the dialog closes (ok) or main's refusal shows in its alert.
+   * Dovecot delays a refused login (auth_failure_delay, 2 s), so a failure shown before this
+   * attempt is gone while "Signing in…" shows.
+   */
+  async submitImap(timeout = 30_000): Promise<{ ok: boolean; text: string }> {
+    const alert = this.imapDialog.getByRole('alert');
+    const stale = (await alert.count()) > 0;
+    await this.imapDialog.getByRole('button', { name: 'Connect', exact: true }).click();
+    const failed = async () => {
+      if (stale) await this.imapDialog.getByRole('status').filter({ hasText: 'Signing in…' }).waitFor({ timeout });
+      await alert.waitFor({ timeout });
+      return false;
+    };
+    const closed = async () => {
+      await this.imapDialog.waitFor({ state: 'hidden', timeout });
+      return true;
+    };
+    const ok = await Promise.race([closed(), failed()]);
+    return { ok, text: ok ? '' : ((await alert.textContent()) ?? '') };
+  }
+  /** Opens the form, fills it and presses Connect. */
+  async connectImap(form: ImapForm): Promise<{ ok: boolean; text: string }> {
+    await this.openConnectImap();
+    await this.fillImap(form);
+    return this.submitImap();
+  }
+  async cancelImap(): Promise<void> {
+    await this.imapDialog.getByRole('button', { name: 'Cancel' }).click();
+    await this.imapDialog.waitFor({ state: 'hidden' });
+  }
+  /** The note an account row shows, e.g. that IMAP accounts cannot send yet. */
+  accountNote(email: string): Locator {
+    return this.account(email).getByRole('note');
+  }
+
   async syncNow(email: string): Promise<void> {
     await this.account(email).getByRole('button', { name: 'Sync now' }).click();
   }

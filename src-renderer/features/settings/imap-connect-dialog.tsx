@@ -1,0 +1,171 @@
+// "Connect IMAP" in Settings and "Other mailbox (IMAP)" in the first run: any mailbox signed in
+// with its address and password. Main tries the sign-in before storing anything and says in
+// words why it failed; the form keeps what was typed and focuses the field most likely wrong.
+// The password lives only in this form's state and its mutation, both gone once the dialog closes.
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useIsMutating } from '@tanstack/react-query';
+import type { AccountSummary, ChannelInput } from '../../../src-preload/contract/index.ts';
+import { CONNECT_IMAP_KEY, useConnectImap } from '../../api/mutations.ts';
+import { Dialog } from '../../components/dialog.tsx';
+import { describeError, showToast } from '../../components/toasts.tsx';
+import { imapFailureField, isServerField, type ImapField } from './imap-failure.ts';
+import { ImapServerFields, initialServerValues, type FieldBinding, type ImapServerValues } from './imap-server-fields.tsx';
+
+export const IMAP_DIALOG_TITLE = 'Connect an IMAP mailbox';
+const ERROR_ID = 'imap-connect-error';
+const PASSWORD_HINT_ID = 'imap-password-hint';
+
+interface ImapConnectDialogProps {
+  open: boolean;
+  /** Fills in the address, for signing in again to an account whose password changed. */
+  email?: string;
+  onClose(): void;
+  /** The rep pressed Connect (the first run then follows a connected account to its CRM step). */
+  onSubmit?(): void;
+  onConnected?(account: AccountSummary): void;
+}
+
+export function ImapConnectDialog({ open, email = '', onClose, onSubmit, onConnected }: ImapConnectDialogProps) {
+  // Esc does not close the dialog while the sign-in is in flight; the form is disabled meanwhile.
+  const pending = useIsMutating({ mutationKey: CONNECT_IMAP_KEY }) > 0;
+  return (
+    <Dialog title={IMAP_DIALOG_TITLE} open={open} onClose={() => !pending && onClose()}>
+      <ImapConnectForm
+        initialEmail={email}
+        onCancel={onClose}
+        onSubmit={onSubmit}
+        onConnected={(account) => {
+          showToast(`Connected ${account.email}`);
+          onClose();
+          onConnected?.(account);
+        }}
+      />
+    </Dialog>
+  );
+}
+
+interface ImapConnectFormProps {
+  initialEmail: string;
+  onCancel(): void;
+  onSubmit: (() => void) | undefined;
+  onConnected(account: AccountSummary): void;
+}
+
+type ConnectInput = ChannelInput<'accounts:connect-imap'>;
+
+/** What the contract gets: server settings only when a server is named (otherwise main finds it). */
+function connectInput(email: string, password: string, server: ImapServerValues): ConnectInput {
+  const host = server.host.trim();
+  const user = server.userEdited ? server.user.trim() : '';
+  const port = server.port.trim() === '' ? NaN : Number(server.port);
+  return {
+    email: email.trim(),
+    password,
+    ...(host ? { host, security: server.security, ...(Number.isNaN(port) ? {} : { port }) } : {}),
+    ...(user ? { user } : {}),
+  };
+}
+
+function ImapConnectForm({ initialEmail, onCancel, onSubmit, onConnected }: ImapConnectFormProps) {
+  const connect = useConnectImap();
+  const [email, setEmail] = useState(initialEmail);
+  const [password, setPassword] = useState('');
+  const [server, setServer] = useState(initialServerValues);
+  const [expanded, setExpanded] = useState(false);
+  // A new object per failure, so the same field is focused again after another failed try.
+  const [focusTarget, setFocusTarget] = useState<{ field: ImapField } | null>(null);
+  const elements = useRef<Partial<Record<ImapField, HTMLInputElement | HTMLSelectElement | null>>>({});
+
+  // The fieldset is disabled while pending, and a disabled field cannot take focus: wait for both.
+  useEffect(() => {
+    if (!focusTarget || connect.isPending) return;
+    const element = elements.current[focusTarget.field];
+    element?.focus();
+    if (element instanceof HTMLInputElement && focusTarget.field === 'password') element.select();
+  }, [focusTarget, connect.isPending]);
+
+  const invalid = connect.isError ? imapFailureField(connect.error.message) : null;
+  const bind = (field: ImapField): FieldBinding => {
+    const describedBy = [field === 'password' ? PASSWORD_HINT_ID : '', invalid === field ? ERROR_ID : ''].filter(Boolean).join(' ');
+    return {
+      ref: (element) => {
+        elements.current[field] = element;
+      },
+      ...(invalid === field ? { 'aria-invalid': true } : {}),
+      ...(describedBy ? { 'aria-describedby': describedBy } : {}),
+    };
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setFocusTarget(null);
+    onSubmit?.();
+    connect.mutate(connectInput(email, password, server), {
+      onSuccess: onConnected,
+      onError: (error) => {
+        const field = imapFailureField(error.message);
+        if (isServerField(field)) setExpanded(true);
+        setFocusTarget({ field });
+      },
+    });
+  };
+
+  return (
+    <form className="imap-form" onSubmit={submit}>
+      <fieldset className="imap-fieldset" disabled={connect.isPending}>
+        <div className="imap-field">
+          <label htmlFor="imap-email">Email address</label>
+          <input
+            id="imap-email"
+            type="email"
+            required
+            autoComplete="email"
+            spellCheck={false}
+            autoFocus={!initialEmail}
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            {...bind('email')}
+          />
+        </div>
+        <div className="imap-field">
+          <label htmlFor="imap-password">Password</label>
+          <input
+            id="imap-password"
+            type="password"
+            required
+            autoComplete="current-password"
+            autoFocus={Boolean(initialEmail)}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            {...bind('password')}
+          />
+          <p id={PASSWORD_HINT_ID} className="muted imap-hint">iCloud, Yahoo, Fastmail and some others want an app password here, made in their account security settings.</p>
+        </div>
+        <ImapServerFields
+          values={server}
+          email={email.trim()}
+          expanded={expanded}
+          onToggle={() => setExpanded((open) => !open)}
+          onChange={setServer}
+          bind={bind}
+        />
+        {connect.isError && (
+          <p id={ERROR_ID} role="alert" className="field-error">
+            {describeError(connect.error)}
+          </p>
+        )}
+        <div className="dialog-actions">
+          <button type="button" className="button" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary">
+            Connect
+          </button>
+        </div>
+      </fieldset>
+      <p role="status" className="imap-status">
+        {connect.isPending ? 'Signing in…' : ''}
+      </p>
+    </form>
+  );
+}
