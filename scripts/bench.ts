@@ -22,6 +22,7 @@ import { benchOutbox, type OutboxFigures } from './bench/outbox.ts';
 import { benchGraphSync, type GraphSyncFigures } from './bench/graph-sync.ts';
 import { benchChaos, chaosTable, type ChaosFigures } from './bench/chaos.ts';
 import { round } from './bench/figures.ts';
+import { benchImapSync, type ImapSyncFigures } from './bench/imap-sync.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const CORPUS = join(ROOT, '../shared/data/enron/maildir');
@@ -49,6 +50,9 @@ const GOALS = {
   outboxFlushLimitPercent: { min: 90 },
   outboxDuplicates: { max: 0 },
   chaosLostOrDuplicated: { max: 0 },
+  imapSyncRatioToMbsync: { min: 1.0 },
+  imapIdleP95Ms: { max: 2000 },
+  imapEventLoopDelayP99Ms: { max: 50 },
 } as const;
 type GoalName = keyof typeof GOALS;
 
@@ -63,6 +67,7 @@ interface Results {
   graphSyncOn?: GraphSyncFigures;
   outbox?: OutboxFigures;
   chaos?: ChaosFigures;
+  imap?: ImapSyncFigures;
 }
 
 if (process.env[RUN_DIR_ENV]) {
@@ -206,6 +211,12 @@ async function runBenchmarks(runDir: string, quick: boolean, only: string[] | nu
     `log to CRM, click to "logged" against the HubSpot emulator (${f.logToCrm.samples} logs): p50 ${f.logToCrm.p50Ms} ms,` +
     ` p95 ${f.logToCrm.p95Ms} ms (goal ≤ ${GOALS.logToCrmP95Ms.max} ms), ${f.logToCrm.duplicates} duplicates`);
 
+  await measure('imap', () => benchImapSync({ corpus: CORPUS, ...(quick ? { people: [QUICK_INBOX] } : {}), caDir, work: runDir }), (f) =>
+    `imap full sync from a local Dovecot (${f.folders} folders): ${f.messages} messages in ${f.seconds} s = ${f.messagesPerSecond} messages/s` +
+    (f.mbsync ? `; mbsync (${f.mbsync.version}) ${f.mbsync.seconds} s = ${f.mbsync.messagesPerSecond} messages/s; ratio ${f.ratioToMbsync} (goal ≥ ${GOALS.imapSyncRatioToMbsync.min})` : '; mbsync not installed') +
+    `; event-loop delay p99 ${f.eventLoopDelay.p99Ms} ms (goal ≤ ${GOALS.imapEventLoopDelayP99Ms.max});` +
+    ` IDLE delivery over ${f.idle.samples} messages p50 ${f.idle.p50Ms} ms, p95 ${f.idle.p95Ms} ms (goal ≤ ${GOALS.imapIdleP95Ms.max}), max ${f.idle.maxMs} ms`);
+
   await measure('chaos', () => benchChaos({ quick }), chaosTable);
 
   const failed = Object.keys(errors).length;
@@ -228,6 +239,9 @@ function goalsMet(r: Results): Partial<Record<GoalName, { value: number; met: bo
     // The goals are for a real mailbox's size: the 100,000-message run when there is one.
     ...(r.search100k ?? r.search ? { searchP95Ms: (r.search100k ?? r.search)!.p95Ms, searchMaxMs: (r.search100k ?? r.search)!.maxMs } : {}),
     ...(r.outbox ? { outboxFlushLimitPercent: r.outbox.limitPercent, outboxDuplicates: r.outbox.duplicates } : {}),
+    ...(r.imap
+      ? { imapIdleP95Ms: r.imap.idle.p95Ms, imapEventLoopDelayP99Ms: r.imap.eventLoopDelay.p99Ms, ...(r.imap.ratioToMbsync !== null ? { imapSyncRatioToMbsync: r.imap.ratioToMbsync } : {}) }
+      : {}),
     ...(r.chaos ? { chaosLostOrDuplicated: r.chaos.scenarios.reduce((n, s) => n + s.lost + s.duplicated + s.wrongState + (s.crmDuplicated ?? 0) + (s.crmMissing ?? 0), 0) } : {}),
     ...(r.ui
       ? {

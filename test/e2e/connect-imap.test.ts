@@ -1,11 +1,15 @@
 // Settings → "Connect IMAP" (also offered by the first-run screen) in the app against a real
 // Dovecot on loopback with the run's CA and implicit TLS: a wrong password is refused in words
-// inside the form, which keeps what was typed, focuses the password and stores nothing; the
-// right one lists the account as IMAP, read-only, and its sync fills the inbox with every
-// kaminski-v message once. axe checks the open form.
+// inside the form, which keeps what was typed, focuses the password and stores nothing; an
+// outgoing server that does not answer is refused after the IMAP sign-in, with focus on the SMTP
+// server; with "No outgoing server (read only)" the right password lists the account as IMAP
+// without sending, and its sync fills the inbox with every kaminski-v message once. The test
+// Dovecot has no SMTP beside it (and enron.test has no SRV records), so every connecting try
+// names the outgoing server or ticks "No outgoing server". axe checks the open form.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -28,6 +32,15 @@ const skip = !existsSync('/usr/sbin/dovecot')
 // A user name that is not the address, so the form's "User name" is what signs in.
 const VINCE = { email: 'vince.kaminski@enron.test', user: 'vkaminski', password: 'research group 2001' };
 
+/** A loopback port nothing listens on (bound, then let go). */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
 describe('Connect IMAP from Settings (real Dovecot, kaminski-v)', { skip }, () => {
   let work: string;
   let server: DovecotServer;
@@ -43,6 +56,7 @@ describe('Connect IMAP from Settings (real Dovecot, kaminski-v)', { skip }, () =
     port: server.port,
     security: 'TLS (port 993)',
     user: VINCE.user,
+    noSmtp: true,
   });
   const focusedId = () => page.evaluate(() => document.activeElement?.id ?? null);
 
@@ -87,6 +101,15 @@ describe('Connect IMAP from Settings (real Dovecot, kaminski-v)', { skip }, () =
     assert.equal(await settings.imapField('Port').inputValue(), '143', 'an untouched port follows Security');
     await settings.imapField('Email address').fill(VINCE.email);
     assert.equal(await settings.imapField('User name').inputValue(), VINCE.email, 'the user name defaults to the address');
+    assert.equal(await settings.imapField('SMTP server').inputValue(), '', 'the outgoing server is found unless typed');
+    assert.equal(await settings.imapField('SMTP port').inputValue(), '587');
+    await settings.imapField('SMTP security').selectOption({ label: 'TLS (port 465)' });
+    assert.equal(await settings.imapField('SMTP port').inputValue(), '465', 'an untouched SMTP port follows its security');
+    assert.equal(await settings.imapNoSmtp.isChecked(), false);
+    await settings.imapNoSmtp.check();
+    assert.equal(await settings.imapField('SMTP server').isDisabled(), true, '"No outgoing server" disables the SMTP fields');
+    await settings.imapNoSmtp.uncheck();
+    assert.equal(await settings.imapField('SMTP server').isDisabled(), false);
     await settings.imapField('Password').fill('typed then cancelled');
     assert.deepEqual(await axeViolations(page), []);
     await settings.cancelImap();
@@ -119,20 +142,38 @@ describe('Connect IMAP from Settings (real Dovecot, kaminski-v)', { skip }, () =
     assert.equal(await settings.accounts.filter({ hasText: VINCE.email }).count(), 0);
   });
 
-  test('the right password lists the account as IMAP, read-only, and its sync fills the inbox', async () => {
+  test('an outgoing server that does not answer is refused after the IMAP sign-in, with focus on it', async () => {
     await settings.imapField('Password').fill(VINCE.password);
+    await settings.imapNoSmtp.uncheck();
+    await settings.imapField('SMTP server').fill('127.0.0.1');
+    await settings.imapField('SMTP port').fill(String(await closedPort()));
+    const outcome = await settings.submitImap();
+    assert.equal(outcome.ok, false);
+    assert.match(outcome.text, /Outgoing mail: /);
+    assert.equal(await focusedId(), 'imap-smtp-host', 'focus goes to the SMTP server');
+    assert.equal(await settings.imapField('SMTP server').getAttribute('aria-invalid'), 'true');
+    assert.equal(services.store.accounts.list().length, 0);
+    assert.deepEqual(await axeViolations(page), [], 'the form with the outgoing server open is axe clean');
+  });
+
+  test('"No outgoing server" and the right password list the account as IMAP, and its sync fills the inbox', async () => {
+    await settings.imapNoSmtp.check();
     const outcome = await settings.submitImap();
     assert.deepEqual(outcome, { ok: true, text: '' });
     await page.getByText(`Connected ${VINCE.email}`).waitFor();
     const row = settings.account(VINCE.email);
     await row.waitFor({ timeout: 15_000 });
     assert.equal(await settings.accountProvider(VINCE.email), 'IMAP');
-    assert.match((await settings.accountNote(VINCE.email).textContent()) ?? '', /not available for IMAP accounts yet/);
+    assert.equal(
+      ((await settings.accountNote(VINCE.email).textContent()) ?? '').trim(),
+      'No outgoing server: this mailbox can read and change mail here but not send',
+    );
     assert.equal(await row.getByRole('button', { name: 'Allow sending' }).count(), 0);
 
     const account = services.store.accounts.list().find((a) => a.provider === 'imap');
     assert.ok(account);
     assert.equal(account.email, VINCE.email);
+    assert.equal(services.store.accounts.getTokens<{ smtp: unknown }>(account.id)?.smtp, null, 'no outgoing server is stored');
     await services.syncAccount(account.id);
     assert.equal(services.store.messages.stats().messages, countCorpusFiles(INBOX));
     await page.waitForFunction(

@@ -1,6 +1,6 @@
 // The compose window's last row: Send (Ctrl/Cmd+Enter), Send later, Templates, Discard, the
-// quiet save state, and why sending is not possible (a read-only sign-in, unfilled template
-// fields, a refused send).
+// quiet save state, and why sending is not possible (a read-only sign-in or an IMAP account
+// without an outgoing server, unfilled template fields, a refused send).
 import type { ReactNode } from 'react';
 import type { AccountSummary } from '../../../src-preload/contract/index.ts';
 import { signInProvider, useConnectAccount } from '../../api/mutations.ts';
@@ -34,7 +34,9 @@ export function ComposeFooter(props: ComposeFooterProps) {
     <footer className="compose-footer">
       {!canSend && (
         <p id="compose-read-only" className="compose-notice" role="note">
-          {account?.email ?? 'This account'} was connected read-only, so Mailbridge cannot send from it. Reconnect the account to send;
+          {account?.provider === 'imap'
+            ? `${account.email} has no outgoing server, so Mailbridge cannot send from it. Sign in to it again in Settings with an outgoing server to send;`
+            : `${account?.email ?? 'This account'} was connected read-only, so Mailbridge cannot send from it. Reconnect the account to send;`}{' '}
           this draft is kept.
           {account && provider && (
             <button type="button" className="button button-small" disabled={connect.isPending} onClick={() => connect.mutate(provider)}>

@@ -59,9 +59,11 @@ const IMAP_ACCESS: Access = {
   title: 'Any other mailbox (IMAP)',
   will: [
     'Read your mail and folders over IMAP, to keep an encrypted copy on this computer',
+    'Mark, star, archive and trash mail on your server when you do',
+    'Send the mail you write through your outgoing server (SMTP), unless you connect without one',
     'Keep the password you enter encrypted on this computer, to sign in for each sync',
   ],
-  willNot: ['Send, mark, move or delete mail: not available for IMAP mailboxes yet', 'Give your password to anyone but your mail server'],
+  willNot: ['Send or change anything you did not ask it to', 'Give your password to anyone but your mail servers'],
 };
 
 const CRM_ACCESS: Access = {

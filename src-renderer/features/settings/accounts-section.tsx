@@ -1,7 +1,8 @@
 // Mail accounts: connect Gmail, Outlook or any IMAP mailbox, each account's status, sync
 // progress and last sync, "Sync now", reconnect, "Allow sending" for an account signed in
 // read-only (the same sign-in asking for the sending scopes too), and disconnect (revokes;
-// optionally deletes local mail). IMAP accounts only read mail for now (canSend is false).
+// optionally deletes local mail). An IMAP account without an outgoing server (canSend false)
+// says so; it still reads and changes mail, and signing in again is how it gets one.
 import { useState } from 'react';
 import type { AccountSummary, SyncProgress } from '../../../src-preload/contract/index.ts';
 import { signInProvider, useConnectAccount, useDisconnectAccount, useSyncAccount } from '../../api/mutations.ts';
@@ -78,10 +79,9 @@ function AccountItem({ account, progress }: { account: AccountSummary; progress:
             Connected read-only: Mailbridge can read this mailbox but not send or change mail
           </div>
         )}
-        {imap && (
+        {imap && !account.canSend && (
           <div className="account-note" role="note">
-            Sending and changing mail (read, star, move, delete) is not available for IMAP accounts yet: Mailbridge reads
-            this mailbox and keeps it in sync
+            No outgoing server: this mailbox can read and change mail here but not send
           </div>
         )}
         {connect.isPending && <span role="status">Finish signing in in your browser…</span>}

@@ -1,7 +1,8 @@
 // "Connect IMAP" in Settings and "Other mailbox (IMAP)" in the first run: any mailbox signed in
-// with its address and password. Main tries the sign-in before storing anything and says in
-// words why it failed; the form keeps what was typed and focuses the field most likely wrong.
-// The password lives only in this form's state and its mutation, both gone once the dialog closes.
+// with its address and password. Main tries the sign-in, and the outgoing server's, before
+// storing anything and says in words why it failed; the form keeps what was typed and focuses
+// the field most likely wrong. The password lives only in this form's state and its mutation,
+// both gone once the dialog closes.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useIsMutating } from '@tanstack/react-query';
 import type { AccountSummary, ChannelInput } from '../../../src-preload/contract/index.ts';
@@ -53,16 +54,28 @@ interface ImapConnectFormProps {
 
 type ConnectInput = ChannelInput<'accounts:connect-imap'>;
 
+const portNumber = (typed: string): number => (typed.trim() === '' ? NaN : Number(typed));
+
+/** The outgoing server's part: none when ticked, the typed one, or nothing so main finds it. */
+function smtpInput(server: ImapServerValues): Pick<ConnectInput, 'smtpHost' | 'smtpPort' | 'smtpSecurity'> {
+  if (server.noSmtp) return { smtpHost: null };
+  const smtpHost = server.smtpHost.trim();
+  if (!smtpHost) return {};
+  const smtpPort = portNumber(server.smtpPort);
+  return { smtpHost, smtpSecurity: server.smtpSecurity, ...(Number.isNaN(smtpPort) ? {} : { smtpPort }) };
+}
+
 /** What the contract gets: server settings only when a server is named (otherwise main finds it). */
 function connectInput(email: string, password: string, server: ImapServerValues): ConnectInput {
   const host = server.host.trim();
   const user = server.userEdited ? server.user.trim() : '';
-  const port = server.port.trim() === '' ? NaN : Number(server.port);
+  const port = portNumber(server.port);
   return {
     email: email.trim(),
     password,
     ...(host ? { host, security: server.security, ...(Number.isNaN(port) ? {} : { port }) } : {}),
     ...(user ? { user } : {}),
+    ...smtpInput(server),
   };
 }
 

@@ -1,5 +1,6 @@
-// The "Server settings" part of the IMAP form: host, port, security and user name, behind a
-// disclosure that stays shut unless the rep opens it or main found no server for the address.
+// The "Server settings" part of the IMAP form: host, port, security and user name, then the
+// outgoing server (SMTP host, port and security, or "No outgoing server"), behind a disclosure
+// that stays shut unless the rep opens it or main could not use what it found for the address.
 import type { ImapField } from './imap-failure.ts';
 
 export type ImapSecurity = 'tls' | 'starttls';
@@ -13,9 +14,18 @@ export interface ImapServerValues {
   /** Empty until the rep types one: the email address is the user name then. */
   user: string;
   userEdited: boolean;
+  /** Empty: main finds the outgoing server from the address (and checks it signs in). */
+  smtpHost: string;
+  smtpPort: string;
+  /** The rep typed an SMTP port: changing its security no longer resets it. */
+  smtpPortEdited: boolean;
+  smtpSecurity: ImapSecurity;
+  /** "No outgoing server (read only)": the account reads and changes mail but does not send. */
+  noSmtp: boolean;
 }
 
 export const DEFAULT_PORTS: Record<ImapSecurity, number> = { tls: 993, starttls: 143 };
+export const DEFAULT_SMTP_PORTS: Record<ImapSecurity, number> = { starttls: 587, tls: 465 };
 
 export const initialServerValues = (): ImapServerValues => ({
   host: '',
@@ -24,6 +34,11 @@ export const initialServerValues = (): ImapServerValues => ({
   security: 'tls',
   user: '',
   userEdited: false,
+  smtpHost: '',
+  smtpPort: String(DEFAULT_SMTP_PORTS.starttls),
+  smtpPortEdited: false,
+  smtpSecurity: 'starttls',
+  noSmtp: false,
 });
 
 /** Ref callback and invalid-state attributes for one field, owned by the form. */
@@ -32,6 +47,12 @@ export interface FieldBinding {
   'aria-invalid'?: true;
   'aria-describedby'?: string;
 }
+
+/** `binding` also described by the hint `id` (kept first, before any error). */
+const withHint = (binding: FieldBinding, id: string): FieldBinding => ({
+  ...binding,
+  'aria-describedby': [id, binding['aria-describedby']].filter(Boolean).join(' '),
+});
 
 interface ImapServerFieldsProps {
   values: ImapServerValues;
@@ -106,6 +127,62 @@ export function ImapServerFields({ values, email, expanded, onToggle, onChange, 
             {...bind('user')}
           />
         </div>
+        <fieldset className="imap-smtp">
+          <legend>Outgoing server (SMTP)</legend>
+          <p id="imap-smtp-hint" className="muted imap-hint">
+            Leave it empty to let Mailbridge find it; it signs in with the same user name and password.
+          </p>
+          <label className="checkbox">
+            <input type="checkbox" checked={values.noSmtp} onChange={(e) => set({ noSmtp: e.target.checked })} />
+            No outgoing server (read only)
+          </label>
+          <div className="imap-field">
+            <label htmlFor="imap-smtp-host">SMTP server</label>
+            <input
+              id="imap-smtp-host"
+              type="text"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="smtp.example.com"
+              disabled={values.noSmtp}
+              value={values.smtpHost}
+              onChange={(e) => set({ smtpHost: e.target.value })}
+              {...withHint(bind('smtpHost'), 'imap-smtp-hint')}
+            />
+          </div>
+          <div className="imap-field-row">
+            <div className="imap-field">
+              <label htmlFor="imap-smtp-port">SMTP port</label>
+              <input
+                id="imap-smtp-port"
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={65_535}
+                disabled={values.noSmtp}
+                value={values.smtpPort}
+                onChange={(e) => set({ smtpPort: e.target.value, smtpPortEdited: true })}
+                {...bind('smtpPort')}
+              />
+            </div>
+            <div className="imap-field">
+              <label htmlFor="imap-smtp-security">SMTP security</label>
+              <select
+                id="imap-smtp-security"
+                disabled={values.noSmtp}
+                value={values.smtpSecurity}
+                onChange={(e) => {
+                  const smtpSecurity = e.target.value as ImapSecurity;
+                  set(values.smtpPortEdited ? { smtpSecurity } : { smtpSecurity, smtpPort: String(DEFAULT_SMTP_PORTS[smtpSecurity]) });
+                }}
+                {...bind('smtpSecurity')}
+              >
+                <option value="starttls">STARTTLS (port 587)</option>
+                <option value="tls">TLS (port 465)</option>
+              </select>
+            </div>
+          </div>
+        </fieldset>
       </div>
     </div>
   );

@@ -10,6 +10,12 @@ export interface ImapForm {
   port?: number;
   security?: 'TLS (port 993)' | 'STARTTLS (port 143)';
   user?: string;
+  /** The outgoing server; left empty, main finds it from the address. */
+  smtpHost?: string;
+  smtpPort?: number;
+  smtpSecurity?: 'STARTTLS (port 587)' | 'TLS (port 465)';
+  /** Ticks "No outgoing server (read only)". */
+  noSmtp?: boolean;
 }
 
 export class SettingsPage {
@@ -51,7 +57,10 @@ export class SettingsPage {
   get imapDialog(): Locator {
     return this.page.getByRole('dialog', { name: 'Connect an IMAP mailbox' });
   }
-  /** A field of the IMAP form by its label: Email address, Password, IMAP server, Port, Security, User name. */
+  /**
+   * A field of the IMAP form by its label: Email address, Password, IMAP server, Port, Security,
+   * User name, SMTP server, SMTP port, SMTP security, No outgoing server (read only).
+   */
   imapField(label: string): Locator {
     return this.imapDialog.getByLabel(label, { exact: true });
   }
@@ -65,12 +74,20 @@ export class SettingsPage {
   async fillImap(form: ImapForm): Promise<void> {
     await this.imapField('Email address').fill(form.email);
     await this.imapField('Password').fill(form.password);
-    const server = form.host !== undefined || form.port !== undefined || form.security !== undefined || form.user !== undefined;
-    if (server && (await this.imapServerSettings.getAttribute('aria-expanded')) !== 'true') await this.imapServerSettings.click();
+    const { email: _email, password: _password, ...server } = form;
+    const opens = Object.values(server).some((value) => value !== undefined);
+    if (opens && (await this.imapServerSettings.getAttribute('aria-expanded')) !== 'true') await this.imapServerSettings.click();
     if (form.host !== undefined) await this.imapField('IMAP server').fill(form.host);
     if (form.security !== undefined) await this.imapField('Security').selectOption({ label: form.security });
     if (form.port !== undefined) await this.imapField('Port').fill(String(form.port));
     if (form.user !== undefined) await this.imapField('User name').fill(form.user);
+    if (form.noSmtp !== undefined) await this.imapNoSmtp.setChecked(form.noSmtp);
+    if (form.smtpHost !== undefined) await this.imapField('SMTP server').fill(form.smtpHost);
+    if (form.smtpSecurity !== undefined) await this.imapField('SMTP security').selectOption({ label: form.smtpSecurity });
+    if (form.smtpPort !== undefined) await this.imapField('SMTP port').fill(String(form.smtpPort));
+  }
+  get imapNoSmtp(): Locator {
+    return this.imapDialog.getByRole('checkbox', { name: 'No outgoing server (read only)' });
   }
   /**
    * Presses Connect; resolves when the dialog closes (ok) or main's refusal shows in its alert.
@@ -103,7 +120,7 @@ export class SettingsPage {
     await this.imapDialog.getByRole('button', { name: 'Cancel' }).click();
     await this.imapDialog.waitFor({ state: 'hidden' });
   }
-  /** The note an account row shows, e.g. that IMAP accounts cannot send yet. */
+  /** The note an account row shows, e.g. that an IMAP account has no outgoing server. */
   accountNote(email: string): Locator {
     return this.account(email).getByRole('note');
   }
