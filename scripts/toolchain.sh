@@ -45,9 +45,9 @@ fi
 
 # Debian packages the tests start for real: Chromium (renderer and OAuth browser half),
 # D-Bus + gnome-keyring (the OS keychain), OpenSSL (test CA), Dovecot (the IMAP server;
-# the LMTP daemon for delivery tests).
+# the LMTP daemon for delivery tests), Postfix (the SMTP server, test/support/postfix.ts), isync (mbsync, the IMAP benchmark's peer).
 if [ "$want_system" = 1 ]; then
-  needed=(chromium dbus gnome-keyring libsecret-1-0 openssl ca-certificates dovecot-imapd dovecot-lmtpd)
+  needed=(chromium dbus gnome-keyring libsecret-1-0 openssl ca-certificates dovecot-imapd dovecot-lmtpd postfix isync)
   missing=()
   for p in "${needed[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -56,7 +56,17 @@ if [ "$want_system" = 1 ]; then
     sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
     say "installing Debian packages: ${missing[*]}"
     $sudo apt-get update -qq >&2
+    # Postfix: "No configuration" leaves /etc/postfix/main.cf absent, and without it the
+    # package's init script and systemd unit start nothing, now or at boot.
+    echo 'postfix postfix/main_mailer_type select No configuration' | $sudo debconf-set-selections
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  fi
+  # The tests start private Postfix instances (postfix -c DIR); a system one must not run.
+  pid="$(tr -d ' \n' 2>/dev/null </var/spool/postfix/pid/master.pid || true)"
+  if [ -n "$pid" ] && [ -d "/proc/$pid" ] && grep -q master "/proc/$pid/comm" 2>/dev/null; then
+    sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    say "stopping the system Postfix (pid $pid): the tests start their own instances"
+    $sudo /usr/sbin/postfix stop >&2 || $sudo kill "$pid"
   fi
 fi
 

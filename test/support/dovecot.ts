@@ -6,7 +6,7 @@ import { accessSync, constants, chmodSync, chownSync, mkdirSync, mkdtempSync, re
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { currentTestCa } from './test-ca.ts';
-import { dovecotConfig, passwdFile, type DovecotIdentity, type DovecotLayout, type DovecotPorts } from './dovecot-config.ts';
+import { dovecotConfig, passwdFile, MTA_SOCKETS, type DovecotIdentity, type DovecotLayout, type DovecotMtaSockets, type DovecotPorts } from './dovecot-config.ts';
 import { freePort, launch, run, signalGroup, waitExit } from './dovecot-process.ts';
 import { ensureMaildirFolder, loadCorpusFolder, maildirFolderPath, type MailOwner } from './maildir-load.ts';
 
@@ -34,6 +34,8 @@ export interface StartDovecotOptions {
   tls?: { cert: string; key: string };
   /** SASL mechanisms; default `plain login`. */
   authMechanisms?: string[];
+  /** LMTP delivery and SASL auth sockets for a local MTA, owned by this user (see postfix.ts). */
+  mta?: DovecotMtaSockets;
   /** Appended to dovecot.conf: the extension point for an `oauth2` passdb (XOAUTH2). */
   extraConfig?: string;
 }
@@ -58,6 +60,9 @@ export interface DovecotServer {
   /** Dovecot's own log (errors, logins, auth failures): read it when a test fails. */
   logPath: string;
   pid: number;
+  /** With `mta`: Dovecot's LMTP socket and its SASL auth socket (Postfix `smtpd_sasl_type = dovecot`). */
+  lmtpSocket?: string;
+  authSocket?: string;
   /**
    * Runs `doveadm -c <this config> …args`; resolves stdout, rejects with stderr on failure.
    * Forcing a UIDVALIDITY change (Dovecot 2.3.19):
@@ -106,7 +111,7 @@ function identity(): DovecotIdentity {
  * tmpfs when there is one: creating 4,000 Maildir files on this machine's ext4 /tmp takes
  * ~3 s, on /dev/shm ~50 ms. MAILBRIDGE_DOVECOT_TMP overrides.
  */
-function tempRoot(): string {
+export function tempRoot(): string {
   const wanted = process.env.MAILBRIDGE_DOVECOT_TMP ?? '/dev/shm';
   try {
     accessSync(wanted, constants.W_OK | constants.X_OK);
@@ -181,7 +186,7 @@ export async function startDovecot(options: StartDovecotOptions): Promise<Doveco
     let ports: DovecotPorts = { imaps: 0, imap: 0 };
     for (let attempt = 1; !child; attempt++) {
       ports = { imaps: await freePort(), imap: await freePort() };
-      writeFileSync(configPath, dovecotConfig({ layout, identity: id, ports, authMechanisms: options.authMechanisms, extraConfig: options.extraConfig }));
+      writeFileSync(configPath, dovecotConfig({ layout, identity: id, ports, authMechanisms: options.authMechanisms, mta: options.mta, extraConfig: options.extraConfig }));
       try {
         child = await launch(configPath, ports.imap, layout.logPath);
       } catch (error) {
@@ -207,6 +212,7 @@ export async function startDovecot(options: StartDovecotOptions): Promise<Doveco
       configPath,
       logPath: layout.logPath,
       pid: master.pid ?? 0,
+      ...(options.mta && { lmtpSocket: join(layout.baseDir, MTA_SOCKETS.lmtp), authSocket: join(layout.baseDir, MTA_SOCKETS.auth) }),
       doveadm,
       async deliver(user, raw, folder = 'INBOX') {
         await doveadm(['save', '-u', user, '-m', folder], raw);
