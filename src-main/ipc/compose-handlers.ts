@@ -15,6 +15,7 @@ import type { CrmContact } from '../crm/types.ts';
 
 type ComposeChannels =
   | 'mail:act'
+  | 'mail:label'
   | 'mail:addresses'
   | 'drafts:create'
   | 'drafts:list'
@@ -67,6 +68,13 @@ export function composeHandlers({ store, settings, actions, outbox, contact }: C
   return {
     'mail:act': ({ threadIds, action }) => {
       actions.act(threadIds, action);
+      return null;
+    },
+
+    'mail:label': ({ threadIds, labelId, add }) => {
+      const label = store.mailActions.label(labelId);
+      if (!label) throw new AppError('not_found', 'this label is no longer in the mailbox');
+      actions.act(threadIds, add ? 'label' : 'unlabel', label);
       return null;
     },
 

@@ -31,10 +31,12 @@ export function mailHandlers({ store, settings, logStates }: MailHandlerDeps): P
       const contacts = store.inbox.contactAddresses([...addresses]);
       const allowed = new Set(settings.get().remoteContentSenders);
       const states = logStates(messages.map((m) => m.id));
+      const carried = new Set(messages.flatMap((m) => m.labels));
       return {
         id: thread.id,
         accountId: thread.accountId,
         subject: thread.subject,
+        labelIds: store.mailActions.labelIdsOf(thread.accountId, [...carried]),
         messages: messages.map((m) => toMessageView(m, contacts, allowed, logStateOf(states, m.id))),
       };
     },

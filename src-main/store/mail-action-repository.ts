@@ -5,7 +5,8 @@
 import type { MessageRepository } from './message-repository.ts';
 import type { Db } from './types.ts';
 
-export type MailActionName = 'read' | 'unread' | 'star' | 'unstar' | 'archive' | 'trash' | 'inbox';
+/** `label` / `unlabel` carry the provider label (Outlook, IMAP: folder) id as the effect's only added / removed label. */
+export type MailActionName = 'read' | 'unread' | 'star' | 'unstar' | 'archive' | 'trash' | 'inbox' | 'label' | 'unlabel';
 
 /** The local side of an action: provider label ids added and removed, or the messages deleted (trash). */
 export interface LabelEffect {
@@ -91,6 +92,10 @@ export class MailActionRepository {
       failed: db.prepare<[string, number, number]>(
         `UPDATE mail_actions SET state = 'failed', attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?`,
       ),
+      label: db.prepare<[number], { accountId: number; providerLabelId: string }>(
+        'SELECT account_id AS accountId, provider_label_id AS providerLabelId FROM labels WHERE id = ?',
+      ),
+      labelIdOf: db.prepare<[number, string], number>('SELECT id FROM labels WHERE account_id = ? AND provider_label_id = ?').pluck(),
       roleLabel: db.prepare<[number, string], string>('SELECT provider_label_id FROM labels WHERE account_id = ? AND role = ?').pluck(),
       clearRole: db.prepare<[number, string]>('UPDATE labels SET role = NULL WHERE account_id = ? AND role = ?'),
       setRole: db.prepare<[string, number, string]>('UPDATE labels SET role = ? WHERE account_id = ? AND provider_label_id = ?'),
@@ -160,6 +165,16 @@ export class MailActionRepository {
   /** The provider label id that plays `role` (inbox, archive, trash, sent) in the account, or null. */
   roleLabel(accountId: number, role: string): string | null {
     return this.#s.roleLabel.get(accountId, role) ?? null;
+  }
+
+  /** Local ids of these provider labels of the account (unknown ones left out). */
+  labelIdsOf(accountId: number, providerLabelIds: readonly string[]): number[] {
+    return providerLabelIds.map((id) => this.#s.labelIdOf.get(accountId, id)).filter((id): id is number => id !== undefined);
+  }
+
+  /** Local label `labelId`'s account and provider id (Gmail label id, Outlook folder id, IMAP folder path), or null. */
+  label(labelId: number): { accountId: number; providerLabelId: string } | null {
+    return this.#s.label.get(labelId) ?? null;
   }
 
   /** Records which labels play which role (Graph's well-known folders); labels must be stored already. */

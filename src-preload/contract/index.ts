@@ -108,6 +108,12 @@ export const channels = {
 
   /** Marks, stars, archives or trashes whole conversations: stored at once, replayed to the provider in order. */
   'mail:act': { input: z.object({ threadIds: z.array(Id).min(1).max(500), action: MailAction }), output: z.null() },
+  /**
+   * Applies or removes one of an account's labels on whole conversations (Gmail: a label;
+   * Outlook and IMAP: files them in that folder, or back in the Inbox). Stored at once,
+   * replayed to the provider in order, like mail:act. not_found for an unknown label.
+   */
+  'mail:label': { input: z.object({ threadIds: z.array(Id).min(1).max(500), labelId: Id, add: z.boolean() }), output: z.null() },
   /** Correspondents and CRM contacts whose address or name starts with `prefix`, most used first. */
   'mail:addresses': {
     input: z.object({ prefix: z.string().trim().min(1).max(100), limit: z.number().int().min(1).max(20).default(8) }),

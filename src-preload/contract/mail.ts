@@ -90,6 +90,8 @@ export const ThreadView = z.object({
   id: Id,
   accountId: Id,
   subject: z.string(),
+  /** Labels (Outlook, IMAP: folders) some message of the conversation carries, local label ids. */
+  labelIds: z.array(Id),
   /** Oldest first. */
   messages: z.array(MessageView),
 });

@@ -24,7 +24,12 @@ const effect = (added: Array<string | null> = [], removed: Array<string | null> 
  * The local change for `action`. Trash removes the messages from the local copy, as every sync
  * leaves the provider's trash out; archive takes them out of the Inbox (for Outlook into Archive).
  */
-export function labelEffect(provider: AccountProvider, action: MailActionName, roles: FolderRoles): LabelEffect {
+export function labelEffect(provider: AccountProvider, action: MailActionName, roles: FolderRoles, label?: string): LabelEffect {
+  if (action === 'label' || action === 'unlabel') {
+    // Gmail labels stack; elsewhere a label is a folder, so filing there takes mail out of the Inbox.
+    if (provider === 'gmail' || provider === 'import') return action === 'label' ? effect([label!]) : effect([], [label!]);
+    return action === 'label' ? effect([label!], [roles('inbox')]) : effect([roles('inbox')], [label!]);
+  }
   const state = STATE[action];
   if (state) return effect(state.added, state.removed);
   if (action === 'trash') return { added: [], removed: [], deleted: true };
@@ -39,7 +44,7 @@ export function labelEffect(provider: AccountProvider, action: MailActionName, r
  * Which messages of a conversation (oldest first) an action names, as Gmail's and Outlook's
  * conversation actions do: a star and "mark unread" go to the newest message; archive takes
  * what is in the Inbox out of it and "move to Inbox" brings back what is elsewhere, the rep's
- * own sent copies staying in Sent; read and trash name them all.
+ * own sent copies staying in Sent (a label or folder takes the others); read and trash name them all.
  */
 export function messagesActedOn<T extends { inInbox: boolean; inSent: boolean }>(action: MailActionName, messages: readonly T[]): T[] {
   switch (action) {
@@ -50,6 +55,10 @@ export function messagesActedOn<T extends { inInbox: boolean; inSent: boolean }>
       return messages.filter((m) => m.inInbox);
     case 'inbox':
       return messages.filter((m) => !m.inInbox && !m.inSent);
+    case 'label':
+    case 'unlabel':
+      // Where labels are folders, the rep's sent copies stay in Sent.
+      return messages.filter((m) => !m.inSent);
     default:
       return [...messages];
   }

@@ -39,11 +39,14 @@ export class MailActionQueue {
    * Applies `action` to every stored message of these conversations and queues it for the
    * provider. Unknown thread ids are skipped. Publishes mail:changed per account touched.
    */
-  act(threadIds: readonly number[], action: MailActionName): void {
+  act(threadIds: readonly number[], action: MailActionName, label?: { accountId: number; providerLabelId: string }): void {
     const { store } = this.#o;
+    if ((action === 'label' || action === 'unlabel') !== (label !== undefined)) throw new Error(`${action} takes a label exactly when it is label or unlabel`);
     const byAccount = new Map<number, string[]>();
     for (const threadId of new Set(threadIds)) {
       for (const m of messagesActedOn(action, store.mailActions.targets([threadId]))) {
+        // A label belongs to one account: other accounts' conversations are left alone.
+        if (label && m.accountId !== label.accountId) continue;
         const ids = byAccount.get(m.accountId) ?? [];
         ids.push(m.providerMessageId);
         byAccount.set(m.accountId, ids);
@@ -53,7 +56,7 @@ export class MailActionQueue {
       const account = store.accounts.get(accountId);
       if (!account) continue;
       const roles = (role: 'inbox' | 'archive') => store.mailActions.roleLabel(accountId, role);
-      const id = store.mailActions.enqueue(accountId, action, ids, labelEffect(account.provider, action, roles));
+      const id = store.mailActions.enqueue(accountId, action, ids, labelEffect(account.provider, action, roles, label?.providerLabelId));
       const local = account.provider === 'import' || !this.#o.canChange(accountId);
       if (local) store.mailActions.markDone(id);
       this.#o.events.publish({ name: 'mail:changed', payload: { accountId } });
@@ -99,7 +102,8 @@ export class MailActionQueue {
             store.mailActions.markDone(next.id);
             continue;
           }
-          await mailbox.apply(next.action, next.providerIds);
+          const label = next.action === 'label' ? next.effect.added[0] : next.action === 'unlabel' ? next.effect.removed[0] : undefined;
+          await mailbox.apply(next.action, next.providerIds, label);
           store.mailActions.markDone(next.id);
         } catch (error) {
           const reason = error instanceof Error ? error.message : String(error);

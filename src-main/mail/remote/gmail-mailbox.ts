@@ -45,7 +45,7 @@ export class GmailMailbox implements RemoteMailbox {
     this.#timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
   }
 
-  async apply(action: MailActionName, providerIds: readonly string[]): Promise<void> {
+  async apply(action: MailActionName, providerIds: readonly string[], label?: string): Promise<void> {
     const options = { retry: false, timeout: this.#timeoutMs } as const;
     try {
       if (action === 'trash' || action === 'inbox') {
@@ -54,7 +54,11 @@ export class GmailMailbox implements RemoteMailbox {
         }
         if (action === 'trash') return;
       }
-      const change = action === 'inbox' ? { addLabelIds: ['INBOX'] } : LABEL_CHANGES[action]!;
+      const change =
+        action === 'inbox' ? { addLabelIds: ['INBOX'] }
+        : action === 'label' ? { addLabelIds: [label!] }
+        : action === 'unlabel' ? { removeLabelIds: [label!] }
+        : LABEL_CHANGES[action]!;
       for (let start = 0; start < providerIds.length; start += BATCH_MODIFY_MAX) {
         const ids = providerIds.slice(start, start + BATCH_MODIFY_MAX);
         await this.#pacer.run(

@@ -20,7 +20,7 @@ const log = createLogger('mail.graph-actions');
 const DEFERRED_SEND_TIME = 'SystemTime 0x3FEF';
 
 /** What each action asks of Graph: a PATCH body or a move's destination (a well-known folder name). */
-const REQUESTS: Record<MailActionName, { patch: Record<string, unknown> } | { moveTo: string }> = {
+const REQUESTS: Record<Exclude<MailActionName, 'label' | 'unlabel'>, { patch: Record<string, unknown> } | { moveTo: string }> = {
   read: { patch: { isRead: true } },
   unread: { patch: { isRead: false } },
   star: { patch: { flag: { flagStatus: 'flagged' } } },
@@ -57,8 +57,9 @@ export class GraphMailbox implements RemoteMailbox {
     });
   }
 
-  async apply(action: MailActionName, providerIds: readonly string[]): Promise<void> {
-    const request = REQUESTS[action];
+  async apply(action: MailActionName, providerIds: readonly string[], label?: string): Promise<void> {
+    // Outlook files mail in folders: labelling moves it there, unlabelling back to the Inbox.
+    const request = action === 'label' ? { moveTo: label! } : action === 'unlabel' ? { moveTo: 'inbox' } : REQUESTS[action];
     await Promise.all(
       providerIds.map((id) => {
         const path = `/me/messages/${encodeURIComponent(id)}`;

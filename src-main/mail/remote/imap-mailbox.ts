@@ -55,7 +55,7 @@ export class ImapMailbox implements RemoteMailbox {
     this.#o = options;
   }
 
-  async apply(action: MailActionName, providerIds: readonly string[]): Promise<void> {
+  async apply(action: MailActionName, providerIds: readonly string[], label?: string): Promise<void> {
     const client = await this.#connect();
     const byFolder = new Map<string, { uidValidity: string; uids: number[] }>();
     for (const id of providerIds) {
@@ -65,7 +65,8 @@ export class ImapMailbox implements RemoteMailbox {
       entry.uids.push(parsed.uid);
       byFolder.set(parsed.path, entry);
     }
-    const destination = MOVE_TO[action] ? await this.#specialFolder(client, MOVE_TO[action]!) : null;
+    // Folders are IMAP's labels: labelling moves the mail there, unlabelling back to the Inbox.
+    const destination = action === 'label' ? label! : action === 'unlabel' ? 'INBOX' : MOVE_TO[action] ? await this.#specialFolder(client, MOVE_TO[action]!) : null;
     for (const [path, { uidValidity, uids }] of byFolder) {
       const box = await client.mailboxOpen(path);
       // A new UIDVALIDITY: these UIDs name other messages now; the next sync refetches the folder.

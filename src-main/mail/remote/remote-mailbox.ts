@@ -19,8 +19,11 @@ export interface OutgoingMessage {
 }
 
 export interface RemoteMailbox {
-  /** Applies one action to these provider message ids; idempotent, so a replay is harmless. */
-  apply(action: MailActionName, providerIds: readonly string[]): Promise<void>;
+  /**
+   * Applies one action to these provider message ids; idempotent, so a replay is harmless.
+   * `label` / `unlabel` name the provider label (Gmail) or folder (Outlook, IMAP: a move there, or back to the Inbox).
+   */
+  apply(action: MailActionName, providerIds: readonly string[], label?: string): Promise<void>;
   /** Hands the message to the provider; its id there when the provider says (Graph's sendMail does not). */
   send(message: OutgoingMessage): Promise<{ providerMessageId: string | null }>;
   /** Whether the mailbox holds a sent message with this Message-ID (without <>), or one the provider holds for later (never a draft). */

@@ -44,7 +44,7 @@ export const migration0100: Migration = {
       CREATE TABLE mail_actions (
         id INTEGER PRIMARY KEY,
         account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-        action TEXT NOT NULL CHECK (action IN ('read', 'unread', 'star', 'unstar', 'archive', 'trash', 'inbox')),
+        action TEXT NOT NULL CHECK (action IN ('read', 'unread', 'star', 'unstar', 'archive', 'trash', 'inbox', 'label', 'unlabel')),
         provider_ids_json TEXT NOT NULL,
         labels_json TEXT NOT NULL,
         state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'failed')),

@@ -26,3 +26,10 @@ test('star and mark unread name the newest message; archive what is in the Inbox
   assert.deepEqual(ids(messagesActedOn('inbox', [inbox, archived, sent])), [2]);
   assert.deepEqual(messagesActedOn('archive', []), []);
 });
+
+test('a label stacks on Gmail and files into a folder elsewhere', () => {
+  assert.deepEqual(labelEffect('gmail', 'label', roles, 'Label_7'), { added: ['Label_7'], removed: [], deleted: false });
+  assert.deepEqual(labelEffect('gmail', 'unlabel', roles, 'Label_7'), { added: [], removed: ['Label_7'], deleted: false });
+  assert.deepEqual(labelEffect('microsoft', 'label', roles, 'F-DEALS'), { added: ['F-DEALS'], removed: ['F-INBOX'], deleted: false });
+  assert.deepEqual(labelEffect('imap', 'unlabel', roles, 'Deals'), { added: ['F-INBOX'], removed: ['Deals'], deleted: false });
+});

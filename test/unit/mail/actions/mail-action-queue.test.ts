@@ -11,13 +11,13 @@ import { createAppEvents } from '../../../../src-main/platform/app-events.ts';
 import { message, openTestStore, type TestStore } from '../../store/store-fixtures.ts';
 
 class FakeMailbox implements RemoteMailbox {
-  readonly applied: Array<[MailActionName, string[]]> = [];
+  readonly applied: Array<[MailActionName, string[]] | [MailActionName, string[], string]> = [];
   failNext: Array<'offline' | 'refuse'> = [];
-  async apply(action: MailActionName, ids: readonly string[]): Promise<void> {
+  async apply(action: MailActionName, ids: readonly string[], label?: string): Promise<void> {
     const fault = this.failNext.shift();
     if (fault === 'offline') throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });
     if (fault === 'refuse') throw new PermanentProviderError('Gmail refused it (HTTP 403: insufficient scope)');
-    this.applied.push([action, [...ids]]);
+    this.applied.push(label ? [action, [...ids], label] : [action, [...ids]]);
   }
   async send(): Promise<{ providerMessageId: string | null }> {
     throw new Error('not used');
@@ -110,4 +110,18 @@ test('an account signed in read-only keeps its actions on this computer and asks
   assert.equal(t.store.mailActions.pending(accountId).length, 0);
   await q.close();
   assert.deepEqual(remote.applied, []);
+});
+
+test('a label is applied and removed on the account\'s conversations, with the label named to the provider', async () => {
+  const q = queue();
+  q.act([threadOf('a1')], 'label', { accountId, providerLabelId: 'Label_7' });
+  assert.ok(labels('a1').includes('Label_7') && labels('a2').includes('Label_7'), 'stored at once');
+  q.act([threadOf('a1')], 'unlabel', { accountId, providerLabelId: 'Label_7' });
+  assert.ok(!labels('a1').includes('Label_7'));
+  await until(() => t.store.mailActions.pending(accountId).length === 0, 'the queue to drain');
+  assert.deepEqual(remote.applied, [
+    ['label', ['a1', 'a2'], 'Label_7'],
+    ['unlabel', ['a1', 'a2'], 'Label_7'],
+  ]);
+  await q.close();
 });

@@ -45,6 +45,7 @@ const thread = (): ThreadView => ({
   id: THREAD,
   accountId: 1,
   subject: 'pricing',
+  labelIds: [],
   messages: [
     message(1, { state: 'none', error: null, items: [] }),
     message(2, { state: 'failed', error: 'HTTP 500', items: [item(20, 'failed', 'HTTP 500'), item(21, 'logged')] }),

@@ -15,7 +15,7 @@ import {
 
 const row = { id: 1, unread: true, starred: false } as ThreadListItem;
 const message = (id: number, unread: boolean, starred: boolean) => ({ id, unread, starred }) as MessageView;
-const thread: ThreadView = { id: 1, accountId: 1, subject: 's', messages: [message(1, true, true), message(2, true, false)] };
+const thread: ThreadView = { id: 1, accountId: 1, subject: 's', labelIds: [], messages: [message(1, true, true), message(2, true, false)] };
 const flags = (t: ThreadView) => t.messages.map((m) => [m.unread, m.starred]);
 
 describe('patchListItem', () => {
