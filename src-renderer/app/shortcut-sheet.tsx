@@ -1,6 +1,6 @@
 // The `?` sheet: every keyboard shortcut of the window, grouped as Gmail's is. The keys
 // themselves are handled where they act (inbox-screen, use-thread-actions, thread-pane,
-// compose-window, app); this list is what the rep reads.
+// label-menu, compose-window, app); this list is what the rep reads.
 import { Dialog } from '../components/dialog.tsx';
 import { SEND_KEYS, TEMPLATE_KEYS } from '../features/compose/compose-modes.ts';
 
@@ -26,6 +26,7 @@ const GROUPS: Array<{ title: string; keys: Array<[string, string]> }> = [
       ['#', 'Move to Trash'],
       ['s', 'Star or unstar'],
       ['u', 'Mark as unread'],
+      ['Shift+L', 'Labels: apply or remove a label (type to filter, Esc closes)'],
       ['l', 'Log to the CRM (the message, or the whole conversation from the list)'],
     ],
   },

@@ -155,7 +155,7 @@ function ThreadContent({ thread, onClose, onSelectParticipant, onOpenSettings, o
             ×
           </button>
         </div>
-        <ThreadToolbar starred={isThreadStarred(thread)} composing={compose.pending} onCompose={reply} onAct={(action) => onAct(action, thread.id)} />
+        <ThreadToolbar thread={thread} starred={isThreadStarred(thread)} composing={compose.pending} onCompose={reply} onAct={(action) => onAct(action, thread.id)} />
       </header>
       <div className="message-list" ref={list}>
         {thread.messages.map((message, index) => (

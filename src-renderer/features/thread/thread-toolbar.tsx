@@ -1,13 +1,15 @@
 // What the rep can do with the open conversation, each button naming its shortcut:
 // Reply (r), Reply all (a), Forward (f), Archive (e), Trash (#), Star / Unstar (s) and
-// Mark unread (u).
-import type { MailAction } from '../../../src-preload/contract/index.ts';
+// Mark unread (u), and Labels (Shift+L) to apply or remove the account's labels.
+import type { MailAction, ThreadView } from '../../../src-preload/contract/index.ts';
 import { StarIcon } from '../../components/icons.tsx';
+import { LabelMenu } from './label-menu.tsx';
 
 export type ThreadAction = Extract<MailAction, 'archive' | 'trash' | 'star' | 'unstar' | 'unread'>;
 export type ReplyMode = 'reply' | 'reply-all' | 'forward';
 
 interface ThreadToolbarProps {
+  thread: Pick<ThreadView, 'id' | 'accountId' | 'labelIds'>;
   starred: boolean;
   composing: boolean;
   onCompose(mode: ReplyMode): void;
@@ -22,7 +24,7 @@ function ToolButton({ label, shortcut, onClick, disabled, children }: { label: s
   );
 }
 
-export function ThreadToolbar({ starred, composing, onCompose, onAct }: ThreadToolbarProps) {
+export function ThreadToolbar({ thread, starred, composing, onCompose, onAct }: ThreadToolbarProps) {
   return (
     <div className="thread-toolbar" role="group" aria-label="Conversation actions">
       <ToolButton label="Reply" shortcut="r" disabled={composing} onClick={() => onCompose('reply')} />
@@ -38,6 +40,7 @@ export function ThreadToolbar({ starred, composing, onCompose, onAct }: ThreadTo
         {starred ? 'Unstar' : 'Star'}
       </ToolButton>
       <ToolButton label="Mark unread" shortcut="u" onClick={() => onAct('unread')} />
+      <LabelMenu thread={thread} />
     </div>
   );
 }
