@@ -130,17 +130,6 @@ describe('acting on mail in the app (Gmail, dasovich-j)', { skip: SKIP_WITHOUT_E
     await compose.window.getByRole('button', { name: 'Discard draft' }).click();
   });
 
-  test('a label applied from the Labels menu reaches Gmail on every message of the conversation', async () => {
-    const labelId = app.gmail.mailbox.labels.resolve('Deals 2001');
-    await app.services.syncAccount(accountId); // labels.list brings the new label
-    await app.openThread(target.threadId);
-    await app.page.getByRole('button', { name: 'Labels', exact: true }).click();
-    await app.page.getByRole('checkbox', { name: 'Deals 2001' }).check();
-    const ids = db().prepare('SELECT provider_message_id FROM messages WHERE thread_id = ?').pluck().all(target.threadId) as string[];
-    await until(() => ids.every((id) => labelsAtGmail(id).includes(labelId)), 'Gmail to carry the label');
-    await app.page.keyboard.press('Escape');
-  });
-
   test('star and archive made offline reach Gmail once and survive the next sync', async () => {
     await app.openThread(target.threadId);
     await app.goOffline();
