@@ -53,12 +53,27 @@ export interface GraphProviderOptions {
 }
 
 /** Splits "https://host/v1.0" into the client's baseUrl and defaultVersion. */
-export function splitGraphUrl(graphUrl: string): { baseUrl: string; version: string; host: string } {
+function splitGraphUrl(graphUrl: string): { baseUrl: string; version: string; host: string } {
   const url = new URL(graphUrl.replace(/\/+$/, ''));
   const parts = url.pathname.split('/').filter(Boolean);
   const version = parts.pop() ?? 'v1.0';
   const prefix = parts.length ? `/${parts.join('/')}` : '';
   return { baseUrl: `${url.origin}${prefix}/`, version, host: url.hostname };
+}
+
+/**
+ * A Graph client for `graphUrl` that sends the bearer token only to that host (https) and
+ * times requests out; no RetryHandler in the chain, as the callers pace and retry themselves.
+ */
+export function graphClient(options: { graphUrl?: string | undefined; getAccessToken(): Promise<string>; timeoutMs?: number | undefined }): Client {
+  const { baseUrl, version, host } = splitGraphUrl(options.graphUrl ?? GRAPH_URL);
+  const authProvider: AuthenticationProvider = { getAccessToken: () => options.getAccessToken() };
+  return Client.initWithMiddleware({
+    baseUrl,
+    defaultVersion: version,
+    customHosts: new Set([host]),
+    middleware: [new AuthenticationHandler(authProvider), new TimeoutHandler(options.timeoutMs ?? REQUEST_TIMEOUT_MS), new HTTPMessageHandler()],
+  });
 }
 
 export class GraphProvider {
@@ -69,18 +84,10 @@ export class GraphProvider {
   readonly #onUnauthorized: (() => void) | undefined;
 
   constructor(options: GraphProviderOptions) {
-    const { baseUrl, version, host } = splitGraphUrl(options.graphUrl ?? GRAPH_URL);
     this.#getAccessToken = options.getAccessToken;
     this.#onUnauthorized = options.onUnauthorized;
-    const authProvider: AuthenticationProvider = { getAccessToken: () => options.getAccessToken() };
-    // The client sends the bearer token only to Graph's own hosts and `customHosts` (https).
-    // No RetryHandler in the chain: the pacer retries, so a 429 pauses the whole mailbox.
-    this.#client = Client.initWithMiddleware({
-      baseUrl,
-      defaultVersion: version,
-      customHosts: new Set([host]),
-      middleware: [new AuthenticationHandler(authProvider), new TimeoutHandler(options.timeoutMs ?? REQUEST_TIMEOUT_MS), new HTTPMessageHandler()],
-    });
+    // The pacer retries, so a 429 pauses the whole mailbox.
+    this.#client = graphClient(options);
     this.#pageSize = options.pageSize ?? 200;
     const perWindow = options.requestsPerWindow === undefined ? OUTLOOK_REQUESTS_PER_10_MINUTES : options.requestsPerWindow;
     this.#pacer = new RequestPacer({

@@ -6,12 +6,11 @@
 //            https://learn.microsoft.com/graph/api/user-sendmail (MIME in base64, text/plain)
 //            https://learn.microsoft.com/graph/api/user-post-messages (a draft from MIME), .../message-send
 //            PR_DEFERRED_SEND_TIME: https://learn.microsoft.com/office/client-developer/outlook/mapi/pidtagdeferredsendtime-canonical-property
-import { AuthenticationHandler, Client, HTTPMessageHandler, type AuthenticationProvider } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import { createLogger } from '../../platform/logger.ts';
 import type { MailActionName } from '../../store/mail-action-repository.ts';
-import { TimeoutHandler } from '../providers/graph-timeout.ts';
-import { GRAPH_URL, IMMUTABLE_IDS, splitGraphUrl } from '../providers/graph.ts';
-import { REQUEST_TIMEOUT_MS, RequestPacer, statusOf } from '../providers/request-pacing.ts';
+import { graphClient, IMMUTABLE_IDS } from '../providers/graph.ts';
+import { RequestPacer, statusOf } from '../providers/request-pacing.ts';
 import { classifyProviderError, type OutgoingMessage, type RemoteMailbox } from './remote-mailbox.ts';
 
 const log = createLogger('mail.graph-actions');
@@ -47,14 +46,7 @@ export class GraphMailbox implements RemoteMailbox {
 
   constructor(options: GraphMailboxOptions) {
     this.#o = options;
-    const { baseUrl, version, host } = splitGraphUrl(options.graphUrl ?? GRAPH_URL);
-    const authProvider: AuthenticationProvider = { getAccessToken: () => options.getAccessToken() };
-    this.#client = Client.initWithMiddleware({
-      baseUrl,
-      defaultVersion: version,
-      customHosts: new Set([host]),
-      middleware: [new AuthenticationHandler(authProvider), new TimeoutHandler(options.timeoutMs ?? REQUEST_TIMEOUT_MS), new HTTPMessageHandler()],
-    });
+    this.#client = graphClient(options);
   }
 
   async apply(action: MailActionName, providerIds: readonly string[], label?: string): Promise<void> {
