@@ -1,7 +1,9 @@
-// Finding a mailbox's IMAP server from its address, as mail clients do: a small table of the
-// large providers (their published settings), then the DNS SRV record RFC 6186 defines
+// Finding a mailbox's IMAP and SMTP servers from its address, as mail clients do: a small table
+// of the large providers (their published settings), then the autoconfig file the domain
+// publishes (Thunderbird's config-v1.1.xml), then the DNS SRV records RFC 6186 defines
 // (_imaps._tcp, then _imap._tcp for STARTTLS). The rep can always edit what is found.
 import { resolveSrv } from 'node:dns/promises';
+import { asciiDomain, fetchAutoconfig, type FetchText } from './autoconfig.ts';
 import type { ImapServerSettings } from './imap.ts';
 
 type Server = Omit<ImapServerSettings, 'user'>;
@@ -39,12 +41,35 @@ const KNOWN_SMTP: Record<string, SmtpServer> = {
   'gmx.com': { host: 'mail.gmx.com', port: 587, security: 'starttls' },
 };
 
-type SrvLookup = (name: string) => Promise<Array<{ name: string; port: number; priority: number; weight: number }>>;
+export type SrvLookup = (name: string) => Promise<Array<{ name: string; port: number; priority: number; weight: number }>>;
 
-/** The SMTP submission server for `email`: the table, else RFC 6186 / RFC 8314 SRV (_submissions, then _submission); null when none. */
-export async function discoverSmtpServer(email: string, lookup: SrvLookup = resolveSrv): Promise<SmtpServer | null> {
+/** What discovery asks the network; each defaults to the real one (DNS, HTTPS). */
+export interface DiscoveryDeps {
+  srv?: SrvLookup;
+  /** Autoconfig documents; see httpsFetchText in autoconfig.ts. */
+  fetchText?: FetchText;
+}
+
+function depsOf(deps: SrvLookup | DiscoveryDeps): { srv: SrvLookup; fetchText: FetchText | undefined } {
+  return typeof deps === 'function' ? { srv: deps, fetchText: undefined } : { srv: deps.srv ?? resolveSrv, fetchText: deps.fetchText };
+}
+
+/**
+ * The SMTP submission server for `email`: the table, else the domain's autoconfig
+ * (outgoingServer type="smtp", SSL or STARTTLS only), else RFC 6186 / RFC 8314 SRV
+ * (_submissions, then _submission); null when none. Never throws. `deps` is DNS alone (the
+ * older form) or DiscoveryDeps.
+ */
+export async function discoverSmtpServer(email: string, deps: SrvLookup | DiscoveryDeps = {}): Promise<SmtpServer | null> {
+  const { srv, fetchText } = depsOf(deps);
   const domain = email.split('@')[1]?.toLowerCase() ?? '';
-  return KNOWN_SMTP[domain] ?? (await fromSrv(domain, [['_submissions._tcp', 'tls'], ['_submission._tcp', 'starttls']], lookup));
+  const known = Object.hasOwn(KNOWN_SMTP, domain) ? KNOWN_SMTP[domain] : undefined;
+  if (known) return known;
+  const ascii = asciiDomain(domain);
+  if (!ascii) return null;
+  const smtp = (await fetchAutoconfig(email, fetchText))?.smtp;
+  if (smtp) return { host: smtp.host, port: smtp.port, security: smtp.security };
+  return fromSrv(ascii, [['_submissions._tcp', 'tls'], ['_submission._tcp', 'starttls']], srv);
 }
 
 async function fromSrv(domain: string, services: ReadonlyArray<readonly [string, 'tls' | 'starttls']>, lookup: SrvLookup): Promise<Server | null> {
@@ -65,11 +90,20 @@ async function fromSrv(domain: string, services: ReadonlyArray<readonly [string,
 export const APP_PASSWORD_DOMAINS = new Set(['gmail.com', 'googlemail.com', 'icloud.com', 'me.com', 'yahoo.com', 'aol.com', 'fastmail.com', 'zoho.com']);
 
 /**
- * Server settings for `email`: the table, else RFC 6186 SRV records (a target of "." means
- * "no service"); null when nothing is found. `lookup` is DNS (replaceable in tests).
+ * IMAP server settings for `email`: the table, else the domain's autoconfig (the first
+ * incomingServer type="imap" with socketType SSL or STARTTLS; its username, placeholders
+ * filled, becomes `user`), else RFC 6186 SRV records (a target of "." means "no service");
+ * null when nothing is found. Never throws. `deps` is DNS alone (the older form) or DiscoveryDeps.
  */
-export async function discoverImapServer(email: string, lookup: SrvLookup = resolveSrv): Promise<ImapServerSettings | null> {
+export async function discoverImapServer(email: string, deps: SrvLookup | DiscoveryDeps = {}): Promise<ImapServerSettings | null> {
+  const { srv, fetchText } = depsOf(deps);
   const domain = email.split('@')[1]?.toLowerCase() ?? '';
-  const found = KNOWN[domain] ?? (await fromSrv(domain, [['_imaps._tcp', 'tls'], ['_imap._tcp', 'starttls']], lookup));
+  const known = Object.hasOwn(KNOWN, domain) ? KNOWN[domain] : undefined;
+  if (known) return { ...known, user: email };
+  const ascii = asciiDomain(domain);
+  if (!ascii) return null;
+  const imap = (await fetchAutoconfig(email, fetchText))?.imap;
+  if (imap) return { host: imap.host, port: imap.port, security: imap.security, user: imap.user };
+  const found = await fromSrv(ascii, [['_imaps._tcp', 'tls'], ['_imap._tcp', 'starttls']], srv);
   return found ? { ...found, user: email } : null;
 }
