@@ -1,9 +1,12 @@
 // IMAP synchronisation: folders (LIST, SPECIAL-USE RFC 6154) become labels; each folder is
-// walked by UID (RFC 3501 §2.3.1.1): UIDs the store lacks are fetched newest first, UIDs the
-// server no longer lists are expunged locally, and flags are compared — only those changed
-// since the last HIGHESTMODSEQ where the server has CONDSTORE (RFC 7162), all of them
-// otherwise. A new UIDVALIDITY drops the folder's old UIDs and fetches it again, so nothing
-// is stored twice. The same parse and store path as Gmail and Graph.
+// walked by UID (RFC 3501 §2.3.1.1). Where the server has QRESYNC (RFC 7162 §3.2) and the
+// folder's UIDVALIDITY and HIGHESTMODSEQ are known from the last sync, only what changed is
+// asked for: expunged UIDs from VANISHED (EARLIER), changed flags from CHANGEDSINCE, new mail
+// from the UIDs at and above the last UIDNEXT. Otherwise every UID is listed: UIDs the store
+// lacks are fetched newest first, UIDs the server no longer lists are expunged locally, and
+// flags are compared — only those changed since the last HIGHESTMODSEQ where the server has
+// CONDSTORE, all of them otherwise. A new UIDVALIDITY drops the folder's old UIDs and fetches
+// it again, so nothing is stored twice. The same parse and store path as Gmail and Graph.
 import type { ParsedMessage } from './types.ts';
 import type { SyncProgress, SyncResult } from './gmail-sync.ts';
 import { SyncBatch } from './sync-batch.ts';
@@ -27,6 +30,16 @@ export interface ImapFolderState {
   uidNext: number;
   /** CONDSTORE's HIGHESTMODSEQ, or null where the server has none. */
   highestModseq: string | null;
+  /** QRESYNC is enabled on the connection and the folder keeps mod-sequences: changesSince() answers. */
+  qresync: boolean;
+}
+
+/** What changed in the open folder since a mod-sequence (RFC 7162 §3.2.6). */
+export interface ImapChanges {
+  /** UIDs expunged since (VANISHED (EARLIER)); may name UIDs this client never had. */
+  vanished: number[];
+  /** Current flags of every message changed since, new messages included. */
+  flags: Array<{ uid: number; flags: string[] }>;
 }
 
 export interface ImapFetched {
@@ -42,18 +55,31 @@ export interface ImapSource {
   listFolders(): Promise<ImapFolderInfo[]>;
   /** Opens `path` read-only (EXAMINE) for the calls below. */
   open(path: string): Promise<ImapFolderState>;
-  /** UID SEARCH ALL of the open folder. */
-  uids(): Promise<number[]>;
+  /** UID SEARCH ALL of the open folder; with `from`, UID SEARCH UID from:* and only the UIDs ≥ `from`. */
+  uids(from?: number): Promise<number[]>;
   /** The sources of these UIDs (BODY.PEEK[], so \Seen is not set), in any order. */
   fetchSources(uids: readonly number[]): AsyncIterable<ImapFetched>;
   /** Flags of every message, or only of those changed since `modseq` (CHANGEDSINCE). */
   fetchFlags(changedSince: string | null): AsyncIterable<{ uid: number; flags: string[] }>;
+  /**
+   * UID FETCH 1:* (FLAGS) (CHANGEDSINCE modseq VANISHED) of the open folder (RFC 7162 §3.2.6):
+   * one command for the flag changes and the expunges since `modseq`. Null where open() said
+   * `qresync: false`: the caller lists every UID instead.
+   */
+  changesSince(modseq: string): Promise<ImapChanges | null>;
 }
 
 interface FolderCursor {
   uidValidity: string;
   uidNext: number;
   highestModseq: string | null;
+}
+
+/** What a folder sync applies: UIDs expunged, UIDs to fetch (newest first), and flags to compare (read after the fetch). */
+interface FolderDelta {
+  gone: ReadonlySet<number>;
+  missing: number[];
+  flags: () => Iterable<{ uid: number; flags: string[] }> | AsyncIterable<{ uid: number; flags: string[] }>;
 }
 
 interface ImapCursor {
@@ -145,31 +171,59 @@ export class ImapSync {
       store.deleteMessages(accountId, stale);
     }
     const known = new Map(storedHere.filter((id) => id.startsWith(current)).map((id) => [Number(id.slice(current.length)), id]));
-    const onServer = new Set(await source.uids());
-    const expunged = [...known].filter(([uid]) => !onServer.has(uid)).map(([, id]) => id);
+    const delta = (await this.#resync(previous, state, known)) ?? (await this.#compare(previous, state, known));
+    const expunged = [...delta.gone].map((uid) => known.get(uid)!);
     if (expunged.length) store.deleteMessages(accountId, expunged);
-    const missing = [...onServer].filter((uid) => !known.has(uid)).sort((a, b) => b - a);
-    progress.total += missing.length;
-    const added = await this.#fetch(path, state.uidValidity, missing, progress);
+    progress.total += delta.missing.length;
+    const added = await this.#fetch(path, state.uidValidity, delta.missing, progress);
 
     let labelChanges = 0;
-    const sameValidity = previous?.uidValidity === state.uidValidity;
-    const since = sameValidity && previous?.highestModseq && state.highestModseq ? previous.highestModseq : null;
-    if (!sameValidity || since !== state.highestModseq || state.highestModseq === null) {
-      for await (const { uid, flags } of source.fetchFlags(since)) {
-        const id = known.get(uid);
-        if (!id || !onServer.has(uid)) continue;
-        const have: string[] = (labels.get(id) ?? []).filter((l) => l === UNREAD_LABEL || l === STARRED_LABEL);
-        const want = stateLabels(flags);
-        const add = want.filter((l) => !have.includes(l));
-        const remove = have.filter((l) => !want.includes(l));
-        if (!add.length && !remove.length) continue;
-        store.applyLabelChanges(accountId, id, add, remove);
-        labelChanges += 1;
-      }
+    for await (const { uid, flags } of delta.flags()) {
+      const id = known.get(uid);
+      if (!id || delta.gone.has(uid)) continue;
+      const have: string[] = (labels.get(id) ?? []).filter((l) => l === UNREAD_LABEL || l === STARRED_LABEL);
+      const want = stateLabels(flags);
+      const add = want.filter((l) => !have.includes(l));
+      const remove = have.filter((l) => !want.includes(l));
+      if (!add.length && !remove.length) continue;
+      store.applyLabelChanges(accountId, id, add, remove);
+      labelChanges += 1;
     }
     for (const id of [...stale, ...expunged]) labels.delete(id);
     return { cursor: { uidValidity: state.uidValidity, uidNext: state.uidNext, highestModseq: state.highestModseq }, added, deleted: stale.length + expunged.length, labelChanges };
+  }
+
+  /**
+   * The QRESYNC way (RFC 7162 §3.2.6), for a folder synced before under the same UIDVALIDITY
+   * with a HIGHESTMODSEQ: no UID listing. An expunge takes a mod-sequence of its own there
+   * (VANISHED (EARLIER) names the UIDs expunged since one), so an unchanged HIGHESTMODSEQ
+   * means nothing was expunged or changed; a message added since has a UID at or above the
+   * last UIDNEXT. Null when this does not apply.
+   */
+  async #resync(previous: FolderCursor | null, state: ImapFolderState, known: ReadonlyMap<number, string>): Promise<FolderDelta | null> {
+    const { source } = this.#o;
+    if (!state.qresync || !previous?.highestModseq || !state.highestModseq || previous.uidValidity !== state.uidValidity) return null;
+    let changes: ImapChanges = { vanished: [], flags: [] };
+    if (state.highestModseq !== previous.highestModseq) {
+      const answer = await source.changesSince(previous.highestModseq);
+      if (!answer) return null;
+      changes = answer;
+    }
+    const noneAdded = state.uidNext > 0 && state.uidNext === previous.uidNext;
+    const missing = noneAdded ? [] : (await source.uids(previous.uidNext || 1)).filter((uid) => !known.has(uid)).sort((a, b) => b - a);
+    return { gone: new Set(changes.vanished.filter((uid) => known.has(uid))), missing, flags: () => changes.flags };
+  }
+
+  /** Every UID listed and compared with the store; flags changed since the last HIGHESTMODSEQ (CONDSTORE), or all of them. */
+  async #compare(previous: FolderCursor | null, state: ImapFolderState, known: ReadonlyMap<number, string>): Promise<FolderDelta> {
+    const { source } = this.#o;
+    const onServer = new Set(await source.uids());
+    const gone = new Set([...known.keys()].filter((uid) => !onServer.has(uid)));
+    const missing = [...onServer].filter((uid) => !known.has(uid)).sort((a, b) => b - a);
+    const sameValidity = previous?.uidValidity === state.uidValidity;
+    const since = sameValidity && previous?.highestModseq && state.highestModseq ? previous.highestModseq : null;
+    const unchanged = sameValidity && since !== null && since === state.highestModseq;
+    return { gone, missing, flags: () => (unchanged ? [] : source.fetchFlags(since)) };
   }
 
   async #fetch(path: string, uidValidity: string, uids: readonly number[], progress: SyncProgress): Promise<number> {

@@ -1,13 +1,15 @@
 // An IMAP account end to end against a real Dovecot on loopback, through the real services:
 // the kaminski-v inbox syncs with every message once; mail delivered later, a flag changed in
-// another IMAP session and an expunge reach the store on the next sync; a forced UIDVALIDITY
+// another IMAP session and an expunge reach the store on the next sync; after that, expunges,
+// a flag change and new mail arrive through QRESYNC (VANISHED (EARLIER), CHANGEDSINCE, a UID
+// range) with no UID SEARCH ALL, as Dovecot's rawlog of the sync's session shows; a forced UIDVALIDITY
 // change resyncs with no duplicate; a process stopped mid-sync resumes with every message
 // once; 20 messages delivered one by one each arrive through IDLE, no sync asked for (the
 // ≤ 2 s target is measured by `npm run bench -- --only=imap`, not here); a wrong password and a certificate from another CA each give a clear message and
 // store nothing.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
@@ -25,6 +27,8 @@ const skip = !existsSync('/usr/sbin/dovecot')
     ? `../shared/data is absent (${INBOX})`
     : false;
 const VINCE: DovecotUser = { user: 'vince.kaminski@enron.test', password: 'research group 2001' };
+/** Dovecot writes each IMAP session's input and output to `<home>/rawlog/*.in|*.out` (the directory must exist). */
+const RAWLOG = 'protocol imap {\n  rawlog_dir = %h/rawlog\n}\n';
 
 describe('IMAP account on a real Dovecot (kaminski-v)', { skip }, () => {
   let server: DovecotServer;
@@ -32,6 +36,7 @@ describe('IMAP account on a real Dovecot (kaminski-v)', { skip }, () => {
   let profileDir: string;
   let accountId: number;
   let total: number;
+  let rawlogDir: string;
 
   const db = () => databaseOf(services.store);
   const messages = () => services.store.messages.stats().messages;
@@ -41,11 +46,22 @@ describe('IMAP account on a real Dovecot (kaminski-v)', { skip }, () => {
     db().prepare("SELECT count(*) FROM (SELECT message_id_header FROM messages WHERE account_id = ? AND provider_message_id LIKE 'INBOX%' GROUP BY message_id_header HAVING count(*) > 1)").pluck().get(accountId) as number;
   const otherSession = () =>
     new ImapFlow({ host: server.host, port: server.port, secure: true, auth: { user: VINCE.user, pass: VINCE.password }, logger: false, disableAutoIdle: true });
+  const rawlogSessions = () => new Set(readdirSync(rawlogDir).filter((f) => f.endsWith('.in')).map((f) => f.slice(0, -'.in'.length)));
+  /** The client commands and the server's byte count of the sessions begun since `before`, once each has logged out (≤ 5 s). */
+  const sessionsSince = async (before: Set<string>) => {
+    const read = () => [...rawlogSessions()].filter((name) => !before.has(name)).map((name) => ({ name, input: readFileSync(join(rawlogDir, `${name}.in`), 'utf8') }));
+    for (const deadline = Date.now() + 5_000; Date.now() < deadline && !read().every((s) => /\sLOGOUT\r?\n/.test(s.input)); ) await new Promise((resolve) => setTimeout(resolve, 50));
+    return read().map(({ name, input }) => ({ commands: input.split(/\r?\n/).filter(Boolean).map((line) => line.replace(/^\S+ \S+ /, '')), bytesOut: statSync(join(rawlogDir, `${name}.out`)).size }));
+  };
   const connect = (password = VINCE.password, extra: { port?: number } = {}) =>
     services.connectImap({ email: VINCE.user, password, server: { host: '127.0.0.1', port: extra.port ?? server.port, security: 'tls' }, smtp: null });
 
   before(async () => {
-    server = await startDovecot({ users: [{ ...VINCE, maildir: INBOX }] });
+    server = await startDovecot({ users: [{ ...VINCE, maildir: INBOX }], extraConfig: RAWLOG });
+    const home = join(server.mailRoot, VINCE.user);
+    rawlogDir = join(home, 'rawlog');
+    mkdirSync(rawlogDir);
+    chownSync(rawlogDir, statSync(home).uid, statSync(home).gid);
     total = countCorpusFiles(INBOX);
     profileDir = mkdtempSync(join(tmpdir(), 'mailbridge-imap-'));
     services = await openServices({ profileDir, config: { imap: { timeoutMs: 5_000 } } });
@@ -103,6 +119,36 @@ describe('IMAP account on a real Dovecot (kaminski-v)', { skip }, () => {
     const flagged = [...services.store.messages.labelsByMessage(accountId)].filter(([, labels]) => labels.includes('STARRED')).map(([id]) => id);
     assert.equal(flagged.length, 1);
     assert.match(flagged[0]!, /^INBOX\n\d+\n1$/);
+  });
+
+  test('after a full sync, 2 expunges, a flag change and 2 new messages arrive through QRESYNC, with no UID SEARCH ALL', async () => {
+    const other = otherSession();
+    await other.connect();
+    await other.mailboxOpen('INBOX');
+    await other.messageDelete('3,4', { uid: true });
+    await other.messageFlagsAdd('5', ['\\Flagged'], { uid: true });
+    await other.logout();
+    for (const i of [1, 2]) await server.deliver(VINCE.user, `From: research@enron.test\r\nTo: ${VINCE.user}\r\nSubject: Resync ${i}\r\nMessage-ID: <resync-${i}@enron.test>\r\n\r\nBody ${i}\r\n`);
+
+    const before = rawlogSessions();
+    const started = performance.now();
+    const result = await services.syncAccount(accountId, { scope: 'new-mail' });
+    const ms = performance.now() - started;
+    assert.deepEqual([result.added, result.deleted, result.labelChanges], [2, 2, 1], JSON.stringify(result));
+    assert.equal(messages(), total);
+    const uids = (db().prepare("SELECT provider_message_id FROM messages WHERE account_id = ? AND provider_message_id LIKE 'INBOX%'").pluck().all(accountId) as string[]).map((id) => Number(id.split('\n')[2]));
+    assert.ok(!uids.includes(3) && !uids.includes(4), 'UIDs 3 and 4 expunged');
+    const starred = [...services.store.messages.labelsByMessage(accountId)].filter(([, labels]) => labels.includes('STARRED')).map(([id]) => Number(id.split('\n')[2]));
+    assert.deepEqual(starred.sort((a, b) => a - b), [1, 5]);
+
+    const sessions = await sessionsSince(before);
+    const commands = sessions.flatMap((s) => s.commands);
+    assert.ok(sessions.length >= 1, 'the sync opened an IMAP session');
+    assert.ok(commands.some((c) => /^UID FETCH 1:\* \(UID FLAGS MODSEQ\) \(CHANGEDSINCE \d+ VANISHED\)$/.test(c)), commands.join('\n'));
+    assert.ok(commands.some((c) => /^UID SEARCH UID \d+:\*$/.test(c)), commands.join('\n'));
+    assert.ok(!commands.some((c) => /SEARCH ALL/i.test(c)), `no UID listing:\n${commands.join('\n')}`);
+    const sync = sessions.find((s) => s.commands.some((c) => c.includes('CHANGEDSINCE')))!;
+    console.log(`QRESYNC incremental sync (new-mail, ${total} in INBOX): ${sync.commands.length} commands, ${sync.bytesOut} bytes from the server, ${Math.round(ms)} ms`);
   });
 
   test('a forced UIDVALIDITY change resyncs the folder with no duplicate', async () => {

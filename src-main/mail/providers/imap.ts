@@ -2,9 +2,9 @@
 // STARTTLS required before any credential is sent), password or OAuth 2.0 bearer
 // (XOAUTH2, RFC 7628). It answers what the IMAP sync engine asks (ImapSource) and nothing
 // more; the password is never logged (imapflow's logger is off).
-// References: RFC 9051 / RFC 3501 (IMAP), RFC 6154 (SPECIAL-USE), RFC 7162 (CONDSTORE).
-import { ImapFlow, type ImapFlowOptions } from 'imapflow';
-import type { ImapFetched, ImapFolderInfo, ImapFolderState, ImapSource } from '../imap-sync.ts';
+// References: RFC 9051 / RFC 3501 (IMAP), RFC 6154 (SPECIAL-USE), RFC 7162 (CONDSTORE, QRESYNC).
+import { ImapFlow, type ExpungeEvent, type ImapFlowOptions } from 'imapflow';
+import type { ImapChanges, ImapFetched, ImapFolderInfo, ImapFolderState, ImapSource } from '../imap-sync.ts';
 
 /** How to reach and sign in to an IMAP server; kept in the encrypted store as the account's credentials. */
 export interface ImapServerSettings {
@@ -56,7 +56,8 @@ export class ImapProvider implements ImapSource {
   readonly #client: ImapFlow;
 
   constructor(options: ImapProviderOptions) {
-    this.#client = imapClient(options.server, options.secret, { socketTimeout: 5 * 60_000, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+    // qresync: imapflow adds QRESYNC to its ENABLE where the server advertises it (RFC 7162 §3.2.3).
+    this.#client = imapClient(options.server, options.secret, { socketTimeout: 5 * 60_000, qresync: true, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
   }
 
   /** Connects and authenticates; rejects with imapflow's error (authenticationFailed, a TLS error, ENOTFOUND …). */
@@ -73,11 +74,18 @@ export class ImapProvider implements ImapSource {
 
   async open(path: string): Promise<ImapFolderState> {
     const box = await this.#client.mailboxOpen(path, { readOnly: true });
-    return { uidValidity: String(box.uidValidity), uidNext: box.uidNext, highestModseq: box.highestModseq ? String(box.highestModseq) : null };
+    return {
+      uidValidity: String(box.uidValidity),
+      uidNext: box.uidNext,
+      highestModseq: box.highestModseq ? String(box.highestModseq) : null,
+      qresync: this.#client.enabled.has('QRESYNC') && !!box.highestModseq && !box.noModseq,
+    };
   }
 
-  async uids(): Promise<number[]> {
-    return (await this.#client.search({ all: true }, { uid: true })) || [];
+  async uids(from?: number): Promise<number[]> {
+    const found = (await this.#client.search(from ? { uid: `${from}:*` } : { all: true }, { uid: true })) || [];
+    // `from:*` with `from` above the highest UID still matches the highest (RFC 3501 §6.4.8).
+    return from ? found.filter((uid) => uid >= from) : found;
   }
 
   async *fetchSources(uids: readonly number[]): AsyncIterable<ImapFetched> {
@@ -92,6 +100,28 @@ export class ImapProvider implements ImapSource {
   async *fetchFlags(changedSince: string | null): AsyncIterable<{ uid: number; flags: string[] }> {
     const options = changedSince ? { uid: true, changedSince: BigInt(changedSince) } : { uid: true };
     for await (const m of this.#client.fetch('1:*', { uid: true, flags: true }, options)) yield { uid: m.uid, flags: [...(m.flags ?? [])] };
+  }
+
+  /**
+   * With QRESYNC enabled, imapflow's UID FETCH with changedSince carries the VANISHED modifier
+   * (RFC 7162 §3.2.6); it reports the VANISHED (EARLIER) UIDs only as 'expunge' events, so they
+   * are collected while this one command runs (the only command in flight on this connection).
+   */
+  async changesSince(modseq: string): Promise<ImapChanges | null> {
+    const box = this.#client.mailbox;
+    if (!this.#client.enabled.has('QRESYNC') || !box || box.noModseq) return null;
+    const vanished: number[] = [];
+    const onExpunge = (event: ExpungeEvent) => {
+      if (event.vanished && event.uid && event.path === box.path) vanished.push(event.uid);
+    };
+    this.#client.on('expunge', onExpunge);
+    try {
+      const flags: ImapChanges['flags'] = [];
+      for await (const m of this.#client.fetch('1:*', { uid: true, flags: true }, { uid: true, changedSince: BigInt(modseq) })) flags.push({ uid: m.uid, flags: [...(m.flags ?? [])] });
+      return { vanished, flags };
+    } finally {
+      this.#client.off('expunge', onExpunge);
+    }
   }
 
   async close(): Promise<void> {

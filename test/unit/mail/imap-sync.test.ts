@@ -1,6 +1,7 @@
 // The IMAP sync engine over an in-memory server double and the real store: newest first,
-// every message once, expunges and flag changes applied (with and without CONDSTORE), a new
-// UIDVALIDITY refetched without duplicates, Trash and Junk left out, roles recorded.
+// every message once, expunges and flag changes applied (QRESYNC, CONDSTORE only, neither),
+// QRESYNC used without listing every UID and left for the full listing where it cannot
+// apply, a new UIDVALIDITY refetched without duplicates, Trash and Junk left out, roles recorded.
 import { afterEach, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ImapSync, type ImapFetched, type ImapFolderInfo, type ImapSource } from '../../../src-main/mail/imap-sync.ts';
@@ -10,13 +11,18 @@ import { databaseOf } from '../../../src-main/store/profile-store.ts';
 import { openTestStore, type TestStore } from '../store/store-fixtures.ts';
 
 interface FakeMessage { uid: number; flags: string[]; modseq: number; raw: Uint8Array }
-interface FakeFolder { info: ImapFolderInfo; uidValidity: number; uidNext: number; messages: FakeMessage[] }
+interface FakeFolder { info: ImapFolderInfo; uidValidity: number; uidNext: number; messages: FakeMessage[]; vanished: Array<{ uid: number; modseq: number }> }
 
 class FakeImap implements ImapSource {
   readonly folders = new Map<string, FakeFolder>();
   condstore = true;
+  qresync = true;
   modseq = 1;
   fetched: number[] = [];
+  /** Commands the engine asked for, other than LIST, EXAMINE and the source fetch: `uids`, `uids 6:*`, `flags`, `flags since 7`, `changes since 7`. */
+  calls: string[] = [];
+  /** UIDs VANISHED (EARLIER) names besides the real ones (RFC 7162 lets a server report a superset). */
+  extraVanished: number[] = [];
   #open: FakeFolder | undefined;
 
   add(path: string, subject: string, flags: string[] = []): number {
@@ -26,19 +32,30 @@ class FakeImap implements ImapSource {
     folder.messages.push({ uid, flags, modseq: ++this.modseq, raw });
     return uid;
   }
+  expunge(path: string, ...uids: number[]): void {
+    const folder = this.folders.get(path)!;
+    folder.messages = folder.messages.filter((m) => !uids.includes(m.uid));
+    for (const uid of uids) folder.vanished.push({ uid, modseq: ++this.modseq });
+  }
+  setFlags(path: string, uid: number, flags: string[]): void {
+    const m = this.folders.get(path)!.messages.find((x) => x.uid === uid)!;
+    m.flags = flags;
+    m.modseq = ++this.modseq;
+  }
   folder(path: string, specialUse: string | null = null): void {
-    this.folders.set(path, { info: { path, specialUse }, uidValidity: 1000, uidNext: 1, messages: [] });
+    this.folders.set(path, { info: { path, specialUse }, uidValidity: 1000, uidNext: 1, messages: [], vanished: [] });
   }
   async listFolders() {
     return [...this.folders.values()].map((f) => f.info);
   }
   async open(path: string) {
     this.#open = this.folders.get(path)!;
-    const highest = Math.max(0, ...this.#open.messages.map((m) => m.modseq));
-    return { uidValidity: String(this.#open.uidValidity), uidNext: this.#open.uidNext, highestModseq: this.condstore ? String(highest) : null };
+    const highest = Math.max(0, ...this.#open.messages.map((m) => m.modseq), ...this.#open.vanished.map((v) => v.modseq));
+    return { uidValidity: String(this.#open.uidValidity), uidNext: this.#open.uidNext, highestModseq: this.condstore ? String(highest) : null, qresync: this.condstore && this.qresync };
   }
-  async uids() {
-    return this.#open!.messages.map((m) => m.uid);
+  async uids(from?: number) {
+    this.calls.push(from ? `uids ${from}:*` : 'uids');
+    return this.#open!.messages.map((m) => m.uid).filter((uid) => !from || uid >= from);
   }
   async *fetchSources(uids: readonly number[]): AsyncIterable<ImapFetched> {
     for (const uid of uids) {
@@ -48,7 +65,17 @@ class FakeImap implements ImapSource {
     }
   }
   async *fetchFlags(changedSince: string | null) {
+    this.calls.push(changedSince ? `flags since ${changedSince}` : 'flags');
     for (const m of this.#open!.messages) if (changedSince === null || m.modseq > Number(changedSince)) yield { uid: m.uid, flags: m.flags };
+  }
+  async changesSince(modseq: string) {
+    if (!this.qresync) return null;
+    this.calls.push(`changes since ${modseq}`);
+    const since = Number(modseq);
+    return {
+      vanished: [...this.#open!.vanished.filter((v) => v.modseq > since).map((v) => v.uid), ...this.extraVanished],
+      flags: this.#open!.messages.filter((m) => m.modseq > since).map((m) => ({ uid: m.uid, flags: m.flags })),
+    };
   }
 }
 
@@ -85,15 +112,14 @@ test('a first sync stores every message once, newest first, and leaves Trash out
   assert.deepEqual(server.fetched, [], 'nothing fetched twice');
 });
 
-for (const condstore of [true, false]) {
-  test(`new mail, expunges and flag changes reach the store (${condstore ? 'CONDSTORE' : 'no CONDSTORE'})`, async () => {
+const MODES = { QRESYNC: { condstore: true, qresync: true }, 'CONDSTORE only': { condstore: true, qresync: false }, 'no CONDSTORE': { condstore: false, qresync: false } };
+for (const [mode, { condstore, qresync }] of Object.entries(MODES)) {
+  test(`new mail, expunges and flag changes reach the store (${mode})`, async () => {
     server.condstore = condstore;
+    server.qresync = qresync;
     await engine().sync();
-    const inbox = server.folders.get('INBOX')!;
-    inbox.messages = inbox.messages.filter((m) => m.uid !== 1);
-    const two = inbox.messages.find((m) => m.uid === 2)!;
-    two.flags = ['\\Seen', '\\Flagged'];
-    two.modseq = ++server.modseq;
+    server.expunge('INBOX', 1);
+    server.setFlags('INBOX', 2, ['\\Seen', '\\Flagged']);
     server.add('INBOX', 'in-6');
     const result = await engine().sync('new-mail');
     assert.deepEqual([result.added, result.deleted, result.labelChanges], [1, 1, 1]);
@@ -103,14 +129,74 @@ for (const condstore of [true, false]) {
   });
 }
 
+test('with QRESYNC an incremental sync lists no UID: expunges from VANISHED, flags from CHANGEDSINCE, new mail above the last UIDNEXT', async () => {
+  await engine().sync();
+  server.expunge('INBOX', 2, 4);
+  server.setFlags('INBOX', 3, []);
+  server.add('INBOX', 'in-6');
+  server.calls = [];
+  server.fetched = [];
+  const result = await engine().sync();
+  assert.deepEqual([result.added, result.deleted, result.labelChanges], [1, 2, 1]);
+  // INBOX was at HIGHESTMODSEQ 6 and UIDNEXT 6 after the first sync; Sent did not change.
+  assert.deepEqual(server.calls, ['changes since 6', 'uids 6:*'], 'one CHANGEDSINCE … VANISHED and one UID range, no UID SEARCH ALL');
+  assert.deepEqual(server.fetched, [6]);
+  const ids = [...t.store.messages.labelsByMessage(accountId)].filter(([id]) => id.startsWith('INBOX\n')).map(([id, labels]) => [id.split('\n')[2], labels.sort().join(' ')]);
+  assert.deepEqual(ids.sort(), [['1', 'INBOX'], ['3', 'INBOX UNREAD'], ['5', 'INBOX'], ['6', 'INBOX UNREAD']]);
+});
+
+test('with QRESYNC a folder whose HIGHESTMODSEQ and UIDNEXT have not moved costs only its EXAMINE', async () => {
+  await engine().sync();
+  server.calls = [];
+  const result = await engine().sync();
+  assert.deepEqual([result.added, result.deleted, result.labelChanges], [0, 0, 0]);
+  assert.deepEqual(server.calls, []);
+});
+
+test('VANISHED (EARLIER) naming UIDs never stored deletes only the ones that were', async () => {
+  await engine().sync();
+  server.expunge('INBOX', 5);
+  server.extraVanished = [4_000, 9_999];
+  const result = await engine().sync('new-mail');
+  assert.equal(result.deleted, 1);
+  assert.equal(count(), 5);
+});
+
+test('without QRESYNC every UID is listed and only flags changed since the last HIGHESTMODSEQ are fetched', async () => {
+  server.qresync = false;
+  await engine().sync();
+  server.expunge('INBOX', 3);
+  server.calls = [];
+  const result = await engine().sync('new-mail');
+  assert.equal(result.deleted, 1);
+  assert.deepEqual(server.calls, ['uids', 'flags since 6', 'uids'], 'INBOX listed and its changed flags fetched; Sent listed, its flags unchanged');
+});
+
+test('a stored HIGHESTMODSEQ of null (the server had no CONDSTORE) falls back to the full listing once', async () => {
+  server.condstore = false;
+  await engine().sync();
+  server.condstore = true;
+  server.expunge('INBOX', 1);
+  server.calls = [];
+  const result = await engine().sync('new-mail');
+  assert.equal(result.deleted, 1);
+  assert.deepEqual(server.calls, ['uids', 'flags', 'uids', 'flags'], 'no CHANGEDSINCE without a stored HIGHESTMODSEQ');
+  server.expunge('INBOX', 2);
+  server.calls = [];
+  assert.equal((await engine().sync('new-mail')).deleted, 1);
+  assert.deepEqual(server.calls, ['changes since 9'], 'QRESYNC from the next sync on');
+});
+
 test('a new UIDVALIDITY refetches the folder and stores nothing twice', async () => {
   await engine().sync();
   const inbox = server.folders.get('INBOX')!;
   inbox.uidValidity = 2000;
   server.fetched = [];
+  server.calls = [];
   await engine().sync();
   assert.equal(count(), 6, 'every message once');
   assert.equal(server.fetched.length, 5, 'the folder fetched again');
+  assert.deepEqual(server.calls.slice(0, 2), ['uids', 'flags'], 'listed in full, not resynced from the old UIDVALIDITY');
   const dupes = databaseOf(t.store).prepare('SELECT count(*) FROM (SELECT message_id_header FROM messages GROUP BY message_id_header HAVING count(*) > 1)').pluck().get();
   assert.equal(dupes, 0);
 });
