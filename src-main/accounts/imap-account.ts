@@ -2,15 +2,24 @@
 // the rep's address and password, with server settings found where possible or given by
 // hand; the sign-in is tried before anything is stored, and every failure is said in words.
 // The password lives only in the encrypted store (account_credentials) and is never logged.
-import { ImapProvider, type ImapCredentials, type ImapServerSettings } from '../mail/providers/imap.ts';
+import { ImapProvider, imapServerOf, type ImapCredentials, type ImapServerSettings } from '../mail/providers/imap.ts';
+import { MICROSOFT_IMAP_SCOPES, imapSignInFor, passwordSignIn, signedIn, tokenSignIn, type ImapSecret, type ImapSignIn } from '../mail/providers/imap-auth.ts';
+import {
+  MicrosoftTokenSource,
+  memoryCacheStorage,
+  removeMicrosoftAccount,
+  credentialCacheStorage,
+  signInWithMicrosoft,
+  type DeepLinkBroker,
+  type MicrosoftOAuthConfig,
+} from '../auth/index.ts';
 import { APP_PASSWORD_DOMAINS, discoverImapServer, discoverSmtpServer, type SmtpServer } from '../mail/providers/imap-settings.ts';
-import { ImapMailbox } from '../mail/remote/imap-mailbox.ts';
-import nodemailer from 'nodemailer';
+import { ImapMailbox, smtpTransport } from '../mail/remote/imap-mailbox.ts';
 import { AppError } from '../platform/app-error.ts';
 import { createLogger } from '../platform/logger.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import type { Account } from '../store/types.ts';
-import type { ProviderAccounts } from './provider-account.ts';
+import type { ConnectOptions, ProviderAccounts } from './provider-account.ts';
 
 const log = createLogger('accounts.imap');
 
@@ -23,9 +32,28 @@ export interface ImapConnectInput {
   smtp?: Partial<SmtpServer> | null;
 }
 
+/** A Microsoft 365 mailbox over IMAP and SMTP: the sign-in happens in the browser, the servers default to Microsoft's. */
+export interface ImapMicrosoftConnectInput extends ConnectOptions {
+  server?: Partial<ImapServerSettings>;
+  smtp?: Partial<SmtpServer> | null;
+}
+
+/**
+ * Microsoft 365's published IMAP and SMTP AUTH endpoints
+ * (https://support.microsoft.com/office/pop-imap-and-smtp-settings-for-outlook-com-d088b986-291d-42b8-9564-9c414e2aa040).
+ */
+const MICROSOFT_IMAP: Omit<ImapServerSettings, 'user'> = { host: 'outlook.office365.com', port: 993, security: 'tls' };
+const MICROSOFT_SMTP: SmtpServer = { host: 'smtp.office365.com', port: 587, security: 'starttls' };
+
 export interface ImapAccounts extends ProviderAccounts {
   /** Signs in to the server and stores the account; AppError invalid_input / offline with the reason in words. */
   connectWithPassword(input: ImapConnectInput): Promise<Account>;
+  /**
+   * Signs in with Microsoft in the system browser (scopes IMAP.AccessAsUser.All and SMTP.Send),
+   * then to IMAP and SMTP with the token (XOAUTH2); stores the account only when all of it worked.
+   * AuthError from the sign-in; AppError invalid_input / offline from the servers.
+   */
+  connectWithMicrosoft(input: ImapMicrosoftConnectInput): Promise<Account>;
 }
 
 const TLS_TRUST = new Set([
@@ -63,25 +91,67 @@ async function outgoingServer(address: string, given: Partial<SmtpServer> | null
 }
 
 /** Signs in to the SMTP server once (EHLO, TLS, AUTH) without sending; AppError with the reason in words. */
-async function verifySmtp(smtp: SmtpServer, user: string, password: string, timeoutMs?: number): Promise<void> {
-  const transport = nodemailer.createTransport({
-    host: smtp.host, port: smtp.port, secure: smtp.security === 'tls', requireTLS: smtp.security === 'starttls',
-    auth: { user, pass: password }, connectionTimeout: timeoutMs ?? 30_000, greetingTimeout: timeoutMs ?? 30_000,
-  });
+async function verifySmtp(smtp: SmtpServer, user: string, signIn: ImapSignIn, timeoutMs?: number): Promise<void> {
   try {
-    await transport.verify();
+    await signedIn(signIn, async (secret: ImapSecret) => {
+      const transport = smtpTransport(smtp, user, secret, timeoutMs);
+      try {
+        await transport.verify();
+      } finally {
+        transport.close();
+      }
+    });
   } catch (error) {
     const e = error as { code?: string; responseCode?: number };
     const failure = e.code === 'EAUTH' || e.responseCode === 535 ? Object.assign(new Error('refused'), { authenticationFailed: true }) : error;
     const described = describeImapFailure(failure, { ...smtp, user }, user);
     throw new AppError(described.code, `Outgoing mail: ${described.message}`);
-  } finally {
-    transport.close();
   }
 }
 
-export function imapAccounts(deps: { store: ProfileStore; timeoutMs?: number }): ImapAccounts {
+/** Signs in to IMAP and lists the folders, the way a sync starts; AppError with the reason in words. */
+async function verifyImap(server: ImapServerSettings, signIn: ImapSignIn, email: string, timeoutMs?: number): Promise<void> {
+  let probe: ImapProvider | undefined;
+  try {
+    probe = await signedIn(signIn, async (secret) => {
+      const opened = new ImapProvider({ server, secret, ...(timeoutMs ? { timeoutMs } : {}) });
+      try {
+        await opened.connect();
+        return opened;
+      } catch (error) {
+        await opened.close();
+        throw error;
+      }
+    });
+    await probe.listFolders();
+  } catch (error) {
+    throw describeImapFailure(error, server, email);
+  } finally {
+    await probe?.close();
+  }
+}
+
+export interface ImapAccountsDeps {
+  store: ProfileStore;
+  timeoutMs?: number;
+  /** The Microsoft client and deep-link broker (the Microsoft accounts module), for Microsoft 365 over IMAP. */
+  microsoft?: { oauthConfig(): MicrosoftOAuthConfig; readonly deepLinks: DeepLinkBroker };
+}
+
+export function imapAccounts(deps: ImapAccountsDeps): ImapAccounts {
   const { store } = deps;
+  const microsoftConfig = (): MicrosoftOAuthConfig => {
+    if (!deps.microsoft) throw new AppError('invalid_input', 'no Microsoft client configured: set microsoft.clientId in the profile config.json');
+    return { ...deps.microsoft.oauthConfig(), scopes: MICROSOFT_IMAP_SCOPES };
+  };
+  const signInOf = (accountId: number): ImapSignIn => {
+    const credentials = store.accounts.getTokens<ImapCredentials>(accountId);
+    return imapSignInFor(credentials, store.accounts, accountId, credentials?.auth === 'microsoft' ? microsoftConfig() : undefined);
+  };
+  const signedInBefore = (accountId: number): boolean => {
+    const credentials = store.accounts.getTokens<ImapCredentials>(accountId);
+    return Boolean(credentials?.password || credentials?.msalCache);
+  };
   return {
     provider: 'imap',
     issuer: 'the mail server',
@@ -101,17 +171,10 @@ export function imapAccounts(deps: { store: ProfileStore; timeoutMs?: number }):
         security: given?.security ?? found?.security ?? 'tls',
         user: given?.user ?? found?.user ?? address,
       };
-      const probe = new ImapProvider({ server, secret: { password }, ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) });
-      try {
-        await probe.connect();
-        await probe.listFolders();
-      } catch (error) {
-        throw describeImapFailure(error, server, address);
-      } finally {
-        await probe.close();
-      }
+      const signIn = passwordSignIn(password);
+      await verifyImap(server, signIn, address, deps.timeoutMs);
       const smtp = await outgoingServer(address, givenSmtp);
-      if (smtp) await verifySmtp(smtp, server.user, password, deps.timeoutMs);
+      if (smtp) await verifySmtp(smtp, server.user, signIn, deps.timeoutMs);
       const account = store.accounts.findByEmail('imap', address) ?? store.accounts.create({ provider: 'imap', email: address });
       const credentials: ImapCredentials = { provider: 'imap', ...server, password, smtp };
       store.accounts.setTokens(account.id, credentials);
@@ -120,20 +183,63 @@ export function imapAccounts(deps: { store: ProfileStore; timeoutMs?: number }):
       return store.accounts.get(account.id)!;
     },
 
-    syncJob: (accountId) => ({ kind: 'imap-sync', accountId, ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) }),
+    async connectWithMicrosoft({ server: given, smtp: givenSmtp, ...options }) {
+      const config = microsoftConfig();
+      const result = await signInWithMicrosoft(config, {
+        openBrowser: options.openBrowser,
+        deepLinks: deps.microsoft!.deepLinks,
+        ...(options.loopback ? { loopback: true } : {}),
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      const address = result.email;
+      const server: ImapServerSettings = {
+        host: given?.host ?? MICROSOFT_IMAP.host,
+        port: given?.port ?? MICROSOFT_IMAP.port,
+        security: given?.security ?? MICROSOFT_IMAP.security,
+        user: given?.user ?? address,
+      };
+      const smtp = givenSmtp === null ? null : givenSmtp?.host ? await outgoingServer(address, givenSmtp) : MICROSOFT_SMTP;
+      // Until the account row exists, msal's cache (and any refresh) lives in memory.
+      const cache = memoryCacheStorage(result.msalCache);
+      const signIn = tokenSignIn(new MicrosoftTokenSource({ config, homeAccountId: result.homeAccountId, storage: cache, scopes: MICROSOFT_IMAP_SCOPES }));
+      await verifyImap(server, signIn, address, deps.timeoutMs);
+      if (smtp) await verifySmtp(smtp, server.user, signIn, deps.timeoutMs);
+      const account = store.accounts.findByEmail('imap', address) ?? store.accounts.create({ provider: 'imap', email: address });
+      const credentials: ImapCredentials = {
+        provider: 'imap', auth: 'microsoft', ...server, smtp,
+        homeAccountId: result.homeAccountId, msalCache: cache.value ?? result.msalCache, scopes: MICROSOFT_IMAP_SCOPES,
+      };
+      store.accounts.setTokens(account.id, credentials);
+      store.accounts.setStatus(account.id, 'connected');
+      log.info('imap account connected', { accountId: account.id, auth: 'microsoft', host: server.host, port: server.port, smtp: smtp?.host ?? null });
+      return store.accounts.get(account.id)!;
+    },
+
+    syncJob(accountId) {
+      const oauth = store.accounts.getTokens<ImapCredentials>(accountId)?.auth === 'microsoft' ? microsoftConfig() : undefined;
+      return { kind: 'imap-sync', accountId, ...(oauth ? { oauth } : {}), ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) };
+    },
 
     mailbox(accountId) {
       const credentials = store.accounts.getTokens<ImapCredentials>(accountId);
-      if (!credentials?.password) throw new AppError('reconnect_required', 'sign in to this mailbox again');
-      const { password, smtp, provider: _provider, ...server } = credentials;
-      return new ImapMailbox({ server, smtp: smtp ?? null, password, ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) });
+      if (!credentials) throw new AppError('reconnect_required', 'sign in to this mailbox again');
+      return new ImapMailbox({ server: imapServerOf(credentials), smtp: credentials.smtp ?? null, signIn: signInOf(accountId), ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) });
     },
 
-    canSend: (accountId) => Boolean(store.accounts.getTokens<ImapCredentials>(accountId)?.smtp),
+    canSend: (accountId) => signedInBefore(accountId) && Boolean(store.accounts.getTokens<ImapCredentials>(accountId)?.smtp),
     // Flags and moves go to the IMAP server whether or not the account can send.
-    canChange: (accountId) => Boolean(store.accounts.getTokens<ImapCredentials>(accountId)?.password),
+    canChange: signedInBefore,
 
     async disconnect(accountId) {
+      const credentials = store.accounts.getTokens<ImapCredentials>(accountId);
+      if (credentials?.auth === 'microsoft' && credentials.homeAccountId && deps.microsoft) {
+        try {
+          await removeMicrosoftAccount(microsoftConfig(), credentialCacheStorage(store.accounts, accountId), credentials.homeAccountId);
+        } catch (error) {
+          log.warn('could not remove the account from the token cache', { accountId, error: (error as Error).name });
+        }
+      }
       store.accounts.setTokens(accountId, {});
       store.accounts.setStatus(accountId, 'disconnected');
     },

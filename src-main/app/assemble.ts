@@ -93,7 +93,8 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const shutdown = new AbortController();
   const gmail = gmailAccounts({ store, config: config.google });
   const microsoft = microsoftAccounts({ store, config: config.microsoft });
-  const imap = imapAccounts({ store, ...(config.imap?.timeoutMs ? { timeoutMs: config.imap.timeoutMs } : {}) });
+  // Microsoft 365 over IMAP signs in with the same Microsoft client and deep links.
+  const imap = imapAccounts({ store, microsoft, ...(config.imap?.timeoutMs ? { timeoutMs: config.imap.timeoutMs } : {}) });
   const providers = [gmail, microsoft, imap];
   const accounts = new MailAccounts({ store, providers, events, shutdown: shutdown.signal });
   // A sync that succeeded proves the provider reachable: what waited for it goes out now.
@@ -153,6 +154,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     connectGmail: (connect) => accounts.connect('gmail', connect),
     connectMicrosoft: (connect) => accounts.connect('microsoft', connect),
     connectImap: (input) => accounts.connectImap(input),
+    connectImapWithMicrosoft: (input) => accounts.connectImapWithMicrosoft(input),
     syncAccount: (accountId, syncOptions) => sync.sync(accountId, syncOptions),
     disconnect: (accountId) => accounts.disconnect(accountId),
     // In the worker too: an import writes as much as a full sync.
@@ -167,7 +169,12 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     startBackgroundSync() {
       if (!push) {
         // IMAP Inboxes in IDLE: a change there runs a new-mail sync at once.
-        const started = new ImapPush({ store, onChange: (id) => sync.start(id, 'new-mail'), ...(config.imap?.timeoutMs ? { timeoutMs: config.imap.timeoutMs } : {}) });
+        const started = new ImapPush({
+          store,
+          onChange: (id) => sync.start(id, 'new-mail'),
+          oauth: () => microsoft.oauthConfig(),
+          ...(config.imap?.timeoutMs ? { timeoutMs: config.imap.timeoutMs } : {}),
+        });
         push = started;
         started.refresh();
         unsubscribe.push(events.subscribe((event) => event.name === 'accounts:changed' && started.refresh()));

@@ -1,9 +1,11 @@
 // `mailbridge connect imap --email ADDRESS [--host H] [--port P] [--security tls|starttls] [--user U]
-//  [--smtp-host H --smtp-port P --smtp-security tls|starttls | --no-smtp]`:
+//  [--smtp-host H --smtp-port P --smtp-security tls|starttls | --no-smtp]`, or `--microsoft`
+// in place of --email to sign in with Microsoft 365 and use its token (XOAUTH2):
 // the password comes from MAILBRIDGE_IMAP_PASSWORD or the first line of stdin, never from the
 // command line (where other users' `ps` would see it).
 import { createInterface } from 'node:readline';
 import type { Services } from '../app/services.ts';
+import type { ConnectOptions } from '../accounts/provider-account.ts';
 import type { Account } from '../store/types.ts';
 
 export const IMAP_PASSWORD_ENV = 'MAILBRIDGE_IMAP_PASSWORD';
@@ -30,6 +32,7 @@ export interface ImapFlags {
   'smtp-port'?: string | undefined;
   'smtp-security'?: string | undefined;
   'no-smtp'?: boolean | undefined;
+  microsoft?: boolean | undefined;
 }
 
 const security = (value: string | undefined, flag: string): 'tls' | 'starttls' | undefined => {
@@ -45,9 +48,8 @@ const portOf = (value: string | undefined, flag: string): number | undefined => 
   return port;
 };
 
-/** Connects the account and returns it; throws the service's AppError (its message says why) or Error for bad flags. */
-export async function connectImapFromCli(services: Services, flags: ImapFlags): Promise<Account> {
-  if (!flags.email) throw new Error('connect imap needs --email ADDRESS');
+/** The server flags as connect input; Error for a bad value. */
+function serversOf(flags: ImapFlags) {
   const imapSecurity = security(flags.security, '--security');
   const port = portOf(flags.port, '--port');
   const smtpSecurity = security(flags['smtp-security'], '--smtp-security');
@@ -57,17 +59,25 @@ export async function connectImapFromCli(services: Services, flags: ImapFlags): 
     : flags['smtp-host']
       ? { host: flags['smtp-host'], ...(smtpPort ? { port: smtpPort } : {}), ...(smtpSecurity ? { security: smtpSecurity } : {}) }
       : undefined;
+  const server = {
+    ...(flags.host ? { host: flags.host } : {}),
+    ...(port ? { port } : {}),
+    ...(imapSecurity ? { security: imapSecurity } : {}),
+    ...(flags.user ? { user: flags.user } : {}),
+  };
+  return { server, ...(smtp !== undefined ? { smtp } : {}) };
+}
+
+/** Connects the account and returns it; throws the service's AppError (its message says why) or Error for bad flags. */
+export async function connectImapFromCli(services: Services, flags: ImapFlags): Promise<Account> {
+  if (!flags.email) throw new Error('connect imap needs --email ADDRESS (or --microsoft to sign in with Microsoft)');
+  const servers = serversOf(flags);
   const password = await readPassword();
   if (!password) throw new Error(`no password: set ${IMAP_PASSWORD_ENV} or give it on stdin`);
-  return services.connectImap({
-    email: flags.email,
-    password,
-    server: {
-      ...(flags.host ? { host: flags.host } : {}),
-      ...(port ? { port } : {}),
-      ...(imapSecurity ? { security: imapSecurity } : {}),
-      ...(flags.user ? { user: flags.user } : {}),
-    },
-    ...(smtp !== undefined ? { smtp } : {}),
-  });
+  return services.connectImap({ email: flags.email, password, ...servers });
+}
+
+/** `--microsoft`: the address comes from the Microsoft sign-in, the servers from the flags or Microsoft 365's. */
+export function connectImapWithMicrosoftFromCli(services: Services, flags: ImapFlags, connect: ConnectOptions): Promise<Account> {
+  return services.connectImapWithMicrosoft({ ...connect, ...serversOf(flags) });
 }

@@ -16,7 +16,9 @@ import { progressOn } from './progress.ts';
 import { showMessage } from './show.ts';
 import { handOffDeepLink, isDeepLink } from './deep-link.ts';
 import { listenForDeepLinks } from '../platform/single-instance.ts';
-import { connectImapFromCli, IMAP_PASSWORD_ENV, type ImapFlags } from './connect-imap.ts';
+import { connectImapFromCli, connectImapWithMicrosoftFromCli, IMAP_PASSWORD_ENV, type ImapFlags } from './connect-imap.ts';
+import type { ConnectOptions } from '../accounts/provider-account.ts';
+import type { Account } from '../store/types.ts';
 
 const USAGE = `usage: mailbridge <command> [options]
 
@@ -29,6 +31,9 @@ commands:
                [--smtp-host H --smtp-port P --smtp-security tls|starttls | --no-smtp]
                                 any IMAP mailbox (SMTP for sending); password from
                                 ${IMAP_PASSWORD_ENV} or stdin
+  connect imap --microsoft [--loopback] [--host H … --smtp-host H …]
+                                Microsoft 365 over IMAP/SMTP: sign in with Microsoft,
+                                then XOAUTH2 (servers default to Microsoft's)
   sync [--account EMAIL]        sync every connected Gmail, Outlook and IMAP account (or one)
   mailbridge://…                hand a link to the running instance (as the OS does)
   import PATH [--account NAME]  import a maildir, an mbox file or a folder of .eml files
@@ -82,6 +87,7 @@ const OPTIONS = {
   'smtp-port': { type: 'string' },
   'smtp-security': { type: 'string' },
   'no-smtp': { type: 'boolean' },
+  microsoft: { type: 'boolean' },
 } as const;
 
 class UsageError extends Error {}
@@ -164,32 +170,33 @@ async function runCommand(
   const { store } = services;
   switch (command) {
     case 'connect': {
-      if (args[0] === 'imap') {
-        const account = await connectImapFromCli(services, values).catch((error: unknown) => {
-          throw error instanceof Error && error.name === 'Error' ? new UsageError(error.message) : error;
-        });
-        out(JSON.stringify({ connected: account.email, accountId: account.id, provider: account.provider }));
-        return 0;
-      }
-      if (args[0] !== 'gmail' && args[0] !== 'microsoft') throw new UsageError('connect takes a provider: connect gmail | connect microsoft | connect imap');
+      if (args[0] !== 'gmail' && args[0] !== 'microsoft' && args[0] !== 'imap') throw new UsageError('connect takes a provider: connect gmail | connect microsoft | connect imap');
       const controller = new AbortController();
       process.once('SIGINT', () => controller.abort());
       const openBrowser = async (url: string) => {
         process.stderr.write(`Opening your browser to sign in. If it does not open, visit:\n${url}\n`);
         await openInSystemBrowser(url).catch(() => undefined);
       };
-      let account;
-      if (args[0] === 'gmail') account = await services.connectGmail({ openBrowser, signal: controller.signal });
-      else if (values.loopback) account = await services.connectMicrosoft({ openBrowser, signal: controller.signal, loopback: true });
-      else {
-        // This process is the running instance while it waits: the OS's second process hands it the link.
+      /** A Microsoft sign-in: through msal's loopback port, or as the running instance the OS's second process hands the link to. */
+      const withMicrosoft = async (connect: (options: ConnectOptions) => Promise<Account>): Promise<Account> => {
+        if (values.loopback) return connect({ openBrowser, signal: controller.signal, loopback: true });
         const listener = await listenForDeepLinks(values.profileDir, (url) => services.handleDeepLink(url));
         try {
-          account = await services.connectMicrosoft({ openBrowser, signal: controller.signal });
+          return await connect({ openBrowser, signal: controller.signal });
         } finally {
           await listener.close();
         }
-      }
+      };
+      let account: Account;
+      if (args[0] === 'imap') {
+        const flagError = (error: unknown) => {
+          throw error instanceof Error && error.name === 'Error' ? new UsageError(error.message) : error;
+        };
+        account = values.microsoft
+          ? await withMicrosoft((options) => connectImapWithMicrosoftFromCli(services, values, options)).catch(flagError)
+          : await connectImapFromCli(services, values).catch(flagError);
+      } else if (args[0] === 'gmail') account = await services.connectGmail({ openBrowser, signal: controller.signal });
+      else account = await withMicrosoft((options) => services.connectMicrosoft(options));
       out(JSON.stringify({ connected: account.email, accountId: account.id, provider: account.provider }));
       return 0;
     }

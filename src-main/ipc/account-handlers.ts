@@ -3,15 +3,15 @@
 import type { Handlers } from './dispatch.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import type { Account } from '../store/types.ts';
-import type { AccountSummary } from '../../src-preload/contract/index.ts';
+import type { AccountSummary, ChannelInput } from '../../src-preload/contract/index.ts';
 import type { AccountSync } from '../accounts/account-sync.ts';
 import type { MailAccounts } from '../accounts/mail-accounts.ts';
 
-type AccountChannels = 'accounts:list' | 'accounts:connect' | 'accounts:connect-imap' | 'accounts:sync' | 'accounts:disconnect';
+type AccountChannels = 'accounts:list' | 'accounts:connect' | 'accounts:connect-imap' | 'accounts:connect-imap-microsoft' | 'accounts:sync' | 'accounts:disconnect';
 
 export interface AccountHandlerDeps {
   store: ProfileStore;
-  accounts: Pick<MailAccounts, 'connect' | 'connectImap' | 'disconnect' | 'canSend'>;
+  accounts: Pick<MailAccounts, 'connect' | 'connectImap' | 'connectImapWithMicrosoft' | 'disconnect' | 'canSend'>;
   /** Background syncs: failures are reported through sync state and events. */
   sync: Pick<AccountSync, 'start'>;
   /** Opens OAuth pages: shell.openExternal in the app, the OS's browser elsewhere. */
@@ -53,6 +53,16 @@ function toSyncState(state: string | undefined, lastSyncAt: number | null): Acco
   }
 }
 
+type ServerFields = Omit<ChannelInput<'accounts:connect-imap'>, 'email' | 'password'>;
+
+/** The form's server fields as connect input: the IMAP server as typed, the SMTP one, none (null) or to be found (absent). */
+function serverSettings({ host, port, security, user, smtpHost, smtpPort, smtpSecurity }: ServerFields) {
+  const server = { ...(host ? { host } : {}), ...(port ? { port } : {}), ...(security ? { security } : {}), ...(user ? { user } : {}) };
+  const smtp =
+    smtpHost === null ? null : smtpHost ? { host: smtpHost, ...(smtpPort ? { port: smtpPort } : {}), ...(smtpSecurity ? { security: smtpSecurity } : {}) } : undefined;
+  return { server, ...(smtp !== undefined ? { smtp } : {}) };
+}
+
 export function accountHandlers(deps: AccountHandlerDeps): Pick<Handlers, AccountChannels> {
   const { store } = deps;
   const canSend = (id: number) => deps.accounts.canSend(id);
@@ -67,11 +77,13 @@ export function accountHandlers(deps: AccountHandlerDeps): Pick<Handlers, Accoun
       deps.sync.start(account.id);
       return accountSummary(store, account, canSend);
     },
-    'accounts:connect-imap': async ({ email, password, host, port, security, user, smtpHost, smtpPort, smtpSecurity }) => {
-      const server = { ...(host ? { host } : {}), ...(port ? { port } : {}), ...(security ? { security } : {}), ...(user ? { user } : {}) };
-      const smtp =
-        smtpHost === null ? null : smtpHost ? { host: smtpHost, ...(smtpPort ? { port: smtpPort } : {}), ...(smtpSecurity ? { security: smtpSecurity } : {}) } : undefined;
-      const account = await deps.accounts.connectImap({ email, password, server, ...(smtp !== undefined ? { smtp } : {}) });
+    'accounts:connect-imap': async ({ email, password, ...servers }) => {
+      const account = await deps.accounts.connectImap({ email, password, ...serverSettings(servers) });
+      deps.sync.start(account.id);
+      return accountSummary(store, account, canSend);
+    },
+    'accounts:connect-imap-microsoft': async ({ loopback, ...servers }) => {
+      const account = await deps.accounts.connectImapWithMicrosoft({ openBrowser: deps.openBrowser, loopback, ...serverSettings(servers) });
       deps.sync.start(account.id);
       return accountSummary(store, account, canSend);
     },

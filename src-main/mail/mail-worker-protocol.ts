@@ -26,6 +26,8 @@ export type WorkerJob =
   | {
       kind: 'imap-sync';
       accountId: number;
+      /** The Microsoft client, for accounts that sign in over XOAUTH2 with a Microsoft 365 token. */
+      oauth?: MicrosoftOAuthConfig;
       /** Socket timeouts, ms. */
       timeoutMs?: number;
       /** Every folder (default), or Inbox and Sent only. */

@@ -21,7 +21,8 @@ import { GmailProvider } from './providers/gmail.ts';
 import { GraphProvider } from './providers/graph.ts';
 import { GraphSync } from './graph-sync.ts';
 import { ImapSync } from './imap-sync.ts';
-import { ImapProvider, type ImapCredentials } from './providers/imap.ts';
+import { ImapProvider, imapServerOf, type ImapCredentials } from './providers/imap.ts';
+import { imapSignInFor, isAuthenticationRefused, signedIn } from './providers/imap-auth.ts';
 import { graphSyncStoreFor } from './graph-sync-store.ts';
 import { GmailSync, type SyncProgress } from './gmail-sync.ts';
 import { syncStoreFor } from './sync-store.ts';
@@ -98,19 +99,27 @@ function openGraphSync(job: Extract<SyncJob, { kind: 'graph-sync' }>, store: Pro
   return { sync: () => engine.sync(job.scope), close: () => provider.close() };
 }
 
-/** IMAP with the stored server settings and password (XOAUTH2 accounts come later). */
+/** IMAP with the stored server settings and password, or Microsoft token (refreshed once when the server refuses it). */
 function openImapSync(job: Extract<SyncJob, { kind: 'imap-sync' }>, store: ProfileStore): OpenedSync {
   const credentials = store.accounts.getTokens<ImapCredentials>(job.accountId);
-  if (!credentials?.password) throw new ReconnectRequiredError('no stored credentials');
-  const { password, provider: _provider, ...server } = credentials;
-  const source = new ImapProvider({ server, secret: { password }, ...(job.timeoutMs ? { timeoutMs: job.timeoutMs } : {}) });
-  const engine = new ImapSync({ ...engineOptions(job.accountId), source, store: graphSyncStoreFor(store) });
+  const signIn = imapSignInFor(credentials, store.accounts, job.accountId, job.oauth);
+  const server = imapServerOf(credentials!);
+  let source: ImapProvider | undefined;
   return {
     sync: async () => {
-      await source.connect();
-      return engine.sync(job.scope);
+      source = await signedIn(signIn, async (secret) => {
+        const provider = new ImapProvider({ server, secret, ...(job.timeoutMs ? { timeoutMs: job.timeoutMs } : {}) });
+        try {
+          await provider.connect();
+        } catch (error) {
+          void provider.close();
+          throw error;
+        }
+        return provider;
+      });
+      return new ImapSync({ ...engineOptions(job.accountId), source, store: graphSyncStoreFor(store) }).sync(job.scope);
     },
-    close: () => void source.close(),
+    close: () => void source?.close(),
   };
 }
 
@@ -132,10 +141,17 @@ function runImport(job: Extract<WorkerJob, { kind: 'import' }>, store: ProfileSt
   });
 }
 
+/** Error codes of a connection that went away mid-sync (imapflow's, then Node's socket errors). */
+const CONNECTION_LOST = new Set(['NoConnection', 'EConnectionClosed', 'ECONNRESET', 'EPIPE']);
+
 /** The failure in words for the account's sync state; a full disk says what to do (SQLITE_FULL, https://sqlite.org/rescode.html#full). */
 function describeFailure(error: unknown): string {
   if ((error as { code?: unknown } | null)?.code === 'SQLITE_FULL') {
     return 'The disk is full: free some space and sync again (everything stored so far is kept)';
+  }
+  // imapflow's words for a dropped connection ("Connection not available") say nothing of what to do.
+  if (CONNECTION_LOST.has(String((error as { code?: unknown } | null)?.code))) {
+    return 'The connection to the mail server was lost during the sync: everything fetched so far is kept, and the next sync goes on from there';
   }
   return error instanceof Error ? error.message : String(error);
 }
@@ -148,8 +164,8 @@ try {
   const result = job.kind === 'import' ? await runImport(job, store) : await runSync(job, store);
   outcome = { type: 'result', result };
 } catch (error) {
-  // imapflow marks a refused LOGIN / AUTHENTICATE (a changed password) with authenticationFailed.
-  const imapRefused = (error as { authenticationFailed?: unknown } | null)?.authenticationFailed === true;
+  // A refused LOGIN / AUTHENTICATE: a changed password, or a token refused even fresh.
+  const imapRefused = isAuthenticationRefused(error);
   const reconnect = error instanceof ReconnectRequiredError || isInvalidGrant(error) || isMicrosoftReconnectError(error) || imapRefused;
   outcome = {
     type: 'error',

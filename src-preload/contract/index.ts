@@ -71,6 +71,24 @@ export const channels = {
     }),
     output: AccountSummary,
   },
+  /**
+   * Microsoft 365 over IMAP and SMTP (a company that gives its mail that way): a Microsoft
+   * sign-in in the system browser, then XOAUTH2 to the servers, Microsoft's unless given.
+   * No password is asked or kept; failures as accounts:connect-imap, or the sign-in's.
+   */
+  'accounts:connect-imap-microsoft': {
+    input: z.object({
+      host: z.string().trim().min(1).max(253).optional(),
+      port: z.number().int().min(1).max(65_535).optional(),
+      security: z.enum(['tls', 'starttls']).optional(),
+      user: z.string().trim().min(1).max(320).optional(),
+      smtpHost: z.string().trim().min(1).max(253).nullable().optional(),
+      smtpPort: z.number().int().min(1).max(65_535).optional(),
+      smtpSecurity: z.enum(['tls', 'starttls']).optional(),
+      loopback: z.boolean().default(false),
+    }),
+    output: AccountSummary,
+  },
   /** Starts a sync now; progress arrives as sync:progress events. */
   'accounts:sync': { input: z.object({ accountId: Id }), output: z.null() },
   /** Revokes the account's tokens; with deleteLocalData also removes its mail from this computer. */

@@ -117,6 +117,16 @@ export function useConnectImap() {
   });
 }
 
+/** Microsoft 365 over IMAP/SMTP: the browser sign-in, then XOAUTH2 (accounts:connect-imap-microsoft); no password involved. */
+export function useConnectImapMicrosoft() {
+  return useMutation({
+    mutationKey: CONNECT_IMAP_KEY,
+    mutationFn: (input: ChannelInput<'accounts:connect-imap-microsoft'>) => call('accounts:connect-imap-microsoft', input),
+    meta: { inlineErrors: true },
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: keys.accounts }),
+  });
+}
+
 export function useSyncAccount() {
   return useMutation({ mutationFn: (accountId: number) => call('accounts:sync', { accountId }) });
 }

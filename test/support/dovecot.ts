@@ -6,7 +6,7 @@ import { accessSync, constants, chmodSync, chownSync, mkdirSync, mkdtempSync, re
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { currentTestCa } from './test-ca.ts';
-import { dovecotConfig, passwdFile, MTA_SOCKETS, type DovecotIdentity, type DovecotLayout, type DovecotMtaSockets, type DovecotPorts } from './dovecot-config.ts';
+import { DEFAULT_AUTH_MECHANISMS, dovecotConfig, passwdFile, MTA_SOCKETS, type DovecotIdentity, type DovecotLayout, type DovecotMtaSockets, type DovecotPorts } from './dovecot-config.ts';
 import { freePort, launch, run, signalGroup, waitExit } from './dovecot-process.ts';
 import { ensureMaildirFolder, loadCorpusFolder, maildirFolderPath, type MailOwner } from './maildir-load.ts';
 
@@ -36,8 +36,15 @@ export interface StartDovecotOptions {
   authMechanisms?: string[];
   /** LMTP delivery and SASL auth sockets for a local MTA, owned by this user (see postfix.ts). */
   mta?: DovecotMtaSockets;
-  /** Appended to dovecot.conf: the extension point for an `oauth2` passdb (XOAUTH2). */
+  /** Appended to dovecot.conf verbatim. */
   extraConfig?: string;
+  /**
+   * XOAUTH2 and OAUTHBEARER logins (RFC 7628), each token checked at an OAuth 2.0 token
+   * introspection endpoint (RFC 7662, `introspection_mode = post`, the client's credentials
+   * as HTTP Basic) over HTTPS trusting the run's test CA; the answer's `email` must equal the
+   * login name. Users also in `users` keep their password logins.
+   */
+  oauth2?: { introspectionUrl: string; clientId: string; clientSecret: string };
 }
 
 export interface DovecotServer {
@@ -159,6 +166,42 @@ function loadMail(layout: DovecotLayout, owner: MailOwner, users: DovecotUserOpt
   return loaded;
 }
 
+/**
+ * Writes the oauth2 passdb's settings file (https://doc.dovecot.org/2.3/configuration_manual/authentication/oauth2/)
+ * and the CA its HTTP client trusts; returns the passdb block for dovecot.conf. The password
+ * passdb comes first: a token is no password there, so the lookup falls through to this one.
+ */
+function writeOauth2Settings(layout: DovecotLayout, oauth2: NonNullable<StartDovecotOptions['oauth2']>, id: DovecotIdentity): string {
+  const url = new URL(oauth2.introspectionUrl);
+  url.username = encodeURIComponent(oauth2.clientId);
+  url.password = encodeURIComponent(oauth2.clientSecret);
+  const caPath = join(layout.dir, 'oauth2-ca.pem');
+  const settingsPath = join(layout.dir, 'dovecot-oauth2.conf.ext');
+  writeFileSync(caPath, readFileSync(currentTestCa().caCertPath), { mode: 0o644 });
+  writeFileSync(
+    settingsPath,
+    [
+      'introspection_mode = post',
+      `introspection_url = ${url.href}`,
+      'username_attribute = email',
+      'active_attribute = active',
+      'active_value = true',
+      `tls_ca_cert_file = ${caPath}`,
+      'timeout_msecs = 5000',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  if (!id.rootless) chownSync(settingsPath, passwdEntry('dovecot').uid, passwdEntry('dovecot').gid);
+  return `
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${settingsPath}
+}
+`;
+}
+
 /** Kill-and-remove of every server not yet stopped, run when the test process exits. */
 const running = new Set<() => void>();
 process.once('exit', () => running.forEach((forget) => forget()));
@@ -181,12 +224,15 @@ export async function startDovecot(options: StartDovecotOptions): Promise<Doveco
     // The auth process (default_internal_user) reads the passwd-file itself.
     if (!id.rootless) chownSync(layout.passwdPath, passwdEntry('dovecot').uid, passwdEntry('dovecot').gid);
     const loaded = loadMail(layout, { uid: id.mailUid, gid: id.mailGid }, options.users);
+    const oauth2 = options.oauth2 ? writeOauth2Settings(layout, options.oauth2, id) : null;
+    const authMechanisms = oauth2 ? [...(options.authMechanisms ?? DEFAULT_AUTH_MECHANISMS), 'xoauth2', 'oauthbearer'] : options.authMechanisms;
+    const extraConfig = `${oauth2 ?? ''}${options.extraConfig ?? ''}`;
 
     let child: ChildProcess | undefined;
     let ports: DovecotPorts = { imaps: 0, imap: 0 };
     for (let attempt = 1; !child; attempt++) {
       ports = { imaps: await freePort(), imap: await freePort() };
-      writeFileSync(configPath, dovecotConfig({ layout, identity: id, ports, authMechanisms: options.authMechanisms, mta: options.mta, extraConfig: options.extraConfig }));
+      writeFileSync(configPath, dovecotConfig({ layout, identity: id, ports, authMechanisms, mta: options.mta, extraConfig }));
       try {
         child = await launch(configPath, ports.imap, layout.logPath);
       } catch (error) {

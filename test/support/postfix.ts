@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { currentTestCa } from './test-ca.ts';
-import { startDovecot, tempRoot, type DovecotServer } from './dovecot.ts';
+import { startDovecot, tempRoot, type DovecotServer, type StartDovecotOptions } from './dovecot.ts';
 import { freePort, run } from './dovecot-process.ts';
 import { mailboxesTable, mainCf, masterCf, type PostfixLayout, type PostfixPorts } from './postfix-config.ts';
 
@@ -26,6 +26,8 @@ export interface StartMailServersOptions {
   users: MailServerUser[];
   /** Domain whose mail is delivered into Dovecot; default `enron.test`. */
   domain?: string;
+  /** More Dovecot settings: SASL mechanisms and config (`oauth2`: XOAUTH2 logins checked by token introspection). */
+  dovecot?: Pick<StartDovecotOptions, 'authMechanisms' | 'extraConfig' | 'oauth2'>;
 }
 
 export interface MailServers {
@@ -185,7 +187,7 @@ export async function startMailServers(options: StartMailServersOptions): Promis
   const table = mailboxesTable(options.users);
   const domains = [...new Set([domain, ...options.users.map((u) => (u.user.split('@')[1] ?? domain).toLowerCase())])];
   const owner = postfixUser();
-  const imap = await startDovecot({ users: options.users, mta: { user: 'postfix', group: 'postfix' } });
+  const imap = await startDovecot({ users: options.users, mta: { user: 'postfix', group: 'postfix' }, ...options.dovecot });
   const layout = makeLayout();
   const cleanup = () => rmSync(layout.dir, { recursive: true, force: true, maxRetries: 5 });
   try {

@@ -6,6 +6,7 @@
 import type { ImapFlow } from 'imapflow';
 import { createLogger } from '../../platform/logger.ts';
 import { imapClient, type ImapServerSettings } from './imap.ts';
+import { isAuthenticationRefused, type ImapSignIn } from './imap-auth.ts';
 
 const log = createLogger('mail.imap-idle');
 
@@ -16,7 +17,7 @@ const RECONNECT_MS = { first: 1_000, last: 60_000 };
 
 export interface IdleWatcherOptions {
   server: ImapServerSettings;
-  password: string;
+  signIn: ImapSignIn;
   /** The Inbox changed (new, expunged or re-flagged mail): sync it. Called at most every `debounceMs`. */
   onChange(): void;
   debounceMs?: number;
@@ -51,8 +52,17 @@ export class IdleWatcher {
 
   async #connect(): Promise<void> {
     if (this.#stopped) return;
-    const { server, password } = this.#o;
-    const client = imapClient(server, { password }, {
+    const { server, signIn } = this.#o;
+    let secret;
+    try {
+      secret = await signIn.secret();
+    } catch (error) {
+      // The token could not be refreshed: the next sync marks the account to sign in again.
+      this.#reconnect((error as Error).message);
+      return;
+    }
+    if (this.#stopped) return;
+    const client = imapClient(server, secret, {
       maxIdleTime: IDLE_RENEW_MS,
       // This connection sends no other commands: IDLE at once, not after imapflow's 15 s default.
       autoIdleDelay: 250,
@@ -76,6 +86,8 @@ export class IdleWatcher {
       if (this.#client === client) {
         this.#client = null;
         client.close();
+        // A refused token is refreshed for the next try; a refused password waits for the rep.
+        if (isAuthenticationRefused(error)) signIn.refused();
         this.#reconnect((error as Error).message);
       }
     }

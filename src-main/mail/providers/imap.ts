@@ -15,11 +15,26 @@ export interface ImapServerSettings {
   user: string;
 }
 
+/**
+ * What an IMAP account keeps in the encrypted store (account_credentials): the servers and
+ * either the password or, for `auth: 'microsoft'`, msal's token cache (XOAUTH2).
+ */
 export interface ImapCredentials extends ImapServerSettings {
   provider: 'imap';
-  password: string;
-  /** The outgoing server, signed in to with the same user and password; null: the account cannot send. */
+  /** 'password' (default) or 'microsoft': a Microsoft 365 sign-in whose tokens sign in over XOAUTH2. */
+  auth?: 'password' | 'microsoft';
+  password?: string;
+  /** auth 'microsoft': the msal account and its serialised cache (access and refresh tokens). */
+  homeAccountId?: string;
+  msalCache?: string;
+  scopes?: string[];
+  /** The outgoing server, signed in to with the same user and secret; null: the account cannot send. */
   smtp?: { host: string; port: number; security: 'tls' | 'starttls' } | null;
+}
+
+/** The server part of stored credentials, without any secret. */
+export function imapServerOf(credentials: ImapCredentials): ImapServerSettings {
+  return { host: credentials.host, port: credentials.port, security: credentials.security, user: credentials.user };
 }
 
 export interface ImapProviderOptions {

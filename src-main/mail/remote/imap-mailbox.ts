@@ -8,11 +8,12 @@
 // "sent" only without the keyword; with it, SMTP may or may not have taken it (the app died in
 // between) and nobody can tell: the outbox then stops with that reason instead of risking
 // a second copy at the recipient.
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import type { ImapFlow } from 'imapflow';
 import { createLogger } from '../../platform/logger.ts';
 import type { MailActionName } from '../../store/mail-action-repository.ts';
 import { imapClient, type ImapServerSettings } from '../providers/imap.ts';
+import { signedIn, type ImapSecret, type ImapSignIn } from '../providers/imap-auth.ts';
 import { PermanentProviderError, type OutgoingMessage, type RemoteMailbox } from './remote-mailbox.ts';
 
 const log = createLogger('mail.imap-actions');
@@ -29,7 +30,8 @@ export interface SmtpServerSettings {
 export interface ImapMailboxOptions {
   server: ImapServerSettings;
   smtp: SmtpServerSettings | null;
-  password: string;
+  /** The password or the Microsoft token, for both servers. */
+  signIn: ImapSignIn;
   timeoutMs?: number;
 }
 
@@ -80,31 +82,28 @@ export class ImapMailbox implements RemoteMailbox {
   }
 
   async send(message: OutgoingMessage): Promise<{ providerMessageId: string | null }> {
-    const { smtp, server, password } = this.#o;
+    const { smtp } = this.#o;
     if (!smtp) throw new PermanentProviderError('No outgoing (SMTP) server is set for this account: add one in Settings to send');
     const client = await this.#connect();
     const sent = await this.#specialFolder(client, '\\Sent');
     const appended = sent ? await client.append(sent, message.raw, ['\\Seen', SENDING_KEYWORD]) : false;
-    const transport = nodemailer.createTransport({
-      host: smtp.host,
-      port: smtp.port,
-      secure: smtp.security === 'tls',
-      requireTLS: smtp.security === 'starttls',
-      auth: { user: server.user, pass: password },
-      connectionTimeout: this.#o.timeoutMs ?? 30_000,
-      greetingTimeout: this.#o.timeoutMs ?? 30_000,
-    });
     try {
       // The recipients come from the envelope; the Bcc header itself must not travel (RFC 5322 §3.6.3).
-      await transport.sendMail({ envelope: envelopeOf(message.raw), raw: withoutBcc(message.raw) });
+      // A refused AUTH comes before MAIL FROM: nothing was handed over, so a fresh token may try again.
+      await signedIn(this.#o.signIn, async (secret) => {
+        const transport = smtpTransport(smtp, this.#o.server.user, secret, this.#o.timeoutMs);
+        try {
+          await transport.sendMail({ envelope: envelopeOf(message.raw), raw: withoutBcc(message.raw) });
+        } finally {
+          transport.close();
+        }
+      });
     } catch (error) {
       const e = error as { responseCode?: number; code?: string; response?: string };
       // A 5xx is a refusal: the Sent copy goes, the message stays in the outbox with the reason.
       if (appended && e.responseCode && e.responseCode >= 500) await this.#dropSentCopy(client, sent!, message.messageIdHeader);
       if (e.responseCode && e.responseCode >= 500) throw new PermanentProviderError(`${smtp.host} refused it (${e.response ?? e.responseCode})`, { cause: error });
       throw error;
-    } finally {
-      transport.close();
     }
     if (appended && sent) {
       await client.mailboxOpen(sent);
@@ -136,8 +135,16 @@ export class ImapMailbox implements RemoteMailbox {
 
   async #connect(): Promise<ImapFlow> {
     if (this.#client) return this.#client;
-    const client = imapClient(this.#o.server, { password: this.#o.password }, { disableAutoIdle: true, ...(this.#o.timeoutMs ? { timeoutMs: this.#o.timeoutMs } : {}) });
-    await client.connect();
+    const client = await signedIn(this.#o.signIn, async (secret) => {
+      const opened = imapClient(this.#o.server, secret, { disableAutoIdle: true, ...(this.#o.timeoutMs ? { timeoutMs: this.#o.timeoutMs } : {}) });
+      try {
+        await opened.connect();
+        return opened;
+      } catch (error) {
+        opened.close();
+        throw error;
+      }
+    });
     this.#client = client;
     return client;
   }
@@ -153,6 +160,22 @@ export class ImapMailbox implements RemoteMailbox {
     await client.mailboxOpen(sent);
     await client.messageDelete({ header: { 'message-id': `<${messageIdHeader}>` } }).catch(() => undefined);
   }
+}
+
+/**
+ * nodemailer's SMTP transport for one send: implicit TLS or required STARTTLS, SASL PLAIN/LOGIN
+ * with a password or XOAUTH2 with an access token (https://nodemailer.com/smtp/oauth2/).
+ */
+export function smtpTransport(smtp: SmtpServerSettings, user: string, secret: ImapSecret, timeoutMs?: number): Transporter {
+  return nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.security === 'tls',
+    requireTLS: smtp.security === 'starttls',
+    auth: 'password' in secret ? { user, pass: secret.password } : { type: 'OAuth2', user, accessToken: secret.accessToken },
+    connectionTimeout: timeoutMs ?? 30_000,
+    greetingTimeout: timeoutMs ?? 30_000,
+  });
 }
 
 /** The header section and the rest of a message, split at the first empty line. */

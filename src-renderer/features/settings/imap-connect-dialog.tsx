@@ -1,12 +1,12 @@
 // "Connect IMAP" in Settings and "Other mailbox (IMAP)" in the first run: any mailbox signed in
-// with its address and password. Main tries the sign-in, and the outgoing server's, before
+// with its address and password, or Microsoft 365 over IMAP with a Microsoft sign-in instead. Main tries the sign-in, and the outgoing server's, before
 // storing anything and says in words why it failed; the form keeps what was typed and focuses
 // the field most likely wrong. The password lives only in this form's state and its mutation,
 // both gone once the dialog closes.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useIsMutating } from '@tanstack/react-query';
 import type { AccountSummary, ChannelInput } from '../../../src-preload/contract/index.ts';
-import { CONNECT_IMAP_KEY, useConnectImap } from '../../api/mutations.ts';
+import { CONNECT_IMAP_KEY, useConnectImap, useConnectImapMicrosoft } from '../../api/mutations.ts';
 import { Dialog } from '../../components/dialog.tsx';
 import { describeError, showToast } from '../../components/toasts.tsx';
 import { imapFailureField, isServerField, type ImapField } from './imap-failure.ts';
@@ -65,22 +65,29 @@ function smtpInput(server: ImapServerValues): Pick<ConnectInput, 'smtpHost' | 's
   return { smtpHost, smtpSecurity: server.smtpSecurity, ...(Number.isNaN(smtpPort) ? {} : { smtpPort }) };
 }
 
-/** What the contract gets: server settings only when a server is named (otherwise main finds it). */
-function connectInput(email: string, password: string, server: ImapServerValues): ConnectInput {
+/** The server fields the contract gets: only when a server is named (otherwise main finds it, or takes Microsoft's). */
+function serverInput(server: ImapServerValues): Omit<ConnectInput, 'email' | 'password'> {
   const host = server.host.trim();
   const user = server.userEdited ? server.user.trim() : '';
   const port = portNumber(server.port);
   return {
-    email: email.trim(),
-    password,
     ...(host ? { host, security: server.security, ...(Number.isNaN(port) ? {} : { port }) } : {}),
     ...(user ? { user } : {}),
     ...smtpInput(server),
   };
 }
 
+function connectInput(email: string, password: string, server: ImapServerValues): ConnectInput {
+  return { email: email.trim(), password, ...serverInput(server) };
+}
+
 function ImapConnectForm({ initialEmail, onCancel, onSubmit, onConnected }: ImapConnectFormProps) {
-  const connect = useConnectImap();
+  const withPassword = useConnectImap();
+  const withMicrosoft = useConnectImapMicrosoft();
+  // Whichever was tried last speaks for the form.
+  const [method, setMethod] = useState<'password' | 'microsoft'>('password');
+  const connect = method === 'microsoft' ? withMicrosoft : withPassword;
+  const pending = withPassword.isPending || withMicrosoft.isPending;
   const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState('');
   const [server, setServer] = useState(initialServerValues);
@@ -91,11 +98,11 @@ function ImapConnectForm({ initialEmail, onCancel, onSubmit, onConnected }: Imap
 
   // The fieldset is disabled while pending, and a disabled field cannot take focus: wait for both.
   useEffect(() => {
-    if (!focusTarget || connect.isPending) return;
+    if (!focusTarget || pending) return;
     const element = elements.current[focusTarget.field];
     element?.focus();
     if (element instanceof HTMLInputElement && focusTarget.field === 'password') element.select();
-  }, [focusTarget, connect.isPending]);
+  }, [focusTarget, pending]);
 
   const invalid = connect.isError ? imapFailureField(connect.error.message) : null;
   const bind = (field: ImapField): FieldBinding => {
@@ -109,23 +116,31 @@ function ImapConnectForm({ initialEmail, onCancel, onSubmit, onConnected }: Imap
     };
   };
 
+  const onError = (error: Error) => {
+    const field = imapFailureField(error.message);
+    if (isServerField(field)) setExpanded(true);
+    setFocusTarget({ field });
+  };
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setFocusTarget(null);
+    setMethod('password');
     onSubmit?.();
-    connect.mutate(connectInput(email, password, server), {
-      onSuccess: onConnected,
-      onError: (error) => {
-        const field = imapFailureField(error.message);
-        if (isServerField(field)) setExpanded(true);
-        setFocusTarget({ field });
-      },
-    });
+    withPassword.mutate(connectInput(email, password, server), { onSuccess: onConnected, onError });
+  };
+
+  // Microsoft 365 mail over IMAP: the browser signs in, so neither address nor password is needed here.
+  const signInWithMicrosoft = () => {
+    setFocusTarget(null);
+    setMethod('microsoft');
+    onSubmit?.();
+    withMicrosoft.mutate({ ...serverInput(server), loopback: false }, { onSuccess: onConnected, onError });
   };
 
   return (
     <form className="imap-form" onSubmit={submit}>
-      <fieldset className="imap-fieldset" disabled={connect.isPending}>
+      <fieldset className="imap-fieldset" disabled={pending}>
         <div className="imap-field">
           <label htmlFor="imap-email">Email address</label>
           <input
@@ -168,6 +183,9 @@ function ImapConnectForm({ initialEmail, onCancel, onSubmit, onConnected }: Imap
           </p>
         )}
         <div className="dialog-actions">
+          <button type="button" className="button imap-oauth" onClick={signInWithMicrosoft}>
+            Sign in with Microsoft 365 instead
+          </button>
           <button type="button" className="button" onClick={onCancel}>
             Cancel
           </button>
@@ -177,7 +195,7 @@ function ImapConnectForm({ initialEmail, onCancel, onSubmit, onConnected }: Imap
         </div>
       </fieldset>
       <p role="status" className="imap-status">
-        {connect.isPending ? 'Signing in…' : ''}
+        {withMicrosoft.isPending ? 'Finish signing in in your browser…' : withPassword.isPending ? 'Signing in…' : ''}
       </p>
     </form>
   );

@@ -36,6 +36,18 @@ export const MICROSOFT_PUBLIC_CLIENT = {
 /** Microsoft Graph delegated scopes the emulator grants (https://learn.microsoft.com/graph/permissions-reference). */
 export const MICROSOFT_GRAPH_SCOPES = ['User.Read', 'Mail.Read', 'Mail.ReadWrite', 'Mail.Send'] as const;
 
+/**
+ * Microsoft 365 delegated scopes for IMAP and SMTP AUTH over XOAUTH2
+ * (https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth).
+ */
+export const MICROSOFT_IMAP_SCOPES = ['https://outlook.office.com/IMAP.AccessAsUser.All', 'https://outlook.office.com/SMTP.Send'] as const;
+
+/**
+ * A resource server allowed to introspect access tokens (RFC 7662): the test mail server
+ * (Dovecot's oauth2 passdb, `introspection_mode = post`) authenticates with HTTP Basic.
+ */
+export const INTROSPECTION_CLIENT = { clientId: 'mail-server', clientSecret: 'introspection-secret-for-tests' } as const;
+
 /** Google "Desktop app" OAuth client: the client_secret is not secret, but the token endpoint requires it. */
 export const GOOGLE_DESKTOP_CLIENT = {
   clientId: '407408718192-mailbridge.apps.googleusercontent.test',
@@ -58,6 +70,8 @@ export interface IdentityEndpoints {
   revocationUrl: string;
   userinfoUrl: string;
   tokenInfoUrl: string;
+  /** RFC 7662 token introspection; INTROSPECTION_CLIENT authenticates with client_secret_basic. */
+  introspectionUrl: string;
 }
 
 /** One observed token-endpoint call, for assertions (and for leak checks in log tests). */
@@ -136,6 +150,7 @@ export class IdentityEmulator {
       revocationUrl: `${issuer}/revoke`,
       userinfoUrl: `${issuer}/me`,
       tokenInfoUrl: `${issuer}/tokeninfo`,
+      introspectionUrl: `${issuer}/token/introspection`,
     };
     this.#log.debug('identity emulator listening', { issuer });
     return this.#endpoints;
@@ -175,6 +190,16 @@ export class IdentityEmulator {
     const ids = this.#store.grantIds(user.sub);
     for (const id of ids) this.#store.revokeGrant(id);
     return ids.length;
+  }
+
+  /**
+   * Forgets every access token of one user while keeping the grant and its refresh token: the
+   * tokens a client holds are refused from now on (as an expired or rotated-out token is),
+   * and a refresh gets a new one. Returns how many were dropped.
+   */
+  expireAccessTokens(email: string): number {
+    const user = this.users.find((u) => u.email === email.toLowerCase());
+    return user ? this.#store.deleteWhere('AccessToken', (p) => p.accountId === user.sub) : 0;
   }
 
   /** Revokes every grant of every user (a password change or an admin "sign out everywhere"). */
@@ -221,6 +246,15 @@ export class IdentityEmulator {
         // msal-node's loopback listener answers on http://localhost:<port> with form_post.
         redirect_uris: [MICROSOFT_PUBLIC_CLIENT.redirectUri, 'http://localhost'],
       },
+      {
+        client_id: INTROSPECTION_CLIENT.clientId,
+        client_secret: INTROSPECTION_CLIENT.clientSecret,
+        client_name: 'Test mail server',
+        token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: [],
+        response_types: [],
+        redirect_uris: [],
+      },
       ...this.#extraClients,
     ];
     const provider = new Provider(issuer, {
@@ -228,7 +262,7 @@ export class IdentityEmulator {
       clients,
       jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'emulator-rs256', use: 'sig', alg: 'RS256' }] },
       cookies: { keys: [randomBytes(32).toString('base64url')] },
-      scopes: ['openid', 'offline_access', 'email', 'profile', GMAIL_READONLY_SCOPE, GMAIL_MODIFY_SCOPE, GMAIL_SEND_SCOPE, ...MICROSOFT_GRAPH_SCOPES],
+      scopes: ['openid', 'offline_access', 'email', 'profile', GMAIL_READONLY_SCOPE, GMAIL_MODIFY_SCOPE, GMAIL_SEND_SCOPE, ...MICROSOFT_GRAPH_SCOPES, ...MICROSOFT_IMAP_SCOPES],
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
       // Google puts email/name into the ID token of the code flow too.
       conformIdTokenClaims: false,
@@ -240,6 +274,14 @@ export class IdentityEmulator {
         devInteractions: { enabled: false },
         revocation: { enabled: true },
         userinfo: { enabled: true },
+        // Only the mail server may ask what a token is worth (RFC 7662 §4: the caller is authorized).
+        introspection: { enabled: true, allowedPolicy: async (_ctx: unknown, client: { clientId: string }) => client.clientId === INTROSPECTION_CLIENT.clientId },
+      },
+      // The mailbox address travels in the token's introspection answer, as mail servers
+      // match it against the SASL user (Dovecot's username_attribute).
+      extraTokenClaims: async (_ctx: unknown, token: { kind: string; accountId?: string }) => {
+        const user = token.kind === 'AccessToken' ? users.find((u) => u.sub === token.accountId) : undefined;
+        return user ? { email: user.email } : undefined;
       },
       interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
       ttl: {

@@ -41,6 +41,18 @@ export class MemoryStore {
     return undefined;
   }
 
+  /** Deletes the entries of `model` that match; returns how many. */
+  deleteWhere(model: string, match: (payload: AdapterPayload) => boolean): number {
+    let deleted = 0;
+    for (const [key, entry] of this.#entries) {
+      if (key.startsWith(`${model}:`) && match(entry.payload)) {
+        this.#entries.delete(key);
+        deleted += 1;
+      }
+    }
+    return deleted;
+  }
+
   /** Grant ids whose Grant record belongs to `accountId` (all grants when omitted). */
   grantIds(accountId?: string): string[] {
     const ids: string[] = [];
