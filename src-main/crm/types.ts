@@ -16,6 +16,18 @@ export interface CrmContact {
   owner: string;
   /** 'lead' for a Salesforce Lead (a person not yet converted); absent means 'contact'. */
   kind?: 'contact' | 'lead';
+  /** Job title (HubSpot jobtitle, Salesforce Title, Pipedrive job_title); '' or absent when unknown. */
+  title?: string;
+  /** The first phone number the CRM holds; '' or absent when none. */
+  phone?: string;
+  /** Where the person stands: HubSpot lifecyclestage, Salesforce Lead Status, Pipedrive label. */
+  status?: string;
+  /** The company's id in the CRM (HubSpot primary company, Salesforce AccountId, Pipedrive org_id); null when none. */
+  crmCompanyId?: string | null;
+  /** The last activity the CRM records with this person, ms since the epoch; null when none or unknown. */
+  lastActivityAt?: number | null;
+  /** An https link to the record in the CRM's web app ("Open in <CRM>"). */
+  url?: string;
 }
 
 /** A company a contact belongs to (HubSpot company, Salesforce Account, Pipedrive organization). */
@@ -36,6 +48,19 @@ export interface CrmDeal {
   amount: number | null;
   /** Expected close, ms since the epoch; null when not set. */
   closeDate: number | null;
+  /** ISO 4217 code of `amount`, when the CRM says. */
+  currency?: string | null;
+  /** An https link to the deal in the CRM's web app. */
+  url?: string;
+}
+
+/** A person to add to the CRM from a mail's sender: a contact, or a Lead in Salesforce. */
+export interface NewContact {
+  email: string;
+  /** The display name from the mail ('' when it had none). */
+  name: string;
+  /** The company, from the display name's context or the address's domain; '' when unknown. */
+  company: string;
 }
 
 /** The records one logged email is attached to. At least one contact; companies and deals are optional. */
@@ -92,7 +117,18 @@ export interface CrmConnector {
   companiesOf?(crmContactIds: readonly string[]): Promise<Map<string, CrmCompany>>;
   /** Capability: the open deals a contact takes part in, newest first. */
   openDealsOf?(crmContactId: string): Promise<CrmDeal[]>;
+  /**
+   * Capability: creates the person (HubSpot and Pipedrive: a contact / person, with an
+   * organization when `company` is given and none by that name exists; Salesforce: a Lead)
+   * and resolves to it as findContactsByEmail would. Sent once: on CrmUnreachableError the
+   * caller looks the address up before creating again.
+   */
+  createContact?(person: NewContact): Promise<CrmContact>;
 }
+
+/** The CRMs Mailbridge speaks to; one is active at a time. */
+export type CrmKind = 'hubspot' | 'salesforce' | 'pipedrive';
+export const CRM_NAMES: Record<CrmKind, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce', pipedrive: 'Pipedrive' };
 
 /** Base of every connector failure; `retryable` says whether the outbox should try again later. */
 export class CrmError extends Error {

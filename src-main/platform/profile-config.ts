@@ -31,6 +31,26 @@ export const HubSpotConfigSchema = z.object({
   requestsPer10Seconds: z.number().int().min(1).max(1000).optional(),
 });
 
+/** Pipedrive API endpoint; the personal API token itself lives in the encrypted store. */
+export const PipedriveConfigSchema = z.object({
+  /** API root without /api/v1, default https://api.pipedrive.com (an emulator in tests). */
+  apiUrl: z.url().optional(),
+  /** Per-request deadline, ms (default 30,000). */
+  requestTimeoutMs: z.number().int().min(100).optional(),
+});
+
+/** Salesforce connected app (External Client App, public: PKCE, no secret) and login host. */
+export const SalesforceConfigSchema = z.object({
+  /** The app's consumer key. */
+  clientId: z.string().min(1).optional(),
+  /** https://login.salesforce.com (default), https://test.salesforce.com, a My Domain, or the identity emulator. */
+  loginUrl: z.url().optional(),
+  /** REST API version, e.g. v62.0. */
+  apiVersion: z.string().regex(/^v\d+\.\d$/).optional(),
+  /** Per-request deadline, ms (default 30,000). */
+  requestTimeoutMs: z.number().int().min(100).optional(),
+});
+
 export const MicrosoftConfigSchema = z.object({
   /** Application (client) id of the Entra ID "Mobile and desktop" registration. */
   clientId: z.string().min(1).optional(),
@@ -66,11 +86,15 @@ export const ProfileConfigSchema = z.object({
   imap: ImapConfigSchema.default({}),
   hubspot: HubSpotConfigSchema.default({}),
   microsoft: MicrosoftConfigSchema.default({}),
+  pipedrive: PipedriveConfigSchema.default({}),
+  salesforce: SalesforceConfigSchema.default({}),
 });
 
 export type GoogleConfig = z.infer<typeof GoogleConfigSchema>;
 export type HubSpotConfig = z.infer<typeof HubSpotConfigSchema>;
 export type MicrosoftConfig = z.infer<typeof MicrosoftConfigSchema>;
+export type PipedriveConfig = z.infer<typeof PipedriveConfigSchema>;
+export type SalesforceConfig = z.infer<typeof SalesforceConfigSchema>;
 export type ProfileConfig = z.infer<typeof ProfileConfigSchema>;
 /** A config as written by hand or by tests: sections may be left out. */
 export type ProfileConfigInput = z.input<typeof ProfileConfigSchema>;
@@ -85,13 +109,18 @@ export function readProfileConfig(profileDir: string): ProfileConfig {
 }
 
 /** Merges `patch` into DIR/config.json (validated before writing). */
-export function updateProfileConfig(profileDir: string, patch: { google?: GoogleConfig; hubspot?: HubSpotConfig; microsoft?: MicrosoftConfig }): ProfileConfig {
+export function updateProfileConfig(
+  profileDir: string,
+  patch: { google?: GoogleConfig; hubspot?: HubSpotConfig; microsoft?: MicrosoftConfig; pipedrive?: PipedriveConfig; salesforce?: SalesforceConfig },
+): ProfileConfig {
   const current = readProfileConfig(profileDir);
   const next = ProfileConfigSchema.parse({
     ...current,
     google: { ...current.google, ...patch.google },
     hubspot: { ...current.hubspot, ...patch.hubspot },
     microsoft: { ...current.microsoft, ...patch.microsoft },
+    pipedrive: { ...current.pipedrive, ...patch.pipedrive },
+    salesforce: { ...current.salesforce, ...patch.salesforce },
   });
   ensurePrivateDir(profileDir);
   ensurePrivateFile(join(profileDir, CONFIG_FILE));
