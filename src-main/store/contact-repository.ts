@@ -1,6 +1,6 @@
 // CRM contacts cached locally, so timelines and "is this a contact?" work offline, plus the
 // negative cache of addresses the CRM did not know (asked again only after a while).
-import type { CrmContact } from '../crm/types.ts';
+import type { CrmContact, CrmDeal } from '../crm/types.ts';
 import type { Db } from './types.ts';
 
 export interface CachedContact extends CrmContact {
@@ -9,6 +9,9 @@ export interface CachedContact extends CrmContact {
   crm: string;
   /** When the CRM last confirmed this contact (ms). */
   updatedAt: number;
+  /** Open deals as last fetched (openDealsOf); null when never fetched. */
+  deals: CrmDeal[] | null;
+  dealsFetchedAt: number | null;
 }
 
 interface Row {
@@ -20,6 +23,18 @@ interface Row {
   company: string;
   owner: string;
   updated_at: number;
+  details_json: string | null;
+  deals_json: string | null;
+  deals_fetched_at: number | null;
+}
+
+/** The card fields kept in details_json (CrmContact's optional ones). */
+const DETAIL_KEYS = ['kind', 'title', 'phone', 'status', 'crmCompanyId', 'lastActivityAt', 'url'] as const;
+
+function detailsOf(contact: CrmContact): string {
+  const details: Record<string, unknown> = {};
+  for (const key of DETAIL_KEYS) if (contact[key] !== undefined) details[key] = contact[key];
+  return JSON.stringify(details);
 }
 
 /** Correspondents without a cached contact and without a miss newer than @since; exported for the plan test. */
@@ -61,10 +76,13 @@ export class ContactRepository {
     this.#now = now;
     this.#s = {
       upsert: db.prepare<[Record<string, unknown>]>(
-        `INSERT INTO contacts (crm, crm_contact_id, email, name, company, owner, updated_at)
-         VALUES (@crm, @crmContactId, @email, @name, @company, @owner, @now)
+        `INSERT INTO contacts (crm, crm_contact_id, email, name, company, owner, details_json, updated_at)
+         VALUES (@crm, @crmContactId, @email, @name, @company, @owner, @details, @now)
          ON CONFLICT (crm, crm_contact_id) DO UPDATE SET email = excluded.email, name = excluded.name,
-           company = excluded.company, owner = excluded.owner, updated_at = excluded.updated_at`,
+           company = excluded.company, owner = excluded.owner, details_json = excluded.details_json, updated_at = excluded.updated_at`,
+      ),
+      setDeals: db.prepare<[string, number, string, string]>(
+        'UPDATE contacts SET deals_json = ?, deals_fetched_at = ? WHERE crm = ? AND crm_contact_id = ?',
       ),
       clearMiss: db.prepare<[string, string]>('DELETE FROM crm_contact_misses WHERE crm = ? AND email = ?'),
       miss: db.prepare<[string, string, number]>(
@@ -86,7 +104,7 @@ export class ContactRepository {
       const now = this.#now();
       for (const c of contacts) {
         const email = c.email.trim().toLowerCase();
-        this.#s.upsert.run({ crm, crmContactId: c.crmContactId, email, name: c.name, company: c.company, owner: c.owner, now });
+        this.#s.upsert.run({ crm, crmContactId: c.crmContactId, email, name: c.name, company: c.company, owner: c.owner, details: detailsOf(c), now });
         this.#s.clearMiss.run(crm, email);
       }
     });
@@ -119,6 +137,11 @@ export class ContactRepository {
   /** Caches contacts the CRM returned (insert or refresh by CRM id); clears their misses. */
   upsert(crm: string, contacts: readonly CrmContact[]): void {
     if (contacts.length) this.#upsert.immediate(crm, contacts);
+  }
+
+  /** Caches the contact's open deals as the CRM listed them now (the card reads them offline). */
+  setDeals(crm: string, crmContactId: string, deals: readonly CrmDeal[]): void {
+    this.#s.setDeals.run(JSON.stringify(deals), this.#now(), crm, crmContactId);
   }
 
   /** The cached contact with this (lower-cased) address, or null. */
@@ -190,5 +213,18 @@ function toContact(row: Row): CachedContact {
     company: row.company,
     owner: row.owner,
     updatedAt: row.updated_at,
+    ...parseJson<Partial<CrmContact>>(row.details_json, {}),
+    deals: row.deals_json ? parseJson<CrmDeal[]>(row.deals_json, []) : null,
+    dealsFetchedAt: row.deals_fetched_at,
   };
+}
+
+/** Our own JSON column: a row written by a build that failed half-way reads as `fallback`. */
+function parseJson<T>(text: string | null, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
 }

@@ -3,8 +3,16 @@
 // migration adds its undo here.
 import type { Db } from '../../../../src-main/store/types.ts';
 
+/** Back to the schema of version 110: contacts without the card's details and deals. */
+export function undoMigrationsAfter110(db: Db): void {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('contacts')").pluck().all() as string[];
+  if (!columns.includes('details_json')) return;
+  db.exec('ALTER TABLE contacts DROP COLUMN details_json; ALTER TABLE contacts DROP COLUMN deals_json; ALTER TABLE contacts DROP COLUMN deals_fetched_at;');
+}
+
 /** Back to the schema of version 100: accounts without 'imap' (user_version is left to the caller). */
 export function undoMigrationsAfter100(db: Db): void {
+  undoMigrationsAfter110(db);
   const sql = db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'accounts'").pluck().get() as string;
   if (!sql.includes("'imap'")) return;
   db.pragma('foreign_keys = OFF');
