@@ -1,6 +1,8 @@
 // The one assembly point of the services behind the desktop app, the headless server and
 // the CLI (CONVENTIONS.md §6): each service built in order from plain arguments, and closed
 // in the reverse order. Plain Node: no Electron here, and no sign-in or sync logic either.
+import { AppError } from '../platform/app-error.ts';
+import type { CrmStatus } from '../../src-preload/contract/index.ts';
 import { join } from 'node:path';
 import { AccountSync } from '../accounts/account-sync.ts';
 import { gmailAccounts } from '../accounts/gmail-account.ts';
@@ -10,7 +12,7 @@ import { imapAccounts } from '../accounts/imap-account.ts';
 import { ImapPush } from '../accounts/imap-push.ts';
 import { startSyncScheduler, type SyncScheduler } from '../accounts/sync-scheduler.ts';
 import { openInSystemBrowser } from '../auth/system-browser.ts';
-import { hubSpotConnectorFactory } from '../crm/connectors/hubspot.ts';
+import { crmConnectorFactory } from '../crm/connectors/index.ts';
 import { createCrmService } from '../crm/crm-service.ts';
 import type { CrmService } from '../crm/crm-service-api.ts';
 import { accountHandlers } from '../ipc/account-handlers.ts';
@@ -83,11 +85,13 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   // 3. The CRM and its outbox; whatever waited for the network when the app quit is tried again now.
   const crm = createCrmService({
     store,
-    connectorFactory: hubSpotConnectorFactory(config.hubspot),
+    connectorFactory: crmConnectorFactory(config),
     settings: () => settings.get(),
+    activateCrm: (activeCrm) => settings.set({ activeCrm }),
     ...(options.reconnectProbeMs ? { unreachableRetryCapMs: options.reconnectProbeMs } : {}),
   });
   crm.retryNow();
+  let activeCrm = settings.get().activeCrm;
 
   // 4. Mail accounts, one module per provider, and their sync.
   const shutdown = new AbortController();
@@ -133,16 +137,28 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   let push: ImapPush | undefined;
   const unsubscribe = [
     settings.onChange((payload) => events.publish({ name: 'settings:changed', payload })),
+    // Another CRM chosen in Settings: its queued items go, the previous one's wait.
+    settings.onChange((payload) => {
+      if (payload.activeCrm !== activeCrm) {
+        activeCrm = payload.activeCrm;
+        crm.activeCrmChanged();
+      }
+    }),
     crm.onChange((payload) => events.publish({ name: 'crm:log-states', payload })),
     crm.onStatusChange((payload) => events.publish({ name: 'crm:status', payload })),
   ];
+  /** Salesforce's sign-in in the system browser; its tokens are the connection's secret (JSON, encrypted store). */
+  const connectSalesforce = async (_loginUrl: string | undefined): Promise<CrmStatus> => {
+    throw new AppError('invalid_input', 'no Salesforce app configured: set salesforce.clientId in the profile config.json');
+  };
+
   const handlers: Handlers = {
     ...accountHandlers({ store, accounts, sync, openBrowser: options.openBrowser ?? openInSystemBrowser }),
     ...mailHandlers({ store, settings, logStates: (ids) => crm.logStates(ids) }),
     ...composeHandlers({ store, settings, actions, outbox, contact: (email) => crm.cachedContact(email) }),
     'mail:open-attachment': ({ messageId, index }) => attachments.open(messageId, index).then(() => null),
     'mail:save-attachment': ({ messageId, index }) => attachments.save(messageId, index),
-    ...crmHandlers(crm),
+    ...crmHandlers(crm, { connectSalesforce: (loginUrl) => connectSalesforce(loginUrl) }),
     ...settingsHandlers(settings),
   };
 

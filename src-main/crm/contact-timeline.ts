@@ -4,7 +4,7 @@
 import { createLogger } from '../platform/logger.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import type { CachedContact } from '../store/contact-repository.ts';
-import type { MessageLogState, Timeline } from '../../src-preload/contract/index.ts';
+import type { Contact, MessageLogState, Timeline } from '../../src-preload/contract/index.ts';
 import { lookUpContacts } from './contact-matcher.ts';
 import type { CrmConnection } from './crm-connection.ts';
 import { logStateOf } from './log-states.ts';
@@ -39,8 +39,15 @@ export async function freshContact(
   const stale = contact
     ? contact.updatedAt < now - options.contactStaleMs
     : (store.contacts.missedAt(connection.crm, email) ?? 0) < now - options.missTtlMs;
-  if (!connector || !stale || !options.online || connection.unreachable) return contact;
-  const refresh = lookUpContacts(store, connector, [email]).then(
+  const dealsStale = (c: CachedContact | null) =>
+    Boolean(c && connector?.openDealsOf && (c.dealsFetchedAt ?? 0) < now - options.contactStaleMs);
+  if (!connector || !(stale || dealsStale(contact)) || !options.online || connection.unreachable) return contact;
+  const refresh = (async () => {
+    if (stale) await lookUpContacts(store, connector, [email]);
+    // The card's open deals come with the contact (HubSpot associations, Opportunity roles, person's deals).
+    const current = store.contacts.getByEmail(connection.crm, email);
+    if (current && dealsStale(current)) store.contacts.setDeals(connection.crm, current.crmContactId, await connector.openDealsOf!(current.crmContactId));
+  })().then(
     () => true,
     (error: unknown) => {
       connection.noteFailure(error);
@@ -70,9 +77,7 @@ export function buildTimeline(
   const states = logStates(rows.map((r) => r.messageId));
   return {
     address: email,
-    contact: contact
-      ? { crmContactId: contact.crmContactId, email: contact.email, name: contact.name, company: contact.company, owner: contact.owner }
-      : null,
+    contact: contact ? contactCard(contact) : null,
     emails: rows.map((r) => ({
       messageId: r.messageId,
       threadId: r.threadId,
@@ -82,5 +87,19 @@ export function buildTimeline(
       snippet: r.snippet,
       logState: logStateOf(states, r.messageId),
     })),
+  };
+}
+
+/** The cached contact as the renderer's card shows it (the CRM's ids for company and owner stay in main). */
+export function contactCard(contact: CachedContact): Contact {
+  const { crmContactId, email, name, company, owner, kind, title, phone, status, lastActivityAt, url, deals } = contact;
+  return {
+    crmContactId, email, name, company, owner, deals,
+    ...(kind ? { kind } : {}),
+    ...(title ? { title } : {}),
+    ...(phone ? { phone } : {}),
+    ...(status ? { status } : {}),
+    ...(lastActivityAt !== undefined ? { lastActivityAt } : {}),
+    ...(url && /^https:\/\//.test(url) ? { url } : {}),
   };
 }

@@ -1,12 +1,14 @@
-// The CRM connection: the stored private-app token and its state (connected, reconnect
-// required, not connected), the connector built from it, whether the CRM answered lately,
-// and what happens when the rep connects a different CRM account than before.
+// The CRM connection: the active CRM (HubSpot, Salesforce or Pipedrive, one at a time), its
+// stored credentials and their state (connected, reconnect required, not connected), the
+// connector built from them, whether the CRM answered lately, and what happens when the rep
+// connects a different account of the same CRM than before. Every CRM keeps its own
+// credentials, contact cache and log history; switching changes which one is used.
 import { createLogger } from '../platform/logger.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import type { CrmStatus } from '../../src-preload/contract/index.ts';
 import type { CrmConnectionInput } from './crm-service-api.ts';
 import { classifyCrmError, type CrmFailure } from './crm-errors.ts';
-import type { CrmAuthError, CrmConnector } from './types.ts';
+import { CRM_NAMES, type CrmAuthError, type CrmConnector, type CrmKind } from './types.ts';
 
 const log = createLogger('crm.connection');
 
@@ -16,22 +18,30 @@ export interface CrmConnectionOptions {
   now: () => number;
   /** The CRM refused the token (it is now reconnect_required): pause what sends with it. */
   onRefused(error: CrmAuthError): void;
+  /** The CRM in use (the setting); default HubSpot. */
+  activeCrm?: () => CrmKind;
 }
 
 export class CrmConnection {
-  readonly crm = 'hubspot' as const;
-  /** The CRM's name in words for the rep. */
-  readonly name = 'HubSpot';
   readonly #o: CrmConnectionOptions;
-  #connector: CrmConnector | null = null;
+  /** Connectors built from stored credentials, per CRM, until the credentials change. */
+  readonly #connectors = new Map<CrmKind, { connector: CrmConnector; secret: string }>();
   #unreachable = false;
+  #lastCrm: CrmKind;
 
   constructor(options: CrmConnectionOptions) {
     this.#o = options;
-    const stored = this.#stored();
-    if (stored?.accessToken && stored.status !== 'disconnected') {
-      this.#connector = options.connectorFactory({ crm: this.crm, accessToken: stored.accessToken });
-    }
+    this.#lastCrm = this.crm;
+  }
+
+  /** The active CRM. */
+  get crm(): CrmKind {
+    return this.#o.activeCrm?.() ?? 'hubspot';
+  }
+
+  /** The CRM's name in words for the rep. */
+  get name(): string {
+    return CRM_NAMES[this.crm];
   }
 
   state(): CrmStatus['state'] {
@@ -40,9 +50,21 @@ export class CrmConnection {
     return c.status === 'reconnect_required' ? 'reconnect_required' : 'connected';
   }
 
-  /** The connector while connected; null otherwise (not connected, or the token refused). */
+  /** The active CRM's connector while connected; null otherwise (not connected, or the token refused). */
   usable(): CrmConnector | null {
-    return this.state() === 'connected' ? this.#connector : null;
+    const crm = this.crm;
+    if (crm !== this.#lastCrm) {
+      // Another CRM now: whether the previous one answered says nothing about this one.
+      this.#lastCrm = crm;
+      this.#unreachable = false;
+    }
+    if (this.state() !== 'connected') return null;
+    const secret = this.#stored()!.accessToken!;
+    const cached = this.#connectors.get(crm);
+    if (cached?.secret === secret) return cached.connector;
+    const connector = this.#o.connectorFactory({ crm, accessToken: secret });
+    this.#connectors.set(crm, { connector, secret });
+    return connector;
   }
 
   /** Why nothing is sent now, in words for the rep; null while connected. */
@@ -74,21 +96,21 @@ export class CrmConnection {
    * stores it. Another CRM account than before retires the old account's contact cache and
    * fails what was queued for it: its contact ids mean nothing in the new account.
    */
-  async connect(accessToken: string): Promise<void> {
-    const candidate = this.#o.connectorFactory({ crm: this.crm, accessToken });
+  async connect(accessToken: string, crm: CrmKind = this.crm): Promise<void> {
+    const candidate = this.#o.connectorFactory({ crm, accessToken });
     const { accountLabel } = await candidate.verify();
-    const previous = this.#stored()?.accountLabel ?? null;
-    if (previous !== null && previous !== accountLabel) this.#retireAccount(previous, accountLabel);
-    this.#o.store.crmConnections.save(this.crm, accessToken, accountLabel);
-    this.#connector = candidate;
+    const previous = this.#o.store.crmConnections.get(crm)?.accountLabel ?? null;
+    if (previous !== null && previous !== accountLabel) this.#retireAccount(crm, previous, accountLabel);
+    this.#o.store.crmConnections.save(crm, accessToken, accountLabel);
+    this.#connectors.set(crm, { connector: candidate, secret: accessToken });
     this.#unreachable = false;
-    log.info('CRM connected', { crm: this.crm });
+    log.info('CRM connected', { crm });
   }
 
-  /** Forgets the token; what is queued stays. */
+  /** Forgets the active CRM's token; what is queued stays. */
   disconnect(): void {
     this.#o.store.crmConnections.clearToken(this.crm);
-    this.#connector = null;
+    this.#connectors.delete(this.crm);
     log.info('CRM disconnected; queued items are kept, paused', { crm: this.crm });
   }
 
@@ -114,12 +136,12 @@ export class CrmConnection {
     return this.#o.store.crmConnections.get(this.crm);
   }
 
-  #retireAccount(previous: string, next: string): void {
-    const archiveCrm = `${this.crm}:${previous}:${this.#o.now()}`;
+  #retireAccount(crm: CrmKind, previous: string, next: string): void {
+    const archiveCrm = `${crm}:${previous}:${this.#o.now()}`;
     const { store } = this.#o;
     const failed = store.transaction(() => {
-      store.contacts.retireAccount(this.crm, archiveCrm);
-      return store.outbox.retireLive(this.crm, archiveCrm, `queued for ${this.name} account ${previous}, not sent to ${next}: log it again to send it there`);
+      store.contacts.retireAccount(crm, archiveCrm);
+      return store.outbox.retireLive(crm, archiveCrm, `queued for ${CRM_NAMES[crm]} account ${previous}, not sent to ${next}: log it again to send it there`);
     });
     log.warn('CRM account changed; queued logs for the old account were not sent', { failed });
   }

@@ -4,15 +4,18 @@ import type { ProfileStore } from '../store/profile-store.ts';
 import type { CrmStatus, MessageLogState, Timeline } from '../../src-preload/contract/index.ts';
 import type { BackoffPolicy } from '../platform/backoff.ts';
 import type { ContactMatchResult } from './contact-matcher.ts';
-import type { CrmConnector, CrmContact } from './types.ts';
+import type { CrmConnector, CrmContact, CrmKind, NewContact } from './types.ts';
+import type { DealChoice } from './log-planner.ts';
 
 export interface CrmConnectionInput {
-  crm: 'hubspot';
-  /** The private-app token; never log it. */
+  crm: CrmKind;
+  /** The stored secret: HubSpot's private-app token, Pipedrive's API token, Salesforce's tokens (JSON). Never log it. */
   accessToken: string;
 }
 
 export interface CrmSettings {
+  /** The CRM in use; default HubSpot. */
+  activeCrm?: CrmKind;
   autoLogKnownContacts: boolean;
   /** Only mail sent or received at or after this time (ms) is auto-logged; null = no limit. */
   autoLogSince?: number | null;
@@ -24,6 +27,8 @@ export interface CrmServiceOptions {
   store: ProfileStore;
   connectorFactory: (connection: CrmConnectionInput) => CrmConnector;
   settings: () => CrmSettings;
+  /** Makes `crm` the active CRM (writes the setting); without it the service stays on HubSpot. */
+  activateCrm?: (crm: CrmKind) => void;
   /** Clock, ms since the epoch. */
   now?: () => number;
   /** [0, 1) for backoff jitter. */
@@ -43,8 +48,21 @@ export interface CrmService {
   /** The CRM's name in words for the rep ('HubSpot'). */
   readonly name: string;
   status(): CrmStatus;
-  /** Verifies the token with the CRM (rejects with CrmAuthError / CrmUnreachableError, storing nothing), stores it, resumes the outbox. */
-  connect(accessToken: string): Promise<CrmStatus>;
+  /**
+   * Verifies the token with `crm` (default the active one; rejects with CrmAuthError /
+   * CrmUnreachableError, storing nothing), stores it, makes that CRM active, resumes the outbox.
+   */
+  connect(accessToken: string, crm?: CrmKind): Promise<CrmStatus>;
+  /** Makes `crm` the active CRM: its queued items go out (when connected), the others' wait. */
+  use(crm: CrmKind): CrmStatus;
+  /** The active CRM setting changed (from Settings): pause or resume the outbox for it. */
+  activeCrmChanged(): void;
+  /**
+   * "Add to <CRM>": creates the person (a Lead in Salesforce) unless the CRM already has the
+   * address, caches it, and answers with the address's timeline. AppError invalid_input,
+   * reconnect_required, offline, rate_limited.
+   */
+  addContact(person: NewContact): Promise<Timeline>;
   /** Forgets the token; queued items stay, paused. */
   disconnect(): void;
   /**
@@ -53,9 +71,9 @@ export interface CrmService {
    * when none is a cached contact. AppError: not_found (no message / no contact),
    * offline (no cached contact and the CRM unreachable), reconnect_required, invalid_input.
    */
-  logMessage(messageId: number): Promise<MessageLogState>;
+  logMessage(messageId: number, choice?: DealChoice): Promise<MessageLogState>;
   /** logMessage for every message of the thread that has a contact; AppError not_found when none has. */
-  logThread(threadId: number): Promise<MessageLogState[]>;
+  logThread(threadId: number, choice?: DealChoice): Promise<MessageLogState[]>;
   /** A failed item goes back to the queue (AppError not_found for an unknown id). */
   retry(outboxId: number): void;
   /** The cached CRM contact with this (lower-cased) address, or null; never asks the CRM. */

@@ -11,8 +11,9 @@ import { ContactMatching, DEFAULT_MISS_TTL_MS, type ContactMatchResult } from '.
 import { buildTimeline, freshContact, type ContactFreshness } from './contact-timeline.ts';
 import { CrmConnection } from './crm-connection.ts';
 import type { CrmService, CrmServiceOptions } from './crm-service-api.ts';
-import type { CrmContact } from './types.ts';
-import { LogPlanner } from './log-planner.ts';
+import type { CrmContact, CrmKind, NewContact } from './types.ts';
+import { LogPlanner, type DealChoice } from './log-planner.ts';
+import { lookUpContacts } from './contact-matcher.ts';
 import { logStateOf, logStatesFor } from './log-states.ts';
 import { Outbox } from './outbox.ts';
 import { StatusPublisher } from './status-publisher.ts';
@@ -28,7 +29,7 @@ export function createCrmService(options: CrmServiceOptions): CrmService {
 
 /** The CRM service over the profile's store: its contact cache, outbox and activities. */
 class LocalCrmService implements CrmService {
-  readonly name: string;
+  readonly #activateCrm: ((crm: CrmKind) => void) | undefined;
   readonly #store: ProfileStore;
   readonly #freshness: ContactFreshness;
   readonly #shutdown = new AbortController();
@@ -52,11 +53,13 @@ class LocalCrmService implements CrmService {
         this.#outbox.pause();
         this.#changed([]);
       },
+      activeCrm: () => options.settings().activeCrm ?? 'hubspot',
     });
-    this.name = this.#connection.name;
+    this.#activateCrm = options.activateCrm;
     this.#outbox = new Outbox({
       repository: store.outbox,
       connector: () => this.#connection.usable(),
+      crm: () => this.#connection.crm,
       now,
       ...(options.random ? { random: options.random } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
@@ -74,12 +77,17 @@ class LocalCrmService implements CrmService {
     this.#outbox.start({ paused: this.#connection.state() !== 'connected' });
   }
 
+  get name(): string {
+    return this.#connection.name;
+  }
+
   status(): CrmStatus {
     const state = this.#connection.state();
     const { accountLabel, lastError } = this.#connection.details();
     const summary = this.#store.outbox.summary();
     return {
       crm: this.#connection.crm,
+      name: this.#connection.name,
       state,
       accountLabel: state === 'not_connected' ? null : accountLabel,
       online: this.#outbox.online && !this.#connection.unreachable,
@@ -89,12 +97,58 @@ class LocalCrmService implements CrmService {
     };
   }
 
-  async connect(accessToken: string): Promise<CrmStatus> {
-    await this.#connection.connect(accessToken);
+  async connect(accessToken: string, crm: CrmKind = this.#connection.crm): Promise<CrmStatus> {
+    await this.#connection.connect(accessToken, crm);
+    if (crm !== this.#connection.crm) this.#activate(crm);
     this.#outbox.resume();
     void this.#matching.run();
     this.#changed([]);
     return this.status();
+  }
+
+  use(crm: CrmKind): CrmStatus {
+    if (crm !== this.#connection.crm) this.#activate(crm);
+    this.activeCrmChanged();
+    return this.status();
+  }
+
+  activeCrmChanged(): void {
+    // Only the active CRM's items are claimed; the others wait, with their reasons, for it to come back.
+    if (this.#connection.state() === 'connected') {
+      this.#outbox.resume();
+      void this.#matching.run();
+    } else {
+      this.#outbox.pause();
+    }
+    this.#changed([]);
+  }
+
+  async addContact(person: NewContact): Promise<Timeline> {
+    const connector = this.#connection.usable();
+    if (!connector) throw new AppError('invalid_input', `connect ${this.name} in Settings first`);
+    if (!connector.createContact) throw new AppError('invalid_input', `${this.name} contacts cannot be added from Mailbridge`);
+    const email = person.email.trim().toLowerCase();
+    // A click may come twice, or the person may have been added in the CRM meanwhile: look first.
+    const existing = await lookUpContacts(this.#store, connector, [email]).catch((error: unknown) => this.#rethrow(error));
+    if (!existing.length) {
+      const created = await connector.createContact({ ...person, email }).catch((error: unknown) => this.#rethrow(error));
+      this.#store.contacts.upsert(connector.crm, [created]);
+      log.info('contact added to the CRM', { crm: connector.crm });
+    }
+    return this.timeline(email);
+  }
+
+  #rethrow(error: unknown): never {
+    const failure = this.#connection.noteFailure(error);
+    if (failure.kind === 'auth') throw new AppError('reconnect_required', `${this.name} refused the token: reconnect it in Settings`);
+    if (failure.kind === 'unreachable') throw new AppError('offline', `${this.name} cannot be reached; try again when online`);
+    if (failure.kind === 'rate_limited') throw new AppError('rate_limited', `${this.name} asks us to slow down; try again in a moment`);
+    throw new AppError('invalid_input', `${this.name} refused it: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  #activate(crm: CrmKind): void {
+    if (!this.#activateCrm) throw new AppError('invalid_input', 'this build uses one CRM');
+    this.#activateCrm(crm);
   }
 
   disconnect(): void {
@@ -103,17 +157,17 @@ class LocalCrmService implements CrmService {
     this.#changed([]);
   }
 
-  async logMessage(messageId: number): Promise<MessageLogState> {
+  async logMessage(messageId: number, choice: DealChoice = {}): Promise<MessageLogState> {
     const message = this.#store.messages.getMessage(messageId);
     if (!message) throw new AppError('not_found', 'this email is no longer on this computer');
-    const [state] = await this.#queue([message]);
+    const [state] = await this.#queue([message], choice);
     return state!;
   }
 
-  async logThread(threadId: number): Promise<MessageLogState[]> {
+  async logThread(threadId: number, choice: DealChoice = {}): Promise<MessageLogState[]> {
     const messages = this.#store.messages.listThreadMessages(threadId);
     if (!messages.length) throw new AppError('not_found', 'this conversation is no longer on this computer');
-    return this.#queue(messages);
+    return this.#queue(messages, choice);
   }
 
   retry(outboxId: number): void {
@@ -189,8 +243,8 @@ class LocalCrmService implements CrmService {
   }
 
   /** A click: plan and enqueue, wake the outbox, answer with the messages' states. */
-  async #queue(messages: ReadonlyArray<Omit<MessageRecord, 'raw'>>): Promise<MessageLogState[]> {
-    const queued = await this.#planner.logMessages(messages);
+  async #queue(messages: ReadonlyArray<Omit<MessageRecord, 'raw'>>, choice: DealChoice): Promise<MessageLogState[]> {
+    const queued = await this.#planner.logMessages(messages, choice);
     this.#outbox.wake();
     this.#changed(queued);
     const ids = messages.map((m) => m.id);

@@ -9,6 +9,7 @@ import { lookUpContacts } from './contact-matcher.ts';
 import type { CrmConnection } from './crm-connection.ts';
 import type { CrmSettings } from './crm-service-api.ts';
 import { idempotencyKey, loggableAddresses, snapshotActivity } from './email-snapshot.ts';
+import type { EmailActivity } from './types.ts';
 
 type StoredMessage = Omit<MessageRecord, 'raw'>;
 
@@ -16,6 +17,11 @@ type StoredMessage = Omit<MessageRecord, 'raw'>;
 const CLICK_MISS_TTL_MS = 60_000;
 /** Messages the auto-log rule handles between two yields to IPC and window events. */
 const AUTO_LOG_CHUNK = 50;
+
+/** Which deal a click logs to: `dealId` one of the contacts' open deals, null for none, absent for the default. */
+export interface DealChoice {
+  dealId?: string | null;
+}
 
 export interface LogPlannerOptions {
   store: ProfileStore;
@@ -36,14 +42,29 @@ export class LogPlanner {
    * with AppError when none has: invalid_input (CRM not connected), reconnect_required,
    * offline (no cached contact and the CRM unreachable), rate_limited, or not_found.
    */
-  async logMessages(messages: readonly StoredMessage[]): Promise<number[]> {
+  async logMessages(messages: readonly StoredMessage[], choice: DealChoice = {}): Promise<number[]> {
     const own = this.#ownAddresses();
     const plans = [];
     for (const message of messages) plans.push({ message, ...(await this.#contactsFor(message, own, true)) });
     const withContacts = plans.filter((p) => p.contacts.length);
     if (!withContacts.length) throw this.#noContactError([...new Set(plans.flatMap((p) => p.addresses))]);
-    for (const p of withContacts) this.#enqueue(p.message, p.contacts, own);
+    const deals = this.#dealsFor(withContacts.flatMap((p) => p.contacts), choice);
+    for (const p of withContacts) this.#enqueue(p.message, p.contacts, own, deals);
     return withContacts.map((p) => p.message.id);
+  }
+
+  /**
+   * The deal a click logs to: the one chosen (it must be an open deal of one of the contacts,
+   * as last fetched), none when null, and by default the only open deal the contacts have.
+   */
+  #dealsFor(contacts: readonly CachedContact[], choice: DealChoice): string[] {
+    const open = new Map(contacts.flatMap((c) => c.deals ?? []).map((d) => [d.crmDealId, d]));
+    if (choice.dealId === null) return [];
+    if (choice.dealId !== undefined) {
+      if (!open.has(choice.dealId)) throw new AppError('invalid_input', `that deal is not an open deal of ${contacts.map((c) => c.email).join(', ')}`);
+      return [choice.dealId];
+    }
+    return open.size === 1 ? [...open.keys()] : [];
   }
 
   /**
@@ -99,8 +120,8 @@ export class LogPlanner {
     return { addresses, contacts };
   }
 
-  /** One outbox item per contact (idempotent); returns how many were new. */
-  #enqueue(message: StoredMessage, contacts: readonly CachedContact[], own: Set<string>): number {
+  /** One outbox item per contact (idempotent), with the contact's company and `deals`; returns how many were new. */
+  #enqueue(message: StoredMessage, contacts: readonly CachedContact[], own: Set<string>, deals: readonly string[] = []): number {
     const { store, connection } = this.#o;
     const account = store.accounts.get(message.accountId);
     let created = 0;
@@ -118,7 +139,7 @@ export class LogPlanner {
         contactId: contact.id,
         crmContactId: contact.crmContactId,
         contactEmail: contact.email,
-        payload: snapshotActivity(message, own, key),
+        payload: withRelated(snapshotActivity(message, own, key), contact.crmCompanyId ? [contact.crmCompanyId] : [], deals),
       });
       if (result.created) created += 1;
     }
@@ -137,4 +158,10 @@ export class LogPlanner {
     }
     return new AppError('not_found', `no CRM contact among ${addresses.join(', ') || 'the participants (all are you or on the never-log list)'}`);
   }
+}
+
+/** The activity with its company and deals, when there are any (older items carry neither). */
+function withRelated(activity: EmailActivity, companies: string[], deals: readonly string[]): EmailActivity {
+  if (!companies.length && !deals.length) return activity;
+  return { ...activity, related: { ...(companies.length ? { companies } : {}), ...(deals.length ? { deals: [...deals] } : {}) } };
 }

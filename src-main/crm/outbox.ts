@@ -17,6 +17,8 @@ export interface OutboxOptions {
   repository: OutboxRepository;
   /** The connector to send with, or null while no CRM is connected (the outbox waits). */
   connector: () => CrmConnector | null;
+  /** The active CRM: only its items are claimed, so nothing queued for one CRM goes to another. */
+  crm?: () => string;
   /** Clock, ms since the epoch. */
   now?: () => number;
   /** [0, 1), for backoff jitter. */
@@ -151,7 +153,7 @@ export class Outbox {
   #isIdle(): boolean {
     if (this.#running.size > 0) return false;
     if (this.#closed || this.#paused || !this.#connector()) return true;
-    const next = this.#repo.nextDueAt();
+    const next = this.#repo.nextDueAt(this.#options.crm?.() ?? null);
     return next === null || Math.max(next, this.#online ? 0 : this.#offlineUntil) > this.#now();
   }
 
@@ -162,7 +164,7 @@ export class Outbox {
       // While offline, one item probes the CRM; the rest wait for it.
       const limit = (this.#online ? this.#concurrency : 1) - this.#running.size;
       if (limit > 0 && (this.#online || this.#now() >= this.#offlineUntil)) {
-        for (const item of this.#repo.claimDue(this.#now(), limit)) {
+        for (const item of this.#repo.claimDue(this.#now(), limit, connector.crm)) {
           if (!this.#repo.markInFlight(item.id)) continue;
           const task = this.#send(connector, item)
             // Only a store failure gets here (connector errors are handled in #send); the row
@@ -182,7 +184,7 @@ export class Outbox {
 
   /** One timer (unref'd) for the next head that becomes due. */
   #schedule(): void {
-    const due = this.#repo.nextDueAt();
+    const due = this.#repo.nextDueAt(this.#options.crm?.() ?? null);
     if (due === null) return this.#clearTimer();
     const next = this.#online ? due : Math.max(due, this.#offlineUntil);
     const now = this.#now();
@@ -219,7 +221,11 @@ export class Outbox {
           return;
         }
       }
-      const { crmActivityId } = await connector.logEmail(item.payload, { contacts: [item.crmContactId] });
+      const { crmActivityId } = await connector.logEmail(item.payload, {
+        contacts: [item.crmContactId],
+        ...(item.payload.related?.companies?.length ? { companies: item.payload.related.companies } : {}),
+        ...(item.payload.related?.deals?.length ? { deals: item.payload.related.deals } : {}),
+      });
       this.#done(item, crmActivityId);
     } catch (error) {
       this.#failed(item, error);

@@ -87,6 +87,8 @@ export interface EmailActivity {
   messageIdHeader: string | null;
   /** Stable per (message, contact): the outbox's idempotency key. */
   idempotencyKey: string;
+  /** The contact's company and the deal the rep chose, logged with the contact; absent: the contact alone. */
+  related?: { companies?: string[]; deals?: string[] };
 }
 
 /** An email activity already in the CRM, as read back for a contact. */

@@ -75,13 +75,13 @@ export const isLogged = (item: Pick<OutboxItem, 'state'>): boolean => item.state
 const IS_HEAD = `NOT EXISTS (SELECT 1 FROM outbox e WHERE e.crm = o.crm AND e.crm_contact_id = o.crm_contact_id
     AND e.id < o.id AND e.state IN ${LIVE})`;
 export const CLAIM_DUE_SQL = `SELECT o.* FROM outbox o
-  WHERE o.state IN ('pending', 'unknown') AND o.next_attempt_at <= @now AND ${IS_HEAD}
+  WHERE o.state IN ('pending', 'unknown') AND o.next_attempt_at <= @now AND (@crm IS NULL OR o.crm = @crm) AND ${IS_HEAD}
   ORDER BY o.next_attempt_at, o.id LIMIT @limit`;
 /** The newest error of a not-done item; exported for the plan test (done rows, the bulk, are never read). */
 export const LAST_ERROR_SQL = `SELECT last_error FROM outbox WHERE state IN ('pending', 'unknown', 'in_flight', 'failed')
   AND last_error IS NOT NULL ORDER BY updated_at DESC LIMIT 1`;
 export const NEXT_DUE_SQL = `SELECT min(o.next_attempt_at) FROM outbox o
-  WHERE o.state IN ('pending', 'unknown') AND ${IS_HEAD}`;
+  WHERE o.state IN ('pending', 'unknown') AND (@crm IS NULL OR o.crm = @crm) AND ${IS_HEAD}`;
 
 export class OutboxRepository {
   readonly #now: () => number;
@@ -101,8 +101,8 @@ export class OutboxRepository {
       ),
       byKey: db.prepare<[string], Row>('SELECT * FROM outbox WHERE idempotency_key = ?'),
       byId: db.prepare<[number], Row>('SELECT * FROM outbox WHERE id = ?'),
-      claimDue: db.prepare<[{ now: number; limit: number }], Row>(CLAIM_DUE_SQL),
-      nextDue: db.prepare<[], number | null>(NEXT_DUE_SQL).pluck(),
+      claimDue: db.prepare<[{ now: number; limit: number; crm: string | null }], Row>(CLAIM_DUE_SQL),
+      nextDue: db.prepare<[{ crm: string | null }], number | null>(NEXT_DUE_SQL).pluck(),
       inFlight: db.prepare<[{ now: number; id: number }]>(
         `UPDATE outbox SET state = 'in_flight', attempts = attempts + 1, last_attempt_at = @now, updated_at = @now
          WHERE id = @id AND state IN ('pending', 'unknown')`,
@@ -181,15 +181,16 @@ export class OutboxRepository {
 
   /**
    * Up to `limit` items (oldest due first) that may be sent at `now` (ms): per contact only
-   * the head of its queue, and only when that head is pending/unknown and due.
+   * the head of its queue, and only when that head is pending/unknown and due. With `crm`,
+   * only items queued for that CRM: an item is never sent to another CRM than it was queued for.
    */
-  claimDue(now: number, limit: number): OutboxItem[] {
-    return this.#s.claimDue.all({ now, limit }).map(toItem);
+  claimDue(now: number, limit: number, crm: string | null = null): OutboxItem[] {
+    return this.#s.claimDue.all({ now, limit, crm }).map(toItem);
   }
 
-  /** When the next queue head becomes due (ms), or null when nothing waits. */
-  nextDueAt(): number | null {
-    return this.#s.nextDue.get() ?? null;
+  /** When the next queue head becomes due (ms), or null when nothing waits; only `crm`'s items when given. */
+  nextDueAt(crm: string | null = null): number | null {
+    return this.#s.nextDue.get({ crm }) ?? null;
   }
 
   /**

@@ -2,8 +2,14 @@
 import { z } from 'zod';
 import { Id, MessageLogState } from './mail.ts';
 
+/** The CRMs Mailbridge logs to; one is active at a time. */
+export const CrmKind = z.enum(['hubspot', 'salesforce', 'pipedrive']);
+
 export const CrmStatus = z.object({
-  crm: z.literal('hubspot'),
+  /** The active CRM. */
+  crm: CrmKind,
+  /** Its name for the rep ('HubSpot'). */
+  name: z.string(),
   state: z.enum(['not_connected', 'connected', 'reconnect_required']),
   /** e.g. the HubSpot portal; null when not connected. */
   accountLabel: z.string().nullable(),
@@ -14,12 +20,35 @@ export const CrmStatus = z.object({
   lastError: z.string().nullable(),
 });
 
+/** An open deal (HubSpot deal, Salesforce Opportunity, Pipedrive deal). */
+export const Deal = z.object({
+  crmDealId: z.string(),
+  name: z.string(),
+  stage: z.string(),
+  amount: z.number().nullable(),
+  currency: z.string().nullable().optional(),
+  closeDate: z.number().nullable(),
+  url: z.string().optional(),
+});
+
 export const Contact = z.object({
   crmContactId: z.string(),
   email: z.string(),
   name: z.string(),
   company: z.string(),
   owner: z.string(),
+  /** 'lead' for a Salesforce Lead. */
+  kind: z.enum(['contact', 'lead']).optional(),
+  title: z.string().optional(),
+  phone: z.string().optional(),
+  /** Lifecycle stage (HubSpot), Lead Status (Salesforce), label (Pipedrive). */
+  status: z.string().optional(),
+  /** ms since the epoch; null when the CRM records none. */
+  lastActivityAt: z.number().nullable().optional(),
+  /** "Open in <CRM>": an https link the app hands to the system browser. */
+  url: z.string().optional(),
+  /** Open deals as last fetched; null when they could not be read yet. */
+  deals: z.array(Deal).nullable(),
 });
 
 export const TimelineEntry = z.object({
@@ -42,5 +71,7 @@ export const Timeline = z.object({
 
 export type CrmStatus = z.output<typeof CrmStatus>;
 export type Contact = z.output<typeof Contact>;
+export type Deal = z.output<typeof Deal>;
+export type CrmKind = z.output<typeof CrmKind>;
 export type TimelineEntry = z.output<typeof TimelineEntry>;
 export type Timeline = z.output<typeof Timeline>;

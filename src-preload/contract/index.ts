@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Result } from './result.ts';
 import { Id, Label, MessageLogState, SearchPage, Stats, ThreadFilter, ThreadPage, ThreadView } from './mail.ts';
-import { CrmStatus, Timeline } from './crm.ts';
+import { CrmKind, CrmStatus, Timeline } from './crm.ts';
 import { Settings, SettingsPatch } from './settings.ts';
 import { AddressSuggestion, ComposeMode, Draft, DraftPatch, MailAction, SendItem } from './compose.ts';
 
@@ -178,11 +178,40 @@ export const channels = {
   'contacts:timeline': { input: z.object({ address: Email }), output: Timeline },
 
   'crm:status': { input: z.undefined(), output: CrmStatus },
-  /** Verifies the HubSpot private-app token with HubSpot before storing it (encrypted). */
-  'crm:connect': { input: z.object({ accessToken: z.string().trim().min(10).max(500) }), output: CrmStatus },
+  /**
+   * Verifies a token with the CRM before storing it (encrypted) and makes that CRM the active
+   * one: HubSpot's private-app token (default) or Pipedrive's personal API token.
+   */
+  'crm:connect': {
+    input: z.object({ crm: z.enum(['hubspot', 'pipedrive']).default('hubspot'), accessToken: z.string().trim().min(10).max(500) }),
+    output: CrmStatus,
+  },
+  /**
+   * Salesforce: OAuth 2.0 + PKCE in the system browser (no client secret), the org's
+   * instance_url and refresh token kept encrypted; Salesforce becomes the active CRM.
+   * `loginUrl`: https://login.salesforce.com (default), https://test.salesforce.com, or a My Domain.
+   */
+  'crm:connect-salesforce': {
+    input: z.object({ loginUrl: z.url({ protocol: /^https$/ }).max(300).optional() }),
+    output: CrmStatus,
+  },
+  /** Makes another CRM the active one; each keeps its credentials, contacts and log history. */
+  'crm:use': { input: z.object({ crm: CrmKind }), output: CrmStatus },
   'crm:disconnect': { input: z.undefined(), output: CrmStatus },
-  'crm:log-message': { input: z.object({ messageId: Id }), output: MessageLogState },
-  'crm:log-thread': { input: z.object({ threadId: Id }), output: z.array(MessageLogState) },
+  /**
+   * Logs the email to its CRM contacts, with the contact's company and a deal: `dealId` one of
+   * the contact's open deals, null for none, absent for the default (the only open deal, else none).
+   */
+  'crm:log-message': { input: z.object({ messageId: Id, dealId: z.string().min(1).max(64).nullable().optional() }), output: MessageLogState },
+  'crm:log-thread': { input: z.object({ threadId: Id, dealId: z.string().min(1).max(64).nullable().optional() }), output: z.array(MessageLogState) },
+  /**
+   * "Add to <CRM>": creates the person (a Lead in Salesforce) with the name and company from
+   * the mail, then answers with the timeline now showing the contact. AppError when the CRM refuses.
+   */
+  'crm:add-contact': {
+    input: z.object({ email: z.email().max(320).toLowerCase(), name: z.string().trim().max(200).default(''), company: z.string().trim().max(200).default('') }),
+    output: Timeline,
+  },
   'crm:retry': { input: z.object({ outboxId: Id }), output: z.null() },
 
   'settings:get': { input: z.undefined(), output: Settings },

@@ -33,6 +33,8 @@ export const settingDefinitions = {
   newMailCheckSeconds: { schema: z.number().int().min(10).max(3600), default: 30 },
   /** Minutes between whole syncs of each account, every folder included. */
   syncIntervalMinutes: { schema: z.number().int().min(1).max(1440), default: 5 },
+  /** The CRM emails are logged to (one at a time; each keeps its own connection and history). */
+  activeCrm: { schema: z.enum(['hubspot', 'salesforce', 'pipedrive']), default: 'hubspot' as 'hubspot' | 'salesforce' | 'pipedrive' },
   /** Log every synced email that has a known CRM contact among its participants. */
   autoLogKnownContacts: { schema: z.boolean(), default: false },
   /**

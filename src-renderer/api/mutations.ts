@@ -141,11 +141,40 @@ export function useDisconnectAccount() {
   });
 }
 
+/** Verifies and saves a CRM token (HubSpot private-app, Pipedrive personal API token); that CRM becomes the active one. */
 export function useConnectCrm() {
   return useMutation({
-    mutationFn: (accessToken: string) => call('crm:connect', { accessToken }),
+    mutationFn: (input: ChannelInput<'crm:connect'>) => call('crm:connect', input),
     meta: { inlineErrors: true },
     onSuccess: (status) => queryClient.setQueryData(keys.crmStatus, status),
+  });
+}
+
+/** Salesforce sign-in in the system browser (crm:connect-salesforce); resolves once the tokens are kept. */
+export function useConnectSalesforce() {
+  return useMutation({
+    mutationFn: (input: ChannelInput<'crm:connect-salesforce'>) => call('crm:connect-salesforce', input),
+    meta: { inlineErrors: true },
+    onSuccess: (status) => queryClient.setQueryData(keys.crmStatus, status),
+  });
+}
+
+/** Makes another CRM the active one (crm:use); the timeline and log states follow it. */
+export function useActiveCrm() {
+  return useMutation({
+    mutationFn: (crm: ChannelInput<'crm:use'>['crm']) => call('crm:use', { crm }),
+    onSuccess: (status) => {
+      queryClient.setQueryData(keys.crmStatus, status);
+      void queryClient.invalidateQueries();
+    },
+  });
+}
+
+/** "Add to <CRM>" for an address the CRM does not know; answers with its timeline. */
+export function useAddCrmContact() {
+  return useMutation({
+    mutationFn: (person: ChannelInput<'crm:add-contact'>) => call('crm:add-contact', person),
+    onSuccess: (timeline) => queryClient.setQueryData(['timeline', timeline.address], timeline),
   });
 }
 

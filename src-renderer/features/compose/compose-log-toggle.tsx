@@ -3,7 +3,7 @@
 import type { CrmStatus } from '../../../src-preload/contract/index.ts';
 import { useCrmStatus } from '../../api/queries.ts';
 
-export const CRM_NAMES: Record<CrmStatus['crm'], string> = { hubspot: 'HubSpot' };
+export const CRM_NAMES: Record<CrmStatus['crm'], string> = { hubspot: 'HubSpot', salesforce: 'Salesforce', pipedrive: 'Pipedrive' };
 
 interface ComposeLogToggleProps {
   draftId: number;
