@@ -77,6 +77,7 @@ export function buildTimeline(
   const states = logStates(rows.map((r) => r.messageId));
   return {
     address: email,
+    displayName: store.contacts.displayName(email),
     contact: contact ? contactCard(contact) : null,
     emails: rows.map((r) => ({
       messageId: r.messageId,

@@ -185,7 +185,7 @@ class LocalCrmService implements CrmService {
   }
 
   logStates(messageIds: number[]): Map<number, MessageLogState> {
-    return logStatesFor(this.#store.outbox, this.#connection.crm, this.#connection.pausedReason(), messageIds);
+    return logStatesFor(this.#store.outbox, this.#connection.crm, this.#connection.pausedReason(), messageIds, this.#store.contacts);
   }
 
   async timeline(address: string): Promise<Timeline> {

@@ -2,6 +2,7 @@
 // view's "Log to CRM" button, the inbox and the timelines show.
 import { isLogged, type OutboxItem, type OutboxRepository } from '../store/outbox-repository.ts';
 import type { MessageLogState } from '../../src-preload/contract/index.ts';
+import type { ContactRepository } from '../store/contact-repository.ts';
 
 type ItemState = MessageLogState['items'][number]['state'];
 
@@ -10,7 +11,11 @@ type ItemState = MessageLogState['items'][number]['state'];
  * CRM is not usable (not connected, reconnect required): live items show as `paused` with it.
  * Message state: failed if any item failed, else paused, else queued, else logged.
  */
-export function foldLogStates(items: readonly OutboxItem[], pausedReason: string | null): Map<number, MessageLogState> {
+export function foldLogStates(
+  items: readonly OutboxItem[],
+  pausedReason: string | null,
+  dealName: (item: OutboxItem, dealId: string) => string = () => '',
+): Map<number, MessageLogState> {
   const out = new Map<number, MessageLogState>();
   for (const item of items) {
     if (item.messageId === null) continue;
@@ -22,7 +27,16 @@ export function foldLogStates(items: readonly OutboxItem[], pausedReason: string
     const state: ItemState =
       isLogged(item) ? 'logged' : item.state === 'failed' ? 'failed' : pausedReason ? 'paused' : 'queued';
     const error = state === 'logged' ? null : state === 'paused' ? pausedReason : item.lastError;
-    entry.items.push({ outboxId: item.id, contactEmail: item.contactEmail, state, error });
+    const related = item.payload.related;
+    entry.items.push({
+      outboxId: item.id,
+      contactEmail: item.contactEmail,
+      crm: item.crm.split(':')[0]!,
+      withCompany: Boolean(related?.companies?.length),
+      deals: (related?.deals ?? []).map((id) => dealName(item, id)),
+      state,
+      error,
+    });
   }
   const rank: Record<ItemState, number> = { failed: 3, paused: 2, queued: 1, logged: 0 };
   for (const entry of out.values()) {
@@ -50,9 +64,13 @@ export function logStatesFor(
   crm: string,
   pausedReason: string | null,
   messageIds: readonly number[],
+  contacts?: Pick<ContactRepository, 'getByEmail'>,
 ): Map<number, MessageLogState> {
   const items = outbox.listByMessages(messageIds);
   const current = new Set(items.filter((i) => i.crm === crm).map((i) => i.messageId));
   const relevant = items.filter((i) => i.crm === crm || isLogged(i) || !current.has(i.messageId));
-  return foldLogStates(relevant, pausedReason);
+  // Deal names come from the contact's cached open deals; a deal closed since reads ''.
+  const dealName = (item: OutboxItem, dealId: string) =>
+    contacts?.getByEmail(item.crm, item.contactEmail)?.deals?.find((d) => d.crmDealId === dealId)?.name ?? '';
+  return foldLogStates(relevant, pausedReason, dealName);
 }

@@ -153,10 +153,14 @@ export class CrmAuthError extends CrmError {
 /** 429: retry no earlier than `retryAfterMs` from now. */
 export class CrmRateLimitError extends CrmError {
   readonly retryAfterMs: number;
-  constructor(message: string, retryAfterMs: number, options: { cause?: unknown } = {}) {
-    super(message, { retryable: true, ...options });
+  /** 'burst' (default): a window of seconds. 'daily': the day's quota is spent; `retryAfterMs` reaches its reset. */
+  readonly policy: 'burst' | 'daily';
+  constructor(message: string, retryAfterMs: number, options: { cause?: unknown; policy?: 'burst' | 'daily' } = {}) {
+    const { policy = 'burst', ...rest } = options;
+    super(message, { retryable: true, ...rest });
     this.name = 'CrmRateLimitError';
     this.retryAfterMs = retryAfterMs;
+    this.policy = policy;
   }
 }
 

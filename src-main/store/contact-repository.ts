@@ -98,6 +98,7 @@ export class ContactRepository {
         UNMATCHED_ADDRESSES_SQL.replace('SELECT a.address', 'SELECT a.id, a.address'),
       ),
       lastAddressId: db.prepare<[], number | null>('SELECT max(id) FROM addresses').pluck(),
+      displayName: db.prepare<[string], string>('SELECT display_name FROM addresses WHERE address = ?').pluck(),
       timeline: db.prepare<[{ address: string; limit: number }], TimelineMessage>(TIMELINE_SQL),
     };
     this.#upsert = db.transaction((crm: string, contacts: readonly CrmContact[]) => {
@@ -195,6 +196,11 @@ export class ContactRepository {
       until: options.until ?? Number.MAX_SAFE_INTEGER,
       limit: options.limit,
     });
+  }
+
+  /** The name the address was last seen with in mail ('' when none). */
+  displayName(address: string): string {
+    return this.#s.displayName.get(address.trim().toLowerCase()) ?? '';
   }
 
   /** The highest address id (0 when none): the end of a pass over the correspondents. */

@@ -63,6 +63,8 @@ export const TimelineEntry = z.object({
 
 export const Timeline = z.object({
   address: z.string(),
+  /** The name the address carries in mail ('' when none): "Add to <CRM>" starts from it. */
+  displayName: z.string(),
   /** Null when the address is not a CRM contact (or the CRM is unknown offline). */
   contact: Contact.nullable(),
   /** Every stored email with this address in From, To or Cc, newest first. */

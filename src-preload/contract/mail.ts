@@ -16,6 +16,12 @@ export const MessageLogState = z.object({
     z.object({
       outboxId: Id,
       contactEmail: z.string(),
+      /** The CRM it is logged (or queued) to: 'hubspot', 'salesforce', 'pipedrive'. */
+      crm: z.string(),
+      /** Logged with the contact's company too. */
+      withCompany: z.boolean(),
+      /** Names of the deals it is logged to ('' for a deal no longer cached). */
+      deals: z.array(z.string()),
       state: z.enum(['queued', 'logged', 'failed', 'paused']),
       error: z.string().nullable(),
     }),

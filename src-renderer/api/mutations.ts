@@ -6,11 +6,18 @@ import { call } from './client.ts';
 import { patchThreadLogStates, queued, queuedUnlogged, restoreThread, snapshotThread } from './log-state-patches.ts';
 import { queryClient } from './query-client.ts';
 import { keys } from './query-keys.ts';
+import { dealPickOf } from '../features/contact-timeline/deal-choice.ts';
+
+/** The deal picked for the thread in the contact panel, when the rep picked one (else main's default). */
+const dealOf = (threadId: number) => {
+  const pick = dealPickOf(threadId);
+  return pick === undefined ? {} : { dealId: pick };
+};
 
 /** Logs one message of the open thread; shows "queued" before main answers. */
 export function useLogMessage(threadId: number) {
   return useMutation({
-    mutationFn: (messageId: number) => call('crm:log-message', { messageId }),
+    mutationFn: (messageId: number) => call('crm:log-message', { messageId, ...dealOf(threadId) }),
     onMutate: async (messageId) => {
       await queryClient.cancelQueries({ queryKey: keys.thread(threadId) });
       const previous = snapshotThread(queryClient, threadId);
@@ -26,7 +33,7 @@ export function useLogMessage(threadId: number) {
 /** Logs every message of a thread not yet logged. */
 export function useLogThread() {
   return useMutation({
-    mutationFn: (threadId: number) => call('crm:log-thread', { threadId }),
+    mutationFn: (threadId: number) => call('crm:log-thread', { threadId, ...dealOf(threadId) }),
     onMutate: async (threadId) => {
       await queryClient.cancelQueries({ queryKey: keys.thread(threadId) });
       const previous = snapshotThread(queryClient, threadId);
@@ -174,7 +181,7 @@ export function useActiveCrm() {
 export function useAddCrmContact() {
   return useMutation({
     mutationFn: (person: ChannelInput<'crm:add-contact'>) => call('crm:add-contact', person),
-    onSuccess: (timeline) => queryClient.setQueryData(['timeline', timeline.address], timeline),
+    onSuccess: (timeline) => queryClient.setQueryData(keys.timeline(timeline.address), timeline),
   });
 }
 

@@ -155,7 +155,7 @@ export function InboxScreen({ searchQuery, onClearSearch, onOpenSettings }: Inbo
       </ErrorBoundary>
       {contactAddress && (
         <ErrorBoundary area="contact panel">
-          <ContactPanel address={contactAddress} onClose={() => setContactAddress(null)} onOpenThread={openThread} />
+          <ContactPanel address={contactAddress} threadId={openThreadId} onClose={() => setContactAddress(null)} onOpenThread={openThread} />
         </ErrorBoundary>
       )}
     </div>

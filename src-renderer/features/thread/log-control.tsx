@@ -4,6 +4,18 @@
 import type { MessageLogState } from '../../../src-preload/contract/index.ts';
 import { useLogMessage, useRetryLog } from '../../api/mutations.ts';
 import { LogBadge } from '../../components/log-badge.tsx';
+import { CRM_NAMES } from '../compose/compose-log-toggle.tsx';
+
+/** Where a message is logged: `to HubSpot · contact and company · deal “Gas supply 2002”`. */
+export function loggedWhere(logState: MessageLogState): string {
+  const items = logState.items.filter((i) => i.state === 'logged' || i.state === 'queued');
+  if (!items.length) return '';
+  const crms = [...new Set(items.map((i) => CRM_NAMES[i.crm as keyof typeof CRM_NAMES] ?? i.crm))];
+  const records = items.some((i) => i.withCompany) ? 'contact and company' : items.length > 1 ? `${items.length} contacts` : 'contact';
+  const deals = [...new Set(items.flatMap((i) => i.deals))];
+  const deal = deals.length ? ` · deal ${deals.map((d) => (d ? `“${d}”` : '(closed)')).join(', ')}` : '';
+  return `to ${crms.join(', ')} · ${records}${deal}`;
+}
 
 interface LogControlProps {
   threadId: number;
@@ -25,6 +37,7 @@ export function LogControl({ threadId, logState, onOpenSettings }: LogControlPro
       ) : (
         <span role="status" aria-label="CRM log state">
           <LogBadge state={state} error={reason} />
+          {(state === 'logged' || state === 'queued') && <span className="log-where"> {loggedWhere(logState)}</span>}
         </span>
       )}
       {state === 'failed' && (

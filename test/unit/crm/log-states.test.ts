@@ -63,11 +63,11 @@ describe('foldLogStates', () => {
       state: 'failed',
       error: 'HTTP 500',
       items: [
-        { outboxId: a1.id, contactEmail: a1.contactEmail, state: 'logged', error: null },
-        { outboxId: a2.id, contactEmail: a2.contactEmail, state: 'failed', error: 'HTTP 500' },
+        { outboxId: a1.id, contactEmail: a1.contactEmail, crm: a1.crm, withCompany: false, deals: [], state: 'logged', error: null },
+        { outboxId: a2.id, contactEmail: a2.contactEmail, crm: a2.crm, withCompany: false, deals: [], state: 'failed', error: 'HTTP 500' },
       ],
     });
-    assert.deepEqual(states.get(2)?.items, [{ outboxId: b.id, contactEmail: b.contactEmail, state: 'queued', error: null }]);
+    assert.deepEqual(states.get(2)?.items, [{ outboxId: b.id, contactEmail: b.contactEmail, crm: b.crm, withCompany: false, deals: [], state: 'queued', error: null }]);
     assert.equal(foldLogStates([], null).size, 0);
   });
 

@@ -18,6 +18,9 @@ const THREAD = 40;
 const item = (outboxId: number, state: MessageLogState['items'][number]['state'], error: string | null = null) => ({
   outboxId,
   contactEmail: `contact${outboxId}@example.com`,
+  crm: 'hubspot',
+  withCompany: false,
+  deals: [],
   state,
   error,
 });
