@@ -1,6 +1,6 @@
 // An in-memory CrmConnector for the outbox and service tests: contacts, logged emails, and
 // scripted failures (401, 429, unreachable, 5xx, a response lost after the CRM committed).
-import type { CrmConnector, CrmContact, EmailActivity, EmailAssociations, LoggedEmail } from '../../../src-main/crm/types.ts';
+import type { CrmConnector, CrmContact, CrmDeal, CrmKind, EmailActivity, EmailAssociations, LoggedEmail, NewContact } from '../../../src-main/crm/types.ts';
 import { CrmAuthError, CrmError, CrmRateLimitError, CrmUnreachableError } from '../../../src-main/crm/types.ts';
 
 export type Fault = 'auth' | 'unreachable' | 'refused' | 'server' | 'bad_request' | 'drop_after_commit' | { rateLimitMs: number };
@@ -9,11 +9,15 @@ export interface FakeEmail {
   crmActivityId: string;
   activity: EmailActivity;
   contactIds: string[];
+  companyIds: string[];
+  dealIds: string[];
 }
 
 export class FakeCrm implements CrmConnector {
-  readonly crm = 'hubspot';
+  readonly crm: CrmKind;
   readonly contacts: CrmContact[];
+  /** Open deals per CRM contact id (openDealsOf). */
+  readonly deals = new Map<string, CrmDeal[]>();
   readonly emails: FakeEmail[] = [];
   /** Faults applied to the next logEmail calls, in order. */
   readonly logFaults: Fault[] = [];
@@ -29,7 +33,8 @@ export class FakeCrm implements CrmConnector {
   /** Called at the start of each logEmail; can await to hold a request in flight. */
   gate: (() => Promise<void>) | null = null;
 
-  constructor(contacts: CrmContact[], token = 'good-token-123') {
+  constructor(contacts: CrmContact[], token = 'good-token-123', crm: CrmKind = 'hubspot') {
+    this.crm = crm;
     this.contacts = contacts;
     this.token = token;
     this.validToken = token;
@@ -47,7 +52,21 @@ export class FakeCrm implements CrmConnector {
     return this.contacts.filter((c) => emails.includes(c.email));
   }
 
-  async logEmail(activity: EmailActivity, { contacts: crmContactIds }: EmailAssociations) {
+  async openDealsOf(crmContactId: string): Promise<CrmDeal[]> {
+    this.#check();
+    return this.deals.get(crmContactId) ?? [];
+  }
+
+  async createContact(person: NewContact): Promise<CrmContact> {
+    this.#check();
+    const contact = { crmContactId: String(500 + this.contacts.length), email: person.email, name: person.name, company: person.company, owner: '' };
+    this.contacts.push(contact);
+    return contact;
+  }
+
+  async logEmail(activity: EmailActivity, associations: EmailAssociations) {
+    const crmContactIds = associations.contacts;
+    this.#associations = associations;
     this.calls.log += 1;
     this.attempts.push(activity.idempotencyKey);
     if (this.gate) await this.gate();
@@ -84,9 +103,13 @@ export class FakeCrm implements CrmConnector {
     if (this.token !== this.validToken) throw toError('auth');
   }
 
+  #associations: EmailAssociations | null = null;
+
   #commit(activity: EmailActivity, contactIds: readonly string[]): string {
     const crmActivityId = String(9000 + this.emails.length);
-    this.emails.push({ crmActivityId, activity, contactIds: [...contactIds] });
+    const companyIds = [...(this.#associations?.companies ?? [])];
+    const dealIds = [...(this.#associations?.deals ?? [])];
+    this.emails.push({ crmActivityId, activity, contactIds: [...contactIds], companyIds, dealIds });
     return crmActivityId;
   }
 }

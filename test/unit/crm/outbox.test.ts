@@ -215,7 +215,7 @@ describe('outbox scheduler', () => {
     await h.service.whenIdle();
     databaseOf(h.store).prepare("UPDATE outbox SET state = 'in_flight', attempts = 1").run();
     const m1 = h.store.outbox.listByMessages([ids[0]!])[0]!;
-    h.crm.emails.push({ crmActivityId: '777', activity: m1.payload, contactIds: ['101'] });
+    h.crm.emails.push({ crmActivityId: '777', activity: m1.payload, contactIds: ['101'], companyIds: [], dealIds: [] });
     h.crm.down = false;
     await h.restart();
     await h.service.whenIdle();
