@@ -9,6 +9,7 @@ type CrmChannels =
   | 'crm:status'
   | 'crm:connect'
   | 'crm:use'
+  | 'crm:unknown-addresses'
   | 'crm:connect-salesforce'
   | 'crm:add-contact'
   | 'crm:disconnect'
@@ -20,7 +21,7 @@ type CrmChannels =
 /** What the handlers need of the CRM service. */
 export type CrmFacade = Pick<
   CrmService,
-  'name' | 'status' | 'connect' | 'use' | 'addContact' | 'disconnect' | 'logMessage' | 'logThread' | 'retry' | 'logStates' | 'timeline'
+  'name' | 'status' | 'connect' | 'use' | 'addContact' | 'cachedContact' | 'disconnect' | 'logMessage' | 'logThread' | 'retry' | 'logStates' | 'timeline'
 >;
 
 /** Sign-ins that need the system browser, done by the assembly (it has the shell and the config). */
@@ -35,6 +36,7 @@ export function crmHandlers(crm: CrmFacade, signIns: CrmSignIns): Pick<Handlers,
     'crm:status': () => crm.status(),
     'crm:connect': ({ crm: kind, accessToken }) => crm.connect(accessToken, kind).catch(asAppError(crm)),
     'crm:use': ({ crm: kind }) => crm.use(kind),
+    'crm:unknown-addresses': ({ emails }) => [...new Set(emails)].filter((email) => crm.cachedContact(email) === null),
     'crm:add-contact': (person) => crm.addContact(person).catch(asAppError(crm)),
     'crm:disconnect': () => {
       crm.disconnect();

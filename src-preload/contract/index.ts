@@ -195,6 +195,11 @@ export const channels = {
     input: z.object({ loginUrl: z.url({ protocol: /^https$/ }).max(300).optional() }),
     output: CrmStatus,
   },
+  /**
+   * Of these addresses, those the active CRM has no contact for (from the contact cache only,
+   * never asking the CRM): compose warns that the email will not be logged for them.
+   */
+  'crm:unknown-addresses': { input: z.object({ emails: z.array(z.email().max(320).toLowerCase()).max(200) }), output: z.array(z.string()) },
   /** Makes another CRM the active one; each keeps its credentials, contacts and log history. */
   'crm:use': { input: z.object({ crm: CrmKind }), output: CrmStatus },
   'crm:disconnect': { input: z.undefined(), output: CrmStatus },

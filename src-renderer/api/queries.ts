@@ -47,6 +47,15 @@ export const useTimeline = (address: string | null) =>
     staleTime: 5_000,
   });
 
+/** Which of `emails` the active CRM has no cached contact for (crm:unknown-addresses); asks nothing of the CRM. */
+export const useUnknownAddresses = (crm: string | null, emails: readonly string[], enabled: boolean) =>
+  useQuery({
+    queryKey: ['crm-unknown', crm, [...emails].sort().join(',')],
+    queryFn: () => call('crm:unknown-addresses', { emails: [...emails] }),
+    enabled: enabled && emails.length > 0,
+    staleTime: 10_000,
+  });
+
 export const useStats = () => useQuery({ queryKey: keys.stats, queryFn: () => call('mail:stats', undefined) });
 
 export const useCrmStatus = () =>

@@ -182,7 +182,12 @@ export function ComposeWindow({ draft }: { draft: Draft }) {
           />
         )}
         <ComposeAttachments draftId={draft.id} attachments={attachments} />
-        <ComposeLogToggle draftId={draft.id} checked={logToCrm} onChange={setLogToCrmAndSave} />
+        <ComposeLogToggle
+          draftId={draft.id}
+          checked={logToCrm}
+          recipients={[...shown.to, ...shown.cc].filter((c) => c.valid).map((c) => c.address.toLowerCase())}
+          onChange={setLogToCrmAndSave}
+        />
       </div>
       <ComposeFooter
         account={account}
