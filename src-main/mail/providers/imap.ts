@@ -67,12 +67,17 @@ export function imapClient(server: ImapServerSettings, secret: { password: strin
   return client;
 }
 
+/** How long a syncing connection may stay silent before it is given up, ms. */
+export const SYNC_SOCKET_TIMEOUT_MS = 90_000;
+
 export class ImapProvider implements ImapSource {
   readonly #client: ImapFlow;
 
   constructor(options: ImapProviderOptions) {
     // qresync: imapflow adds QRESYNC to its ENABLE where the server advertises it (RFC 7162 §3.2.3).
-    this.#client = imapClient(options.server, options.secret, { socketTimeout: 5 * 60_000, qresync: true, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+    // A sync's connection is never idle for long (it fetches or searches): 90 s of silence is a
+    // connection dropped without a close (a router, a sleeping laptop), not a slow server.
+    this.#client = imapClient(options.server, options.secret, { socketTimeout: SYNC_SOCKET_TIMEOUT_MS, qresync: true, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
   }
 
   /** Connects and authenticates; rejects with imapflow's error (authenticationFailed, a TLS error, ENOTFOUND …). */
