@@ -12,6 +12,15 @@ import { imapAccounts } from '../accounts/imap-account.ts';
 import { ImapPush } from '../accounts/imap-push.ts';
 import { startSyncScheduler, type SyncScheduler } from '../accounts/sync-scheduler.ts';
 import { openInSystemBrowser } from '../auth/system-browser.ts';
+import {
+  SalesforceTokenSource,
+  parseSalesforceTokens,
+  revokeSalesforceToken,
+  salesforceOAuthConfig,
+  serializeSalesforceTokens,
+  signInWithSalesforce,
+} from '../auth/index.ts';
+import { salesforceConnectorFactory } from '../crm/connectors/salesforce.ts';
 import { crmConnectorFactory } from '../crm/connectors/index.ts';
 import { createCrmService } from '../crm/crm-service.ts';
 import type { CrmService } from '../crm/crm-service-api.ts';
@@ -82,10 +91,27 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const events = createAppEvents();
   const settings = createSettingsService(store.settings);
 
+  // Salesforce's stored secret is its tokens; a refresh writes the new ones back, encrypted.
+  const salesforceOAuth = (loginUrl?: string) => salesforceOAuthConfig({ ...config.salesforce, ...(loginUrl ? { loginUrl } : {}) });
+  const salesforceSession = (secret: string) => {
+    const tokens = parseSalesforceTokens(secret);
+    const source = new SalesforceTokenSource(salesforceOAuth(tokens.loginUrl), tokens, {
+      onTokens: (next) => {
+        const stored = store.crmConnections.get('salesforce');
+        if (stored?.accessToken) store.crmConnections.save('salesforce', serializeSalesforceTokens(next), stored.accountLabel ?? 'Salesforce');
+      },
+    });
+    return salesforceConnectorFactory(config.salesforce)({
+      instanceUrl: tokens.instanceUrl,
+      getAccessToken: () => source.getAccessToken(),
+      onUnauthorized: (rejected) => source.invalidate(rejected),
+    });
+  };
+
   // 3. The CRM and its outbox; whatever waited for the network when the app quit is tried again now.
   const crm = createCrmService({
     store,
-    connectorFactory: crmConnectorFactory(config),
+    connectorFactory: crmConnectorFactory(config, { salesforce: (connection) => salesforceSession(connection.accessToken) }),
     settings: () => settings.get(),
     activateCrm: (activeCrm) => settings.set({ activeCrm }),
     ...(options.reconnectProbeMs ? { unreachableRetryCapMs: options.reconnectProbeMs } : {}),
@@ -148,8 +174,19 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     crm.onStatusChange((payload) => events.publish({ name: 'crm:status', payload })),
   ];
   /** Salesforce's sign-in in the system browser; its tokens are the connection's secret (JSON, encrypted store). */
-  const connectSalesforce = async (_loginUrl: string | undefined): Promise<CrmStatus> => {
-    throw new AppError('invalid_input', 'no Salesforce app configured: set salesforce.clientId in the profile config.json');
+  const connectSalesforce = async (loginUrl: string | undefined): Promise<CrmStatus> => {
+    if (!config.salesforce.clientId) throw new AppError('invalid_input', 'no Salesforce app configured: set salesforce.clientId in the profile config.json');
+    const tokens = await signInWithSalesforce(salesforceOAuth(loginUrl), { openBrowser: options.openBrowser ?? openInSystemBrowser, signal: shutdown.signal });
+    return crm.connect(serializeSalesforceTokens(tokens), 'salesforce');
+  };
+  /** Disconnecting Salesforce revokes its refresh token (and with it the sessions) first; a failure there still forgets it here. */
+  const revokeCrm = async (): Promise<void> => {
+    const stored = store.crmConnections.get('salesforce');
+    if (crm.status().crm !== 'salesforce' || !stored?.accessToken) return;
+    const tokens = parseSalesforceTokens(stored.accessToken);
+    await revokeSalesforceToken(salesforceOAuth(tokens.loginUrl), tokens.refreshToken, tokens.loginUrl).catch((error: unknown) =>
+      log.warn('could not revoke the Salesforce token; it is forgotten here', { error: (error as Error).name }),
+    );
   };
 
   const handlers: Handlers = {
@@ -158,7 +195,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     ...composeHandlers({ store, settings, actions, outbox, contact: (email) => crm.cachedContact(email) }),
     'mail:open-attachment': ({ messageId, index }) => attachments.open(messageId, index).then(() => null),
     'mail:save-attachment': ({ messageId, index }) => attachments.save(messageId, index),
-    ...crmHandlers(crm, { connectSalesforce: (loginUrl) => connectSalesforce(loginUrl) }),
+    ...crmHandlers(crm, { connectSalesforce: (loginUrl) => connectSalesforce(loginUrl), revoke: revokeCrm }),
     ...settingsHandlers(settings),
   };
 

@@ -37,3 +37,19 @@ export {
 } from './microsoft-oauth.ts';
 export { DeepLinkBroker, type PendingRedirect } from './microsoft-redirect.ts';
 export { signInWithMicrosoft, type MicrosoftSignInOptions, type MicrosoftSignInResult } from './microsoft-sign-in.ts';
+export {
+  DEFAULT_SALESFORCE_LOGIN_URL,
+  DEFAULT_SALESFORCE_SCOPES,
+  SalesforceTokenRequestError,
+  SalesforceTokenSource,
+  parseSalesforceTokens,
+  refreshSalesforceTokens,
+  revokeSalesforceToken,
+  salesforceEndpoints,
+  salesforceOAuthConfig,
+  serializeSalesforceTokens,
+  type SalesforceOAuthConfig,
+  type SalesforceTokenSourceOptions,
+  type SalesforceTokens,
+} from './salesforce-oauth.ts';
+export { signInWithSalesforce, type SalesforceSignInOptions } from './salesforce-sign-in.ts';

@@ -59,10 +59,11 @@ export class CrmConnection {
       this.#unreachable = false;
     }
     if (this.state() !== 'connected') return null;
-    const secret = this.#stored()!.accessToken!;
+    const stored = this.#stored()!;
+    const secret = stored.accessToken!;
     const cached = this.#connectors.get(crm);
     if (cached?.secret === secret) return cached.connector;
-    const connector = this.#o.connectorFactory({ crm, accessToken: secret });
+    const connector = this.#o.connectorFactory({ crm, accessToken: secret, accountLabel: stored.accountLabel });
     this.#connectors.set(crm, { connector, secret });
     return connector;
   }

@@ -35,6 +35,10 @@ export function crmAppError(error: unknown, crmName: string): unknown {
     case 'auth':
       return new AppError('invalid_input', `${crmName} refused the token: ${failure.error.message}`);
     case 'rate_limited':
+      if (failure.error.policy === 'daily') {
+        const at = new Date(Date.now() + failure.error.retryAfterMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+        return new AppError('rate_limited', `${crmName}'s daily API limit is reached; queued logs go out after it resets (about ${at})`);
+      }
       return new AppError('rate_limited', `${crmName} asks us to slow down; try again in a moment`);
     case 'unreachable':
       return new AppError('offline', `${crmName} cannot be reached; check the connection`);

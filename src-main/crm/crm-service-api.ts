@@ -11,6 +11,8 @@ export interface CrmConnectionInput {
   crm: CrmKind;
   /** The stored secret: HubSpot's private-app token, Pipedrive's API token, Salesforce's tokens (JSON). Never log it. */
   accessToken: string;
+  /** The account label stored at connect (HubSpot portal id, Pipedrive company domain, Salesforce org); absent before verify. */
+  accountLabel?: string | null;
 }
 
 export interface CrmSettings {

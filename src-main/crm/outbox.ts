@@ -58,6 +58,8 @@ export class Outbox {
   #online = true;
   /** While offline: no new attempt before this time (ms), so one probe per backoff interval goes out. */
   #offlineUntil = 0;
+  /** Per CRM whose daily (or rolling 24 h) allowance is spent: nothing goes to it before this time (ms). */
+  readonly #holdUntil = new Map<string, number>();
   #idleWaiters: Array<() => void> = [];
 
   constructor(options: OutboxOptions) {
@@ -150,11 +152,16 @@ export class Outbox {
     this.#idleWaiters.splice(0).forEach((resolve) => resolve());
   }
 
+  /** Until when `crm` (default the active one) is held for its daily allowance; 0 when it is not. */
+  #heldUntil(crm: string | null = this.#options.crm?.() ?? null): number {
+    return crm === null ? 0 : (this.#holdUntil.get(crm) ?? 0);
+  }
+
   #isIdle(): boolean {
     if (this.#running.size > 0) return false;
     if (this.#closed || this.#paused || !this.#connector()) return true;
     const next = this.#repo.nextDueAt(this.#options.crm?.() ?? null);
-    return next === null || Math.max(next, this.#online ? 0 : this.#offlineUntil) > this.#now();
+    return next === null || Math.max(next, this.#online ? 0 : this.#offlineUntil, this.#heldUntil()) > this.#now();
   }
 
   #pump(): void {
@@ -163,7 +170,7 @@ export class Outbox {
     if (connector) {
       // While offline, one item probes the CRM; the rest wait for it.
       const limit = (this.#online ? this.#concurrency : 1) - this.#running.size;
-      if (limit > 0 && (this.#online || this.#now() >= this.#offlineUntil)) {
+      if (limit > 0 && (this.#online || this.#now() >= this.#offlineUntil) && this.#now() >= this.#heldUntil(connector.crm)) {
         for (const item of this.#repo.claimDue(this.#now(), limit, connector.crm)) {
           if (!this.#repo.markInFlight(item.id)) continue;
           const task = this.#send(connector, item)
@@ -186,7 +193,7 @@ export class Outbox {
   #schedule(): void {
     const due = this.#repo.nextDueAt(this.#options.crm?.() ?? null);
     if (due === null) return this.#clearTimer();
-    const next = this.#online ? due : Math.max(due, this.#offlineUntil);
+    const next = Math.max(this.#online ? due : Math.max(due, this.#offlineUntil), this.#heldUntil());
     const now = this.#now();
     if (next <= now) {
       // Due but not claimable now: the concurrency slots are full; a finishing task wakes us.
@@ -254,6 +261,14 @@ export class Outbox {
           break;
         case 'rate_limited': {
           this.#setOnline(true);
+          if (failure.error.policy === 'daily') {
+            // The day's allowance is spent: everything waits for the reset instead of
+            // retrying into it, and this item does not lose its place or count the attempt against it.
+            const resetAt = now + failure.error.retryAfterMs;
+            this.#holdUntil.set(item.crm, Math.max(this.#heldUntil(item.crm), resetAt));
+            this.#repo.markRetry(item.id, resetAt, 'rate_limited', `${message}: logging resumes at ${new Date(resetAt).toISOString()}`, outcome);
+            break;
+          }
           const delay = backoffDelay(attempts, this.#backoff, this.#random, failure.error.retryAfterMs);
           this.#repo.markRetry(item.id, now + delay, 'rate_limited', message, outcome);
           break;

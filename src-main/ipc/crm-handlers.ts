@@ -28,6 +28,8 @@ export type CrmFacade = Pick<
 export interface CrmSignIns {
   /** Salesforce OAuth in the browser, then CrmService.connect with the tokens. */
   connectSalesforce(loginUrl: string | undefined): Promise<CrmStatus>;
+  /** Revokes the active CRM's credentials at the CRM where it has such a thing (Salesforce); never rejects. */
+  revoke?(): Promise<void>;
 }
 
 export function crmHandlers(crm: CrmFacade, signIns: CrmSignIns): Pick<Handlers, CrmChannels> {
@@ -38,7 +40,8 @@ export function crmHandlers(crm: CrmFacade, signIns: CrmSignIns): Pick<Handlers,
     'crm:use': ({ crm: kind }) => crm.use(kind),
     'crm:unknown-addresses': ({ emails }) => [...new Set(emails)].filter((email) => crm.cachedContact(email) === null),
     'crm:add-contact': (person) => crm.addContact(person).catch(asAppError(crm)),
-    'crm:disconnect': () => {
+    'crm:disconnect': async () => {
+      await signIns.revoke?.();
       crm.disconnect();
       return crm.status();
     },

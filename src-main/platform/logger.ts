@@ -30,6 +30,9 @@ const SECRET_VALUE = [
   /\bEw[A-D][\w+/=-]{80,}/g, // Microsoft account (consumer) access tokens: opaque, "EwB…"
   /\b0\.A[\w.*-]{80,}/g, // Entra ID refresh tokens: "0.AR…", "0.AX…"
   /\bM\.[A-Z]\d*_[A-Z]{2,4}\.[\w.!*$-]{40,}/g, // Microsoft account refresh tokens: "M.C5xx_BAY.0.U.…", "M.R3_BAY.…"
+  /\b00D\w{12,15}![\w.]+/g, // Salesforce session ids (access tokens): "00D<org id>!<session>"
+  /\b5Aep861[\w.]{40,}/g, // Salesforce refresh tokens
+  /\b[0-9a-f]{40}\b/g, // Pipedrive personal API tokens: 40 hex digits
   /([?&](?:code|access_token|refresh_token|id_token|code_verifier|client_secret)=)[^&\s]+/gi,
 ];
 

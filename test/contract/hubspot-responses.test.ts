@@ -1,7 +1,8 @@
 // Contract test: every HubSpot emulator response the connector relies on, checked against
 // the documented shapes (hubspot-schemas.ts, closed to unknown keys) and the key values
-// the docs specify: association type ids, ISO datetimes, 207 on partial batch reads,
-// 429 RATE_LIMIT bodies, and rate-limit headers on non-search endpoints only.
+// the docs specify: association type ids and labels, ISO datetimes, 207 on partial batch
+// reads, the default deal pipeline, 429 RATE_LIMIT bodies (ten-secondly, secondly, DAILY),
+// and rate-limit headers (burst and daily) on non-search endpoints only.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HubSpotEmulator, HUBSPOT_TEST_TOKEN } from '../emulators/crm/hubspot-emulator.ts';
@@ -12,6 +13,9 @@ const validate = hubSpotValidator();
 let emulator: HubSpotEmulator;
 let url: string;
 let contactId: string;
+let companyId: string;
+let openDealId: string;
+let closedDealId: string;
 
 async function call(method: string, path: string, body?: unknown, token = HUBSPOT_TEST_TOKEN): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const response = await fetch(url + path, {
@@ -30,10 +34,17 @@ function assertShape(name: HubSpotSchemaName, value: unknown): void {
 before(async () => {
   emulator = new HubSpotEmulator({
     contacts: [{ email: 'pat@pge.com', firstname: 'Pat', lastname: 'Smith', company: 'PG&E', hubspot_owner_id: HUBSPOT_TEST_OWNERS[1]!.id }],
+    companies: [{ name: 'PG&E', domain: 'pge.com' }],
+    deals: [
+      { dealname: 'PG&E gas supply', dealstage: 'qualifiedtobuy', amount: '125000', closedate: '2001-06-30T00:00:00.000Z', deal_currency_code: 'USD', contactEmails: ['pat@pge.com'] },
+      { dealname: 'PG&E old hedge', dealstage: 'closedlost', amount: '5000', contactEmails: ['pat@pge.com'] },
+    ],
     settings: { rateLimit: true, requestsPer10Seconds: 100, searchPerSecond: 5 },
   });
   ({ url } = await emulator.start());
   contactId = emulator.contacts()[0]!.id;
+  companyId = emulator.companies()[0]!.id;
+  [openDealId, closedDealId] = emulator.deals().map((d) => d.id) as [string, string];
 });
 
 after(async () => {
@@ -218,4 +229,189 @@ test('429 bodies and headers for the ten-secondly and the search limits', async 
   assertShape('rateLimit', limited[0]!.body);
   assert.equal(limited[0]!.body.policyName, 'SECONDLY');
   assert.equal(emulator.stats().rateLimited, 2);
+});
+
+test('account details carry the configured time zone with its current offset', async () => {
+  Object.assign(emulator.settings, { timeZone: 'Asia/Kolkata' });
+  try {
+    const r = await call('GET', '/account-info/v3/details');
+    assertShape('accountDetails', r.body);
+    assert.equal(r.body.timeZone, 'Asia/Kolkata');
+    assert.equal(r.body.utcOffset, '+05:30');
+    assert.equal(r.body.utcOffsetMilliseconds, 19_800_000);
+  } finally {
+    Object.assign(emulator.settings, { timeZone: 'US/Eastern' });
+  }
+});
+
+test('companies and deals: batch read (200 and 207) with default and requested properties, get, hs_is_closed from the stage', async () => {
+  const companies = await call('POST', '/crm/v3/objects/companies/batch/read', { properties: ['name', 'domain'], inputs: [{ id: companyId }] });
+  assert.equal(companies.status, 200);
+  assertShape('batchResponse', companies.body);
+  const company = (companies.body.results as Array<{ id: string; properties: Record<string, string> }>)[0]!;
+  assert.deepEqual(Object.keys(company.properties).sort(), ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name']);
+  assert.equal(company.properties.domain, 'pge.com');
+
+  const got = await call('GET', `/crm/v3/objects/companies/${companyId}`);
+  assertShape('simplePublicObject', got.body);
+  assert.deepEqual(Object.keys(got.body.properties as object).sort(), ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name']);
+
+  const deals = await call('POST', '/crm/v3/objects/deals/batch/read', {
+    properties: ['dealname', 'dealstage', 'amount', 'closedate', 'hs_is_closed', 'deal_currency_code'],
+    inputs: [{ id: openDealId }, { id: closedDealId }, { id: contactId }],
+  });
+  assert.equal(deals.status, 207, 'a contact id is no deal id');
+  assertShape('batchResponse', deals.body);
+  assert.deepEqual((deals.body.errors as Array<{ context: { ids: string[] } }>)[0]!.context.ids, [contactId]);
+  const byId = new Map((deals.body.results as Array<{ id: string; properties: Record<string, string | null> }>).map((d) => [d.id, d.properties]));
+  assert.equal(byId.get(openDealId)!.hs_is_closed, 'false');
+  assert.equal(byId.get(closedDealId)!.hs_is_closed, 'true');
+  assert.equal(byId.get(openDealId)!.closedate, '2001-06-30T00:00:00.000Z');
+  assert.equal(byId.get(closedDealId)!.closedate, null, 'unset properties that were asked for come back null');
+
+  const plain = await call('GET', `/crm/v3/objects/deals/${openDealId}`);
+  assertShape('simplePublicObject', plain.body);
+  assert.deepEqual(Object.keys(plain.body.properties as object).sort(),
+    ['amount', 'closedate', 'createdate', 'dealname', 'dealstage', 'hs_lastmodifieddate', 'hs_object_id', 'pipeline']);
+});
+
+test('associations v4: the batch read labels the primary company, 207 for contacts without one; the list pages deals', async () => {
+  const lonely = emulator.addContact({ email: 'lonely@nowhere.test' });
+  const batch = await call('POST', '/crm/v4/associations/contacts/companies/batch/read', { inputs: [{ id: contactId }, { id: lonely }] });
+  assert.equal(batch.status, 207);
+  assertShape('associationsBatch', batch.body);
+  assert.deepEqual(batch.body.results, [{
+    from: { id: contactId },
+    to: [{
+      toObjectId: Number(companyId),
+      associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 279, label: null }, { category: 'HUBSPOT_DEFINED', typeId: 1, label: 'Primary' }],
+    }],
+  }]);
+  const [error] = batch.body.errors as Array<{ category: string; context: { fromObjectId: string[] } }>;
+  assert.equal(error!.category, 'OBJECT_NOT_FOUND');
+  assert.deepEqual(error!.context.fromObjectId, [lonely]);
+
+  const complete = await call('POST', '/crm/v4/associations/contacts/deals/batch/read', { inputs: [{ id: contactId }] });
+  assert.equal(complete.status, 200);
+  assertShape('associationsBatch', complete.body);
+
+  const reverse = await call('POST', '/crm/v4/associations/companies/contacts/batch/read', { inputs: [{ id: companyId }] });
+  assertShape('associationsBatch', reverse.body);
+  assert.deepEqual((reverse.body.results as Array<{ to: Array<{ associationTypes: Array<{ typeId: number }> }> }>)[0]!.to[0]!.associationTypes.map((t) => t.typeId), [280, 2]);
+
+  const page = await call('GET', `/crm/v4/objects/contacts/${contactId}/associations/deals?limit=1`);
+  assertShape('associationsV4', page.body);
+  assert.deepEqual(page.body.results, [{ toObjectId: Number(openDealId), associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 4, label: null }] }]);
+  assert.equal((page.body.paging as { next: { after: string } }).next.after, '1');
+
+  const badType = await call('POST', '/crm/v4/associations/contacts/widgets/batch/read', { inputs: [{ id: contactId }] });
+  assert.equal(badType.status, 400);
+  assertShape('error', badType.body);
+});
+
+test('pipelines: the default deal pipeline, its closed stages marked in the metadata', async () => {
+  const r = await call('GET', '/crm/v3/pipelines/deals');
+  assert.equal(r.status, 200);
+  assertShape('pipelines', r.body);
+  const [pipeline] = r.body.results as Array<{ id: string; stages: Array<{ id: string; label: string; metadata: Record<string, string> }> }>;
+  assert.equal(pipeline!.id, 'default');
+  assert.deepEqual(pipeline!.stages.filter((st) => st.metadata.isClosed === 'true').map((st) => st.id), ['closedwon', 'closedlost']);
+  assert.equal(pipeline!.stages.find((st) => st.id === 'qualifiedtobuy')!.label, 'Qualified To Buy');
+});
+
+test('companies search, and contacts created with a primary company (type 1) or refused for an unknown one', async () => {
+  emulator.resetStats();
+  const search = await call('POST', '/crm/v3/objects/companies/search', {
+    filterGroups: [{ filters: [{ propertyName: 'domain', operator: 'EQ', value: 'PGE.com' }] }, { filters: [{ propertyName: 'name', operator: 'EQ', value: 'nobody inc' }] }],
+    properties: ['name', 'domain'],
+  });
+  assertShape('collectionWithTotal', search.body);
+  assert.equal(search.body.total, 1);
+  assert.equal(search.headers.get('x-hubspot-ratelimit-daily'), null, 'search answers carry no rate-limit headers');
+
+  const created = await call('POST', '/crm/v3/objects/contacts', {
+    properties: { email: 'lee@pge.com', firstname: 'Lee' },
+    associations: [{ to: { id: companyId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 1 }] }],
+  });
+  assert.equal(created.status, 201);
+  assertShape('simplePublicObject', created.body);
+  const lee = String(created.body.id);
+  assert.deepEqual(emulator.contactAssociations(lee), { companies: [companyId], primaryCompany: companyId, deals: [] });
+  assert.equal(emulator.contacts().find((c) => c.id === lee)!.properties.associatedcompanyid, companyId);
+
+  const before = emulator.contacts().length;
+  for (const [associations, message] of [
+    [[{ to: { id: '999' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 279 }] }], /company 999 does not exist/],
+    [[{ to: { id: openDealId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 1 }] }], new RegExp(`company ${openDealId} does not exist`)],
+    [[{ to: { id: companyId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 198 }] }], /198/],
+  ] as const) {
+    const r = await call('POST', '/crm/v3/objects/contacts', { properties: { email: 'refused@pge.com' }, associations });
+    assert.equal(r.status, 400, JSON.stringify(associations));
+    assertShape('error', r.body);
+    assert.equal(r.body.category, 'VALIDATION_ERROR');
+    assert.match(String(r.body.message), message);
+  }
+  assert.equal(emulator.contacts().length, before, 'nothing was created');
+});
+
+test('emails: associations to a company (186) and a deal (210) are kept and readable back; unknown ids are 400', async () => {
+  const email = (associations: unknown[]) => call('POST', '/crm/v3/objects/emails', { properties: { hs_timestamp: '2001-05-14T09:30:00Z' }, associations });
+  const to = (id: string, associationTypeId: number) => ({ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId }] });
+  const created = await email([to(contactId, 198), to(companyId, 186), to(openDealId, 210)]);
+  assert.equal(created.status, 201);
+  assertShape('simplePublicObject', created.body);
+  const id = String(created.body.id);
+  assert.deepEqual(emulator.emailAssociations(id), { contacts: [contactId], companies: [companyId], deals: [openDealId] });
+  const fromDeal = await call('GET', `/crm/v4/objects/deals/${openDealId}/associations/emails`);
+  assertShape('associationsV4', fromDeal.body);
+  assert.deepEqual(fromDeal.body.results, [{ toObjectId: Number(id), associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 209, label: null }] }]);
+  const fromCompany = await call('POST', '/crm/v4/associations/companies/emails/batch/read', { inputs: [{ id: companyId }] });
+  assertShape('associationsBatch', fromCompany.body);
+  assert.deepEqual((fromCompany.body.results as Array<{ to: Array<{ associationTypes: unknown }> }>)[0]!.to[0]!.associationTypes, [{ category: 'HUBSPOT_DEFINED', typeId: 185, label: null }]);
+
+  const before = emulator.emails().length;
+  for (const [associations, message] of [
+    [[to(contactId, 198), to('424242', 186)], /company 424242 does not exist/],
+    [[to(contactId, 198), to(companyId, 210)], new RegExp(`deal ${companyId} does not exist`)],
+    [[to(contactId, 198), to(openDealId, 4)], /HUBSPOT_DEFINED 4 is not a valid association type/],
+  ] as const) {
+    const r = await email([...associations]);
+    assert.equal(r.status, 400, JSON.stringify(associations));
+    assertShape('error', r.body);
+    assert.match(String(r.body.message), message);
+  }
+  assert.equal(emulator.emails().length, before, 'nothing was created');
+});
+
+test('the daily limit: X-HubSpot-RateLimit-Daily headers count down, then 429 DAILY without Retry-After, search included', async () => {
+  emulator.resetStats();
+  Object.assign(emulator.settings, { dailyLimit: 3 });
+  try {
+    const first = await call('GET', '/account-info/v3/details');
+    assert.equal(first.headers.get('x-hubspot-ratelimit-daily'), '3');
+    assert.equal(first.headers.get('x-hubspot-ratelimit-daily-remaining'), '2');
+    const search = await call('POST', '/crm/v3/objects/contacts/search', {});
+    assert.equal(search.status, 200);
+    assert.equal(search.headers.get('x-hubspot-ratelimit-daily-remaining'), null, 'search answers carry no rate-limit headers');
+    const last = await call('GET', `/crm/v3/objects/contacts/${contactId}`);
+    assert.equal(last.headers.get('x-hubspot-ratelimit-daily-remaining'), '0', 'searches count against the day too');
+
+    for (const [method, path] of [['GET', '/account-info/v3/details'], ['POST', '/crm/v3/objects/contacts/search']] as const) {
+      const limited = await call(method, path, method === 'POST' ? {} : undefined);
+      assert.equal(limited.status, 429);
+      assertShape('rateLimit', limited.body);
+      assert.equal(limited.body.policyName, 'DAILY');
+      assert.equal(limited.body.message, 'You have reached your daily limit.');
+      assert.equal(limited.headers.get('retry-after'), null);
+      assert.equal(limited.headers.get('x-hubspot-ratelimit-daily-remaining'), method === 'GET' ? '0' : null);
+    }
+    assert.deepEqual(emulator.dailyUsage(), { limit: 3, used: 3, remaining: 0 }, 'refused requests do not count');
+    assert.equal(emulator.stats().dailyLimited, 2);
+
+    emulator.setDailyRemaining(1);
+    assert.equal((await call('GET', '/account-info/v3/details')).status, 200);
+  } finally {
+    Object.assign(emulator.settings, { dailyLimit: 500_000 });
+    emulator.resetStats();
+  }
 });

@@ -14,8 +14,12 @@ import type { HubSpotEmulator } from './hubspot-emulator.ts';
  * POST /__admin/revoke-token                   → 204;  POST /__admin/restore-token → 204
  * POST /__admin/drop-response-after-commit {count?} → 204
  * GET  /__admin/emails                         → EmulatedEmail[]
+ * GET  /__admin/emails/{id}/associations       → {contacts, companies, deals} (ids); 404 for an unknown email
  * GET  /__admin/contacts                       → [{id, properties}]
  * POST /__admin/contacts {email, firstname?, lastname?, company?, hubspot_owner_id?} → {id}; 409 on a duplicate
+ * GET  /__admin/companies · /__admin/deals     → [{id, properties}]
+ * GET  /__admin/daily                          → {limit, used, remaining}
+ * POST /__admin/daily {remaining}              → 204 (remaining 0: the next request is a 429 DAILY)
  */
 export async function handleAdmin(emulator: HubSpotEmulator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const request = adminRequest(req, res, url);
@@ -36,6 +40,20 @@ export async function handleAdmin(emulator: HubSpotEmulator, req: IncomingMessag
     }
     if (method === 'GET' && path === '/emails') return sendJson(res, 200, emulator.emails());
     if (method === 'GET' && path === '/contacts') return sendJson(res, 200, emulator.contacts());
+    if (method === 'GET' && path === '/companies') return sendJson(res, 200, emulator.companies());
+    if (method === 'GET' && path === '/deals') return sendJson(res, 200, emulator.deals());
+    const emailLinks = method === 'GET' ? /^\/emails\/([^/]+)\/associations$/.exec(path) : null;
+    if (emailLinks) {
+      const links = emulator.emailAssociations(decodeURIComponent(emailLinks[1]!));
+      return links ? sendJson(res, 200, links) : sendJson(res, 404, { error: 'no such email' });
+    }
+    if (method === 'GET' && path === '/daily') return sendJson(res, 200, emulator.dailyUsage());
+    if (method === 'POST' && path === '/daily') {
+      const { remaining } = await body();
+      if (!Number.isInteger(remaining) || (remaining as number) < 0) return sendJson(res, 400, { error: 'remaining must be a non-negative integer' });
+      emulator.setDailyRemaining(remaining as number);
+      return noContent();
+    }
     if (method === 'POST' && path === '/contacts') {
       const c = await body();
       if (typeof c.email !== 'string') return sendJson(res, 400, { error: 'email required' });

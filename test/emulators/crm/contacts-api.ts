@@ -1,9 +1,11 @@
-// Contact endpoints of the emulator: create (unique email → 409), get (by id or email),
-// list, and search with HubSpot's filter semantics (groups ORed, filters ANDed, IN/NOT_IN on
-// lower-cased strings). Sources: developers.hubspot.com/docs/api/crm/contacts, …/crm/search.
+// Contact endpoints of the emulator: create (unique email → 409, with company and deal
+// associations), get (by id or email), list, and search with HubSpot's filter semantics
+// (groups ORed, filters ANDed, IN/NOT_IN on lower-cased strings), shared with companies.
+// Sources: developers.hubspot.com/docs/api/crm/contacts, …/crm/search.
 import type { ApiResult } from './api.ts';
+import { readCreateAssociations } from './associations-api.ts';
 import { conflict, notFound, validationError } from './hubspot-errors.ts';
-import { publicObject, selectProperties, type CrmRecord, type HubSpotStore } from './hubspot-store.ts';
+import { ASSOCIATION_TYPE_IDS, publicObject, selectProperties, type CrmRecord, type HubSpotStore } from './hubspot-store.ts';
 import { pageParams, propertiesParam, readProperties, requireObject } from './request-input.ts';
 
 /**
@@ -16,17 +18,30 @@ export const SEARCH_LIMITS = { filterGroups: 5, filtersPerGroup: 10, filters: 25
 const CONTACT_DEFAULT_PROPERTIES = ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'];
 const CONTACT_ALWAYS = ['hs_object_id', 'createdate', 'lastmodifieddate'];
 
+/** Association types a contact may be created with: to a company (unlabelled, or Primary) and to a deal. */
+const CONTACT_CREATE_ASSOCIATIONS = {
+  [ASSOCIATION_TYPE_IDS.contactToCompany]: 'companies',
+  [ASSOCIATION_TYPE_IDS.contactToCompanyPrimary]: 'companies',
+  [ASSOCIATION_TYPE_IDS.contactToDeal]: 'deals',
+} as const;
+
 export function createContact(store: HubSpotStore, input: unknown): ApiResult {
   const body = requireObject(input, 'SimplePublicObjectInputForCreate');
   const properties = readProperties(body.properties);
+  const associations = readCreateAssociations(store, body.associations, 'contacts', CONTACT_CREATE_ASSOCIATIONS);
+  let record: CrmRecord;
   try {
-    const record = store.addContact(properties);
-    return { status: 201, body: publicObject(record, { ...record.properties }) };
+    record = store.addContact(properties);
   } catch (error) {
     const existing = (error as { conflict?: string }).conflict;
     if (existing) throw conflict(`Contact already exists. Existing ID: ${existing}`);
     throw error;
   }
+  for (const a of associations) {
+    if (a.toType === 'deals') store.associateContactWithDeal(record.id, a.id);
+    else store.associateContactWithCompany(record.id, a.id, a.typeId === ASSOCIATION_TYPE_IDS.contactToCompanyPrimary);
+  }
+  return { status: 201, body: publicObject(record, { ...record.properties }) };
 }
 
 export function listContacts(store: HubSpotStore, query: URLSearchParams): ApiResult {
@@ -116,6 +131,11 @@ function readFilterGroups(input: unknown): Filter[][] {
 }
 
 export function searchContacts(store: HubSpotStore, input: unknown): ApiResult {
+  return searchRecords(store.contacts.values(), input, CONTACT_ALWAYS, CONTACT_DEFAULT_PROPERTIES);
+}
+
+/** POST …/search over `records`: HubSpot's filter semantics and paging, CollectionResponseWithTotal. */
+export function searchRecords(records: Iterable<CrmRecord>, input: unknown, always: readonly string[], defaults: readonly string[]): ApiResult {
   const body = requireObject(input ?? {}, 'PublicObjectSearchRequest');
   const groups = readFilterGroups(body.filterGroups);
   const limit = body.limit === undefined ? 10 : Number(body.limit);
@@ -125,13 +145,13 @@ export function searchContacts(store: HubSpotStore, input: unknown): ApiResult {
   if (offset + limit > SEARCH_LIMITS.results) throw validationError(`Search results are limited to ${SEARCH_LIMITS.results} records`);
   const requested = Array.isArray(body.properties) ? body.properties.map(String) : null;
   // Filter groups are ORed, filters within a group ANDed (crm/search).
-  const hits = [...store.contacts.values()].filter((c) => groups.length === 0 || groups.some((g) => g.every((f) => matches(c, f))));
+  const hits = [...records].filter((c) => groups.length === 0 || groups.some((g) => g.every((f) => matches(c, f))));
   const page = hits.slice(offset, offset + limit);
   return {
     status: 200,
     body: {
       total: hits.length,
-      results: page.map((c) => publicObject(c, selectProperties(c, requested, CONTACT_ALWAYS, CONTACT_DEFAULT_PROPERTIES))),
+      results: page.map((c) => publicObject(c, selectProperties(c, requested, always, defaults))),
       ...(offset + limit < hits.length ? { paging: { next: { after: String(offset + limit) } } } : {}),
     },
   };

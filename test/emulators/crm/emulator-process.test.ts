@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { HubSpotConnector } from '../../../src-main/crm/connectors/hubspot.ts';
-import { CrmAuthError, CrmError, CrmUnreachableError, type EmailActivity } from '../../../src-main/crm/types.ts';
+import { CrmAuthError, CrmError, CrmRateLimitError, CrmUnreachableError, type EmailActivity } from '../../../src-main/crm/types.ts';
 
 const MAIN = join(import.meta.dirname, 'main.ts');
 let child: ChildProcess;
@@ -68,14 +68,25 @@ test('admin endpoints seed, fault and inspect the emulator process', async () =>
 
   await admin('POST', '/drop-response-after-commit', { count: 1 });
   await assert.rejects(connector.logEmail(activity, { contacts: [contactId] }), CrmUnreachableError);
-  const emails = (await admin('GET', '/emails')).json as Array<{ contactIds: string[]; properties: Record<string, string> }>;
+  const emails = (await admin('GET', '/emails')).json as Array<{ id: string; contactIds: string[]; properties: Record<string, string> }>;
   assert.equal(emails.length, 1);
   assert.deepEqual(emails[0]!.contactIds, [contactId]);
+  assert.deepEqual((await admin('GET', `/emails/${emails[0]!.id}/associations`)).json, { contacts: [contactId], companies: [], deals: [] });
+  assert.equal((await admin('GET', '/emails/1/associations')).status, 404);
+  assert.deepEqual((await admin('GET', '/companies')).json, []);
+  assert.deepEqual((await admin('GET', '/deals')).json, []);
 
   await admin('POST', '/revoke-token');
   await assert.rejects(connector.verify(), CrmAuthError);
   await admin('POST', '/restore-token');
   assert.ok((await connector.verify()).accountLabel);
+
+  assert.equal(((await admin('GET', '/daily')).json as { limit: number }).limit, 500_000);
+  assert.equal((await admin('POST', '/daily', { remaining: -1 })).status, 400);
+  assert.equal((await admin('POST', '/daily', { remaining: 0 })).status, 204);
+  await assert.rejects(connector.listLoggedEmails(contactId), (e: unknown) => e instanceof CrmRateLimitError && e.policy === 'daily');
+  assert.deepEqual(((await admin('GET', '/daily')).json as { remaining: number }).remaining, 0);
+  assert.equal((await admin('POST', '/daily', { remaining: 100 })).status, 204);
 
   const settings = await admin('POST', '/settings', { latencyMs: 5 });
   assert.equal((settings.json as { latencyMs: number }).latencyMs, 5);

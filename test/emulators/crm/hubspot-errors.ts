@@ -69,14 +69,20 @@ export function serverError(status = 500): HubSpotApiError {
   ));
 }
 
-export type RateLimitPolicy = 'TEN_SECONDLY_ROLLING' | 'SECONDLY';
+export type RateLimitPolicy = 'TEN_SECONDLY_ROLLING' | 'SECONDLY' | 'DAILY';
+
+const RATE_LIMIT_MESSAGES: Record<RateLimitPolicy, string> = {
+  TEN_SECONDLY_ROLLING: 'You have reached your ten_secondly_rolling limit.',
+  SECONDLY: 'You have reached your secondly limit.',
+  DAILY: 'You have reached your daily limit.',
+};
 
 /**
  * 429 as HubSpot sends it. `retryAfterMs` null leaves Retry-After out (HubSpot itself does
- * not always send it); otherwise it is rounded up to whole seconds.
+ * not always send it, and never promises one for DAILY); otherwise it is rounded up to whole seconds.
  */
 export function rateLimited(policy: RateLimitPolicy, retryAfterMs: number | null, headers: Record<string, string> = {}): HubSpotApiError {
-  const message = policy === 'SECONDLY' ? 'You have reached your secondly limit.' : 'You have reached your ten_secondly_rolling limit.';
+  const message = RATE_LIMIT_MESSAGES[policy];
   return new HubSpotApiError(429, {
     status: 'error',
     message,

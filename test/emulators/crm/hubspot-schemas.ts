@@ -1,10 +1,16 @@
 // JSON Schemas of the HubSpot responses the emulator sends, transcribed by hand from the
-// published API reference (no machine-readable spec is stored locally), closed to unknown
-// keys so the emulator cannot drift into shapes the real API never sends. Each names its page:
+// published API reference (HubSpot's OpenAPI files are not stored locally: their licence),
+// closed to unknown keys so the emulator cannot drift into shapes the real API never sends.
+// Each names its source:
 //   SimplePublicObject, CollectionResponseWithTotal…, BatchResponseSimplePublicObject:
-//     developers.hubspot.com/docs/api-reference/…/crm/objects (…/batch/read, …/search)
+//     developers.hubspot.com/docs/api-reference/…/crm/objects (…/batch/read, …/search), and in
+//     GitHub HubSpot/HubSpot-public-api-spec-collection PublicApiSpecs/CRM/{Companies,Deals}/Rollouts/424/v3/<name>.json
 //   CollectionResponseMultiAssociatedObjectWithLabel: …/crm/associations-v4 (list)
-//   PublicOwner: …/crm/owners;  account details: …/account/account-information/get-account-details
+//   BatchResponsePublicAssociationMultiWithLabel (PublicAssociationMultiWithLabel, StandardError):
+//     PublicApiSpecs/CRM/Associations/Rollouts/130902/v4/associations.json (…/batch/read)
+//   CollectionResponsePipelineNoPaging (Pipeline, PipelineStage): PublicApiSpecs/CRM/Pipelines/Rollouts/145896/v3/pipelines.json
+//   PublicOwner: …/crm/owners;  account details (PortalInformationResponse):
+//     PublicApiSpecs/Account/Account Info/Rollouts/144923/v3/accountInfo.json
 //   Error: developers.hubspot.com/docs/faq/api-error-responses and the CRM `Error` model
 //   429 body: developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -38,6 +44,28 @@ const simplePublicObject = {
   },
 };
 
+const associationTypes = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['category', 'typeId'],
+    additionalProperties: false,
+    properties: {
+      category: { enum: ['HUBSPOT_DEFINED', 'USER_DEFINED', 'INTEGRATOR_DEFINED', 'WORK'] },
+      typeId: { type: 'integer' },
+      label: { type: ['string', 'null'] },
+    },
+  },
+};
+
+/** MultiAssociatedObjectWithLabel: v4 sends toObjectId as an integer (the dated 2026-03 release as a string). */
+const multiAssociatedObject = {
+  type: 'object',
+  required: ['toObjectId', 'associationTypes'],
+  additionalProperties: false,
+  properties: { toObjectId: { type: 'integer' }, associationTypes },
+};
+
 const errorDetail = {
   type: 'object',
   required: ['message'],
@@ -51,27 +79,15 @@ const errorDetail = {
   },
 };
 
-export const HUBSPOT_SCHEMAS = {
-  simplePublicObject,
-  collectionWithTotal: {
-    type: 'object',
-    required: ['total', 'results'],
-    additionalProperties: false,
-    properties: { total: { type: 'integer', minimum: 0 }, results: { type: 'array', items: simplePublicObject }, paging },
-  },
-  collection: {
-    type: 'object',
-    required: ['results'],
-    additionalProperties: false,
-    properties: { results: { type: 'array', items: simplePublicObject }, paging },
-  },
-  batchResponse: {
+/** A batch answer (BatchResponse…, 200 or 207) whose results are `item`; errors are StandardError. */
+function batchOf(item: object): object {
+  return {
     type: 'object',
     required: ['status', 'results', 'startedAt', 'completedAt'],
     additionalProperties: false,
     properties: {
       status: { enum: ['PENDING', 'PROCESSING', 'CANCELED', 'COMPLETE'] },
-      results: { type: 'array', items: simplePublicObject },
+      results: { type: 'array', items: item },
       startedAt: dateTime,
       completedAt: dateTime,
       requestedAt: dateTime,
@@ -96,8 +112,35 @@ export const HUBSPOT_SCHEMAS = {
         },
       },
     },
+  };
+}
+
+export const HUBSPOT_SCHEMAS = {
+  simplePublicObject,
+  collectionWithTotal: {
+    type: 'object',
+    required: ['total', 'results'],
+    additionalProperties: false,
+    properties: { total: { type: 'integer', minimum: 0 }, results: { type: 'array', items: simplePublicObject }, paging },
   },
-  associationsV4: {
+  collection: {
+    type: 'object',
+    required: ['results'],
+    additionalProperties: false,
+    properties: { results: { type: 'array', items: simplePublicObject }, paging },
+  },
+  batchResponse: batchOf(simplePublicObject),
+  associationsBatch: batchOf({
+    type: 'object',
+    required: ['from', 'to'],
+    additionalProperties: false,
+    properties: {
+      from: { type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'string', pattern: '^[0-9]+$' } } },
+      to: { type: 'array', items: multiAssociatedObject },
+      paging,
+    },
+  }),
+  pipelines: {
     type: 'object',
     required: ['results'],
     additionalProperties: false,
@@ -106,26 +149,46 @@ export const HUBSPOT_SCHEMAS = {
         type: 'array',
         items: {
           type: 'object',
-          required: ['toObjectId', 'associationTypes'],
+          required: ['archived', 'createdAt', 'displayOrder', 'id', 'label', 'stages', 'updatedAt'],
           additionalProperties: false,
           properties: {
-            toObjectId: { type: 'integer' },
-            associationTypes: {
+            id: { type: 'string' },
+            label: { type: 'string' },
+            displayOrder: { type: 'integer' },
+            createdAt: dateTime,
+            updatedAt: dateTime,
+            archived: { type: 'boolean' },
+            archivedAt: dateTime,
+            stages: {
               type: 'array',
               items: {
                 type: 'object',
-                required: ['category', 'typeId'],
+                required: ['archived', 'createdAt', 'displayOrder', 'id', 'label', 'updatedAt'],
                 additionalProperties: false,
                 properties: {
-                  category: { enum: ['HUBSPOT_DEFINED', 'USER_DEFINED', 'INTEGRATOR_DEFINED'] },
-                  typeId: { type: 'integer' },
-                  label: { type: ['string', 'null'] },
+                  id: { type: 'string' },
+                  label: { type: 'string' },
+                  displayOrder: { type: 'integer' },
+                  metadata: { type: 'object', additionalProperties: { type: 'string' } },
+                  createdAt: dateTime,
+                  updatedAt: dateTime,
+                  archived: { type: 'boolean' },
+                  archivedAt: dateTime,
+                  writePermissions: { enum: ['CRM_PERMISSIONS_ENFORCEMENT', 'READ_ONLY', 'INTERNAL_ONLY'] },
                 },
               },
             },
           },
         },
       },
+    },
+  },
+  associationsV4: {
+    type: 'object',
+    required: ['results'],
+    additionalProperties: false,
+    properties: {
+      results: { type: 'array', items: multiAssociatedObject },
       paging,
     },
   },

@@ -1,6 +1,7 @@
 // Runs the HubSpot emulator as its own process, for the demo and benchmarks that must not
 // share an event loop with the client. Prints {"url": …, "contacts": n, "accessToken": …} as
-// one JSON line on stdout (the token is the emulator's fixed test token, not a secret).
+// one JSON line on stdout (the token is the emulator's fixed test token, not a secret). With
+// --mailbox the contacts' domains become companies and some contacts get deals (seed.ts).
 // Usage: node test/emulators/crm/main.ts [--mailbox PATH --owner ADDRESS [--count N] [--own-domain D]...]
 //        [--port N] [--rate-limit on|off] [--latency-ms N] [--token T] [--ca-dir DIR | --cert PEM --key PEM]
 // TLS: --ca-dir creates (or reuses) a test CA there (clients need NODE_EXTRA_CA_CERTS=DIR/ca.pem);
@@ -9,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ensureTestCa } from '../../support/test-ca.ts';
 import { HubSpotEmulator } from './hubspot-emulator.ts';
-import { seedContactsFromMailbox } from './seed.ts';
+import { seedCompaniesAndDeals, seedContactsFromMailbox } from './seed.ts';
 
 const { values } = parseArgs({
   options: {
@@ -41,6 +42,7 @@ const contacts = values.mailbox
   : [];
 const emulator = new HubSpotEmulator({
   contacts,
+  ...seedCompaniesAndDeals(contacts),
   ...tls,
   ...(values.token ? { accessToken: values.token } : {}),
   port: Number(values.port),

@@ -1,5 +1,6 @@
-// HubSpot's burst limits as rolling windows: every request in the last 10 s counts against
-// the ten-secondly limit, every search in the last second against the search limit.
+// HubSpot's burst limits as rolling windows (every request in the last 10 s counts against
+// the ten-secondly limit, every search in the last second against the search limit), and the
+// daily limit as a count per calendar day in the account's time zone.
 // Source: developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines.
 
 export class RollingWindow {
@@ -36,5 +37,52 @@ export class RollingWindow {
     let drop = 0;
     while (drop < this.#times.length && this.#times[drop]! <= now - this.#windowMs) drop += 1;
     if (drop) this.#times.splice(0, drop);
+  }
+}
+
+/**
+ * HubSpot's daily limit for private apps: a number of requests per calendar day, the day as the
+ * account's time zone counts it ("resets at midnight based on the time zone setting of the
+ * HubSpot account", usage guidelines). Only admitted requests count.
+ */
+export class DailyBudget {
+  #day = '';
+  #used = 0;
+
+  /** Requests left today at `now` under `limit` in `timeZone`. */
+  remaining(limit: number, timeZone: string, now = Date.now()): number {
+    this.#roll(timeZone, now);
+    return Math.max(0, limit - this.#used);
+  }
+
+  /** Counts one admitted request. */
+  spend(timeZone: string, now = Date.now()): void {
+    this.#roll(timeZone, now);
+    this.#used += 1;
+  }
+
+  /** Leaves exactly `remaining` requests for today (a test's shortcut to a spent quota). */
+  setRemaining(limit: number, remaining: number, timeZone: string, now = Date.now()): void {
+    this.#roll(timeZone, now);
+    this.#used = Math.max(0, limit - remaining);
+  }
+
+  used(timeZone: string, now = Date.now()): number {
+    this.#roll(timeZone, now);
+    return this.#used;
+  }
+
+  reset(): void {
+    this.#day = '';
+    this.#used = 0;
+  }
+
+  /** A new local date in `timeZone` starts a new day's count. */
+  #roll(timeZone: string, now: number): void {
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+    if (day !== this.#day) {
+      this.#day = day;
+      this.#used = 0;
+    }
   }
 }

@@ -1,9 +1,10 @@
 // Builds a believable CRM from a real mailbox: the people a rep corresponds with most
-// (outside the rep's own company) become HubSpot contacts, so tests and the demo match
-// real mail against real-looking contacts instead of hand-made fixtures.
+// (outside the rep's own company) become HubSpot contacts, their address domains become
+// companies, and some of them take part in deals, so tests and the demo match real mail
+// against real-looking records instead of hand-made fixtures.
 import { readMailbox } from '../../../src-main/mail/import/mailbox-reader.ts';
 import { parseMessage } from '../../../src-main/mail/mime/index.ts';
-import { HUBSPOT_TEST_OWNERS, type SeedContact } from './hubspot-store.ts';
+import { DEAL_PIPELINES, HUBSPOT_TEST_OWNERS, type SeedCompany, type SeedContact, type SeedDeal } from './hubspot-store.ts';
 
 export interface SeedOptions {
   /** The mailbox owner's address (the rep); never becomes a contact. */
@@ -97,4 +98,43 @@ function companyFromDomain(domain: string): string {
 
 function capitalise(word: string): string {
   return word ? word[0]!.toUpperCase() + word.slice(1) : word;
+}
+
+const DEAL_TOPICS = ['Gas supply', 'Power hedge', 'Pipeline capacity', 'Transmission rights', 'Risk advisory', 'Retail load'];
+const DAY = 86_400_000;
+
+/**
+ * Companies and deals for seeded contacts, deterministic by rank: one company per address
+ * domain (first seen first; named as the contact's company, domain lower-cased); the contact of
+ * every third rank (0, 3, 6, …) has an open deal, every sixth a second one created a day later,
+ * every fourth a closed one (won at ranks divisible by 8, else lost). Open stages cycle through
+ * the default pipeline's; amounts are whole dollars in USD, closing in 2001. Feed both to
+ * `new HubSpotEmulator({contacts, companies, deals})`, which gives each contact its domain's
+ * company as primary.
+ */
+export function seedCompaniesAndDeals(contacts: readonly SeedContact[]): { companies: SeedCompany[]; deals: SeedDeal[] } {
+  const companies = new Map<string, SeedCompany>();
+  for (const contact of contacts) {
+    const domain = contact.email.split('@')[1]?.toLowerCase();
+    if (domain && !companies.has(domain)) companies.set(domain, { name: contact.company ?? companyFromDomain(domain), domain });
+  }
+  const openStages = DEAL_PIPELINES[0]!.stages.filter((stage) => !stage.isClosed);
+  const deals: SeedDeal[] = [];
+  contacts.forEach((contact, rank) => {
+    const company = contact.company ?? companyFromDomain(contact.email.split('@')[1] ?? '');
+    const deal = (n: number, dealstage: string): SeedDeal => ({
+      dealname: `${company} ${DEAL_TOPICS[(rank + n) % DEAL_TOPICS.length]}`,
+      dealstage,
+      pipeline: DEAL_PIPELINES[0]!.id,
+      amount: String(10_000 + ((rank * 7_919 + n * 104_729) % 90) * 1_000),
+      closedate: new Date(Date.UTC(2001, 5, 30) + (rank + n * 7) * DAY).toISOString(),
+      deal_currency_code: 'USD',
+      createdate: new Date(Date.UTC(2001, 0, 1) + (rank * 3 + n) * DAY).toISOString(),
+      contactEmails: [contact.email],
+    });
+    if (rank % 3 === 0) deals.push(deal(0, openStages[rank % openStages.length]!.id));
+    if (rank % 6 === 0) deals.push(deal(1, openStages[(rank + 1) % openStages.length]!.id));
+    if (rank % 4 === 0) deals.push(deal(2, rank % 8 === 0 ? 'closedwon' : 'closedlost'));
+  });
+  return { companies: [...companies.values()], deals };
 }

@@ -2,7 +2,7 @@
 // accepts (RFC 8252 §7), that PKCE S256 is required (RFC 7636), and the Google-style extras.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { IdentityEmulator, GMAIL_READONLY_SCOPE } from './identity-emulator.ts';
+import { IdentityEmulator, GMAIL_READONLY_SCOPE, SALESFORCE_PUBLIC_CLIENT } from './identity-emulator.ts';
 
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'; // RFC 7636 appendix B
 
@@ -70,6 +70,22 @@ describe('IdentityEmulator authorization requests', () => {
     const revoke = await fetch(`${emulator.endpoints.revocationUrl}?token=not-a-token`, { method: 'POST' });
     assert.equal(revoke.status, 400);
     assert.equal(((await revoke.json()) as { error: string }).error, 'invalid_token');
+  });
+
+  test("Salesforce's login host: /services/oauth2/authorize for the public client; revoke refuses unknown tokens", async () => {
+    const url = new URL(`${emulator.endpoints.salesforceLoginUrl}/services/oauth2/authorize`);
+    for (const [k, v] of Object.entries({
+      client_id: SALESFORCE_PUBLIC_CLIENT.clientId, response_type: 'code', scope: 'api refresh_token', state: 's',
+      code_challenge: CHALLENGE, code_challenge_method: 'S256', redirect_uri: 'http://127.0.0.1:1717/oauth2/callback',
+    })) url.searchParams.set(k, v);
+    assert.ok(toLogin(await fetch(url, { redirect: 'manual' })));
+    url.searchParams.set('redirect_uri', 'http://127.0.0.1:1717/elsewhere');
+    assert.equal((await fetch(url, { redirect: 'manual' })).status, 400);
+    const revoke = await fetch(`${emulator.endpoints.salesforceLoginUrl}/services/oauth2/revoke`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=not-a-token',
+    });
+    assert.equal(revoke.status, 400);
+    assert.equal(((await revoke.json()) as { error: string }).error, 'unsupported_token_type');
   });
 
   test('revokeUser and revokeAllGrants report zero when nothing was granted', () => {

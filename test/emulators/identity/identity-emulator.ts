@@ -10,8 +10,10 @@ import { createLogger } from '../../../src-main/platform/logger.ts';
 import { currentTestCa } from '../../support/test-ca.ts';
 import { MemoryStore, memoryAdapterFactory } from './memory-adapter.ts';
 import { handleInteraction, type TestUser } from './interaction-pages.ts';
+import { SALESFORCE_OAUTH_SCOPES, SalesforceIdentity, salesforceClientMetadata } from './salesforce-identity.ts';
 
 export type { TestUser } from './interaction-pages.ts';
+export { SALESFORCE_PUBLIC_CLIENT, SALESFORCE_TEST_ORG_ID, salesforceUserId } from './salesforce-identity.ts';
 
 export const GMAIL_READONLY_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';
 export const GMAIL_MODIFY_SCOPE = 'https://www.googleapis.com/auth/gmail.modify';
@@ -60,6 +62,8 @@ export interface IdentityEmulatorOptions {
   accessTokenTtlSeconds?: number;
   /** Extra oidc-provider client metadata records (e.g. a Microsoft public client). */
   extraClients?: Record<string, unknown>[];
+  /** The instance_url Salesforce token answers carry (a Salesforce emulator's URL); default the issuer. */
+  salesforceInstanceUrl?: string;
 }
 
 export interface IdentityEndpoints {
@@ -72,6 +76,8 @@ export interface IdentityEndpoints {
   tokenInfoUrl: string;
   /** RFC 7662 token introspection; INTROSPECTION_CLIENT authenticates with client_secret_basic. */
   introspectionUrl: string;
+  /** Salesforce's login host (configuration loginUrl): /services/oauth2/{authorize,token,revoke} live under it. */
+  salesforceLoginUrl: string;
 }
 
 /** One observed token-endpoint call, for assertions (and for leak checks in log tests). */
@@ -113,11 +119,22 @@ export class IdentityEmulator {
   #provider: Provider | undefined;
   #providerCallback: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   #endpoints: IdentityEndpoints | undefined;
+  /** The instance_url handed to the Salesforce client; set it once the Salesforce emulator listens. */
+  salesforceInstanceUrl: string | undefined;
+  readonly #salesforce: SalesforceIdentity;
 
   constructor(options: IdentityEmulatorOptions = {}) {
     this.users = options.users ?? [DEFAULT_TEST_USER];
     this.#accessTokenTtlSeconds = options.accessTokenTtlSeconds ?? 3599;
     this.#extraClients = options.extraClients ?? [];
+    this.salesforceInstanceUrl = options.salesforceInstanceUrl;
+    this.#salesforce = new SalesforceIdentity({
+      issuer: () => this.endpoints.issuer,
+      users: () => this.users,
+      store: this.#store,
+      provider: () => this.#providerOrThrow(),
+      instanceUrl: () => this.salesforceInstanceUrl,
+    });
   }
 
   get endpoints(): IdentityEndpoints {
@@ -151,6 +168,7 @@ export class IdentityEmulator {
       userinfoUrl: `${issuer}/me`,
       tokenInfoUrl: `${issuer}/tokeninfo`,
       introspectionUrl: `${issuer}/token/introspection`,
+      salesforceLoginUrl: issuer,
     };
     this.#log.debug('identity emulator listening', { issuer });
     return this.#endpoints;
@@ -255,6 +273,7 @@ export class IdentityEmulator {
         response_types: [],
         redirect_uris: [],
       },
+      salesforceClientMetadata(),
       ...this.#extraClients,
     ];
     const provider = new Provider(issuer, {
@@ -262,7 +281,7 @@ export class IdentityEmulator {
       clients,
       jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'emulator-rs256', use: 'sig', alg: 'RS256' }] },
       cookies: { keys: [randomBytes(32).toString('base64url')] },
-      scopes: ['openid', 'offline_access', 'email', 'profile', GMAIL_READONLY_SCOPE, GMAIL_MODIFY_SCOPE, GMAIL_SEND_SCOPE, ...MICROSOFT_GRAPH_SCOPES, ...MICROSOFT_IMAP_SCOPES],
+      scopes: ['openid', 'offline_access', 'email', 'profile', GMAIL_READONLY_SCOPE, GMAIL_MODIFY_SCOPE, GMAIL_SEND_SCOPE, ...MICROSOFT_GRAPH_SCOPES, ...MICROSOFT_IMAP_SCOPES, ...SALESFORCE_OAUTH_SCOPES],
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
       // Google puts email/name into the ID token of the code flow too.
       conformIdTokenClaims: false,
@@ -270,6 +289,9 @@ export class IdentityEmulator {
       pkce: { required: () => true },
       // Google does not rotate refresh tokens; the client keeps the first one.
       rotateRefreshToken: false,
+      // oidc-provider's rule (offline_access granted), plus Salesforce's refresh_token scope.
+      issueRefreshToken: async (_ctx: unknown, client: { clientId: string; grantTypeAllowed(type: string): boolean }, code: { scopes: Set<string> }) =>
+        client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline_access') || this.#salesforce.issueRefreshToken(client.clientId, code.scopes)),
       features: {
         devInteractions: { enabled: false },
         revocation: { enabled: true },
@@ -308,6 +330,7 @@ export class IdentityEmulator {
         ctx.body = `<!doctype html><title>Error</title><h1>${out.error ?? 'error'}</h1>`;
       },
     });
+    provider.use(this.#salesforce.middleware);
     provider.on('grant.success', (ctx: ProviderContext) => this.#recordTokenRequest(ctx));
     provider.on('grant.error', (ctx: ProviderContext, error: { error?: string; error_detail?: string }) => {
       this.#recordTokenRequest(ctx, error);
@@ -334,6 +357,7 @@ export class IdentityEmulator {
     if (url.pathname.startsWith('/interaction/')) {
       return handleInteraction({ provider, users: this.users, clientName: () => 'Mailbridge' }, req, res);
     }
+    if (url.pathname.startsWith('/services/oauth2/') && (await this.#salesforce.route(req, res, url))) return;
     if (url.pathname === '/revoke') return this.#googleRevoke(req, res, url);
     if (url.pathname === '/tokeninfo') return this.#tokenInfo(res, url);
     if (url.pathname === '/auth' && url.searchParams.get('access_type') === 'offline') {

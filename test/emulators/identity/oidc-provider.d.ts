@@ -74,6 +74,8 @@ declare module 'oidc-provider' {
       opts?: { mergeWithLastSubmission?: boolean },
     ): Promise<void>;
     on(event: string, listener: (...args: any[]) => void): this;
+    /** Koa middleware around every route (oidc-provider extends Koa). */
+    use(middleware: (ctx: any, next: () => Promise<void>) => Promise<void>): this;
     readonly Grant: GrantClass;
     readonly AccessToken: TokenClass;
     readonly RefreshToken: TokenClass;

@@ -139,4 +139,34 @@ describe('the active CRM', () => {
     await w.service.whenIdle();
     assert.equal(w.hubspot.emails.length, 1);
   });
+
+  test('a spent daily allowance holds every log until the reset instead of retrying into it', async () => {
+    w = await openWorld();
+    let now = 1_800_000_000_000;
+    await w.service.close();
+    w.service = createCrmService({
+      store: w.store,
+      connectorFactory: () => w.hubspot,
+      settings: () => w.settings,
+      now: () => now,
+      random: () => 0.5,
+      backoff: { baseMs: 1_000, capMs: 5_000 },
+    });
+    await w.service.connect('hubspot-token-1');
+    await w.service.timeline(ALICE.email);
+    const ids = ['m1', 'm2', 'm3'].map((id) => w.save(fromAlice(id)));
+    w.hubspot.logFaults.push({ dailyLimitMs: 6 * 3600_000 });
+    for (const id of ids) await w.service.logMessage(id);
+    await w.service.whenIdle();
+    assert.equal(w.hubspot.calls.log, 1, 'one refusal, then nothing more is sent');
+    assert.match(w.service.logStates([ids[0]!]).get(ids[0]!)!.error ?? '', /429 DAILY: logging resumes at/);
+    now += 3600_000;
+    w.service.retryNow();
+    await w.service.whenIdle();
+    assert.equal(w.hubspot.calls.log, 1, 'still held an hour later, even when asked to retry');
+    now += 5 * 3600_000 + 1;
+    w.service.retryNow();
+    await w.service.whenIdle();
+    assert.equal(w.hubspot.emails.length, 3, 'after the reset every log goes, once');
+  });
 });

@@ -3,7 +3,7 @@
 import type { CrmConnector, CrmContact, CrmDeal, CrmKind, EmailActivity, EmailAssociations, LoggedEmail, NewContact } from '../../../src-main/crm/types.ts';
 import { CrmAuthError, CrmError, CrmRateLimitError, CrmUnreachableError } from '../../../src-main/crm/types.ts';
 
-export type Fault = 'auth' | 'unreachable' | 'refused' | 'server' | 'bad_request' | 'drop_after_commit' | { rateLimitMs: number };
+export type Fault = 'auth' | 'unreachable' | 'refused' | 'server' | 'bad_request' | 'drop_after_commit' | { rateLimitMs: number } | { dailyLimitMs: number };
 
 export interface FakeEmail {
   crmActivityId: string;
@@ -120,5 +120,6 @@ function toError(fault: Exclude<Fault, 'drop_after_commit'>): Error {
   if (fault === 'refused') return new CrmUnreachableError('connect ECONNREFUSED', { cause: Object.assign(new Error('r'), { code: 'ECONNREFUSED' }) });
   if (fault === 'server') return new CrmError('502 Bad Gateway', { retryable: true });
   if (fault === 'bad_request') return new CrmError('400 Property values were not valid', { retryable: false });
+  if ('dailyLimitMs' in fault) return new CrmRateLimitError('429 DAILY', fault.dailyLimitMs, { policy: 'daily' });
   return new CrmRateLimitError('429 RATE_LIMIT', fault.rateLimitMs);
 }
