@@ -19,20 +19,28 @@ export interface StartedServer {
 /**
  * Listens on 127.0.0.1 (`port` 0 = a random free port) over HTTPS with the test CA's
  * loopback certificate (`cert`/`key` default to currentTestCa()). A handler that throws
- * answers 500. Errors: rejects when the port cannot be bound.
+ * answers 500 with `internalError(message)` (default Google's error shape). `maxHeaderSize`
+ * raises Node's 16 KiB request-head limit, for a vendor whose own limit is larger.
+ * Errors: rejects when the port cannot be bound.
  */
 export async function startHttpsServer(
   handler: Handler,
-  options: { port?: number; cert?: string; key?: string } = {},
+  options: { port?: number; cert?: string; key?: string; maxHeaderSize?: number; internalError?: (message: string) => unknown } = {},
 ): Promise<StartedServer> {
   const ca = options.cert && options.key ? null : currentTestCa();
+  const internalError = options.internalError ?? ((message: string) => ({ error: { code: 500, message } }));
   const server: Server = createServer(
-    { cert: options.cert ?? ca!.serverCert, key: options.key ?? ca!.serverKey, keepAliveTimeout: 30_000 },
+    {
+      cert: options.cert ?? ca!.serverCert,
+      key: options.key ?? ca!.serverKey,
+      keepAliveTimeout: 30_000,
+      ...(options.maxHeaderSize ? { maxHeaderSize: options.maxHeaderSize } : {}),
+    },
     (req, res) => {
       Promise.resolve()
         .then(() => handler(req, res))
         .catch((error: unknown) => {
-          if (!res.headersSent) sendJson(res, 500, { error: { code: 500, message: String(error) } });
+          if (!res.headersSent) sendJson(res, 500, internalError(String(error)));
           else res.destroy();
         });
     },

@@ -14,6 +14,7 @@ import { createLogger } from '../../platform/logger.ts';
 import { CrmAuthError, CrmError, CrmRateLimitError, CrmUnreachableError } from '../types.ts';
 import { isDailyLimit, nextDailyReset, spentDailyQuota, type AccountClock } from './hubspot-daily-limit.ts';
 import type { HubSpotPaths } from './hubspot-paths.ts';
+import { parseJson, pathOnly } from './http-body.ts';
 
 const log = createLogger('crm.hubspot');
 
@@ -254,19 +255,7 @@ function dailyLimitError(resetAt: number, now: number, clock: AccountClock | nul
   );
 }
 
-function parseJson(text: string): unknown {
-  if (!text) return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
-}
 
-/** The path without its query (which may carry property names, never secrets, but stays short). */
-function pathOnly(path: string): string {
-  return path.split('?')[0]!;
-}
 
 /** Retry-After (RFC 9110 §10.2.3) as delay-seconds or an HTTP date, in ms; null when absent or unreadable. */
 export function retryAfterMs(headers: Headers, now = Date.now()): number | null {

@@ -10,6 +10,7 @@ import pRetry from 'p-retry';
 import pThrottle from 'p-throttle';
 import { createLogger } from '../../platform/logger.ts';
 import { CrmAuthError, CrmError, CrmRateLimitError, CrmUnreachableError } from '../types.ts';
+import { parseJson, pathOnly } from './http-body.ts';
 
 const log = createLogger('crm.pipedrive');
 
@@ -136,19 +137,7 @@ export class PipedriveHttp {
   }
 }
 
-function parseJson(text: string): unknown {
-  if (!text) return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
-}
 
-/** The path without its query: search terms are email addresses, which stay out of logs. */
-function pathOnly(path: string): string {
-  return path.split('?')[0]!;
-}
 
 function headerNumber(headers: Headers, name: string): number | null {
   const value = headers.get(name);

@@ -11,6 +11,7 @@
 import pRetry from 'p-retry';
 import { createLogger } from '../../platform/logger.ts';
 import { CrmAuthError, CrmError, CrmRateLimitError, CrmUnreachableError } from '../types.ts';
+import { parseJson, pathOnly } from './http-body.ts';
 
 const log = createLogger('crm.salesforce');
 
@@ -94,14 +95,6 @@ export function readLimitInfo(value: string | null): { used: number; max: number
   return m ? { used: Number(m[1]), max: Number(m[2]) } : null;
 }
 
-function parseJson(text: string): unknown {
-  if (!text) return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
-}
 
 function firstError(body: unknown): SalesforceErrorItem {
   const item = Array.isArray(body) ? body[0] : body;
@@ -304,10 +297,6 @@ export class SalesforceHttp {
   }
 }
 
-/** The path without its query (a SOQL statement holds addresses: personal data stays out of logs). */
-function pathOnly(path: string): string {
-  return path.split('?')[0]!;
-}
 
 /**
  * A failure of getAccessToken (the token refresh) as a CRM error. The auth layer's errors are

@@ -8,8 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '../../../src-main/platform/logger.ts';
-import { readBody, sendJson, type StartedServer } from '../http-server.ts';
-import { startHttpsServer } from './https-server.ts';
+import { readBody, sendJson, startHttpsServer, type StartedServer } from '../http-server.ts';
 import { TransportFaults } from '../transport-faults.ts';
 import { RollingWindow } from '../crm/rate-limit.ts';
 import { DEFAULT_TEST_USER } from '../identity/identity-emulator.ts';
@@ -107,6 +106,8 @@ export class SalesforceEmulator {
       // Node refuses request heads over 16 KiB itself (431); the emulator needs to see them
       // to answer as Salesforce does (414 for a long URI, 431 for long headers).
       maxHeaderSize: 4 * MAX_URI_AND_HEADER_BYTES,
+      // Salesforce's error body: a list of {message, errorCode}.
+      internalError: (message) => [{ message, errorCode: 'UNKNOWN_EXCEPTION' }],
       ...(this.#options.cert && this.#options.key ? { cert: this.#options.cert, key: this.#options.key } : {}),
     });
     return { url: this.#server.url };
