@@ -19,6 +19,12 @@ export interface LoopbackRedirectOptions {
   expectedState: string;
   /** Path of the redirect URI; other paths get 404 and do not end the wait, nor do other states. */
   path?: string;
+  /**
+   * Port to listen on; 0 or absent: an ephemeral one (RFC 8252 §7.3, what Google accepts).
+   * A fixed port is for authorization servers that compare the redirect URI exactly, port
+   * included (Salesforce). Taken already: AuthError('browser_failed') naming the port.
+   */
+  port?: number;
   /** Give up after this many ms (default 5 minutes) with AuthError('timeout'). */
   timeoutMs?: number;
   /** Aborting ends the wait with AuthError('cancelled'). */
@@ -90,8 +96,9 @@ export function readAuthorizationResponse(query: URLSearchParams): Authorization
 }
 
 /**
- * Starts listening on 127.0.0.1 with an ephemeral port (never `localhost`, RFC 8252 §8.3).
- * Rejects with AuthError('cancelled') when `signal` is already aborted.
+ * Starts listening on 127.0.0.1 (never `localhost`, RFC 8252 §8.3), on `options.port` or an
+ * ephemeral port. Rejects with AuthError('cancelled') when `signal` is already aborted, and
+ * with AuthError('browser_failed') when the fixed port is taken.
  */
 export async function startLoopbackRedirect(options: LoopbackRedirectOptions): Promise<LoopbackRedirect> {
   const path = options.path ?? DEFAULT_REDIRECT_PATH;
@@ -150,10 +157,13 @@ export async function startLoopbackRedirect(options: LoopbackRedirectOptions): P
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
     });
   } catch (error) {
     clearTimeout(timer);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new AuthError('browser_failed', `Port ${options.port} on this computer is in use by another program, so the sign-in cannot receive its answer: close that program and try again`);
+    }
     throw error;
   }
   const port = (server.address() as AddressInfo).port;

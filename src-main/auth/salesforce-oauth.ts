@@ -16,6 +16,13 @@ export const DEFAULT_SALESFORCE_LOGIN_URL = 'https://login.salesforce.com';
 /** `api` for the REST API, `refresh_token` for a refresh token (Salesforce's name for offline_access). */
 export const DEFAULT_SALESFORCE_SCOPES = ['api', 'refresh_token'];
 const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * The loopback port of the redirect URI, http://127.0.0.1:7717/oauth2/callback: Salesforce
+ * compares callback URLs exactly, port included, so the External Client App registers this
+ * one (the Salesforce CLI does the same with 1717: "Create a Connected App in Your Org",
+ * https://developer.salesforce.com/docs/atlas.en-us.sfdx_dev.meta/sfdx_dev/sfdx_dev_auth_connected_app.htm).
+ */
+export const DEFAULT_SALESFORCE_REDIRECT_PORT = 7717;
 
 export interface SalesforceOAuthConfig {
   /** The External Client App's consumer key. */
@@ -24,6 +31,8 @@ export interface SalesforceOAuthConfig {
   loginUrl?: string;
   /** Requested scopes; default DEFAULT_SALESFORCE_SCOPES. The app's own scope list still applies. */
   scopes?: string[];
+  /** Loopback port of the redirect URI; default DEFAULT_SALESFORCE_REDIRECT_PORT; 0: ephemeral (tests). */
+  redirectPort?: number;
   /** Per-request deadline for token requests, ms (default 30,000). */
   timeoutMs?: number;
   /** Default: Node's global fetch (undici, which honours NODE_EXTRA_CA_CERTS). */
@@ -86,6 +95,7 @@ export function salesforceOAuthConfig(config: SalesforceConfig): SalesforceOAuth
   return {
     clientId: config.clientId,
     loginUrl: (config.loginUrl ?? DEFAULT_SALESFORCE_LOGIN_URL).replace(/\/+$/, ''),
+    redirectPort: config.redirectPort ?? DEFAULT_SALESFORCE_REDIRECT_PORT,
     ...(config.requestTimeoutMs ? { timeoutMs: config.requestTimeoutMs } : {}),
   };
 }

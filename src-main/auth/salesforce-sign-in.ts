@@ -6,6 +6,7 @@ import { createLogger } from '../platform/logger.ts';
 import { AuthError, ReconnectRequiredError } from './errors.ts';
 import { startLoopbackRedirect } from './loopback-redirect.ts';
 import {
+  DEFAULT_SALESFORCE_REDIRECT_PORT,
   DEFAULT_SALESFORCE_SCOPES,
   loginUrlOf,
   postTokenRequest,
@@ -44,16 +45,16 @@ export function createPkcePair(): { codeVerifier: string; codeChallenge: string 
  * cancelled, browser_failed or token_exchange_failed. The loopback listener is closed
  * whatever the outcome.
  *
- * The redirect URI is http://127.0.0.1:<ephemeral port>/oauth2/callback. Salesforce
- * compares callback URLs exactly, port included, so a real External Client App needs the
- * listener on a fixed, registered port (see the wiring notes: loopback-redirect.ts has no
- * port option yet).
+ * The redirect URI is http://127.0.0.1:<config.redirectPort>/oauth2/callback (default
+ * port 7717, the one the External Client App registers: Salesforce compares callback URLs
+ * exactly, port included); a port another program holds fails with browser_failed.
  */
 export async function signInWithSalesforce(config: SalesforceOAuthConfig, options: SalesforceSignInOptions): Promise<SalesforceTokens> {
   const loginUrl = loginUrlOf(config);
   const state = randomBytes(32).toString('base64url');
   const redirect = await startLoopbackRedirect({
     expectedState: state,
+    port: config.redirectPort ?? DEFAULT_SALESFORCE_REDIRECT_PORT,
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });

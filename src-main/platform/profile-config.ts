@@ -47,6 +47,8 @@ export const SalesforceConfigSchema = z.object({
   loginUrl: z.url().optional(),
   /** REST API version, e.g. v62.0. */
   apiVersion: z.string().regex(/^v\d+\.\d$/).optional(),
+  /** Loopback port of the callback URL the app registers, http://127.0.0.1:<port>/oauth2/callback (default 7717; 0: any free port). */
+  redirectPort: z.number().int().min(0).max(65535).optional(),
   /** Per-request deadline, ms (default 30,000). */
   requestTimeoutMs: z.number().int().min(100).optional(),
 });

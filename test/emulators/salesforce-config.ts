@@ -8,12 +8,16 @@ import { SALESFORCE_API_VERSION } from './salesforce/salesforce-emulator.ts';
 /** The External Client App's consumer key the identity emulator registers (public client, PKCE, no secret). */
 export const EMULATED_SALESFORCE_CLIENT_ID = SALESFORCE_PUBLIC_CLIENT.clientId;
 
-/** `{clientId, loginUrl: identityEmulator.endpoints.salesforceLoginUrl, apiVersion, …extra}`. */
+/**
+ * `{clientId, loginUrl: identityEmulator.endpoints.salesforceLoginUrl, apiVersion, redirectPort: 0, …extra}`:
+ * an ephemeral redirect port, so test files signing in at once do not contend for the fixed one.
+ */
 export function emulatedSalesforceConfig(loginUrl: string, extra: SalesforceConfig = {}): SalesforceConfig {
   return {
     clientId: EMULATED_SALESFORCE_CLIENT_ID,
     loginUrl: loginUrl.replace(/\/+$/, ''),
     apiVersion: SALESFORCE_API_VERSION,
+    redirectPort: 0,
     ...extra,
   };
 }

@@ -7,7 +7,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -25,6 +24,7 @@ import { openServices, type OpenServicesOptions, type Services } from '../../src
 import type { ProfileConfigInput } from '../../src-main/platform/profile-config.ts';
 import { databaseOf } from '../../src-main/store/profile-store.ts';
 import type { MailAction } from '../../src-preload/contract/index.ts';
+import { freePort } from '../support/free-port.ts';
 
 const MAILDIR = join(import.meta.dirname, '../../../shared/data/enron/maildir');
 const skip = existsSync(MAILDIR) ? false : `../shared/data is absent (${MAILDIR}): the real-mail acceptance test cannot run`;
@@ -95,13 +95,6 @@ function graphProvider(): Provider {
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function until(predicate: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -14,6 +14,7 @@ import { consentingBrowserOpener } from '../emulators/identity/browser-consent.t
 import { SalesforceEmulator } from '../emulators/salesforce/salesforce-emulator.ts';
 import { emulatedSalesforceConfig } from '../emulators/salesforce-config.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { freePort } from '../support/free-port.ts';
 import { createPkcePair, signInWithSalesforce } from '../../src-main/auth/salesforce-sign-in.ts';
 import {
   parseSalesforceTokens, postTokenRequest, refreshSalesforceTokens, revokeSalesforceToken, salesforceOAuthConfig, SalesforceTokenRequestError, serializeSalesforceTokens,
@@ -51,6 +52,7 @@ describe('Salesforce sign-in against the identity emulator', () => {
   let browser: Browser;
   let config: SalesforceOAuthConfig;
   let instanceUrl: string;
+  let redirectPort: number;
 
   const recordingFetch: typeof fetch = async (input, init) => {
     const response = await fetch(input, init);
@@ -65,7 +67,9 @@ describe('Salesforce sign-in against the identity emulator', () => {
     const endpoints = await identity.start();
     ({ url: instanceUrl } = await salesforce.start());
     identity.salesforceInstanceUrl = instanceUrl;
-    config = { ...salesforceOAuthConfig(emulatedSalesforceConfig(endpoints.salesforceLoginUrl)), fetch: recordingFetch };
+    // A fixed redirect port, as a real External Client App registers one (Salesforce compares callbacks exactly).
+    redirectPort = await freePort();
+    config = { ...salesforceOAuthConfig(emulatedSalesforceConfig(endpoints.salesforceLoginUrl, { redirectPort })), fetch: recordingFetch };
     browser = await launchChromium();
   });
 
@@ -94,7 +98,7 @@ describe('Salesforce sign-in against the identity emulator', () => {
     assert.equal(request.searchParams.get('code_challenge_method'), 'S256');
     assert.match(request.searchParams.get('code_challenge') ?? '', /^[\w-]{43}$/);
     assert.equal(request.searchParams.get('client_id'), SALESFORCE_PUBLIC_CLIENT.clientId);
-    assert.match(request.searchParams.get('redirect_uri') ?? '', /^http:\/\/127\.0\.0\.1:\d+\/oauth2\/callback$/);
+    assert.equal(request.searchParams.get('redirect_uri'), `http://127.0.0.1:${redirectPort}/oauth2/callback`);
 
     const exchange = exchanges.at(-1)!;
     assert.equal(exchange.form.get('grant_type'), 'authorization_code');

@@ -2,22 +2,12 @@
 // master in its own process group, readiness by a real IMAP greeting, and doveadm calls.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, connect, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 
 const DOVECOT = process.env.MAILBRIDGE_DOVECOT ?? '/usr/sbin/dovecot';
 const START_TIMEOUT_MS = 10_000;
 
-/** A port nobody listens on at this moment (127.0.0.1); `launch` retries when one is taken. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort } from './free-port.ts';
 
 /**
  * Reads the greeting on the plain port and logs out. imap-login greets only once the auth

@@ -3,7 +3,6 @@
 // correspondents, the real services on a fresh profile, and the built renderer in Chromium.
 // Emulators listen on fixed ports so a spec can stop them ("offline") and bring them back.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -21,6 +20,7 @@ import { openServices, type Services } from '../../../src-main/app/assemble.ts';
 import type { ProfileConfigInput } from '../../../src-main/platform/profile-config.ts';
 import { databaseOf } from '../../../src-main/store/profile-store.ts';
 import { freePath } from '../../../src-main/mail/attachments/headless-desktop.ts';
+import { freePort } from '../../support/free-port.ts';
 
 export const ENRON_INBOX = join(import.meta.dirname, '../../../../shared/data/enron/maildir/dasovich-j/inbox');
 export const ENRON_OWNER = DEFAULT_TEST_USER.email;
@@ -29,13 +29,6 @@ export const SEEDED_CONTACTS = 50;
 export const SKIP_WITHOUT_ENRON = existsSync(ENRON_INBOX) ? false : `../shared/data is absent (${ENRON_INBOX}): the real-mail e2e cannot run`;
 const SCREENSHOTS = join(import.meta.dirname, '../../../test-results');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export class EnronApp {
   readonly identity: IdentityEmulator;

@@ -28,6 +28,20 @@ test('binds 127.0.0.1 on an ephemeral port with the default path', async () => {
   assert.equal(await isListening(redirect.port), false);
 });
 
+test('a fixed port is the redirect URI’s; taken, it fails in words naming the port', async () => {
+  const first = await startLoopbackRedirect({ expectedState: STATE });
+  const fixed = first.port;
+  await first.close();
+  const redirect = await startLoopbackRedirect({ expectedState: STATE, port: fixed });
+  assert.equal(redirect.redirectUri, `http://127.0.0.1:${fixed}/oauth2/callback`);
+  await assert.rejects(
+    startLoopbackRedirect({ expectedState: STATE, port: fixed }),
+    (err) => withCode(err, 'browser_failed') && new RegExp(`Port ${fixed} .* in use`).test((err as Error).message),
+  );
+  await redirect.close();
+  await assert.rejects(redirect.result, (err) => withCode(err, 'cancelled'));
+});
+
 test('resolves with the code, answers the browser, then closes', async () => {
   const redirect = await startLoopbackRedirect({ expectedState: STATE });
   const res = await fetch(`${redirect.redirectUri}?code=abc&state=${STATE}&iss=https%3A%2F%2Fissuer.test`);
