@@ -4,41 +4,16 @@
 // records it: still exactly one email in the CRM, and the item ends "logged".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { HubSpotEmulator } from '../emulators/crm/hubspot-emulator.ts';
 import { message } from '../unit/store/store-fixtures.ts';
 import { ensureAccount, openOutboxProfile, REP } from '../support/outbox-profile.ts';
+import { nextLine, runOutboxChild as runChild } from '../support/outbox-child-process.ts';
 import { databaseOf } from '../../src-main/store/profile-store.ts';
 
-const CHILD = join(import.meta.dirname, '../support/outbox-child.ts');
 const ALICE = { email: 'alice@customer.example', firstname: 'Alice', lastname: 'Buyer' };
-
-function runChild(args: string[]): { child: ChildProcess; lines: AsyncIterator<string>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MAILBRIDGE_LOG_LEVEL: 'warn' } });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, lines, exited };
-}
-
-async function nextLine(lines: AsyncIterator<string>, prefix: string, timeoutMs = 30_000): Promise<string> {
-  const deadline = setTimeout(() => undefined, timeoutMs);
-  try {
-    for (;;) {
-      const next = await Promise.race([
-        lines.next(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no "${prefix}" line within ${timeoutMs} ms`)), timeoutMs).unref()),
-      ]);
-      if (next.done) throw new Error(`child ended before "${prefix}"`);
-      if (next.value.startsWith(prefix)) return next.value;
-    }
-  } finally {
-    clearTimeout(deadline);
-  }
-}
 
 test('killed between the CRM’s 2xx and recording it: a restart finds it logged, no duplicate', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mailbridge-outbox-crash-'));
