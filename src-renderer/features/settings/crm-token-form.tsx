@@ -28,12 +28,16 @@ export function CrmTokenForm({ crm = 'hubspot', connected, onConnected, children
   const [token, setToken] = useState('');
   const save = (event: FormEvent) => {
     event.preventDefault();
-    connect.mutate({ crm, accessToken: token.trim() }, {
-      onSuccess: (status) => {
+    // The promise, not mutate's callbacks: connecting can unmount this form (the first-run
+    // screen gives way once the CRM status says connected), and mutate's callbacks are then
+    // dropped, while onConnected must still run. A failure is shown from connect.error.
+    connect.mutateAsync({ crm, accessToken: token.trim() }).then(
+      (status) => {
         setToken('');
         onConnected?.(status);
       },
-    });
+      () => {},
+    );
   };
   return (
     <form className="crm-form" onSubmit={save}>
