@@ -1,8 +1,9 @@
 // Contract test: every Pipedrive emulator answer the connector relies on, checked against the
 // shapes of Pipedrive's OpenAPI descriptions (pipedrive-schemas.ts, closed to unknown keys) and
-// the behaviour the references state: exact_match search, ids lists, cursor and start/limit
-// paging, sanitised note content, the 401 and error envelopes, the 429 body with x-ratelimit-*
-// headers for the 2-second and search windows, the daily token budget and x-daily-requests-left.
+// the behaviour the references state: exact_match search, ids lists, the whole person list in
+// cursor pages (limit up to 500, sort_by/sort_direction), start/limit paging, sanitised note
+// content, the 401 and error envelopes, the 429 body with x-ratelimit-* headers for the
+// 2-second and search windows, the daily token budget and x-daily-requests-left.
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PipedriveEmulator, PIPEDRIVE_TEST_TOKEN } from '../emulators/pipedrive/pipedrive-emulator.ts';
@@ -136,6 +137,43 @@ test('persons: list by ids (up to 100), get, create with an organization, 404 an
     const bad = await call('POST', '/api/v2/persons', body);
     assert.equal(bad.status, 400, JSON.stringify(body));
     assertShape('error', bad.body);
+  }
+});
+
+test('persons: the whole list in cursor pages of up to 500, in id order, each person with all its emails; bad paging and sorting are 400', async () => {
+  const second = emulator.store.persons.get(patId)!;
+  second.emails.push({ value: 'pat.home@example.net', primary: false, label: 'home' });
+  try {
+    const ids = [...emulator.store.persons.keys()].sort((a, b) => a - b);
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await call('GET', `/api/v2/persons?limit=2&sort_by=id&sort_direction=asc${cursor ? `&cursor=${cursor}` : ''}`);
+      assert.equal(page.status, 200);
+      assertShape('personList', page.body);
+      seen.push(...page.body.data.map((p: { id: number }) => p.id));
+      cursor = page.body.additional_data.next_cursor;
+      assert.ok(cursor === null || typeof cursor === 'string');
+    } while (cursor);
+    assert.deepEqual(seen, ids, 'every person once, in id order');
+    const all = await call('GET', '/api/v2/persons?limit=500');
+    assertShape('personList', all.body);
+    assert.equal(all.body.additional_data.next_cursor, null, 'one page holds them all');
+    assert.deepEqual(all.body.data.find((p: { id: number }) => p.id === patId).emails.map((e: { value: string }) => e.value), ['Pat@PGE.com', 'pat.home@example.net']);
+    const newest = await call('GET', '/api/v2/persons?sort_by=update_time&sort_direction=desc');
+    assertShape('personList', newest.body);
+    assert.equal(newest.body.data.length, ids.length);
+    for (const query of ['limit=501', 'limit=0', 'cursor=nonsense', 'sort_by=name', 'sort_direction=up']) {
+      const bad = await call('GET', `/api/v2/persons?${query}`);
+      assert.equal(bad.status, 400, query);
+      assertShape('error', bad.body);
+    }
+    assert.equal(all.headers.get('x-ratelimit-limit'), '20', 'the list is under the general window, not the Search API\'s');
+    emulator.resetStats();
+    await call('GET', '/api/v2/persons?limit=500');
+    assert.equal(emulator.stats().tokensSpent, 10, 'GET /persons costs 10 tokens (x-token-cost), a search 20');
+  } finally {
+    second.emails.pop();
   }
 });
 

@@ -1,10 +1,12 @@
 // The Pipedrive connector against the emulator seeded from a real Enron inbox: the 50 people
 // Jeff Dasovich corresponds with most become persons with organizations and open deals; the
 // connector finds them among 200 of the inbox's correspondents under Pipedrive's real burst
-// limits, logs a real message as a note on person, organization and deal, reads it back by its
+// limits (by one search each, and by one page of the person list with the same answer), logs a real message as a note on person, organization and deal, reads it back by its
 // marker, recovers the outcome of a note whose answer was lost, honours 429s (burst and daily
 // budget), reports a refused token as CrmAuthError, and creates a person with its organization.
-import { after, before, test } from 'node:test';
+// A synthetic company of 2,400 persons counts the requests of matching 1,000 and 5,000 addresses
+// by list pages against the searches they replace, and the rule that stops a list too long.
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,11 +76,16 @@ test('verify labels the account with the company domain; a wrong or revoked toke
   }
 });
 
-test('findContactsByEmail finds exactly the 50 persons among 100 addresses: one paced search each, refusals waited out', { skip }, async () => {
+/** What the searching path found for the 100 addresses, for the listing path to match. */
+let searchedContacts: Awaited<ReturnType<PipedriveConnector['findContactsByEmail']>> = [];
+const hundred = () => [...others.slice(0, 50), ...seeds.map((s) => s.email)].map((e) => e.toUpperCase());
+
+test('findContactsByEmail searching finds exactly the 50 persons among 100 addresses: one paced search each, refusals waited out', { skip }, async () => {
   emulator.resetStats();
-  const query = [...others.slice(0, 50), ...seeds.map((s) => s.email)].map((e) => e.toUpperCase());
+  const query = hundred();
   const started = Date.now();
-  const found = await connect().findContactsByEmail(query);
+  const found = await connect({ listFromAddresses: Number.POSITIVE_INFINITY }).findContactsByEmail(query);
+  searchedContacts = found;
   assert.equal(found.length, 50);
   const users = new Map(PIPEDRIVE_TEST_USERS.map((u) => [u.id, u.name]));
   for (const seed of seeds) {
@@ -109,6 +116,17 @@ test('findContactsByEmail finds exactly the 50 persons among 100 addresses: one 
   assert.ok(stats.rateLimited <= 5, `paced under the limit: ${stats.rateLimited} refusals`);
   assert.ok(stats.tokensSpent >= 100 * 20 + 42 && stats.tokensSpent <= searches * 20 + 42, `tokens spent: ${stats.tokensSpent}`);
   assert.ok(Date.now() - started >= 11 * 2_000, '100 searches at 9 per 2 s take at least 22 s');
+});
+
+test('the same 100 addresses by default: one page of the person list instead of 100 searches, the same contacts', { skip }, async () => {
+  assert.equal(searchedContacts.length, 50, 'runs after the test above');
+  emulator.resetStats();
+  const found = await connect().findContactsByEmail(hundred());
+  assert.deepEqual(found, searchedContacts);
+  const stats = emulator.stats();
+  assert.deepEqual(stats.requests, { 'persons.list': 1, 'organizations.list': 1, 'users.list': 1, 'personFields.list': 1, 'users.me': 1 },
+    'one page of 500 holds all 50 persons; their organizations are one ids read');
+  assert.equal(stats.tokensSpent, 10 + 10 + 20 + 10 + 2);
 });
 
 test('companiesOf and openDealsOf: the organization with its domain, the open deals with stage, amount and link', { skip }, async () => {
@@ -253,4 +271,89 @@ test('createContact adds a person to an existing or a new organization, found af
   assert.deepEqual(found, { ...a, company: existing });
   assert.equal(a.email, 'new.person@example.com');
   assert.equal(emulator.stats().tokenInQuery, 0, 'the token never travels in a URL');
+});
+
+describe('matching thousands of addresses: the person list against the searches it replaces', () => {
+  const PERSONS = 2_400; // five pages of 500
+  const ORGS = 300;
+  let big: PipedriveEmulator;
+  let url: string;
+  /** Person addresses in id order; every seventh person has a second, home address. */
+  const primary: string[] = [];
+  const secondary: string[] = [];
+  const unknown = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `nobody.${tag}.${i}@elsewhere.test`);
+  const fast = (options: Partial<ConstructorParameters<typeof PipedriveConnector>[0]> = {}) =>
+    new PipedriveConnector({ apiToken: EMULATED_PIPEDRIVE_TOKEN, baseUrl: url, requestsPer2Seconds: 900, searchRequestsPer2Seconds: 900, ...options });
+  const count = (name: string) => big.stats().requests[name] ?? 0;
+
+  before(async () => {
+    big = new PipedriveEmulator({ settings: { requestsPer2Seconds: 1_000, searchPer2Seconds: 1_000, dailyTokenBudget: 10_000_000 } });
+    for (let i = 0; i < PERSONS; i += 1) {
+      const email = `person.${i}@org${i % ORGS}.test`;
+      const id = big.addPerson({
+        email, name: `Person ${i}`, company: `Org ${i % ORGS}`, website: `https://www.org${i % ORGS}.test`,
+        ownerId: PIPEDRIVE_TEST_USERS[i % PIPEDRIVE_TEST_USERS.length]!.id,
+        ...(i % 3 ? { jobTitle: 'Analyst' } : {}), ...(i % 2 ? { phone: `+1 415 555 ${String(i).padStart(4, '0')}` } : {}),
+        ...(i % 5 ? { labelId: (i % 4) + 1 } : {}),
+      });
+      primary.push(email);
+      if (i % 7 === 0) {
+        secondary.push(`home.${i}@mail.test`);
+        big.store.persons.get(id)!.emails.push({ value: `Home.${i}@Mail.test`, primary: false, label: 'home' });
+      }
+    }
+    ({ url } = await big.start());
+  });
+
+  after(async () => {
+    await big?.stop();
+  });
+
+  test('1,000 addresses (400 of them of 390 persons, some by a second address): five list pages and one organizations read instead of 1,000 searches, the same contacts', async () => {
+    const persons = [...primary.filter((_, i) => i % 6 === 1).slice(0, 340), ...secondary.slice(0, 60).map((e) => e.toUpperCase())];
+    const query = [...persons, ...unknown(600, 'a')].sort();
+    big.resetStats();
+    const listing = await fast().findContactsByEmail(query);
+    assert.equal(listing.length, 400);
+    assert.equal(new Set(listing.map((c) => c.crmCompanyId)).size, 100);
+    assert.deepEqual(big.stats().requests, { 'persons.list': 5, 'organizations.list': 1, 'users.list': 1, 'personFields.list': 1, 'users.me': 1 });
+    big.resetStats();
+    const searching = await fast({ listFromAddresses: Number.POSITIVE_INFINITY }).findContactsByEmail(query);
+    assert.equal(count('persons.search'), 1_000);
+    assert.equal(count('persons.list'), 4, 'the 400 hits read back by ids, 100 a request');
+    assert.deepEqual(listing, searching);
+  });
+
+  test('5,000 addresses (all 2,400 persons): five pages and three organization reads, 2,400 contacts', async () => {
+    const connector = fast();
+    await connector.verify();
+    big.resetStats();
+    const found = await connector.findContactsByEmail([...unknown(2_600, 'b'), ...primary]);
+    assert.equal(found.length, PERSONS);
+    assert.deepEqual(big.stats().requests, { 'persons.list': 5, 'organizations.list': 3, 'users.list': 1, 'personFields.list': 1 });
+    assert.equal(big.stats().tokensSpent, 5 * 10 + 3 * 10 + 20 + 10);
+    const last = found.find((c) => c.email === primary.at(-1))!;
+    assert.deepEqual([last.name, last.company, last.owner], [`Person ${PERSONS - 1}`, `Org ${(PERSONS - 1) % ORGS}`, PIPEDRIVE_TEST_USERS[(PERSONS - 1) % 5]!.name]);
+  });
+
+  test('a list longer than the addresses stops once its pages reach the unmatched ones, searches the rest, and is not listed again for fewer', async () => {
+    // listFromAddresses 2 stands in for a CRM many pages longer than the batch.
+    const connector = fast({ listFromAddresses: 2 });
+    const query = [primary[3]!, primary.at(-2)!, ...unknown(2, 'c')];
+    big.resetStats();
+    const found = await connector.findContactsByEmail(query);
+    // Page 1 holds primary[3]: 3 unmatched > 1 page, > 2 pages; at 3 pages it stops and searches the 3 left.
+    assert.deepEqual([count('persons.list'), count('persons.search')], [3 + 1, 3], 'three pages and one ids read for the search hit; three searches');
+    assert.deepEqual(found, await fast({ listFromAddresses: Number.POSITIVE_INFINITY }).findContactsByEmail(query));
+
+    big.resetStats();
+    await connector.findContactsByEmail(unknown(4, 'd'));
+    assert.deepEqual([count('persons.list'), count('persons.search')], [0, 4], 'the list is known to be at least 4 pages long: 4 searches');
+    big.resetStats();
+    await connector.findContactsByEmail(unknown(6, 'e'));
+    assert.deepEqual([count('persons.list'), count('persons.search')], [5, 0], '6 unmatched outnumber the pages all the way: the whole list, no search');
+    big.resetStats();
+    await connector.findContactsByEmail(unknown(5, 'f'));
+    assert.deepEqual([count('persons.list'), count('persons.search')], [0, 5], 'now known to be exactly 5 pages: 5 addresses are searched');
+  });
 });

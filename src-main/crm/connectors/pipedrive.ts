@@ -13,10 +13,13 @@ import type {
 import { CrmError } from '../types.ts';
 import { PipedriveHttp } from './pipedrive-http.ts';
 import {
-  cached, firstValue, link, pipedriveId, readTime, soft, websiteDomain,
-  type Account, type Cursor, type Deal, type Note, type Organization, type Person, type SearchItem,
+  firstValue, link, pipedriveId, readTime, soft, websiteDomain, type Deal, type Note, type Organization, type Person,
 } from './pipedrive-records.ts';
 import { noteContent, noteTime, readNote } from './pipedrive-note.ts';
+import { LIST_FROM_ADDRESSES, PersonMatcher } from './pipedrive-person-match.ts';
+import { PipedriveReads } from './pipedrive-reads.ts';
+
+export { IDS_BATCH } from './pipedrive-reads.ts';
 
 export interface PipedriveConnectorOptions {
   /** The personal API token (Settings › Personal preferences › API). Never logged, never in a URL. */
@@ -38,21 +41,21 @@ export interface PipedriveConnectorOptions {
   readAttempts?: number;
   /** Longest 429 wait a read sits out before giving up with CrmRateLimitError, ms; default 15,000. */
   maxRetryWaitMs?: number;
+  /**
+   * Addresses from which findContactsByEmail may page through the person list instead of
+   * searching each one (pipedrive-person-match.ts); default LIST_FROM_ADDRESSES (10), Infinity = always search.
+   */
+  listFromAddresses?: number;
 }
 
-/** Ids per `ids=` list read (v2 GET /persons, /organizations: "up to 100 entity ids"). */
-export const IDS_BATCH = 100;
-/** Page sizes: v2 cursor lists (at most 500), v1 GET /notes (the reference states no maximum). */
-const PAGE = 500;
+/** Notes per v1 GET /notes page (the reference states no maximum). */
 const NOTES_PAGE = 100;
 
 export class PipedriveConnector implements CrmConnector {
   readonly crm = 'pipedrive';
   readonly #http: PipedriveHttp;
-  readonly #account = cached(() => this.#readAccount());
-  readonly #users = cached(() => this.#readUsers());
-  readonly #labels = cached(() => this.#readLabels());
-  readonly #stages = cached(() => this.#readStages());
+  readonly #matcher: PersonMatcher;
+  readonly #reads: PipedriveReads;
 
   constructor(options: PipedriveConnectorOptions) {
     this.#http = new PipedriveHttp({
@@ -65,6 +68,8 @@ export class PipedriveConnector implements CrmConnector {
       readAttempts: options.readAttempts ?? 3,
       maxRetryWaitMs: options.maxRetryWaitMs ?? 15_000,
     });
+    this.#matcher = new PersonMatcher(this.#http, options.listFromAddresses ?? LIST_FROM_ADDRESSES);
+    this.#reads = new PipedriveReads(this.#http);
   }
 
   /** Requests sent, read retries and 429s seen so far. */
@@ -77,47 +82,56 @@ export class PipedriveConnector implements CrmConnector {
    * company id, else "Pipedrive". Throws CrmAuthError when the token is refused.
    */
   async verify(): Promise<{ accountLabel: string }> {
-    const account = await this.#account();
+    const account = await this.#reads.account();
     return { accountLabel: account.domain ?? (account.companyId ? String(account.companyId) : 'Pipedrive') };
   }
 
   /**
-   * One GET /api/v2/persons/search?term=<address>&fields=email&exact_match=true per address
-   * (Pipedrive searches one term at a time; 20 tokens each, paced at the Search API's 10 per 2 s),
-   * then GET /api/v2/persons?ids=… (IDS_BATCH at a time) for job title, phones and labels, and,
-   * once per connector, GET /api/v1/users (owner names), GET /api/v2/personFields (label names)
-   * and GET /api/v1/users/me (the company domain for links). Addresses without "@" are ignored;
-   * unknown ones are absent. Where two persons share an address, the first search hit wins.
-   * lastActivityAt is null: v2 persons carry no last-activity date (only an activity id).
+   * The persons behind `emails`, found by PersonMatcher.match (pipedrive-person-match.ts): one
+   * GET /api/v2/persons/search?term=<address>&fields=email&exact_match=true per address (20
+   * tokens each, paced at the Search API's 10 per 2 s) for few addresses or a CRM too large to
+   * list, else GET /api/v2/persons?limit=500 pages (10 tokens each) matched locally. Then
+   * GET /api/v2/persons?ids=… for the search hits (job title, phones, labels) and
+   * GET /api/v2/organizations?ids=… for the listed persons' organization names, IDS_BATCH ids
+   * a request, and, once per connector, GET /api/v1/users (owner names), GET /api/v2/personFields
+   * (label names) and GET /api/v1/users/me (the company domain for links). Contacts come in the
+   * order of `emails`, the same whichever way they were found. Addresses without "@" are
+   * ignored; unknown ones are absent. lastActivityAt is null: v2 persons carry no last-activity
+   * date (only an activity id). Throws CrmAuthError, CrmRateLimitError, CrmError, CrmUnreachableError.
    */
   async findContactsByEmail(emails: readonly string[]): Promise<CrmContact[]> {
     const wanted = [...new Set(emails.map((e) => e.trim().toLowerCase()).filter((e) => e.includes('@')))];
-    const hits = await Promise.all(wanted.map((email) => this.#searchPerson(email)));
-    const found = wanted.flatMap((email, i) => (hits[i] ? [[email, hits[i]] as const] : []));
-    if (!found.length) return [];
-    const [persons, users, labels, account] = await Promise.all([
-      this.#readByIds<Person>('/api/v2/persons', found.map(([, item]) => item.id)),
-      soft(this.#users(), new Map<number, string>()),
-      soft(this.#labels(), new Map<number, string>()),
-      soft(this.#account(), { domain: null, companyId: null }),
+    const { listed, searched } = await this.#matcher.match(wanted);
+    if (!listed.size && !searched.size) return [];
+    const [persons, orgs, users, labels, account] = await Promise.all([
+      this.#reads.byIds<Person>('/api/v2/persons', [...searched.values()].map((item) => item.id)),
+      this.#reads.byIds<Organization>('/api/v2/organizations', [...listed.values()].flatMap((p) => (p.org_id ? [p.org_id] : []))),
+      soft(this.#reads.users(), new Map<number, string>()),
+      soft(this.#reads.labels(), new Map<number, string>()),
+      soft(this.#reads.account(), { domain: null, companyId: null }),
     ]);
-    return found.map(([email, item]) => {
-      const person = persons.get(item.id);
-      const ownerId = person?.owner_id ?? item.owner?.id ?? null;
-      const orgId = person ? person.org_id ?? null : item.organization?.id ?? null;
-      return {
-        crmContactId: String(item.id),
+    return wanted.flatMap((email): CrmContact[] => {
+      const fromList = listed.get(email);
+      const item = searched.get(email);
+      if (!fromList && !item) return [];
+      const person = fromList ?? persons.get(item!.id);
+      const id = person?.id ?? item!.id;
+      const ownerId = person?.owner_id ?? item?.owner?.id ?? null;
+      const orgId = person ? person.org_id ?? null : item?.organization?.id ?? null;
+      const company = fromList ? (orgId ? orgs.get(orgId)?.name : undefined) : item?.organization?.name;
+      return [{
+        crmContactId: String(id),
         email,
-        name: (person?.name ?? item.name ?? '').trim(),
-        company: item.organization?.name ?? '',
+        name: (person?.name ?? item?.name ?? '').trim(),
+        company: company ?? '',
         owner: ownerId ? users.get(ownerId) ?? String(ownerId) : '',
         title: person?.job_title ?? '',
-        phone: firstValue(person?.phones) ?? item.phones?.[0] ?? '',
-        status: (person?.label_ids ?? []).map((id) => labels.get(id) ?? String(id)).join(', '),
+        phone: firstValue(person?.phones) ?? item?.phones?.[0] ?? '',
+        status: (person?.label_ids ?? []).map((label) => labels.get(label) ?? String(label)).join(', '),
         crmCompanyId: orgId ? String(orgId) : null,
         lastActivityAt: null,
-        ...link(account, 'person', item.id),
-      };
+        ...link(account, 'person', id),
+      }];
     });
   }
 
@@ -178,9 +192,9 @@ export class PipedriveConnector implements CrmConnector {
    * without an organization, and unknown ids, are absent.
    */
   async companiesOf(crmContactIds: readonly string[]): Promise<Map<string, CrmCompany>> {
-    const persons = await this.#readByIds<Person>('/api/v2/persons', crmContactIds.map(pipedriveId));
+    const persons = await this.#reads.byIds<Person>('/api/v2/persons', crmContactIds.map(pipedriveId));
     const orgIds = [...persons.values()].flatMap((p) => (p.org_id ? [p.org_id] : []));
-    const orgs = await this.#readByIds<Organization>('/api/v2/organizations', orgIds);
+    const orgs = await this.#reads.byIds<Organization>('/api/v2/organizations', orgIds);
     const result = new Map<string, CrmCompany>();
     for (const [id, person] of persons) {
       const org = person.org_id ? orgs.get(person.org_id) : undefined;
@@ -198,9 +212,9 @@ export class PipedriveConnector implements CrmConnector {
   async openDealsOf(crmContactId: string): Promise<CrmDeal[]> {
     const query = { person_id: String(pipedriveId(crmContactId)), status: 'open', sort_by: 'add_time', sort_direction: 'desc' };
     const [deals, stages, account] = await Promise.all([
-      this.#readAll<Deal>('/api/v2/deals', query),
-      soft(this.#stages(), new Map<number, string>()),
-      soft(this.#account(), { domain: null, companyId: null }),
+      this.#reads.all<Deal>('/api/v2/deals', query),
+      soft(this.#reads.stages(), new Map<number, string>()),
+      soft(this.#reads.account(), { domain: null, companyId: null }),
     ]);
     return deals.map((deal) => ({
       crmDealId: String(deal.id),
@@ -235,7 +249,7 @@ export class PipedriveConnector implements CrmConnector {
       },
     });
     if (!data?.id) throw new CrmError('Pipedrive answered the person creation without an id', { retryable: false });
-    const [users, account] = await Promise.all([soft(this.#users(), new Map<number, string>()), soft(this.#account(), { domain: null, companyId: null })]);
+    const [users, account] = await Promise.all([soft(this.#reads.users(), new Map<number, string>()), soft(this.#reads.account(), { domain: null, companyId: null })]);
     return {
       crmContactId: String(data.id),
       email,
@@ -261,62 +275,6 @@ export class PipedriveConnector implements CrmConnector {
     const created = await this.#http.request<Organization>({ method: 'POST', path: '/api/v2/organizations', body: { name } });
     if (!created.data?.id) throw new CrmError('Pipedrive answered the organization creation without an id', { retryable: false });
     return { id: created.data.id, name: created.data.name ?? name };
-  }
-
-  async #searchPerson(email: string): Promise<SearchItem | null> {
-    const query = new URLSearchParams({ term: email, fields: 'email', exact_match: 'true', limit: '10' });
-    const { data } = await this.#http.request<{ items?: Array<{ item: SearchItem }> }>({
-      method: 'GET', path: `/api/v2/persons/search?${query}`, search: true, idempotent: true,
-    });
-    const items = (data?.items ?? []).map((i) => i.item);
-    return items.find((item) => item.emails?.some((e) => e.trim().toLowerCase() === email)) ?? null;
-  }
-
-  /** v2 list read by `ids=` in batches of IDS_BATCH; ids Pipedrive does not return are absent. */
-  async #readByIds<T extends { id: number }>(path: string, ids: readonly number[]): Promise<Map<number, T>> {
-    const unique = [...new Set(ids)];
-    const batches: number[][] = [];
-    for (let i = 0; i < unique.length; i += IDS_BATCH) batches.push(unique.slice(i, i + IDS_BATCH));
-    const pages = await Promise.all(batches.map((batch) => this.#readAll<T>(path, { ids: batch.join(','), limit: String(IDS_BATCH) })));
-    return new Map(pages.flat().map((record) => [record.id, record]));
-  }
-
-  /** Every page of a v2 cursor list (additional_data.next_cursor until null). */
-  async #readAll<T>(path: string, params: Record<string, string>): Promise<T[]> {
-    const records: T[] = [];
-    let cursor: string | null | undefined;
-    do {
-      const query = new URLSearchParams({ limit: String(PAGE), ...params, ...(cursor ? { cursor } : {}) });
-      const { data, additional_data: extra } = await this.#http.request<T[]>({ method: 'GET', path: `${path}?${query}`, idempotent: true });
-      records.push(...(data ?? []));
-      cursor = (extra as Cursor)?.next_cursor;
-    } while (cursor);
-    return records;
-  }
-
-  async #readAccount(): Promise<Account> {
-    const { data } = await this.#http.request<{ company_domain?: string | null; company_id?: number | null }>({
-      method: 'GET', path: '/api/v1/users/me', idempotent: true,
-    });
-    const domain = data?.company_domain?.trim().toLowerCase();
-    return { domain: domain && /^[a-z0-9-]+$/.test(domain) ? domain : null, companyId: data?.company_id ?? null };
-  }
-
-  async #readUsers(): Promise<Map<number, string>> {
-    const { data } = await this.#http.request<Array<{ id: number; name?: string; email?: string }>>({ method: 'GET', path: '/api/v1/users', idempotent: true });
-    return new Map((data ?? []).map((u) => [u.id, u.name?.trim() || u.email || String(u.id)]));
-  }
-
-  /** Person label ids → names: the options of the person field whose code is label_ids (or the older label). */
-  async #readLabels(): Promise<Map<number, string>> {
-    const fields = await this.#readAll<{ field_code: string; options?: Array<{ id: number | string; label: string }> | null }>('/api/v2/personFields', {});
-    const field = fields.find((f) => f.field_code === 'label_ids') ?? fields.find((f) => f.field_code === 'label');
-    return new Map((field?.options ?? []).map((o) => [Number(o.id), o.label]));
-  }
-
-  async #readStages(): Promise<Map<number, string>> {
-    const stages = await this.#readAll<{ id: number; name: string }>('/api/v2/stages', {});
-    return new Map(stages.map((s) => [s.id, s.name]));
   }
 }
 

@@ -1,7 +1,7 @@
-// Persons and organizations (API v2): search, list by ids, get, create, and the person fields
-// that name the labels. Sources, in github.com/juhokoskela/pipedrive-go: openapi/upstream/v2.yaml
-// paths /persons/search, /persons, /persons/{id}, /personFields, /organizations/search,
-// /organizations, /organizations/{id}.
+// Persons and organizations (API v2): search, list (every person in cursor pages, or by ids),
+// get, create, and the person fields that name the labels. Sources, in
+// github.com/juhokoskela/pipedrive-go: openapi/upstream/v2.yaml paths /persons/search, /persons,
+// /persons/{id}, /personFields, /organizations/search, /organizations, /organizations/{id}.
 import { badRequest, notFound } from './pipedrive-errors.ts';
 import {
   organizationBody, organizationSearchItem, PERSON_LABELS, personBody, personSearchItem, type PipedriveStore, type StoredPerson,
@@ -53,14 +53,27 @@ export function searchOrganizations(store: PipedriveStore, query: URLSearchParam
   return { status: 200, body: { success: true, data: { items: page.map(([o, s]) => organizationSearchItem(o, s)) }, additional_data } };
 }
 
-/** GET /persons: `ids` (up to 100), `org_id`, `owner_id`; sorted by id. */
+const PERSON_SORT_KEYS = { id: (p: StoredPerson) => p.id, add_time: (p: StoredPerson) => p.addTime.getTime(), update_time: (p: StoredPerson) => p.updateTime.getTime() };
+
+/**
+ * GET /persons (getPersons): every person, or those of `ids` (up to 100), `org_id`, `owner_id`;
+ * sorted by `sort_by` (id, update_time, add_time; default id) `sort_direction` (asc, desc;
+ * default asc), ties by id; cursor pages of `limit` (default 100, at most 500), each person
+ * with all its emails.
+ */
 export function listPersons(store: PipedriveStore, query: URLSearchParams): ApiResult {
   const ids = idsParam(query);
   const orgId = intParam(query, 'org_id');
   const ownerId = intParam(query, 'owner_id');
+  const sortBy = query.get('sort_by') ?? 'id';
+  const direction = query.get('sort_direction') ?? 'asc';
+  if (!Object.hasOwn(PERSON_SORT_KEYS, sortBy)) throw badRequest(`Invalid parameter sort_by: must be one of ${Object.keys(PERSON_SORT_KEYS).join(', ')}`);
+  if (direction !== 'asc' && direction !== 'desc') throw badRequest('Invalid parameter sort_direction: must be one of asc, desc');
+  const key = PERSON_SORT_KEYS[sortBy as keyof typeof PERSON_SORT_KEYS];
+  const sign = direction === 'asc' ? 1 : -1;
   const all = [...store.persons.values()]
     .filter((p) => (!ids || ids.includes(p.id)) && (orgId === null || p.orgId === orgId) && (ownerId === null || p.ownerId === ownerId))
-    .sort((a, b) => a.id - b.id);
+    .sort((a, b) => sign * (key(a) - key(b) || a.id - b.id));
   const { page, additional_data } = cursorPage(all, query);
   return { status: 200, body: { success: true, data: page.map(personBody), additional_data } };
 }
