@@ -120,9 +120,10 @@ export interface CrmConnector {
   /** Capability: the open deals a contact takes part in, newest first. */
   openDealsOf?(crmContactId: string): Promise<CrmDeal[]>;
   /**
-   * Capability: creates the person (HubSpot and Pipedrive: a contact / person, with an
-   * organization when `company` is given and none by that name exists; Salesforce: a Lead)
-   * and resolves to it as findContactsByEmail would. Sent once: on CrmUnreachableError the
+   * Capability: creates the person (HubSpot: a contact whose primary company is the one of
+   * its address's domain or named `company`, else one created when `company` is given;
+   * Pipedrive: a person with the organization named `company`, created when none is;
+   * Salesforce: a Lead) and resolves to it as findContactsByEmail would. Sent once: on CrmUnreachableError the
    * caller looks the address up before creating again.
    */
   createContact?(person: NewContact): Promise<CrmContact>;

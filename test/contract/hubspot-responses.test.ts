@@ -1,6 +1,7 @@
 // Contract test: every HubSpot emulator response the connector relies on, checked against
 // the documented shapes (hubspot-schemas.ts, closed to unknown keys) and the key values
-// the docs specify: association type ids and labels, ISO datetimes, 207 on partial batch
+// the docs specify: association type ids and labels, ISO datetimes, 201 on creation (company
+// creation: PublicApiSpecs/CRM/Companies/Rollouts/424/v3/companies.json), 207 on partial batch
 // reads, the default deal pipeline, 429 RATE_LIMIT bodies (ten-secondly, secondly, DAILY),
 // and rate-limit headers (burst and daily) on non-search endpoints only.
 import { after, before, test } from 'node:test';
@@ -352,6 +353,49 @@ test('companies search, and contacts created with a primary company (type 1) or 
     assert.match(String(r.body.message), message);
   }
   assert.equal(emulator.contacts().length, before, 'nothing was created');
+});
+
+test('companies created (201 SimplePublicObject, domain lower-cased), as a contact\'s primary company (type 2), refused without the write scope', async () => {
+  const created = await call('POST', '/crm/v3/objects/companies', { properties: { name: 'Calpine', domain: 'Calpine.COM' }, associations: [] });
+  assert.equal(created.status, 201);
+  assertShape('simplePublicObject', created.body);
+  const properties = created.body.properties as Record<string, string>;
+  assert.deepEqual([properties.name, properties.domain, properties.hs_object_id], ['Calpine', 'calpine.com', created.body.id]);
+  assert.deepEqual(Object.keys(properties).sort(), ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name']);
+  const read = await call('POST', '/crm/v3/objects/companies/search', { filterGroups: [{ filters: [{ propertyName: 'domain', operator: 'EQ', value: 'calpine.com' }] }] });
+  assert.equal(read.body.total, 1, 'found by its domain afterwards');
+
+  const kim = emulator.addContact({ email: 'kim@calpine.com' });
+  const withContact = await call('POST', '/crm/v3/objects/companies', {
+    properties: { name: 'Calpine Energy' },
+    associations: [{ to: { id: kim }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 2 }] }],
+  });
+  assert.equal(withContact.status, 201);
+  assertShape('simplePublicObject', withContact.body);
+  assert.deepEqual(emulator.contactAssociations(kim), { companies: [String(withContact.body.id)], primaryCompany: String(withContact.body.id), deals: [] });
+
+  const before = emulator.companies().length;
+  for (const [body, message] of [
+    [{ properties: { name: 'X' }, associations: [{ to: { id: '999' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 280 }] }] }, /contact 999 does not exist/],
+    [{ properties: { name: 'X' }, associations: [{ to: { id: kim }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 1 }] }] }, /HUBSPOT_DEFINED 1 is not a valid association type from companies/],
+    [{ properties: 'Calpine' }, /properties must be an object/],
+  ] as const) {
+    const r = await call('POST', '/crm/v3/objects/companies', body);
+    assert.equal(r.status, 400, JSON.stringify(body));
+    assertShape('error', r.body);
+    assert.match(String(r.body.message), message);
+  }
+  emulator.settings.missingScopes = ['crm.objects.companies.write'];
+  try {
+    const refused = await call('POST', '/crm/v3/objects/companies', { properties: { name: 'Y' }, associations: [] });
+    assert.equal(refused.status, 403);
+    assertShape('error', refused.body);
+    assert.equal(refused.body.category, 'MISSING_SCOPES');
+    assert.equal((await call('POST', '/crm/v3/objects/companies/search', {})).status, 200, 'reads need no write scope');
+  } finally {
+    emulator.settings.missingScopes = [];
+  }
+  assert.equal(emulator.companies().length, before, 'nothing was created');
 });
 
 test('emails: associations to a company (186) and a deal (210) are kept and readable back; unknown ids are 400', async () => {

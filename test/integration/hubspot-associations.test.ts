@@ -1,8 +1,9 @@
 // The HubSpot connector's companies, deals and daily limit against the emulator. The CRM is
 // seeded from a real Enron inbox (Jeff Dasovich's 50 most frequent correspondents, their
 // address domains as companies, deals for some): each contact's primary company, its open
-// deals (closed ones left out), the contact card, creating a contact with its company, and an
-// email logged to the contact, its company and the deal the rep chose. The daily limit runs
+// deals (closed ones left out), the contact card, creating a contact with its company (found
+// by domain or name, else created; never a free-mail domain's), and an email logged to the
+// contact, its company and the deal the rep chose. The daily limit runs
 // on a small emulator of its own: the 429 DAILY becomes a rate-limit error whose retry is the
 // next midnight in the account's time zone, and nothing more is sent until then.
 import { after, before, describe, test } from 'node:test';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { HubSpotConnector } from '../../src-main/crm/connectors/hubspot.ts';
 import { nextDailyReset } from '../../src-main/crm/connectors/hubspot-daily-limit.ts';
 import { hubSpotPaths } from '../../src-main/crm/connectors/hubspot-paths.ts';
-import { CrmError, CrmRateLimitError, type CrmContact, type EmailActivity } from '../../src-main/crm/types.ts';
+import { CrmError, CrmRateLimitError, CrmUnreachableError, type CrmContact, type EmailActivity } from '../../src-main/crm/types.ts';
 import { HUBSPOT_TEST_PORTAL_ID } from '../emulators/crm/api.ts';
 import { HubSpotEmulator } from '../emulators/crm/hubspot-emulator.ts';
 import type { SeedCompany, SeedContact, SeedDeal } from '../emulators/crm/hubspot-store.ts';
@@ -184,7 +185,7 @@ describe('companies, deals and the contact card, seeded from the Enron inbox', {
     assert.equal((await stored.findContactsByEmail([seed.email]))[0]!.url, expected.url);
   });
 
-  test('createContact associates the company of the address\'s domain, else of the same name, else none', async () => {
+  test('createContact associates the company of the address\'s domain, else of the same name, else creates one', async () => {
     const domain = domainOf(contacts[2]!.email);
     const byDomain = await connector.createContact({ email: `New.Analyst@${domain}`, name: 'Analyst, New', company: '' });
     const companyName = seeds.companies.find((c) => c.domain === domain)!.name;
@@ -207,14 +208,57 @@ describe('companies, deals and the contact card, seeded from the Enron inbox', {
     assert.equal(byName.crmCompanyId, companyIdOf(unique.domain));
     assert.equal(emulator.contactAssociations(byName.crmContactId).primaryCompany, companyIdOf(unique.domain));
 
-    const alone = await connector.createContact({ email: 'solo@independent.test', name: '', company: 'Nobody We Know' });
-    assert.equal(alone.crmCompanyId, undefined);
-    assert.deepEqual(emulator.contactAssociations(alone.crmContactId).companies, []);
+    emulator.resetStats();
+    const created = await connector.createContact({ email: 'solo@independent.test', name: '', company: 'Nobody We Know' });
+    const newCompany = emulator.companies().find((c) => c.properties.name === 'Nobody We Know')!;
+    assert.deepEqual([newCompany.properties.domain, created.crmCompanyId, created.company], ['independent.test', newCompany.id, 'Nobody We Know']);
+    assert.deepEqual(emulator.contactAssociations(created.crmContactId), { companies: [newCompany.id], primaryCompany: newCompany.id, deals: [] });
+    assert.deepEqual((await connector.companiesOf([created.crmContactId])).get(created.crmContactId),
+      { crmCompanyId: newCompany.id, name: 'Nobody We Know', domain: 'independent.test' });
+    const requests = emulator.stats().requests;
+    assert.deepEqual([requests['companies.search'], requests['companies.create'], requests['contacts.create']], [1, 1, 1]);
 
     const count = emulator.contacts().length;
     const again = await connector.createContact({ email: contacts[3]!.email, name: 'Someone Else', company: '' });
     assert.equal(again.crmContactId, idOf(contacts[3]!.email), 'an existing address resolves to its contact');
     assert.equal(emulator.contacts().length, count);
+  });
+
+  test('createContact with free mail: never the domain\'s company, a new one without a domain, none without a name', async () => {
+    const mailProvider = emulator.addCompany({ name: 'Google', domain: 'gmail.com' });
+    const fran = await connector.createContact({ email: 'Fran.Freelance@Gmail.com', name: 'Fran Freelance', company: 'Fran Designs' });
+    const designs = emulator.companies().find((c) => c.properties.name === 'Fran Designs')!;
+    assert.equal(designs.properties.domain, undefined, 'a free-mail domain is no company\'s domain');
+    assert.equal(fran.crmCompanyId, designs.id);
+    assert.notEqual(emulator.contactAssociations(fran.crmContactId).primaryCompany, mailProvider);
+
+    const companies = emulator.companies().length;
+    emulator.resetStats();
+    const pat = await connector.createContact({ email: 'pat.private@yahoo.com', name: 'Pat Private', company: '' });
+    assert.equal(pat.crmCompanyId, undefined);
+    assert.equal(emulator.companies().length, companies);
+    assert.deepEqual(emulator.stats().requests, { 'contacts.create': 1 }, 'nothing to search for: no company request at all');
+  });
+
+  test('createContact without the companies write scope creates the contact alone; a company whose answer was lost is found, not made twice', async () => {
+    emulator.settings.missingScopes = ['crm.objects.companies.write'];
+    try {
+      const lone = await connector.createContact({ email: 'ceo@no-scope.test', name: 'Cee Oh', company: 'No Scope Ltd' });
+      assert.deepEqual([lone.crmCompanyId, lone.company], [undefined, 'No Scope Ltd']);
+      assert.deepEqual(emulator.contactAssociations(lone.crmContactId).companies, []);
+      assert.equal(emulator.companies().some((c) => c.properties.name === 'No Scope Ltd'), false);
+    } finally {
+      emulator.settings.missingScopes = [];
+    }
+
+    emulator.dropResponseAfterCommit(1);
+    const person = { email: 'cfo@lost-answer.test', name: 'Cee Eff', company: 'Lost Answer Inc' };
+    await assert.rejects(connector.createContact(person), CrmUnreachableError);
+    assert.equal((await connector.findContactsByEmail([person.email])).length, 0, 'the company was made, the contact not');
+    const retried = await connector.createContact(person);
+    const made = emulator.companies().filter((c) => c.properties.name === 'Lost Answer Inc');
+    assert.equal(made.length, 1);
+    assert.equal(retried.crmCompanyId, made[0]!.id);
   });
 });
 

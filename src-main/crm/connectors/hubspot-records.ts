@@ -1,6 +1,7 @@
 // HubSpot records in Mailbridge's words: a contact's card (title, phone, lifecycle stage,
 // primary company, last contact, link), a deal, a company, and the reverse for a new contact
-// (a display name split into firstname/lastname). Pure functions over SimplePublicObject.
+// (a display name split into firstname/lastname, an association to create). Pure functions
+// over SimplePublicObject.
 // Property names: knowledge.hubspot.com/properties/hubspots-default-{contact,company,deal}-properties.
 import type { CrmCompany, CrmContact, CrmDeal } from '../types.ts';
 
@@ -38,6 +39,11 @@ const LIFECYCLE_LABELS: Record<string, string> = {
   evangelist: 'Evangelist',
   other: 'Other',
 };
+
+/** One entry of a create request's `associations` (PublicAssociationsForObject): to `id` with a HUBSPOT_DEFINED type. */
+export function associationTo(id: string, associationTypeId: number): { to: { id: string }; types: Array<{ associationCategory: 'HUBSPOT_DEFINED'; associationTypeId: number }> } {
+  return { to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId }] };
+}
 
 /** Record links in HubSpot's web app: https://<uiDomain>/contacts/<portalId>/record/<objectTypeId>/<id>. */
 export interface RecordLinks {

@@ -1,5 +1,5 @@
 // The HubSpot CRM connector: contact lookup by email with the contact card's fields, the
-// contact's primary company and open deals, creating a contact, logging an email engagement
+// contact's primary company and open deals, creating a contact with its company, logging an email engagement
 // associated with contacts, companies and deals, and reading those engagements back with the
 // idempotency key Mailbridge attached, so the outbox can tell "logged" from "lost".
 // Paths: hubspot-paths.ts (one version constant). Reference: developers.hubspot.com/docs/api/crm/
@@ -7,17 +7,18 @@
 import type {
   CrmCompany, CrmConnector, CrmContact, CrmDeal, EmailActivity, EmailAssociations, EmailDirection, LoggedEmail, NewContact,
 } from '../types.ts';
-import { CrmAuthError, CrmError } from '../types.ts';
+import { CrmError } from '../types.ts';
 import { buildEmailHeaders, readIdempotencyKey } from './hubspot-email-headers.ts';
 import { HubSpotHttp } from './hubspot-http.ts';
 import { HUBSPOT_API_VERSION, hubSpotPaths, type HubSpotApiVersion, type HubSpotPaths } from './hubspot-paths.ts';
-import { associatedRecords, batchRead, compareIds, CONTACT_TO_PRIMARY_COMPANY_TYPE_ID, openDeals, primaryCompanies } from './hubspot-reads.ts';
-import {
-  COMPANY_PROPERTIES, CONTACT_PROPERTIES, readTimestamp, splitName, toCrmCompany, toCrmContact, type RecordLinks, type SimplePublicObject,
-} from './hubspot-records.ts';
+import { createContactWithCompany, searchContactsByEmail } from './hubspot-contacts.ts';
+import { HubSpotLookups } from './hubspot-lookups.ts';
+import { associatedRecords, batchRead, compareIds, openDeals, primaryCompanies } from './hubspot-reads.ts';
+import { associationTo, readTimestamp, toCrmContact, type RecordLinks, type SimplePublicObject } from './hubspot-records.ts';
 import type { HubSpotConfig } from '../../platform/profile-config.ts';
 
 export { BATCH_READ_SIZE, CONTACT_TO_PRIMARY_COMPANY_TYPE_ID } from './hubspot-reads.ts';
+export { FREE_MAIL_DOMAINS, SEARCH_BATCH } from './hubspot-contacts.ts';
 
 export interface HubSpotConnectorOptions {
   /** Private-app token or OAuth access token (or a function returning the current one). Never logged. */
@@ -55,12 +56,6 @@ export interface HubSpotAccount {
   uiDomain: string;
 }
 
-/**
- * Email addresses per search request. The search reference documents IN (`values: [...]`, string
- * values lower-cased) and pages of up to 200 results but states no cap on `values`; 100 keeps
- * every batch inside one page of results and inside the cap the emulator assumes.
- */
-export const SEARCH_BATCH = 100;
 /** HubSpot rejects string property values longer than this many characters. */
 export const MAX_PROPERTY_CHARS = 65_536;
 
@@ -70,24 +65,6 @@ export const EMAIL_TO_CONTACT_TYPE_ID = 198;
 export const EMAIL_TO_COMPANY_TYPE_ID = 186;
 export const EMAIL_TO_DEAL_TYPE_ID = 210;
 const DEFAULT_UI_DOMAIN = 'app.hubspot.com';
-
-const association = (id: string, associationTypeId: number) => ({
-  to: { id },
-  types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId }],
-});
-
-interface SearchResponse {
-  total: number;
-  results: SimplePublicObject[];
-  paging?: { next?: { after: string } };
-}
-
-interface Owner {
-  id: string;
-  email?: string;
-  firstName?: string;
-  lastName?: string;
-}
 
 interface AccountDetails {
   portalId?: number;
@@ -100,12 +77,9 @@ export class HubSpotConnector implements CrmConnector {
   readonly crm = 'hubspot';
   readonly #http: HubSpotHttp;
   readonly #paths: HubSpotPaths;
-  /** Owner id → display name; a failed lookup is not cached. */
-  readonly #owners = new Map<string, Promise<string>>();
+  readonly #lookups: HubSpotLookups;
   #account: HubSpotAccount | null = null;
   #accountRead: Promise<HubSpotAccount | null> | null = null;
-  /** Deal stage id → label, read once from the deal pipelines; a failed read is not cached. */
-  #stageLabels: Promise<Map<string, string>> | null = null;
 
   constructor(options: HubSpotConnectorOptions) {
     this.#paths = hubSpotPaths(options.apiVersion ?? HUBSPOT_API_VERSION);
@@ -121,6 +95,7 @@ export class HubSpotConnector implements CrmConnector {
       paths: this.#paths,
       ...(options.now ? { now: options.now } : {}),
     });
+    this.#lookups = new HubSpotLookups(this.#http, this.#paths);
     if (options.portalId) this.#account = { portalId: options.portalId, timeZone: options.timeZone ?? null, uiDomain: DEFAULT_UI_DOMAIN };
     if (options.timeZone) this.#http.noteAccountClock({ timeZone: options.timeZone });
   }
@@ -177,17 +152,10 @@ export class HubSpotConnector implements CrmConnector {
    */
   async findContactsByEmail(emails: readonly string[]): Promise<CrmContact[]> {
     const wanted = [...new Set(emails.map((e) => e.trim().toLowerCase()).filter((e) => e.includes('@')))];
-    const batches: string[][] = [];
-    for (let i = 0; i < wanted.length; i += SEARCH_BATCH) batches.push(wanted.slice(i, i + SEARCH_BATCH));
-    const found = (await Promise.all(batches.map((batch) => this.#searchByEmail(batch)))).flat();
-    const byEmail = new Map<string, SimplePublicObject>();
-    for (const record of found) {
-      const email = record.properties.email?.toLowerCase();
-      if (email && !byEmail.has(email)) byEmail.set(email, record);
-    }
+    const byEmail = await searchContactsByEmail(this.#http, this.#paths, wanted);
     return Promise.all([...byEmail].map(async ([email, record]) => {
       const ownerId = record.properties.hubspot_owner_id;
-      return toCrmContact(record, email, ownerId ? await this.#ownerName(ownerId) : '', this.#links());
+      return toCrmContact(record, email, ownerId ? await this.#lookups.ownerName(ownerId) : '', this.#links());
     }));
   }
 
@@ -208,44 +176,24 @@ export class HubSpotConnector implements CrmConnector {
    * /crm/v3/pipelines/deals, read once; without it (403 or a failure) a stage stays its id.
    */
   async openDealsOf(crmContactId: string): Promise<CrmDeal[]> {
-    return openDeals(this.#http, this.#paths, crmContactId, () => this.#dealStageLabels(), this.#links());
+    return openDeals(this.#http, this.#paths, crmContactId, () => this.#lookups.dealStageLabels(), this.#links());
   }
 
   /**
-   * POST /crm/v3/objects/contacts with email, firstname/lastname (the display name split, "Last,
-   * First" turned around) and company (the text property). When a HubSpot company matches — by
-   * the address's domain first, else by exactly the `company` name (case aside), found with one
-   * POST /crm/v3/objects/companies/search — the contact is created with it as its primary company
-   * (type 1). No company is created: HubSpot's own "create and associate companies" setting
-   * decides that. A 409 (the address exists) resolves to the existing contact. Sent once: on
-   * CrmUnreachableError look the address up before creating again.
+   * "Add to HubSpot": POST /crm/v3/objects/contacts with email, firstname/lastname (the display
+   * name split, "Last, First" turned around) and company (the text property), its primary
+   * company (HUBSPOT_DEFINED 1) being the company of the address's domain (unless free mail,
+   * FREE_MAIL_DOMAINS), else the one named exactly `company` (case aside), else a company
+   * created with that name and the address's domain (none for free mail): one search, then at
+   * most two creations (hubspot-contacts.ts createContactWithCompany). An empty `company` and
+   * no match: no company.
+   * A token without crm.objects.companies.write gets the contact without a company. A 409 (the
+   * address exists) resolves to the existing contact. Sent once: on CrmUnreachableError look
+   * the address up before creating again; a company already made is then found, not doubled.
+   * Throws CrmError (not retryable) for an address without a domain, and the HTTP layer's errors.
    */
   async createContact(person: NewContact): Promise<CrmContact> {
-    const email = person.email.trim().toLowerCase();
-    const domain = email.split('@')[1] ?? '';
-    if (!email.includes('@') || !domain) throw new CrmError(`"${person.email}" is not an email address`, { retryable: false });
-    const company = await this.#findCompany(domain, person.company.trim());
-    const { firstname, lastname } = splitName(person.name);
-    const properties: Record<string, string> = { email };
-    if (firstname) properties.firstname = firstname;
-    if (lastname) properties.lastname = lastname;
-    const companyName = person.company.trim() || company?.name || '';
-    if (companyName) properties.company = companyName;
-    const { status, body } = await this.#http.request<SimplePublicObject>({
-      method: 'POST',
-      path: this.#paths.objects('contacts'),
-      body: { properties, associations: company ? [association(company.crmCompanyId, CONTACT_TO_PRIMARY_COMPANY_TYPE_ID)] : [] },
-      acceptStatuses: [409],
-    });
-    if (status === 409) {
-      const [existing] = await this.findContactsByEmail([email]);
-      if (existing) return existing;
-      throw new CrmError(`HubSpot says ${email} exists but it cannot be found`, { retryable: false });
-    }
-    if (!body?.id) throw new CrmError('HubSpot answered the contact creation without an id', { retryable: false });
-    const contact = toCrmContact({ id: String(body.id), properties: { ...properties, ...body.properties } }, email, '', this.#links());
-    if (company) contact.crmCompanyId = company.crmCompanyId;
-    return contact;
+    return createContactWithCompany(this.#http, this.#paths, person, this.#links(), async (email) => (await this.findContactsByEmail([email]))[0]);
   }
 
   /**
@@ -274,9 +222,9 @@ export class HubSpotConnector implements CrmConnector {
       body: {
         properties,
         associations: [
-          ...contacts.map((id) => association(id, EMAIL_TO_CONTACT_TYPE_ID)),
-          ...[...new Set(associations.companies ?? [])].map((id) => association(id, EMAIL_TO_COMPANY_TYPE_ID)),
-          ...[...new Set(associations.deals ?? [])].map((id) => association(id, EMAIL_TO_DEAL_TYPE_ID)),
+          ...contacts.map((id) => associationTo(id, EMAIL_TO_CONTACT_TYPE_ID)),
+          ...[...new Set(associations.companies ?? [])].map((id) => associationTo(id, EMAIL_TO_COMPANY_TYPE_ID)),
+          ...[...new Set(associations.deals ?? [])].map((id) => associationTo(id, EMAIL_TO_DEAL_TYPE_ID)),
         ],
       },
     });
@@ -324,80 +272,6 @@ export class HubSpotConnector implements CrmConnector {
 
   #links(): RecordLinks | null {
     return this.#account ? { portalId: this.#account.portalId, uiDomain: this.#account.uiDomain } : null;
-  }
-
-  async #searchByEmail(batch: string[]): Promise<SimplePublicObject[]> {
-    const results: SimplePublicObject[] = [];
-    let after: string | undefined;
-    do {
-      const { body } = await this.#http.request<SearchResponse>({
-        method: 'POST',
-        path: this.#paths.objectsSearch('contacts'),
-        body: {
-          filterGroups: [{ filters: [{ propertyName: 'email', operator: 'IN', values: batch }] }],
-          properties: CONTACT_PROPERTIES,
-          limit: SEARCH_BATCH,
-          ...(after ? { after } : {}),
-        },
-        search: true,
-        idempotent: true,
-      });
-      results.push(...(body.results ?? []));
-      after = body.paging?.next?.after;
-    } while (after);
-    return results;
-  }
-
-  /** One company search: filter groups ORed, so domain EQ and name EQ in one request. */
-  async #findCompany(domain: string, name: string): Promise<CrmCompany | null> {
-    const filterGroups = [
-      { filters: [{ propertyName: 'domain', operator: 'EQ', value: domain }] },
-      ...(name ? [{ filters: [{ propertyName: 'name', operator: 'EQ', value: name }] }] : []),
-    ];
-    const { body } = await this.#http.request<SearchResponse>({
-      method: 'POST',
-      path: this.#paths.objectsSearch('companies'),
-      body: { filterGroups, properties: COMPANY_PROPERTIES, limit: 10 },
-      search: true,
-      idempotent: true,
-    });
-    const companies = (body.results ?? []).map(toCrmCompany);
-    return companies.find((c) => c.domain === domain)
-      ?? (name ? companies.find((c) => c.name.trim().toLowerCase() === name.toLowerCase()) : undefined)
-      ?? null;
-  }
-
-  #dealStageLabels(): Promise<Map<string, string>> {
-    this.#stageLabels ??= this.#http
-      .request<{ results?: Array<{ stages?: Array<{ id: string; label: string }> }> }>({
-        method: 'GET', path: this.#paths.pipelines('deals'), idempotent: true, acceptStatuses: [403],
-      })
-      .then(({ status, body }) => new Map(status === 200 ? (body.results ?? []).flatMap((p) => (p.stages ?? []).map((s) => [s.id, s.label] as const)) : []))
-      .catch((error: unknown) => {
-        this.#stageLabels = null;
-        if (!(error instanceof CrmError) || error instanceof CrmAuthError) throw error;
-        return new Map<string, string>();
-      });
-    return this.#stageLabels;
-  }
-
-  #ownerName(ownerId: string): Promise<string> {
-    let name = this.#owners.get(ownerId);
-    if (!name) {
-      // 404 (owner deactivated or gone) is an answer worth caching; 403 (no owners scope) too.
-      name = this.#http
-        .request<Owner>({ method: 'GET', path: this.#paths.owner(ownerId), idempotent: true, acceptStatuses: [403, 404] })
-        .then(({ status, body }) => status === 200
-          ? [body.firstName, body.lastName].filter(Boolean).join(' ').trim() || body.email || ownerId
-          : ownerId)
-        .catch((error: unknown) => {
-          this.#owners.delete(ownerId);
-          if (!(error instanceof CrmError)) throw error;
-          return ownerId;
-        });
-      this.#owners.set(ownerId, name);
-    }
-    return name;
   }
 }
 

@@ -9,7 +9,7 @@ import { createContact, getContact, listContacts, searchContacts } from './conta
 import { batchReadEmails, createEmail, getEmail } from './emails-api.ts';
 import { notFound } from './hubspot-errors.ts';
 import type { CrmObjectType, HubSpotStore } from './hubspot-store.ts';
-import { batchRead, getObject, listPipelines, searchCompanies } from './objects-api.ts';
+import { batchRead, createCompany, getObject, listPipelines, searchCompanies } from './objects-api.ts';
 
 export interface ApiRequest {
   method: string;
@@ -31,6 +31,8 @@ export interface ApiRoute {
   search: boolean;
   /** Creates data: what dropResponseAfterCommit applies to. */
   write: boolean;
+  /** The private-app scope the endpoint needs beyond the read scopes every test token has (403 MISSING_SCOPES without it). */
+  scope?: string;
   run: (store: HubSpotStore) => Promise<ApiResult>;
 }
 
@@ -47,8 +49,8 @@ const listName = (from: CrmObjectType, to: CrmObjectType) => `associations.${SIN
 export function route(req: ApiRequest, context: RouteContext = { timeZone: 'US/Eastern' }): ApiRoute | null {
   const { method, segments: s, query } = req;
   const path = s.join('/');
-  const r = (name: string, run: ApiRoute['run'], flags: { search?: boolean; write?: boolean } = {}): ApiRoute =>
-    ({ name, run, search: Boolean(flags.search), write: Boolean(flags.write) });
+  const r = (name: string, run: ApiRoute['run'], flags: { search?: boolean; write?: boolean; scope?: string } = {}): ApiRoute =>
+    ({ name, run, search: Boolean(flags.search), write: Boolean(flags.write), ...(flags.scope ? { scope: flags.scope } : {}) });
 
   if (method === 'GET' && path === 'account-info/v3/details') return r('accountInfo.details', async () => accountDetails(context.timeZone));
   if (s[0] === 'crm' && s[1] === 'v3' && s[2] === 'owners') {
@@ -87,6 +89,9 @@ export function route(req: ApiRequest, context: RouteContext = { timeZone: 'US/E
     if (method === 'POST' && rest.length === 0) return r('emails.create', async (store) => createEmail(store, await req.body()), { write: true });
     if (method === 'POST' && rest.length === 2 && rest[0] === 'batch' && rest[1] === 'read') return r('emails.batchRead', async (store) => batchReadEmails(store, await req.body()));
     if (method === 'GET' && rest.length === 1) return r('emails.get', async (store) => getEmail(store, rest[0]!, query));
+  }
+  if (object === 'companies' && method === 'POST' && rest.length === 0) {
+    return r('companies.create', async (store) => createCompany(store, await req.body()), { write: true, scope: 'crm.objects.companies.write' });
   }
   if (object === 'companies' || object === 'deals') {
     if (method === 'POST' && rest.length === 2 && rest[0] === 'batch' && rest[1] === 'read') return r(`${object}.batchRead`, async (store) => batchRead(store, object, await req.body()));

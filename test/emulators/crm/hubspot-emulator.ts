@@ -41,6 +41,11 @@ export interface HubSpotEmulatorSettings {
   dailyLimit: number;
   /** The account's time zone (account details `timeZone`): its midnight starts a new day's quota. */
   timeZone: string;
+  /**
+   * Scopes the private app was not granted (e.g. 'crm.objects.companies.write'): endpoints that
+   * need one answer 403 MISSING_SCOPES. Default none missing.
+   */
+  missingScopes: string[];
 }
 
 export interface HubSpotEmulatorOptions {
@@ -97,6 +102,7 @@ export class HubSpotEmulator {
       latencyMs: 0,
       dailyLimit: 500_000,
       timeZone: 'US/Eastern',
+      missingScopes: [],
       ...options.settings,
     };
     const companyByDomain = new Map<string, string>();
@@ -250,7 +256,7 @@ export class HubSpotEmulator {
   }
 
   /**
-   * The next `count` writes (contact or email creation) are committed, then the connection is
+   * The next `count` writes (contact, company or email creation) are committed, then the connection is
    * destroyed before any response byte is sent: the client cannot know whether it worked.
    */
   dropResponseAfterCommit(count = 1): void {
@@ -313,6 +319,7 @@ export class HubSpotEmulator {
       this.#injectFailure();
       rateHeaders = this.#admit(found?.search ?? false);
       if (!found) throw notFound(`Unable to route ${req.method} ${url.pathname}`);
+      if (found.scope && this.settings.missingScopes.includes(found.scope)) throw forbidden();
       const result = await found.run(this.store);
       if (found.write && result.status < 300 && this.#dropNext > 0) {
         this.#dropNext -= 1;

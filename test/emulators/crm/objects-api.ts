@@ -1,15 +1,18 @@
 // Company and deal endpoints of the emulator, and the batch read every object type shares:
-// get, batch read (200, or 207 with the missing ids), company search, and the deal pipelines.
+// get, batch read (200, or 207 with the missing ids), company search and creation, and the
+// deal pipelines.
 // Sources (GitHub HubSpot/HubSpot-public-api-spec-collection, PublicApiSpecs/CRM/…):
 //   {Companies,Deals}/Rollouts/424/v3/<name>.json — SimplePublicObject, BatchReadInputSimplePublicObjectId,
-//     BatchResponseSimplePublicObject(WithErrors); default properties: knowledge.hubspot.com/properties;
+//     BatchResponseSimplePublicObject(WithErrors), POST /crm/v3/objects/companies
+//     (SimplePublicObjectInputForCreate → 201 SimplePublicObject); default properties: knowledge.hubspot.com/properties;
 //   Pipelines/Rollouts/145896/v3/pipelines.json — GET /crm/v3/pipelines/{objectType}
 //     (CollectionResponsePipelineNoPaging: Pipeline, PipelineStage with string metadata).
 import type { ApiResult } from './api.ts';
+import { readCreateAssociations } from './associations-api.ts';
 import { searchRecords } from './contacts-api.ts';
 import { notFound, validationError } from './hubspot-errors.ts';
-import { DEAL_PIPELINES, publicObject, selectProperties, type CrmRecord, type HubSpotStore } from './hubspot-store.ts';
-import { propertiesParam, requireObject } from './request-input.ts';
+import { ASSOCIATION_TYPE_IDS, DEAL_PIPELINES, publicObject, selectProperties, type CrmRecord, type HubSpotStore } from './hubspot-store.ts';
+import { propertiesParam, readProperties, requireObject } from './request-input.ts';
 
 export const BATCH_READ_LIMIT = 100;
 
@@ -77,6 +80,27 @@ export function getObject(store: HubSpotStore, type: 'companies' | 'deals', id: 
 
 export function searchCompanies(store: HubSpotStore, input: unknown): ApiResult {
   return searchRecords(store.companies.values(), input, OBJECT_PROPERTIES.companies.always, OBJECT_PROPERTIES.companies.defaults);
+}
+
+/** Association types a company may be created with: to a contact, unlabelled or as the contact's primary company. */
+const COMPANY_CREATE_ASSOCIATIONS = {
+  [ASSOCIATION_TYPE_IDS.companyToContact]: 'contacts',
+  [ASSOCIATION_TYPE_IDS.companyToContactPrimary]: 'contacts',
+} as const;
+
+/**
+ * POST /crm/v3/objects/companies {properties, associations}: 201 with the company and all its
+ * stored properties (domain lower-cased, as HubSpot keeps it). HubSpot does not hold domains
+ * unique, so a second company with the same domain is created too. An association of type 2
+ * makes the company the contact's primary one (and sets its associatedcompanyid).
+ */
+export function createCompany(store: HubSpotStore, input: unknown): ApiResult {
+  const body = requireObject(input, 'SimplePublicObjectInputForCreate');
+  const properties = readProperties(body.properties);
+  const associations = readCreateAssociations(store, body.associations, 'companies', COMPANY_CREATE_ASSOCIATIONS);
+  const record = store.addCompany(properties);
+  for (const a of associations) store.associateContactWithCompany(a.id, record.id, a.typeId === ASSOCIATION_TYPE_IDS.companyToContactPrimary);
+  return { status: 201, body: publicObject(record, { ...record.properties }) };
 }
 
 /** The default pipelines are dated createdAt = 0, as the reference says of HubSpot's own. */
