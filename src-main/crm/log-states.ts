@@ -69,8 +69,12 @@ export function logStatesFor(
   const items = outbox.listByMessages(messageIds);
   const current = new Set(items.filter((i) => i.crm === crm).map((i) => i.messageId));
   const relevant = items.filter((i) => i.crm === crm || isLogged(i) || !current.has(i.messageId));
-  // Deal names come from the contact's cached open deals; a deal closed since reads ''.
-  const dealName = (item: OutboxItem, dealId: string) =>
+  // Deal names come from the cached open deals of the item's contact, else of another contact
+  // the same email went to (a click's deal is one person's, logged for everyone on the email);
+  // a deal closed since reads ''.
+  const nameFrom = (item: OutboxItem, dealId: string) =>
     contacts?.getByEmail(item.crm, item.contactEmail)?.deals?.find((d) => d.crmDealId === dealId)?.name ?? '';
+  const dealName = (item: OutboxItem, dealId: string) =>
+    nameFrom(item, dealId) || items.filter((i) => i !== item && i.messageId === item.messageId && i.crm === item.crm).map((i) => nameFrom(i, dealId)).find(Boolean) || '';
   return foldLogStates(relevant, pausedReason, dealName);
 }

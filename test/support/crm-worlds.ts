@@ -49,6 +49,23 @@ export interface CrmWorld {
   dropNextAnswer(): void;
   /** Rate-limit answers the emulator has sent since start. */
   rateLimited(): number;
+  /** The activity `id` as a rep would check it in the CRM; null when there is none. */
+  logged(id: string): LoggedActivity | null;
+  /** The id of the person (contact, or Lead in Salesforce) with this address; null when the CRM has none. */
+  personId(email: string): string | null;
+}
+
+/** What an email activity says and what it is linked to. */
+export interface LoggedActivity {
+  subject: string;
+  /** The email's time, ms (whole seconds where the CRM keeps no more). */
+  timestamp: number;
+  direction: 'incoming' | 'outgoing';
+  /** The text the CRM shows, as stored (HTML or plain). */
+  body: string;
+  contacts: string[];
+  companies: string[];
+  deals: string[];
 }
 
 /** The connector the app builds for `crm` against the emulator at `url`, holding `secret`. */
@@ -69,16 +86,28 @@ export function worldConnector(crm: CrmKind, url: string, secret: string): CrmCo
 export function crmWorld(crm: CrmKind, people: readonly WorldPerson[], port = 0): CrmWorld {
   switch (crm) {
     case 'hubspot':
-      return hubSpotWorld(people, port);
+      return hubSpotWorld(new HubSpotEmulator({ contacts: people.map((p) => ({ ...p })), port }));
     case 'pipedrive':
-      return pipedriveWorld(people, port);
-    case 'salesforce':
-      return salesforceWorld(people, port);
+      return pipedriveWorld(new PipedriveEmulator({ persons: people.map((p) => ({ email: p.email, name: `${p.firstname} ${p.lastname}`, company: p.company })), port }));
+    case 'salesforce': {
+      const emulator = new SalesforceEmulator({ port });
+      const accounts = new Map<string, string>();
+      for (const p of people) {
+        if (!accounts.has(p.company)) accounts.set(p.company, emulator.add('Account', { Name: p.company }));
+        emulator.add('Contact', { FirstName: p.firstname, LastName: p.lastname, Email: p.email, AccountId: accounts.get(p.company)! });
+      }
+      return salesforceWorld(emulator);
+    }
   }
 }
 
-function hubSpotWorld(people: readonly WorldPerson[], port: number): CrmWorld {
-  const emulator = new HubSpotEmulator({ contacts: people.map((p) => ({ ...p })), port });
+const timeOf = (value: unknown): number => {
+  const text = String(value ?? '');
+  return /^\d+$/.test(text) ? Number(text) : Date.parse(text.replace(/\+0000$/, 'Z'));
+};
+
+/** The world over a HubSpot emulator the caller built and seeded. */
+export function hubSpotWorld(emulator: HubSpotEmulator): CrmWorld {
   return {
     crm: 'hubspot',
     start: async () => (await emulator.start()).url,
@@ -93,14 +122,25 @@ function hubSpotWorld(people: readonly WorldPerson[], port: number): CrmWorld {
     restore: () => emulator.restoreToken(),
     dropNextAnswer: () => emulator.dropResponseAfterCommit(1),
     rateLimited: () => emulator.stats().rateLimited,
+    logged: (id) => {
+      const email = emulator.emails().find((e) => e.id === id);
+      if (!email) return null;
+      const p = email.properties;
+      return {
+        subject: p.hs_email_subject ?? '',
+        timestamp: timeOf(p.hs_timestamp),
+        direction: p.hs_email_direction === 'INCOMING_EMAIL' ? 'incoming' : 'outgoing',
+        body: p.hs_email_html ?? p.hs_email_text ?? '',
+        contacts: [], companies: [], deals: [],
+        ...emulator.emailAssociations(id),
+      };
+    },
+    personId: (email) => emulator.contacts().find((c) => c.properties.email?.toLowerCase() === email.toLowerCase())?.id ?? null,
   };
 }
 
-function pipedriveWorld(people: readonly WorldPerson[], port: number): CrmWorld {
-  const emulator = new PipedriveEmulator({
-    persons: people.map((p) => ({ email: p.email, name: `${p.firstname} ${p.lastname}`, company: p.company })),
-    port,
-  });
+/** The world over a Pipedrive emulator the caller built and seeded. */
+export function pipedriveWorld(emulator: PipedriveEmulator): CrmWorld {
   let spent = false;
   return {
     crm: 'pipedrive',
@@ -126,16 +166,29 @@ function pipedriveWorld(people: readonly WorldPerson[], port: number): CrmWorld 
     restore: () => emulator.restoreToken(),
     dropNextAnswer: () => emulator.dropResponseAfterCommit(1),
     rateLimited: () => emulator.stats().rateLimited,
+    logged: (id) => {
+      const note = emulator.notes().find((n) => String(n.id) === id);
+      if (!note) return null;
+      const ids = (value: number | null) => (value === null ? [] : [String(value)]);
+      return {
+        subject: readNote(note.content).subject,
+        timestamp: Date.parse(`${note.addTime.replace(' ', 'T')}Z`),
+        direction: /^<p><b>Email received/.test(note.content) ? 'incoming' : 'outgoing',
+        body: note.content,
+        contacts: ids(note.personId),
+        companies: ids(note.orgId),
+        deals: ids(note.dealId),
+      };
+    },
+    personId: (email) => {
+      const person = [...emulator.store.persons.values()].find((p) => p.emails.some((e) => e.value.toLowerCase() === email.toLowerCase()));
+      return person ? String(person.id) : null;
+    },
   };
 }
 
-function salesforceWorld(people: readonly WorldPerson[], port: number): CrmWorld {
-  const emulator = new SalesforceEmulator({ port });
-  const accounts = new Map<string, string>();
-  for (const p of people) {
-    if (!accounts.has(p.company)) accounts.set(p.company, emulator.add('Account', { Name: p.company }));
-    emulator.add('Contact', { FirstName: p.firstname, LastName: p.lastname, Email: p.email, AccountId: accounts.get(p.company)! });
-  }
+/** The world over a Salesforce emulator the caller built and seeded. */
+export function salesforceWorld(emulator: SalesforceEmulator): CrmWorld {
   const keyOf = (headers: unknown) => /^X-Mailbridge-Idempotency-Key: (.+)$/m.exec(String(headers ?? ''))?.[1]?.trim() ?? null;
   return {
     crm: 'salesforce',
@@ -151,5 +204,27 @@ function salesforceWorld(people: readonly WorldPerson[], port: number): CrmWorld
     restore: () => emulator.restoreSessions(),
     dropNextAnswer: () => emulator.dropResponseAfterCommit(1),
     rateLimited: () => emulator.stats().rateLimited,
+    logged: (id) => {
+      const email = emulator.emailMessages().find((e) => e.Id === id);
+      if (!email) return null;
+      // The record the email is about: an Opportunity (its Account is the company) or an Account.
+      const related = email.RelatedToId ? emulator.store.byId(String(email.RelatedToId)) : undefined;
+      const deals = related?.type === 'Opportunity' ? [String(related.record.Id)] : [];
+      const companies = related?.type === 'Opportunity' ? [String(related.record.AccountId)] : related?.type === 'Account' ? [String(related.record.Id)] : [];
+      return {
+        subject: String(email.Subject ?? ''),
+        timestamp: timeOf(email.MessageDate),
+        direction: email.Incoming ? 'incoming' : 'outgoing',
+        body: String(email.HtmlBody ?? email.TextBody ?? ''),
+        contacts: emulator.emailMessageRelations(id).map((r) => String(r.RelationId)),
+        companies,
+        deals,
+      };
+    },
+    personId: (email) => {
+      const match = (r: Record<string, unknown>) => String(r.Email ?? '').toLowerCase() === email.toLowerCase();
+      const person = emulator.contacts().find(match) ?? emulator.leads().find((l) => match(l) && !l.IsConverted);
+      return person ? String(person.Id) : null;
+    },
   };
 }

@@ -1,6 +1,9 @@
 // The world the desktop-app specs run in: the Enron dasovich-j inbox behind the Gmail
 // emulator, an identity provider, a HubSpot seeded with the inbox's most frequent outside
 // correspondents, the real services on a fresh profile, and the built renderer in Chromium.
+// With `allCrms`, HubSpot also holds companies and deals, and a Pipedrive and a Salesforce
+// seeded from the same correspondents stand beside it (Salesforce signs in through the
+// identity emulator), so a spec can choose any of the three in Settings.
 // Emulators listen on fixed ports so a spec can stop them ("offline") and bring them back.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +16,15 @@ import { GmailEmulator } from '../../emulators/gmail/gmail-emulator.ts';
 import { HubSpotEmulator, type HubSpotEmulatorSettings } from '../../emulators/crm/hubspot-emulator.ts';
 import { seedContactsFromMailbox } from '../../emulators/crm/seed.ts';
 import { emulatedHubSpotConfig } from '../../emulators/hubspot-config.ts';
+import { seedCompaniesAndDeals } from '../../emulators/crm/seed.ts';
+import { PipedriveEmulator } from '../../emulators/pipedrive/pipedrive-emulator.ts';
+import { pipedriveSeedFromContacts } from '../../emulators/pipedrive/seed.ts';
+import { emulatedPipedriveConfig } from '../../emulators/pipedrive-config.ts';
+import { SalesforceEmulator } from '../../emulators/salesforce/salesforce-emulator.ts';
+import { seedSalesforceOrgFromMailbox } from '../../emulators/salesforce/seed.ts';
+import { emulatedSalesforceConfig } from '../../emulators/salesforce-config.ts';
+import { hubSpotWorld, pipedriveWorld, salesforceWorld, type CrmWorld } from '../../support/crm-worlds.ts';
+import type { CrmKind } from '../../../src-main/crm/types.ts';
 import { launchChromium } from '../../support/chromium.ts';
 import { buildRendererOnce } from '../../support/build.ts';
 import { startRendererHarness, type RendererHarness } from '../../support/renderer-harness.ts';
@@ -34,6 +46,10 @@ export class EnronApp {
   readonly identity: IdentityEmulator;
   readonly gmail: GmailEmulator;
   readonly hubspot: HubSpotEmulator;
+  pipedrive: PipedriveEmulator | null = null;
+  salesforce: SalesforceEmulator | null = null;
+  /** One face over each CRM emulator that runs (HubSpot always; the others with allCrms). */
+  readonly worlds: Partial<Record<CrmKind, CrmWorld>> = {};
   readonly profileDir = mkdtempSync(join(tmpdir(), 'mailbridge-e2e-'));
   /** Where "Save" puts attachments, and the paths "Open" handed to the desktop. */
   readonly downloads = mkdtempSync(join(tmpdir(), 'mailbridge-e2e-downloads-'));
@@ -57,12 +73,19 @@ export class EnronApp {
   }
 
   /** Starts everything and opens the app in Chromium (no account connected yet). */
-  static async start(options: { hubspotSettings?: Partial<HubSpotEmulatorSettings> } = {}): Promise<EnronApp> {
+  static async start(options: { hubspotSettings?: Partial<HubSpotEmulatorSettings>; allCrms?: boolean } = {}): Promise<EnronApp> {
     await buildRendererOnce();
     const ports = { gmail: await freePort(), hubspot: await freePort() };
-    const contacts = await seedContactsFromMailbox(ENRON_INBOX, { owner: ENRON_OWNER, count: SEEDED_CONTACTS, ownDomains: ['enron.com'] });
-    const hubspot = new HubSpotEmulator({ contacts, port: ports.hubspot, ...(options.hubspotSettings ? { settings: options.hubspotSettings } : {}) });
+    const seed = { owner: ENRON_OWNER, count: SEEDED_CONTACTS, ownDomains: ['enron.com'] };
+    const contacts = await seedContactsFromMailbox(ENRON_INBOX, seed);
+    const hubspot = new HubSpotEmulator({
+      contacts,
+      port: ports.hubspot,
+      ...(options.allCrms ? seedCompaniesAndDeals(contacts) : {}),
+      ...(options.hubspotSettings ? { settings: options.hubspotSettings } : {}),
+    });
     const app = new EnronApp(hubspot, ports);
+    app.worlds.hubspot = hubSpotWorld(hubspot);
     const endpoints = await app.identity.start();
     const { url: gmailUrl } = await app.gmail.start();
     const { url: hubspotUrl } = await app.hubspot.start();
@@ -71,6 +94,23 @@ export class EnronApp {
       google: emulatedGoogleConfig(endpoints, gmailUrl, { quotaUnitsPerSecond: null }),
       hubspot: emulatedHubSpotConfig(hubspotUrl),
     };
+    if (options.allCrms) {
+      app.pipedrive = new PipedriveEmulator({ persons: pipedriveSeedFromContacts(contacts), port: await freePort() });
+      app.salesforce = new SalesforceEmulator({
+        org: await seedSalesforceOrgFromMailbox(ENRON_INBOX, seed),
+        port: await freePort(),
+        // Sessions are the identity emulator's access tokens, as an org's are its login server's.
+        verifyAccessToken: app.identity.verifyAccessToken,
+      });
+      app.worlds.pipedrive = pipedriveWorld(app.pipedrive);
+      app.worlds.salesforce = salesforceWorld(app.salesforce);
+      const { url: pipedriveUrl } = await app.pipedrive.start();
+      const { url: salesforceUrl } = await app.salesforce.start();
+      // The token answer names the org's instance_url: this emulator.
+      app.identity.salesforceInstanceUrl = salesforceUrl;
+      app.config.pipedrive = emulatedPipedriveConfig(pipedriveUrl);
+      app.config.salesforce = emulatedSalesforceConfig(endpoints.salesforceLoginUrl);
+    }
     await app.openApp();
     return app;
   }
@@ -113,6 +153,8 @@ export class EnronApp {
   /** Stops every emulator: the network is gone. */
   async goOffline(): Promise<void> {
     await this.hubspot.stop();
+    await this.pipedrive?.stop();
+    await this.salesforce?.stop();
     await this.gmail.stop();
     await this.identity.stop();
   }
@@ -124,10 +166,16 @@ export class EnronApp {
 
   /** Connects Gmail (OAuth in Chromium), runs the full sync, connects HubSpot and matches contacts. */
   async connectAndSync(): Promise<number> {
-    const account = await this.services.connectGmail({ openBrowser: consentingBrowserOpener(this.browser), timeoutMs: 60_000 });
-    await this.services.syncAccount(account.id);
+    const accountId = await this.connectMail();
     await this.services.crm.connect(this.hubspot.accessToken);
     await this.services.crm.matchContacts();
+    return accountId;
+  }
+
+  /** Connects Gmail (OAuth in Chromium) and runs the full sync; no CRM. */
+  async connectMail(): Promise<number> {
+    const account = await this.services.connectGmail({ openBrowser: consentingBrowserOpener(this.browser), timeoutMs: 60_000 });
+    await this.services.syncAccount(account.id);
     return account.id;
   }
 
@@ -150,17 +198,34 @@ export class EnronApp {
   }
 
   /**
-   * Messages whose From is a CRM contact, newest first; only threads whose subject no other
-   * thread has, so a spec can open them by subject.
+   * Messages whose From is a CRM contact (of `crm`, default any), newest first; only threads
+   * whose subject no other thread has, so a spec can open them by subject.
    */
-  contactMessages(): Array<{ id: number; threadId: number; subject: string; from: string }> {
+  contactMessages(crm: CrmKind | null = null): Array<{ id: number; threadId: number; subject: string; from: string }> {
+    return databaseOf(this.services.store)
+      .prepare<[CrmKind | null, CrmKind | null], { id: number; threadId: number; subject: string; from: string }>(
+        `SELECT DISTINCT m.id, m.thread_id AS threadId, t.subject, m.from_address AS "from" FROM messages m
+         JOIN threads t ON t.id = m.thread_id
+         JOIN contacts c ON c.email = m.from_address AND (? IS NULL OR c.crm = ?)
+         WHERE t.subject <> '' AND (SELECT count(*) FROM threads o WHERE o.subject = t.subject) = 1
+         ORDER BY m.received_at DESC`,
+      )
+      .all(crm, crm);
+  }
+
+  /**
+   * Messages from outside senders no CRM contact has (not the owner's company), newest first,
+   * one per sender, in threads of a unique subject.
+   */
+  strangerMessages(): Array<{ id: number; threadId: number; subject: string; from: string }> {
     return databaseOf(this.services.store)
       .prepare<[], { id: number; threadId: number; subject: string; from: string }>(
         `SELECT m.id, m.thread_id AS threadId, t.subject, m.from_address AS "from" FROM messages m
          JOIN threads t ON t.id = m.thread_id
-         JOIN contacts c ON c.email = m.from_address
-         WHERE t.subject <> '' AND (SELECT count(*) FROM threads o WHERE o.subject = t.subject) = 1
-         ORDER BY m.received_at DESC`,
+         WHERE m.from_address NOT LIKE '%@enron.com' AND m.from_address LIKE '%@%.%'
+           AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.email = m.from_address)
+           AND t.subject <> '' AND (SELECT count(*) FROM threads o WHERE o.subject = t.subject) = 1
+         GROUP BY m.from_address ORDER BY max(m.received_at) DESC`,
       )
       .all();
   }
@@ -170,6 +235,8 @@ export class EnronApp {
     await this.harness?.close();
     await this.services?.close();
     await this.hubspot.stop();
+    await this.pipedrive?.stop();
+    await this.salesforce?.stop();
     await this.gmail.stop();
     await this.identity.stop();
     rmSync(this.profileDir, { recursive: true, force: true });

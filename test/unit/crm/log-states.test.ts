@@ -2,7 +2,7 @@
 // worst item deciding the message, the paused override, and items of deleted messages.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { foldLogStates } from '../../../src-main/crm/log-states.ts';
+import { foldLogStates, logStatesFor } from '../../../src-main/crm/log-states.ts';
 import type { OutboxItem, OutboxState } from '../../../src-main/store/outbox-repository.ts';
 
 const NOT_CONNECTED = 'HubSpot is not connected';
@@ -133,5 +133,22 @@ describe('foldLogStates', () => {
     assert.deepEqual([...states.keys()], [3]);
     assert.deepEqual(states.get(3)?.items.map((i) => i.outboxId), [kept.id]);
     assert.equal(states.get(3)?.state, 'logged');
+  });
+});
+
+describe('logStatesFor', () => {
+  test('a deal chosen for one contact is named on every item of the email, not "(closed)" for the others', () => {
+    const withDeal = (item: OutboxItem) => ({ ...item, payload: { ...item.payload, related: { companies: ['c-1'], deals: ['d-7'] } } });
+    const buyer = withDeal(outboxItem(9, 'done'));
+    const colleague = withDeal(outboxItem(9, 'done'));
+    const deals = new Map([[buyer.contactEmail, [{ crmDealId: 'd-7', name: 'Gas supply 2002', stage: 'Proposal', amount: null, closeDate: null }]], [colleague.contactEmail, []]]);
+    const states = logStatesFor({ listByMessages: () => [buyer, colleague] }, 'hubspot', null, [9], {
+      getByEmail: (_crm: string, email: string) => ({ deals: deals.get(email) ?? null }) as never,
+    });
+    assert.deepEqual(states.get(9)!.items.map((i) => i.deals), [['Gas supply 2002'], ['Gas supply 2002']]);
+    // A deal no contact has open any more (closed since) still reads ''.
+    deals.set(buyer.contactEmail, []);
+    const later = logStatesFor({ listByMessages: () => [buyer, colleague] }, 'hubspot', null, [9], { getByEmail: (_c: string, e: string) => ({ deals: deals.get(e) ?? null }) as never });
+    assert.deepEqual(later.get(9)!.items.map((i) => i.deals), [[''], ['']]);
   });
 });
