@@ -18,7 +18,12 @@ import { benchSearch, type SearchFigures } from './bench/search.ts';
 import { scaleCorpus } from './bench/search-scale.ts';
 import { databaseOf } from '../src-main/store/profile-store.ts';
 import { benchUi, type UiFigures } from './bench/ui.ts';
-import { benchOutbox, type OutboxFigures } from './bench/outbox.ts';
+import { benchOutbox } from './bench/outbox.ts';
+import { benchMatching } from './bench/crm-matching.ts';
+import { CRMS } from './bench/crm-rigs.ts';
+import {
+  CRM_GOALS, crmGoalValues, MATCHING_RESULT, MATCHING_TARGET, matchingAddresses, matchingLine, OUTBOX_RESULT, outboxLine, type CrmResults,
+} from './bench/crm-report.ts';
 import { benchGraphSync, type GraphSyncFigures } from './bench/graph-sync.ts';
 import { benchChaos, chaosTable, type ChaosFigures } from './bench/chaos.ts';
 import { round } from './bench/figures.ts';
@@ -47,8 +52,7 @@ const GOALS = {
   graphSyncOffMessagesPerSecond: { min: 1000 },
   graphSyncOnCeilingPercent: { min: 90 },
   graphSyncOnFailedRequests: { max: 0 },
-  outboxFlushLimitPercent: { min: 90 },
-  outboxDuplicates: { max: 0 },
+  ...CRM_GOALS,
   chaosLostOrDuplicated: { max: 0 },
   imapSyncRatioToMbsync: { min: 1.0 },
   imapIdleP95Ms: { max: 2000 },
@@ -56,7 +60,7 @@ const GOALS = {
 } as const;
 type GoalName = keyof typeof GOALS;
 
-interface Results {
+interface Results extends CrmResults {
   syncQuotaOff?: GmailSyncFigures;
   syncQuotaOn?: GmailSyncFigures;
   import?: ImportFigures;
@@ -65,13 +69,13 @@ interface Results {
   ui?: UiFigures;
   graphSyncOff?: GraphSyncFigures;
   graphSyncOn?: GraphSyncFigures;
-  outbox?: OutboxFigures;
   chaos?: ChaosFigures;
   imap?: ImapSyncFigures;
 }
 
 if (process.env[RUN_DIR_ENV]) {
-  // --only a,b runs just those benchmarks (names as in the JSON results, e.g. --only ui).
+  // --only=a,b runs just those benchmarks: names as in the JSON results (e.g. --only=ui), or a
+  // group: `outbox` and `matching` (every CRM; `outboxHubspot` is HubSpot's outbox alone).
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') ?? null;
   process.exitCode = await runBenchmarks(process.env[RUN_DIR_ENV], process.argv.includes('--quick'), only);
 } else {
@@ -122,8 +126,8 @@ async function runBenchmarks(runDir: string, quick: boolean, only: string[] | nu
 
   const results: Results = {};
   const errors: Record<string, string> = {};
-  const measure = async <T>(name: keyof Results, run: () => Promise<T>, print: (figures: T) => string): Promise<void> => {
-    if (only && !only.includes(name)) return;
+  const measure = async <T>(name: keyof Results, run: () => Promise<T>, print: (figures: T) => string, groups: string[] = []): Promise<void> => {
+    if (only && ![name, ...groups].some((n) => only.includes(n))) return;
     try {
       const figures = await run();
       (results as Record<string, unknown>)[name] = figures;
@@ -196,11 +200,13 @@ async function runBenchmarks(runDir: string, quick: boolean, only: string[] | nu
     `; CPU: client ${f.clientCpuSeconds} s, emulator ${f.emulatorCpuSeconds ?? '?'} s`;
   await measure('graphSyncOff', () => benchGraphSync({ corpus: syncCorpus, caDir, profileDir: join(runDir, 'graph-off'), limits: false }), graphFigures);
   await measure('graphSyncOn', () => benchGraphSync({ corpus: syncCorpus, caDir, profileDir: join(runDir, 'graph-on'), limits: true }), graphFigures);
-  await measure('outbox', () => benchOutbox({ caDir, ...(quick ? { backlog: 200 } : {}) }), (f) =>
-    `outbox flush of ${f.backlog.toLocaleString('en')} queued logs to the HubSpot emulator at ${f.requestsPer10Seconds} requests / 10 s:` +
-    ` ${f.flushSeconds} s, ${f.requestsPerSecond} requests/s = ${f.limitPercent} % of the limit (goal ≥ ${GOALS.outboxFlushLimitPercent.min} %),` +
-    ` ${f.rateLimited} × 429, ${f.duplicates} duplicates (goal ${GOALS.outboxDuplicates.max}), ${f.notLogged} not logged;` +
-    ` service-level log latency p50 ${f.latency.p50Ms} ms, p95 ${f.latency.p95Ms} ms`);
+  for (const crm of CRMS) {
+    await measure(OUTBOX_RESULT[crm], () => benchOutbox({ caDir, crm, ...(quick ? { backlog: 200 } : {}) }), outboxLine, crm === 'hubspot' ? ['outboxHubspot'] : ['outbox']);
+  }
+  const matchingSizes = matchingAddresses(process.argv, quick);
+  for (const crm of CRMS) {
+    await measure(MATCHING_RESULT[crm], () => benchMatching({ caDir, crm, addresses: matchingSizes[crm], targetAddresses: MATCHING_TARGET }), matchingLine, ['matching']);
+  }
   await measure('ui', () => benchUi(runDir), (f) =>
     `inbox of ${f.threads.toLocaleString('en')} threads (filled in ${f.fillSeconds} s): first render of the list` +
     ` ${f.firstRenderMs.median} ms from navigation start (median of ${f.firstRenderMs.runs.join(', ')}; goal ≤ ${GOALS.inboxFirstRenderMs.max} ms)\n` +
@@ -238,7 +244,7 @@ function goalsMet(r: Results): Partial<Record<GoalName, { value: number; met: bo
     ...(r.graphSyncOn ? { graphSyncOnCeilingPercent: r.graphSyncOn.ceilingPercent ?? 0, graphSyncOnFailedRequests: r.graphSyncOn.failedRequests } : {}),
     // The goals are for a real mailbox's size: the 100,000-message run when there is one.
     ...(r.search100k ?? r.search ? { searchP95Ms: (r.search100k ?? r.search)!.p95Ms, searchMaxMs: (r.search100k ?? r.search)!.maxMs } : {}),
-    ...(r.outbox ? { outboxFlushLimitPercent: r.outbox.limitPercent, outboxDuplicates: r.outbox.duplicates } : {}),
+    ...crmGoalValues(r),
     ...(r.imap
       ? { imapIdleP95Ms: r.imap.idle.p95Ms, imapEventLoopDelayP99Ms: r.imap.eventLoopDelay.p99Ms, ...(r.imap.ratioToMbsync !== null ? { imapSyncRatioToMbsync: r.imap.ratioToMbsync } : {}) }
       : {}),

@@ -1,26 +1,23 @@
-// Outbox benchmark: a backlog of queued "Log to CRM" clicks flushed through the real HubSpot
-// connector to the emulator with HubSpot's burst limit enforced (100 requests per rolling
-// 10 s by default), reported as requests/s against that limit, with duplicates counted; and
-// click-to-"logged" latency of single logs (logMessage → the outbox records the 2xx).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createMemorySecretStore } from '../../src-main/platform/keychain.ts';
-import { openProfileStore, type ProfileStore, databaseOf } from '../../src-main/store/profile-store.ts';
-import { createCrmService, type CrmService } from '../../src-main/crm/crm-service.ts';
-import { HubSpotConnector } from '../../src-main/crm/connectors/hubspot.ts';
-import type { MessageToSave } from '../../src-main/store/message-repository.ts';
-import { messageToSave } from '../../src-main/mail/thread-key.ts';
-import { HubSpotEmulator } from '../../test/emulators/crm/hubspot-emulator.ts';
-import { ensureTestCa } from '../../test/support/test-ca.ts';
+// Outbox benchmark, per CRM: a backlog of queued "Log to CRM" clicks flushed through the real
+// connector to its emulator with the CRM's limits enforced, reported against that limit (HubSpot
+// 100 requests per rolling 10 s; Pipedrive 20 per 2 s, which its connector paces under;
+// Salesforce has no burst limit, so API calls per email and the share of the rolling 24-hour
+// allocation), with duplicates counted per queued item; and click-to-"logged" latency of single
+// logs (logMessage → the outbox records the 2xx).
+import type { CrmKind } from '../../src-main/crm/types.ts';
+import { benchCrmService, openBenchStore, type BenchStore } from './crm-bench-store.ts';
+import { requestCount, startRig, type BenchPerson, type CrmRig } from './crm-rigs.ts';
 import { percentile, round } from './figures.ts';
+import type { CrmService } from '../../src-main/crm/crm-service.ts';
 
 export interface OutboxBenchOptions {
   /** The run's test CA (the emulator's certificate; NODE_EXTRA_CA_CERTS must already trust it). */
   caDir: string;
+  /** Default 'hubspot'. */
+  crm?: CrmKind;
   /** Queued logs to flush. Default 1,000. */
   backlog?: number;
-  /** Burst limit of emulator and connector alike, requests per rolling 10 s. Default 100 (HubSpot private apps). */
+  /** HubSpot's burst limit, emulator and connector alike, requests per rolling 10 s. Default 100 (private apps). */
   requestsPer10Seconds?: number;
   /** Single logs timed click → logged. Default 50. */
   latencySamples?: number;
@@ -31,128 +28,127 @@ export interface OutboxBenchOptions {
 }
 
 export interface OutboxFigures {
+  crm: CrmKind;
   backlog: number;
   contacts: number;
-  requestsPer10Seconds: number;
+  /** HubSpot only: its burst limit, requests per rolling 10 s (also in burstLimit). */
+  requestsPer10Seconds?: number;
+  /** The burst limit the emulator enforced; null for Salesforce, which has none. */
+  burstLimit: { requests: number; windowSeconds: number } | null;
   /** Time from connect (outbox resumes) to the last item recorded, s. */
   flushSeconds: number;
   /** Every API request the emulator received during the flush (emails, checks, verify). */
   requests: number;
   requestsPerSecond: number;
-  /** requestsPerSecond as a percentage of the limit (limit / 10 s). */
-  limitPercent: number;
-  /** Same, for the emails created only. */
+  /** requestsPerSecond as a percentage of the burst limit (requests / window); null without one. */
+  limitPercent: number | null;
+  /** Emails logged per second during the flush. */
   emailsPerSecond: number;
-  /** Requests answered 429 during the flush. */
+  /** Requests refused for a limit during the flush (429; Salesforce REQUEST_LIMIT_EXCEEDED). */
   rateLimited: number;
-  /** Emails created in HubSpot beyond one per queued item (must be 0). */
+  /** Emails created in the CRM beyond one per queued item, samples included (must be 0). */
   duplicates: number;
-  /** Queued items not logged at the end (must be 0). */
+  /** Queued items not logged at the end, samples included (must be 0). */
   notLogged: number;
   latency: { samples: number; p50Ms: number; p95Ms: number; maxMs: number };
+  /** Salesforce: API calls of the flush counted in the rolling 24-hour allocation, per email, and as a share of it (%). */
+  allocation?: { calls: number; callsPerEmail: number; dailyApiRequests: number; percent: number };
+  /** Pipedrive: tokens the flush took from the daily budget, per email, and as a share of it (%). */
+  tokens?: { spent: number; perEmail: number; dailyBudget: number; percent: number };
 }
 
-const REP = 'rep@bench.example';
+/** The people the backlog is logged for: contact<i>@customer<i mod 7>.example, at seven companies. */
+export function benchPeople(count: number): BenchPerson[] {
+  return Array.from({ length: count }, (_, i) => ({
+    email: `contact${i}@customer${i % 7}.example`, firstName: `Contact${i}`, lastName: `Customer${i % 7}`, company: `Customer ${i % 7}`,
+  }));
+}
 
-function benchMessage(i: number, contact: string): MessageToSave {
-  const text = `Bench email ${i} for ${contact}.\n\nPricing, terms and next steps.`;
-  return messageToSave(
-    { providerMessageId: `bench-${i}`, providerThreadId: `bench-t-${i}`, labels: ['INBOX'], internalDate: 1_780_000_000_000 + i * 1000, raw: new TextEncoder().encode(`Subject: Bench ${i}\r\n\r\n${text}`) },
-    {
-      messageId: `bench-${i}@bench.example`, inReplyTo: null, references: [], subject: `Bench ${i}`,
-      from: { name: '', address: contact }, to: [{ name: 'Rep', address: REP }], cc: [], bcc: [], replyTo: [],
-      date: 1_780_000_000_000 + i * 1000, text, html: `<p>${text}</p>`, snippet: text.slice(0, 100), attachments: [], warnings: [],
-    },
-  );
+/**
+ * Click → logged for each message in turn, ms: logMessage until the outbox records the item;
+ * a click every `gapMs` at the fastest (the gap counts from the click before).
+ */
+async function timeClicks(service: CrmService, ids: readonly number[], gapMs: number): Promise<number[]> {
+  const latencies: number[] = [];
+  let last = -Infinity;
+  for (const id of ids) {
+    const wait = last + gapMs - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    last = performance.now();
+    const started = performance.now();
+    const logged = new Promise<void>((resolve) => {
+      const off = service.onChange(({ messageIds }) => {
+        if (messageIds.includes(id) && service.logStates([id]).get(id)?.state === 'logged') {
+          off();
+          resolve();
+        }
+      });
+    });
+    await service.logMessage(id);
+    await logged;
+    latencies.push(performance.now() - started);
+  }
+  return latencies;
 }
 
 /** Runs both measurements on a fresh store and emulator; cleans up after itself. */
 export async function benchOutbox(options: OutboxBenchOptions): Promise<OutboxFigures> {
+  const crm = options.crm ?? 'hubspot';
   const backlog = options.backlog ?? 1_000;
-  const limit = options.requestsPer10Seconds ?? 100;
   const samples = options.latencySamples ?? 50;
-  const contactCount = options.contacts ?? 50;
-  const ca = await ensureTestCa(options.caDir);
-  const contacts = Array.from({ length: contactCount }, (_, i) => ({ email: `contact${i}@customer${i % 7}.example`, firstname: `Contact${i}` }));
-  const emulator = new HubSpotEmulator({
-    contacts,
-    cert: ca.serverCert,
-    key: ca.serverKey,
-    settings: { rateLimit: true, requestsPer10Seconds: limit, latencyMs: options.emulatorLatencyMs ?? 0 },
+  const people = benchPeople(options.contacts ?? 50);
+  const rig: CrmRig = await startRig(crm, {
+    caDir: options.caDir,
+    people,
+    ...(options.requestsPer10Seconds ? { hubspotRequestsPer10Seconds: options.requestsPer10Seconds } : {}),
+    ...(options.emulatorLatencyMs ? { emulatorLatencyMs: options.emulatorLatencyMs } : {}),
   });
-  const { url } = await emulator.start();
-  const dir = mkdtempSync(join(tmpdir(), 'mailbridge-bench-outbox-'));
-  let store: ProfileStore | null = null;
+  let bench: BenchStore | null = null;
   let service: CrmService | null = null;
   try {
-    store = await openProfileStore({ path: join(dir, 'mail.db'), secrets: createMemorySecretStore() });
-    const accountId = store.accounts.create({ provider: 'gmail', email: REP }).id;
-    const total = samples + backlog;
-    for (let start = 0; start < total; start += 100) {
-      const batch = [];
-      for (let i = start; i < Math.min(total, start + 100); i += 1) batch.push(benchMessage(i, contacts[i % contactCount]!.email));
-      store.messages.saveMessages(accountId, batch);
-    }
-    const ids = databaseOf(store).prepare("SELECT id FROM messages WHERE provider_message_id LIKE 'bench-%' ORDER BY id").pluck().all() as number[];
-    const s = (service = createCrmService({
-      store,
-      connectorFactory: ({ accessToken }) => new HubSpotConnector({ accessToken, baseUrl: url, requestsPer10Seconds: limit }),
-      settings: () => ({ autoLogKnownContacts: false, neverLog: [] }),
-    }));
-    await s.connect(emulator.accessToken);
+    const b = (bench = await openBenchStore(Array.from({ length: samples + backlog }, (_, i) => people[i % people.length]!.email)));
+    const s = (service = benchCrmService(b.store, crm, rig.connectorFactory));
+    await s.connect(rig.token, crm);
     await s.matchContacts();
 
-    // Click → logged, one at a time, with the burst budget mostly unused.
-    const latencies: number[] = [];
-    for (const id of ids.slice(0, samples)) {
-      const started = performance.now();
-      const logged = new Promise<void>((resolve) => {
-        const off = s.onChange(({ messageIds }) => {
-          if (messageIds.includes(id) && s.logStates([id]).get(id)?.state === 'logged') {
-            off();
-            resolve();
-          }
-        });
-      });
-      await s.logMessage(id);
-      await logged;
-      latencies.push(performance.now() - started);
-    }
+    // Click → logged, one at a time, with the burst budget mostly unused: at most half the
+    // limit's rate (HubSpot 100 / 10 s and Pipedrive 20 / 2 s: a click per 200 ms). Back to
+    // back, Pipedrive's 50 clicks would outrun its 20 per 2 s and time the connector's pacer.
+    const limit = rig.burstLimit;
+    const latencies = await timeClicks(s, b.ids.slice(0, samples), limit ? (limit.windowSeconds * 1000) / (limit.requests / 2) : 0);
 
     // The backlog: queued while disconnected (as on a plane), flushed on connect.
     s.disconnect();
-    for (const id of ids.slice(samples)) await s.logMessage(id);
-    // A fresh burst window on both sides, as after a long time offline.
+    for (const id of b.ids.slice(samples)) await s.logMessage(id);
+    // A fresh burst window on both sides (connect builds a new connector, with its own pacer), as after a long time offline.
     await new Promise((r) => setTimeout(r, 100));
-    emulator.resetStats();
+    rig.resetStats();
+    const usageBefore = rig.allocation?.().used ?? 0;
     const flushStarted = performance.now();
-    await s.connect(emulator.accessToken);
+    await s.connect(rig.token, crm);
     while (s.status().pending > 0) await new Promise((r) => setTimeout(r, 50));
     await s.whenIdle();
     const flushSeconds = (performance.now() - flushStarted) / 1000;
-    const stats = emulator.stats();
-    const requests = Object.values(stats.requests).reduce((a, b) => a + b, 0);
-    const emails = emulator.emails();
-    const perItem = new Map<string, number>();
-    for (const e of emails) {
-      const key = `${e.properties.hs_email_subject}|${e.contactIds.join(',')}`;
-      perItem.set(key, (perItem.get(key) ?? 0) + 1);
-    }
-    const duplicates = [...perItem.values()].reduce((sum, n) => sum + n - 1, 0);
-    const states = s.logStates(ids);
-    const notLogged = ids.filter((id) => states.get(id)?.state !== 'logged').length;
-    const flushEmails = emails.length - samples;
+
+    const requests = requestCount(rig);
+    const duplicates = [...rig.loggedPerItem().values()].reduce((n, count) => n + count - 1, 0);
+    const states = s.logStates(b.ids);
+    const notLogged = b.ids.filter((id) => states.get(id)?.state !== 'logged').length;
     const rps = requests / flushSeconds;
+    const allocation = rig.allocation?.();
+    const tokens = rig.tokens?.();
     return {
+      crm,
       backlog,
-      contacts: contactCount,
-      requestsPer10Seconds: limit,
+      contacts: people.length,
+      ...(crm === 'hubspot' && limit ? { requestsPer10Seconds: limit.requests } : {}),
+      burstLimit: limit,
       flushSeconds: round(flushSeconds, 2),
       requests,
       requestsPerSecond: round(rps, 2),
-      limitPercent: round((rps / (limit / 10)) * 100, 1),
-      emailsPerSecond: round(flushEmails / flushSeconds, 2),
-      rateLimited: stats.rateLimited,
+      limitPercent: limit ? round((rps / (limit.requests / limit.windowSeconds)) * 100, 1) : null,
+      emailsPerSecond: round(backlog / flushSeconds, 2),
+      rateLimited: rig.rateLimited(),
       duplicates,
       notLogged,
       latency: {
@@ -161,11 +157,21 @@ export async function benchOutbox(options: OutboxBenchOptions): Promise<OutboxFi
         p95Ms: round(percentile(latencies, 95)),
         maxMs: round(Math.max(...latencies)),
       },
+      ...(allocation ? {
+        allocation: {
+          calls: allocation.used - usageBefore,
+          callsPerEmail: round((allocation.used - usageBefore) / backlog, 2),
+          dailyApiRequests: allocation.max,
+          percent: round(((allocation.used - usageBefore) / allocation.max) * 100, 2),
+        },
+      } : {}),
+      ...(tokens ? {
+        tokens: { spent: tokens.spent, perEmail: round(tokens.spent / backlog, 1), dailyBudget: tokens.budget, percent: round((tokens.spent / tokens.budget) * 100, 1) },
+      } : {}),
     };
   } finally {
     await service?.close();
-    store?.close();
-    await emulator.stop();
-    rmSync(dir, { recursive: true, force: true });
+    bench?.close();
+    await rig.stop();
   }
 }
