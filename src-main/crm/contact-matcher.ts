@@ -9,7 +9,7 @@ import type { CrmConnector } from './types.ts';
 const log = createLogger('crm.contacts');
 
 export interface ContactMatchOptions {
-  /** Addresses per findContactsByEmail call. Default 100 (HubSpot search: 100 filter values per IN filter). */
+  /** Addresses per findContactsByEmail call. Default the connector's matchBatchSize, else 100. */
   batchSize?: number;
   /** A miss is trusted this long (ms) before the address is asked again. Default 24 h. */
   missTtlMs?: number;
@@ -39,7 +39,7 @@ const SCAN_WINDOW = 5_000;
  */
 export async function matchContacts(store: ProfileStore, connector: CrmConnector, options: ContactMatchOptions = {}): Promise<ContactMatchResult> {
   const now = options.now ?? Date.now;
-  const batchSize = options.batchSize ?? 100;
+  const batchSize = options.batchSize ?? connector.matchBatchSize ?? 100;
   const max = options.maxAddresses ?? 5_000;
   const own = store.accounts.list().map((a) => a.email);
   const since = now() - (options.missTtlMs ?? DEFAULT_MISS_TTL_MS);

@@ -108,6 +108,12 @@ export interface CrmConnector {
   /** Looks up contacts by email address (any number; the connector batches). Unknown addresses are absent. */
   findContactsByEmail(emails: readonly string[]): Promise<CrmContact[]>;
   /**
+   * How many addresses one findContactsByEmail call should carry for the fewest requests
+   * (HubSpot: 100 values per search filter; Salesforce: ~2,500 per Composite call; Pipedrive:
+   * the whole pass, as it lists persons once). Absent: 100.
+   */
+  readonly matchBatchSize?: number;
+  /**
    * Creates one email activity attached to every record in `associations`; resolves to the
    * CRM's activity id. Throws CrmError (not retryable) without a contact. Sent once: on
    * CrmUnreachableError the email may exist, so the caller checks listLoggedEmails first.

@@ -56,7 +56,7 @@ export interface PipedriveEnvelope<T> {
 const BURST_WINDOW_MS = 2_000;
 // The client counts from when it sends, the server from when it receives: a little slack keeps
 // a burst that crosses the window edge from arriving one request early.
-const WINDOW_SLACK_MS = 100;
+const WINDOW_SLACK_MS = 50;
 /**
  * The token budget "resets at the start of the next day" (the rate-limiting page does not say
  * in which time zone; x-daily-requests-left is "calculated in UTC"). The wait is until the next

@@ -31,8 +31,9 @@ export interface PipedriveConnectorOptions {
   /** Per-request deadline in ms, default 30,000. */
   timeoutMs?: number;
   /**
-   * Requests per rolling 2 s, default 18: Pipedrive's 20 (api_token on the lowest plan;
-   * 40/80/100/120 above) less a margin, since requests paced when sent can arrive bunched.
+   * Requests per rolling 2 s, default 19: Pipedrive's 20 (api_token on the lowest plan;
+   * 40/80/100/120 above) less one, with a 50 ms wider window, since requests paced when sent
+   * can arrive bunched (92.7 % of the limit).
    */
   requestsPer2Seconds?: number;
   /** Search API requests per rolling 2 s, default 9: Pipedrive's 10 (every plan) less a margin. */
@@ -53,6 +54,8 @@ const NOTES_PAGE = 100;
 
 export class PipedriveConnector implements CrmConnector {
   readonly crm = 'pipedrive';
+  /** A whole matching pass in one call: the person list is read once for all of it, not once per 100 addresses. */
+  readonly matchBatchSize = 5_000;
   readonly #http: PipedriveHttp;
   readonly #matcher: PersonMatcher;
   readonly #reads: PipedriveReads;
@@ -62,7 +65,7 @@ export class PipedriveConnector implements CrmConnector {
       apiToken: options.apiToken,
       baseUrl: (options.baseUrl ?? 'https://api.pipedrive.com').replace(/\/+$/, ''),
       fetch: options.fetch ?? globalThis.fetch,
-      requestsPer2Seconds: options.requestsPer2Seconds ?? 18,
+      requestsPer2Seconds: options.requestsPer2Seconds ?? 19,
       searchRequestsPer2Seconds: options.searchRequestsPer2Seconds ?? 9,
       timeoutMs: options.timeoutMs ?? 30_000,
       readAttempts: options.readAttempts ?? 3,

@@ -93,6 +93,8 @@ function domainOf(website: string | null | undefined): string | null {
 
 export class SalesforceConnector implements CrmConnector {
   readonly crm = 'salesforce';
+  /** Addresses one Composite call of IN lists carries (five statements within the SOQL length limit). */
+  readonly matchBatchSize = 2_000;
   readonly #http: SalesforceHttp;
   readonly #instanceUrl: string;
   readonly #maxSoql: number;
