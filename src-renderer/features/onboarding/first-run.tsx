@@ -69,11 +69,13 @@ const IMAP_ACCESS: Access = {
 const CRM_ACCESS: Access = {
   title: 'HubSpot',
   will: [
-    'Read contacts, companies and owners, to match the people you email',
-    'Create an email activity on a contact when you log an email (or your auto-log rule does)',
+    'Read contacts, companies, deals and owners, to match the people you email and show their card',
+    'Create an email activity on a contact, its company and the deal you choose when you log an email (or your auto-log rule does)',
+    'Create a contact, and its company when HubSpot has none, when you choose “Add to HubSpot”',
   ],
-  willNot: ['Change or delete any record', 'Log anything you did not ask it to'],
-  scopes: 'crm.objects.contacts.read, crm.objects.contacts.write, crm.objects.companies.read, crm.objects.owners.read',
+  willNot: ['Change or delete any existing record', 'Log anything you did not ask it to'],
+  scopes:
+    'crm.objects.contacts.read, crm.objects.contacts.write, crm.objects.companies.read, crm.objects.companies.write, crm.objects.deals.read, crm.objects.owners.read',
 };
 
 /**
