@@ -1,7 +1,7 @@
 // The read side of the offline mail copy: one message with its participants and labels,
 // a thread's messages, the ids sync needs, and store-wide counts. MessageRepository adds
 // the writes on top (CONVENTIONS.md §4: reads and writes kept apart).
-import { decodeRaw, type RawEncoding } from './raw-encoding.ts';
+import { decodeBody, decodeRaw, type RawEncoding } from './raw-encoding.ts';
 import type { Db, MessageRecord, ParticipantRole, StoreStats } from './types.ts';
 
 export interface MessageRow {
@@ -17,8 +17,10 @@ export interface MessageRow {
   internal_date: number | null;
   received_at: number;
   snippet: string;
-  body_text: string;
-  body_html: string | null;
+  /** Text, or its zstd bytes when body_encoding says so (raw-encoding.ts decodeBody). */
+  body_text: string | Uint8Array;
+  body_html: string | Uint8Array | null;
+  body_encoding: RawEncoding;
   has_attachments: number;
   attachments_json: string;
   warnings_json: string;
@@ -29,7 +31,7 @@ export interface MessageRow {
 }
 
 const MESSAGE_COLUMNS = `id, account_id, provider_message_id, thread_id, message_id_header, subject, from_address,
-  from_name, date, internal_date, received_at, snippet, body_text, body_html, has_attachments, attachments_json,
+  from_name, date, internal_date, received_at, snippet, body_text, body_html, body_encoding, has_attachments, attachments_json,
   warnings_json, unread`;
 
 export class MessageReads {
@@ -125,8 +127,8 @@ export class MessageReads {
       internalDate: row.internal_date,
       receivedAt: row.received_at,
       snippet: row.snippet,
-      text: row.body_text,
-      html: row.body_html,
+      text: decodeBody(row.body_text, row.body_encoding),
+      html: row.body_html === null ? null : decodeBody(row.body_html, row.body_encoding),
       hasAttachments: row.has_attachments === 1,
       attachments: JSON.parse(row.attachments_json),
       warnings: JSON.parse(row.warnings_json),

@@ -60,16 +60,16 @@ export class MessageRepository extends MessageReads {
       ),
       insertMessage: db.prepare<[Record<string, unknown>]>(
         `INSERT INTO messages (account_id, provider_message_id, thread_id, message_id_header, subject, from_address,
-           from_name, date, internal_date, received_at, snippet, body_text, body_html, has_attachments, attachments_json,
+           from_name, date, internal_date, received_at, snippet, body_text, body_html, body_encoding, has_attachments, attachments_json,
            warnings_json, unread, created_at, updated_at, raw, raw_encoding, search_key)
          VALUES (@account_id, @provider_message_id, @thread_id, @message_id_header, @subject, @from_address, @from_name,
-           @date, @internal_date, @received_at, @snippet, @body_text, @body_html, @has_attachments, @attachments_json,
+           @date, @internal_date, @received_at, @snippet, @body_text, @body_html, @body_encoding, @has_attachments, @attachments_json,
            @warnings_json, @unread, @now, @now, @raw, @raw_encoding, @search_key)`,
       ),
       updateMessage: db.prepare<[Record<string, unknown>]>(
         `UPDATE messages SET thread_id = @thread_id, message_id_header = @message_id_header, subject = @subject,
            from_address = @from_address, from_name = @from_name, date = @date, internal_date = @internal_date,
-           received_at = @received_at, snippet = @snippet, body_text = @body_text, body_html = @body_html,
+           received_at = @received_at, snippet = @snippet, body_text = @body_text, body_html = @body_html, body_encoding = @body_encoding,
            has_attachments = @has_attachments, attachments_json = @attachments_json, warnings_json = @warnings_json,
            unread = @unread, updated_at = @now, raw = @raw, raw_encoding = @raw_encoding, search_key = @search_key
          WHERE id = @id`,

@@ -1,7 +1,7 @@
 // The messages row a fetched or imported message becomes (message-repository.ts saves it).
 import type { IncomingMessage, ParsedMessage } from '../mail/types.ts';
 import type { MessageRow } from './message-reads.ts';
-import { encodeRaw, RAW_ENCODING } from './raw-encoding.ts';
+import { BODY_ENCODING, encodeBody, encodeRaw, RAW_ENCODING } from './raw-encoding.ts';
 
 export const UNREAD_LABEL = 'UNREAD';
 
@@ -22,8 +22,9 @@ export function messageValues(incoming: IncomingMessage, parsed: ParsedMessage, 
     internal_date: incoming.internalDate,
     received_at: incoming.internalDate ?? parsed.date ?? 0,
     snippet: parsed.snippet,
-    body_text: parsed.text,
-    body_html: parsed.html,
+    body_text: encodeBody(parsed.text),
+    body_html: parsed.html === null ? null : encodeBody(parsed.html),
+    body_encoding: BODY_ENCODING,
     has_attachments: parsed.attachments.length > 0 ? 1 : 0,
     attachments_json: JSON.stringify(parsed.attachments),
     warnings_json: JSON.stringify(parsed.warnings),

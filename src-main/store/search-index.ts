@@ -5,6 +5,7 @@
 // https://www.sqlite.org/fts5.html#the_porter_tokenizer, #contentless_tables
 import type { Address } from '../mail/types.ts';
 import type { Db } from './types.ts';
+import { decodeBody } from './raw-encoding.ts';
 
 /** FTS cost grows with the body; beyond this many characters a body adds little to recall. */
 const MAX_INDEXED_BODY_CHARS = 100_000;
@@ -89,7 +90,8 @@ interface StoredRow {
   id: number;
   received_at: number;
   subject: string;
-  body_text: string;
+  body_text: string | Uint8Array;
+  body_encoding: string;
   attachments_json: string;
 }
 
@@ -102,7 +104,11 @@ interface StoredRow {
 export function indexStoredMessages(db: Db, options: { batch?: number; afterId?: number; onBatch?(done: number): void } = {}): number {
   const index = new SearchIndex(db);
   const setKey = db.prepare<[number, number]>('UPDATE messages SET search_key = ? WHERE id = ?');
-  const page = db.prepare<[number, number], StoredRow>('SELECT id, received_at, subject, body_text, attachments_json FROM messages WHERE id > ? ORDER BY id LIMIT ?');
+  // Migration 80 runs this before migration 130 gave bodies an encoding: those are plain text.
+  const encoded = (db.prepare("SELECT name FROM pragma_table_info('messages')").pluck().all() as string[]).includes('body_encoding');
+  const page = db.prepare<[number, number], StoredRow>(
+    `SELECT id, received_at, subject, body_text, ${encoded ? 'body_encoding' : "'identity' AS body_encoding"}, attachments_json FROM messages WHERE id > ? ORDER BY id LIMIT ?`,
+  );
   const participants = db.prepare<[number], { role: string; address: string; display_name: string }>(
     `SELECT p.role, a.address, a.display_name FROM message_participants p JOIN addresses a ON a.id = p.address_id
      WHERE p.message_id = ? ORDER BY p.role, p.position`,
@@ -121,7 +127,7 @@ export function indexStoredMessages(db: Db, options: { batch?: number; afterId?:
         subject: row.subject,
         sender: of('from', 'reply_to'),
         recipients: of('to', 'cc', 'bcc'),
-        body: row.body_text,
+        body: decodeBody(row.body_text, row.body_encoding),
         attachmentNames: attachments.flatMap((a) => (a.filename ? [a.filename] : [])),
       });
     }

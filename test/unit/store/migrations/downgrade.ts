@@ -2,9 +2,23 @@
 // older version left behind and check that opening it migrates forward. Each later
 // migration adds its undo here.
 import type { Db } from '../../../../src-main/store/types.ts';
+import { decodeBody } from '../../../../src-main/store/raw-encoding.ts';
+
+/** Back to the schema of version 120: bodies as plain text, no body_encoding. */
+export function undoMigrationsAfter120(db: Db): void {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('messages')").pluck().all() as string[];
+  if (!columns.includes('body_encoding')) return;
+  const rows = db.prepare("SELECT id, body_text, body_html, body_encoding FROM messages WHERE body_encoding <> 'identity'").all() as Array<{
+    id: number; body_text: string | Buffer; body_html: string | Buffer | null; body_encoding: string;
+  }>;
+  const plain = db.prepare('UPDATE messages SET body_text = ?, body_html = ? WHERE id = ?');
+  for (const r of rows) plain.run(decodeBody(r.body_text, r.body_encoding), r.body_html === null ? null : decodeBody(r.body_html, r.body_encoding), r.id);
+  db.exec('DROP INDEX messages_body_uncompressed; ALTER TABLE messages DROP COLUMN body_encoding;');
+}
 
 /** Back to the schema of version 110: contacts without the card's details and deals. */
 export function undoMigrationsAfter110(db: Db): void {
+  undoMigrationsAfter120(db);
   const columns = db.prepare("SELECT name FROM pragma_table_info('contacts')").pluck().all() as string[];
   if (!columns.includes('details_json')) return;
   db.exec('ALTER TABLE contacts DROP COLUMN details_json; ALTER TABLE contacts DROP COLUMN deals_json; ALTER TABLE contacts DROP COLUMN deals_fetched_at;');
