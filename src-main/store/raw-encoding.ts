@@ -31,7 +31,9 @@ export const BODY_ENCODING: RawEncoding = 'zstd';
 
 /** The value to store for a body text or HTML, in BODY_ENCODING; '' stays '' (nothing to compress). */
 export function encodeBody(text: string): Buffer | string {
-  return text === '' ? '' : encodeRaw(Buffer.from(text, 'utf8'));
+  if (text === '') return '';
+  // A 128 KiB window (bodies are rarely longer) keeps each compression's working memory small.
+  return zstdCompressSync(Buffer.from(text, 'utf8'), { params: { [constants.ZSTD_c_compressionLevel]: ZSTD_LEVEL, [constants.ZSTD_c_windowLog]: 17 } });
 }
 
 /** A stored body back as text; throws on an unknown encoding or corrupt data. */
