@@ -36,6 +36,7 @@ import { AttachmentFiles } from '../mail/attachments/attachment-files.ts';
 import { workerRunner } from '../mail/mail-worker-client.ts';
 import { createAppEvents } from '../platform/app-events.ts';
 import { runInBatches } from '../platform/background-batches.ts';
+import { ServerOnlyMail } from '../accounts/server-only-mail.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createOsSecretStore } from '../platform/keychain.ts';
 import { ATTACHMENTS_DIR, DATABASE_FILE, ensurePrivateDir } from '../platform/paths.ts';
@@ -151,11 +152,18 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   actions.retryNow();
   outbox.retryNow();
 
+  // Messages older than "keep full messages for N months" keep what the inbox and search need;
+  // opening one (or an attachment of it) fetches the rest from the provider.
+  const serverOnly = new ServerOnlyMail({ store, mailbox: (id) => accounts.mailbox(id), events, keepMonths: () => settings.get().keepFullMessagesMonths });
+  serverOnly.prune();
+  let keepMonths = settings.get().keepFullMessagesMonths;
+
   // Attachments open from a private folder in the profile, emptied before this run's first open and on close.
   const attachments = new AttachmentFiles({
     store,
     directory: join(options.profileDir, ATTACHMENTS_DIR),
     desktop: options.desktop ?? headlessDesktopFiles(),
+    ensureSource: (id) => serverOnly.ensure(id),
   });
 
   // 5. What the renderer hears and may ask.
@@ -163,6 +171,12 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   let push: ImapPush | undefined;
   const unsubscribe = [
     settings.onChange((payload) => events.publish({ name: 'settings:changed', payload })),
+    settings.onChange((payload) => {
+      if (payload.keepFullMessagesMonths !== keepMonths) {
+        keepMonths = payload.keepFullMessagesMonths;
+        serverOnly.prune();
+      }
+    }),
     // Another CRM chosen in Settings: its queued items go, the previous one's wait.
     settings.onChange((payload) => {
       if (payload.activeCrm !== activeCrm) {
@@ -191,7 +205,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
 
   const handlers: Handlers = {
     ...accountHandlers({ store, accounts, sync, openBrowser: options.openBrowser ?? openInSystemBrowser }),
-    ...mailHandlers({ store, settings, logStates: (ids) => crm.logStates(ids) }),
+    ...mailHandlers({ store, settings, logStates: (ids) => crm.logStates(ids), fetchServerOnly: (ids) => serverOnly.request(ids) }),
     ...composeHandlers({ store, settings, actions, outbox, contact: (email) => crm.cachedContact(email) }),
     'mail:open-attachment': ({ messageId, index }) => attachments.open(messageId, index).then(() => null),
     'mail:save-attachment': ({ messageId, index }) => attachments.save(messageId, index),
@@ -246,6 +260,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       // Reverse order of construction: nothing may write once the store is closed.
       shutdown.abort();
       compaction.stop();
+      serverOnly.stop();
       await push?.stop();
       unsubscribe.forEach((stop) => stop());
       events.clear();

@@ -15,9 +15,11 @@ export interface MailHandlerDeps {
   settings: SettingsService;
   /** Log state per message id; messages never queued are absent. */
   logStates(messageIds: number[]): Map<number, MessageLogState>;
+  /** Starts fetching from the provider the messages whose full text is not kept here (mail:changed follows). */
+  fetchServerOnly?(messageIds: number[]): void;
 }
 
-export function mailHandlers({ store, settings, logStates }: MailHandlerDeps): Pick<Handlers, MailChannels> {
+export function mailHandlers({ store, settings, logStates, fetchServerOnly }: MailHandlerDeps): Pick<Handlers, MailChannels> {
   return {
     'mail:threads': ({ filter, offset, limit }) => ({ offset, ...store.inbox.page(filter, offset, limit) }),
 
@@ -32,6 +34,8 @@ export function mailHandlers({ store, settings, logStates }: MailHandlerDeps): P
       const allowed = new Set(settings.get().remoteContentSenders);
       const states = logStates(messages.map((m) => m.id));
       const carried = new Set(messages.flatMap((m) => m.labels));
+      const serverOnly = messages.filter((m) => m.serverOnly).map((m) => m.id);
+      if (serverOnly.length) fetchServerOnly?.(serverOnly);
       return {
         id: thread.id,
         accountId: thread.accountId,
@@ -82,6 +86,7 @@ function toMessageView(
     starred: m.labels.includes('STARRED'),
     text: m.text,
     html: m.html,
+    ...(m.serverOnly ? { serverOnly: true } : {}),
     attachments: m.attachments.map((a) => ({ filename: a.filename ?? '(unnamed)', contentType: a.mimeType, size: a.size })),
     warnings: m.warnings,
     remoteContentAllowed: m.from !== null && remoteAllowed.has(m.from.address),

@@ -26,13 +26,13 @@ export interface MessageRow {
   warnings_json: string;
   unread: number;
   raw?: Uint8Array;
-  /** With `raw`: how it is stored (raw-encoding.ts). */
-  raw_encoding?: RawEncoding;
+  /** How `raw` is stored (raw-encoding.ts); 'remote' when only the provider has it. */
+  raw_encoding: RawEncoding;
 }
 
 const MESSAGE_COLUMNS = `id, account_id, provider_message_id, thread_id, message_id_header, subject, from_address,
   from_name, date, internal_date, received_at, snippet, body_text, body_html, body_encoding, has_attachments, attachments_json,
-  warnings_json, unread`;
+  warnings_json, unread, raw_encoding`;
 
 export class MessageReads {
   readonly #r;
@@ -52,7 +52,7 @@ export class MessageReads {
       byHeader: db.prepare<[number, string], number>(
         'SELECT id FROM messages WHERE account_id = ? AND message_id_header = ? ORDER BY id LIMIT 1',
       ).pluck(),
-      byId: db.prepare<[number], MessageRow>(`SELECT ${MESSAGE_COLUMNS}, raw, raw_encoding FROM messages WHERE id = ?`),
+      byId: db.prepare<[number], MessageRow>(`SELECT ${MESSAGE_COLUMNS}, raw FROM messages WHERE id = ?`),
       byThread: db.prepare<[number], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE thread_id = ? ORDER BY received_at, id`,
       ),
@@ -130,6 +130,7 @@ export class MessageReads {
       text: decodeBody(row.body_text, row.body_encoding),
       html: row.body_html === null ? null : decodeBody(row.body_html, row.body_encoding),
       hasAttachments: row.has_attachments === 1,
+      serverOnly: row.raw_encoding === 'remote',
       attachments: JSON.parse(row.attachments_json),
       warnings: JSON.parse(row.warnings_json),
       unread: row.unread === 1,

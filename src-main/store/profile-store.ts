@@ -15,6 +15,7 @@ import { MailActionRepository } from './mail-action-repository.ts';
 import { MessageRepository } from './message-repository.ts';
 import { OutboxRepository } from './outbox-repository.ts';
 import { RawCompaction } from './raw-compaction.ts';
+import { ServerOnlyBodies } from './server-only-bodies.ts';
 import { SearchRepository } from './search-repository.ts';
 import { SendOutboxRepository } from './send-outbox-repository.ts';
 import { SettingsRepository } from './settings-repository.ts';
@@ -47,8 +48,10 @@ export interface ProfileStore {
   readonly crmConnections: CrmConnectionRepository;
   /** Files imports did not read as mail, with the reason. */
   readonly importSkips: ImportSkipRepository;
-  /** Rows written before raw sources were compressed, converted in the background. */
+  /** Rows written before raw sources (and, since 130, bodies) were compressed, converted in the background. */
   readonly rawCompaction: RawCompaction;
+  /** Messages kept on this computer without source and bodies ("keep full messages for N months"). */
+  readonly serverOnlyBodies: ServerOnlyBodies;
   /**
    * Runs `fn` in one write transaction (BEGIN IMMEDIATE), so writes across repositories land
    * together or not at all; nested calls join the outer transaction. Returns what `fn` returns.
@@ -112,6 +115,7 @@ export function createProfileStore(db: Db, now: () => number = Date.now): Profil
     crmConnections: new CrmConnectionRepository(db, now),
     importSkips: new ImportSkipRepository(db, now),
     rawCompaction: new RawCompaction(db),
+    serverOnlyBodies: new ServerOnlyBodies(db),
     transaction: (fn) => (db.inTransaction ? fn() : db.transaction(fn).immediate()),
     close() {
       if (!db.open) return;

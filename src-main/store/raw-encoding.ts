@@ -7,7 +7,8 @@
 // and a read decompresses one body (~10 µs for an Enron-sized one).
 import { constants, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 
-export type RawEncoding = 'identity' | 'zstd';
+/** 'remote': not kept on this computer (older than "keep full messages for N months"); the provider has it. */
+export type RawEncoding = 'identity' | 'zstd' | 'remote';
 
 /** The encoding new rows are written with. */
 export const RAW_ENCODING: RawEncoding = 'zstd';
@@ -23,6 +24,7 @@ export function encodeRaw(raw: Uint8Array): Buffer {
 export function decodeRaw(stored: Uint8Array, encoding: string): Uint8Array {
   if (encoding === 'identity') return stored;
   if (encoding === 'zstd') return zstdDecompressSync(stored);
+  if (encoding === 'remote') return new Uint8Array();
   throw new Error(`raw source stored with an unknown encoding: ${encoding}`);
 }
 

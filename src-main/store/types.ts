@@ -50,6 +50,12 @@ export interface MessageRecord {
   text: string;
   html: string | null;
   hasAttachments: boolean;
+  /**
+   * The source and bodies are not kept on this computer (older than the "keep full messages"
+   * setting): text and html are '' / null and raw is empty until fetched from the provider;
+   * snippet, attachments and the search index stay.
+   */
+  serverOnly: boolean;
   attachments: AttachmentInfo[];
   warnings: string[];
   unread: boolean;

@@ -84,6 +84,8 @@ export const MessageView = z.object({
   text: z.string(),
   /** The message's HTML exactly as received; the renderer sanitises it before display. */
   html: z.string().nullable(),
+  /** Only the provider holds its text and attachments now (older than "keep full messages"); main is fetching them. */
+  serverOnly: z.boolean().optional(),
   attachments: z.array(Attachment),
   /** Parser warnings (malformed parts are kept, never dropped). */
   warnings: z.array(z.string()),

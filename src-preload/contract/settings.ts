@@ -57,6 +57,12 @@ export const settingDefinitions = {
   undoSendSeconds: { schema: z.number().int().min(0).max(30), default: 10 },
   /** Signature per account id (plain text, appended below the rep's text in new messages and replies). */
   signatures: { schema: z.record(z.string().regex(/^\d+$/), z.string().max(10_000)), default: {} as Record<string, string> },
+  /**
+   * Keep full messages (source, text, attachments) on this computer for the last N months;
+   * older ones keep subject, sender, snippet and stay searchable, and are fetched from the
+   * provider when opened. null: keep everything (the default).
+   */
+  keepFullMessagesMonths: { schema: z.number().int().min(1).max(240).nullable(), default: null as number | null },
   /** Saved templates, inserted from compose. */
   templates: { schema: z.array(EmailTemplate).max(200), default: [] as EmailTemplate[] },
 } as const;

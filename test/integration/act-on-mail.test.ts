@@ -240,5 +240,38 @@ for (const [name, provider] of [['Gmail (dasovich-j)', gmailProvider()], ['Outlo
       assert.ok(record.attempts >= 2, 'a second attempt looked it up');
       assert.equal(provider.sendCount(record.messageIdHeader), 1);
     });
+
+    test('mail older than "keep full messages" keeps its row and its search, and comes back whole from the provider when opened', async () => {
+      const db_ = db();
+      const oldest = db_.prepare('SELECT id, thread_id AS threadId FROM messages WHERE account_id = ? ORDER BY received_at, id LIMIT 1').get(accountId) as { id: number; threadId: number };
+      const whole = services.store.messages.getMessage(oldest.id)!;
+      const word = /\b[A-Za-z]{9,}\b/.exec(whole.text)?.[0];
+      assert.ok(word, 'a word to search for');
+      const found = () => services.store.search.search(word, { limit: 500 }).some((h) => h.messageId === oldest.id);
+      assert.ok(found(), 'found before pruning');
+      // Everything but the messages these tests sent today.
+      const old = db_.prepare('SELECT count(*) FROM messages WHERE account_id = ? AND received_at < ?').pluck().get(accountId, Date.now() - 40 * 24 * 3600_000) as number;
+      assert.ok(old > 100);
+
+      services.settings.set({ keepFullMessagesMonths: 1 }); // the Enron mail is 25 years old
+      await until(() => services.store.serverOnlyBodies.count() === old, 'every older message to be pruned');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(services.store.serverOnlyBodies.count(), old, 'this month’s mail is kept whole');
+      const pruned = services.store.messages.getMessage(oldest.id)!;
+      assert.deepEqual([pruned.serverOnly, pruned.text, pruned.html, pruned.raw.byteLength], [true, '', null, 0]);
+      assert.equal(pruned.snippet, whole.snippet);
+      assert.deepEqual(pruned.attachments, whole.attachments);
+      assert.ok(found(), 'still found by a word of its text');
+
+      const view = services.handlers['mail:thread']({ threadId: oldest.threadId });
+      assert.equal((await view).messages.find((m) => m.id === oldest.id)?.serverOnly, true);
+      await until(() => !services.store.messages.getMessage(oldest.id)!.serverOnly, 'the message to come back from the provider');
+      const back = services.store.messages.getMessage(oldest.id)!;
+      assert.equal(back.text, whole.text);
+      assert.equal(back.html, whole.html);
+      assert.deepEqual(Buffer.from(back.raw), Buffer.from(whole.raw), 'the source byte for byte');
+      assert.ok(found(), 'and still found');
+      services.settings.set({ keepFullMessagesMonths: null });
+    });
   });
 }

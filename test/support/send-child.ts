@@ -26,6 +26,7 @@ const mailbox = (): RemoteMailbox => {
   return {
     apply: (action, ids) => real.apply(action, ids),
     findByMessageId: (id) => real.findByMessageId(id),
+    fetchSource: (id) => real.fetchSource(id),
     close: () => real.close(),
     async send(message) {
       const result = await real.send(message);

@@ -38,6 +38,8 @@ export interface AttachmentFilesOptions {
   /** The private folder decoded attachments are opened from (created 0700, emptied now and on clear()). */
   directory: string;
   desktop: DesktopFiles;
+  /** Brings a message whose source only the provider holds back to this computer first. */
+  ensureSource?(messageId: number): Promise<void>;
 }
 
 export class AttachmentFiles {
@@ -93,6 +95,7 @@ export class AttachmentFiles {
   }
 
   async #decode(messageId: number, index: number): Promise<{ fileName: string; content: Uint8Array }> {
+    if (this.#o.store.messages.getMessage(messageId)?.serverOnly) await this.#o.ensureSource?.(messageId);
     const message = this.#o.store.messages.getMessage(messageId);
     if (!message) throw new AppError('not_found', 'this message is no longer on this computer');
     if (index >= message.attachments.length) throw new AppError('not_found', 'this message has no such attachment');

@@ -13,7 +13,7 @@ import { classifyProviderError, type OutgoingMessage, type RemoteMailbox } from 
 const log = createLogger('mail.gmail-actions');
 
 /** Quota units (developers.google.com/gmail/api/reference/quota). */
-const UNITS = { batchModify: 50, trash: 5, send: 100, list: 5 } as const;
+const UNITS = { batchModify: 50, trash: 5, send: 100, list: 5, get: 5 } as const;
 /** batchModify takes at most 1,000 ids per call. */
 const BATCH_MODIFY_MAX = 1_000;
 
@@ -103,6 +103,19 @@ export class GmailMailbox implements RemoteMailbox {
       );
       return (data.messages ?? []).length > 0;
     } catch (error) {
+      throw classifyProviderError(error, 'Gmail');
+    }
+  }
+
+  async fetchSource(providerMessageId: string): Promise<Uint8Array | null> {
+    try {
+      const { data } = await this.#pacer.run(
+        () => this.#api.users.messages.get({ userId: 'me', id: providerMessageId, format: 'raw' }, { retry: false, timeout: this.#timeoutMs }),
+        { units: UNITS.get },
+      );
+      return data.raw ? Buffer.from(data.raw, 'base64url') : null;
+    } catch (error) {
+      if ((error as { status?: number; code?: number }).status === 404 || (error as { code?: number }).code === 404) return null;
       throw classifyProviderError(error, 'Gmail');
     }
   }

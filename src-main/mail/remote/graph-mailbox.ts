@@ -6,7 +6,7 @@
 //            https://learn.microsoft.com/graph/api/user-sendmail (MIME in base64, text/plain)
 //            https://learn.microsoft.com/graph/api/user-post-messages (a draft from MIME), .../message-send
 //            PR_DEFERRED_SEND_TIME: https://learn.microsoft.com/office/client-developer/outlook/mapi/pidtagdeferredsendtime-canonical-property
-import type { Client } from '@microsoft/microsoft-graph-client';
+import { ResponseType, type Client } from '@microsoft/microsoft-graph-client';
 import { createLogger } from '../../platform/logger.ts';
 import type { MailActionName } from '../../store/mail-action-repository.ts';
 import { graphClient, IMMUTABLE_IDS } from '../providers/graph.ts';
@@ -101,6 +101,18 @@ export class GraphMailbox implements RemoteMailbox {
     try {
       return (await this.#lookup(messageIdHeader)).some((m) => !m.isDraft);
     } catch (error) {
+      throw classifyProviderError(error, 'Microsoft Graph');
+    }
+  }
+
+  async fetchSource(providerMessageId: string): Promise<Uint8Array | null> {
+    try {
+      const body = (await this.#request(this.#pacer, () =>
+        this.#client.api(`/me/messages/${encodeURIComponent(providerMessageId)}/$value`).header('Prefer', IMMUTABLE_IDS).responseType(ResponseType.ARRAYBUFFER).get(),
+      )) as ArrayBuffer;
+      return new Uint8Array(body);
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return null;
       throw classifyProviderError(error, 'Microsoft Graph');
     }
   }

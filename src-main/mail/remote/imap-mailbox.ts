@@ -127,6 +127,17 @@ export class ImapMailbox implements RemoteMailbox {
     );
   }
 
+  async fetchSource(providerMessageId: string): Promise<Uint8Array | null> {
+    const parsed = parseId(providerMessageId);
+    if (!parsed) return null;
+    const client = await this.#connect();
+    const box = await client.mailboxOpen(parsed.path, { readOnly: true });
+    // A new UIDVALIDITY: the UID names another message now (or none).
+    if (String(box.uidValidity) !== parsed.uidValidity) return null;
+    const message = await client.fetchOne(String(parsed.uid), { source: true }, { uid: true });
+    return message && message.source ? new Uint8Array(message.source) : null;
+  }
+
   async close(): Promise<void> {
     const client = this.#client;
     this.#client = null;

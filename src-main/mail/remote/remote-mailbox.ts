@@ -28,6 +28,12 @@ export interface RemoteMailbox {
   send(message: OutgoingMessage): Promise<{ providerMessageId: string | null }>;
   /** Whether the mailbox holds a sent message with this Message-ID (without <>), or one the provider holds for later (never a draft). */
   findByMessageId(messageIdHeader: string): Promise<boolean>;
+  /**
+   * The RFC 5322 source of one message (a body not kept on this computer); null when the
+   * provider no longer has it. Gmail users.messages.get format=raw, Graph GET
+   * /me/messages/{id}/$value, IMAP UID FETCH BODY.PEEK[] (read state untouched).
+   */
+  fetchSource(providerMessageId: string): Promise<Uint8Array | null>;
   close(): Promise<void>;
 }
 

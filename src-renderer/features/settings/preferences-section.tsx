@@ -13,6 +13,9 @@ import { SignaturesEditor } from './signatures-editor.tsx';
 /** The undo-send windows offered, seconds (0: sent at once). */
 const UNDO_SECONDS = [0, 5, 10, 20, 30] as const;
 
+/** Choices for "keep full messages": months. */
+const KEEP_MONTHS = [3, 6, 12, 24, 60];
+
 export function PreferencesSection() {
   const { data: settings, error } = useSettings();
   const save = useSaveSettings();
@@ -22,6 +25,7 @@ export function PreferencesSection() {
   const [density, setDensity] = useMirror(settings?.density ?? 'comfortable');
   const [markRead, setMarkRead] = useMirror(settings?.markReadOnOpen ?? true);
   const [undoSeconds, setUndoSeconds] = useMirror(settings?.undoSendSeconds ?? 10);
+  const [keepMonths, setKeepMonths] = useMirror<number | null>(settings?.keepFullMessagesMonths ?? null);
   return (
     <section className="settings-section" aria-labelledby="preferences-heading">
       <h2 id="preferences-heading">Preferences</h2>
@@ -69,6 +73,29 @@ export function PreferencesSection() {
                 </option>
               ))}
             </select>
+          </div>
+          <div className="field">
+            <label htmlFor="setting-keepFullMessagesMonths">Keep full messages on this computer</label>
+            <select
+              id="setting-keepFullMessagesMonths"
+              aria-describedby="setting-keepFullMessagesMonths-hint"
+              value={keepMonths ?? ''}
+              onChange={(e) => {
+                const months = e.target.value === '' ? null : Number(e.target.value);
+                setKeepMonths(months);
+                save.mutate({ keepFullMessagesMonths: months });
+              }}
+            >
+              <option value="">All mail</option>
+              {[...new Set([...KEEP_MONTHS, ...(keepMonths === null ? [] : [keepMonths])])].sort((a, b) => a - b).map((months) => (
+                <option key={months} value={months}>
+                  {months % 12 === 0 ? `Last ${months / 12} year${months > 12 ? 's' : ''}` : `Last ${months} months`}
+                </option>
+              ))}
+            </select>
+            <p id="setting-keepFullMessagesMonths-hint" className="muted">
+              Older mail keeps its subject, sender and preview and stays searchable; its text and attachments are downloaded when you open it.
+            </p>
           </div>
           <SignaturesEditor signatures={settings.signatures} />
           <ChoiceFieldset

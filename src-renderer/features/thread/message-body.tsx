@@ -13,6 +13,16 @@ export function MessageBody({ threadId, message }: { threadId: number; message: 
   const allow = useAllowRemoteContent(threadId);
   const sender = message.from?.address;
   const hasQuoted = mail ? mail.hasQuotedText : plain?.quoted != null;
+  if (message.serverOnly) {
+    // Older than "keep full messages": main is fetching it from the provider; mail:changed brings it.
+    return (
+      <div className="message-body">
+        <p className="server-only-notice muted" role="status">
+          Kept on the server to save space on this computer — downloading it… (it opens when you are online)
+        </p>
+      </div>
+    );
+  }
   return (
     <div className="message-body">
       {mail?.hasRemoteContent && !message.remoteContentAllowed && (

@@ -22,6 +22,10 @@ class FakeMailbox implements RemoteMailbox {
   async send(): Promise<{ providerMessageId: string | null }> {
     throw new Error('not used');
   }
+  async fetchSource(): Promise<Uint8Array | null> {
+    return null;
+  }
+
   async findByMessageId(): Promise<boolean> {
     return false;
   }

@@ -25,6 +25,7 @@ function source(overrides: Partial<MessageRecord> = {}): MessageRecord {
     text: 'Hello <there>\nsecond line',
     html: null,
     hasAttachments: false,
+    serverOnly: false,
     attachments: [],
     warnings: [],
     unread: false,

@@ -25,6 +25,10 @@ class FakeMailbox implements RemoteMailbox {
     if (fault === 'drop-answer') throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     return { providerMessageId: `sent-${this.accepted.length}` };
   }
+  async fetchSource(): Promise<Uint8Array | null> {
+    return null;
+  }
+
   async findByMessageId(id: string): Promise<boolean> {
     this.lookups += 1;
     return this.accepted.some((m) => m.messageIdHeader === id);
