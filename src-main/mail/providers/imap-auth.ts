@@ -79,13 +79,23 @@ export function isAuthenticationRefused(error: unknown): boolean {
 /**
  * Opens something that signs in (an imapflow client, an SMTP transport) with `signIn`'s
  * secret; when the server refuses a token, once more with a fresh one. Rejects with the
- * last failure (authenticationFailed still set), or ReconnectRequiredError from the token source.
+ * failure (a refused password keeps authenticationFailed set), or ReconnectRequiredError:
+ * from the token source, or when the server refuses a freshly issued token too — the grant
+ * no longer carries the mail scopes the server wants (revoked consent, a disabled
+ * protocol), so only signing in again can help, not the server's bare 535.
  */
 export async function signedIn<T>(signIn: ImapSignIn, open: (secret: ImapSecret) => Promise<T>): Promise<T> {
   try {
     return await open(await signIn.secret());
   } catch (error) {
     if (!isAuthenticationRefused(error) || !signIn.refused()) throw error;
-    return open(await signIn.secret());
+    try {
+      return await open(await signIn.secret());
+    } catch (again) {
+      if (!isAuthenticationRefused(again)) throw again;
+      const reconnect = new ReconnectRequiredError('the mail server refused a freshly issued sign-in token: sign in to this mailbox again');
+      (reconnect as Error & { cause?: unknown }).cause = again;
+      throw reconnect;
+    }
   }
 }
