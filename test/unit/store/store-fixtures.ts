@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Address, IncomingMessage, ParsedMessage } from '../../../src-main/mail/types.ts';
 import { createMemorySecretStore, type SecretStore } from '../../../src-main/platform/keychain.ts';
-import { openProfileStore, type ProfileStore } from '../../../src-main/store/profile-store.ts';
+import { databaseOf, openProfileStore, type ProfileStore } from '../../../src-main/store/profile-store.ts';
 import type { MessageToSave } from '../../../src-main/store/message-repository.ts';
 import { messageToSave } from '../../../src-main/mail/thread-key.ts';
 
@@ -83,5 +83,18 @@ export async function openTestStore(options: { secrets?: SecretStore; now?: () =
       store.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** Row counts a migration or compaction must keep: messages, labels, outbox items, activities, unread, index rows. */
+export function rowCounts(store: ProfileStore): Record<'messages' | 'labels' | 'outbox' | 'activities' | 'unread' | 'indexed', number> {
+  const n = (sql: string) => databaseOf(store).prepare(sql).pluck().get() as number;
+  return {
+    messages: n('SELECT count(*) FROM messages'),
+    labels: n('SELECT count(*) FROM message_labels'),
+    outbox: n('SELECT count(*) FROM outbox'),
+    activities: n('SELECT count(*) FROM activities'),
+    unread: n('SELECT count(*) FROM messages WHERE unread = 1'),
+    indexed: n('SELECT count(*) FROM messages_fts_docsize'),
   };
 }

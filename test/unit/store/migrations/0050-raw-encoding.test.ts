@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { undoMigrationsAfter60 } from './downgrade.ts';
-import { message, openTestStore, type TestStore } from '../store-fixtures.ts';
+import { message, openTestStore, rowCounts, type TestStore } from '../store-fixtures.ts';
 import { databaseOf, openProfileStore, type ProfileStore } from '../../../../src-main/store/profile-store.ts';
 import { snapshotActivity } from '../../../../src-main/crm/email-snapshot.ts';
 import { latestSchemaVersion } from '../../../../src-main/store/migrations/index.ts';
@@ -48,17 +48,7 @@ describe('migration 0050 raw encoding', () => {
     t.cleanup();
   });
 
-  const counts = (store: ProfileStore) => {
-    const db = databaseOf(store);
-    const n = (sql: string) => db.prepare(sql).pluck().get() as number;
-    return {
-      messages: n('SELECT count(*) FROM messages'),
-      labels: n('SELECT count(*) FROM message_labels'),
-      outbox: n('SELECT count(*) FROM outbox'),
-      activities: n('SELECT count(*) FROM activities'),
-      unread: n('SELECT count(*) FROM messages WHERE unread = 1'),
-    };
-  };
+  const counts = rowCounts;
 
   test('opening migrates to the latest schema with every old row marked identity and readable as it was', () => {
     const store = reopened!;

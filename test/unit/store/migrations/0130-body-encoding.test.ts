@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { undoMigrationsAfter120 } from './downgrade.ts';
-import { message, openTestStore, type TestStore } from '../store-fixtures.ts';
+import { message, openTestStore, rowCounts, type TestStore } from '../store-fixtures.ts';
 import { databaseOf, openProfileStore, type ProfileStore } from '../../../../src-main/store/profile-store.ts';
 import { snapshotActivity } from '../../../../src-main/crm/email-snapshot.ts';
 import { latestSchemaVersion } from '../../../../src-main/store/migrations/index.ts';
@@ -45,16 +45,7 @@ describe('migration 0130 body encoding', () => {
     t.cleanup();
   });
 
-  const counts = (store: ProfileStore) => {
-    const n = (sql: string) => databaseOf(store).prepare(sql).pluck().get() as number;
-    return {
-      messages: n('SELECT count(*) FROM messages'),
-      labels: n('SELECT count(*) FROM message_labels'),
-      outbox: n('SELECT count(*) FROM outbox'),
-      activities: n('SELECT count(*) FROM activities'),
-      indexed: n('SELECT count(*) FROM messages_fts_docsize'),
-    };
-  };
+  const counts = rowCounts;
   const bodyBytes = (store: ProfileStore) => databaseOf(store).prepare('SELECT sum(length(CAST(body_text AS BLOB)) + coalesce(length(CAST(body_html AS BLOB)), 0)) FROM messages').pluck().get() as number;
 
   test('a version-120 database opens on the latest schema with every body plain, marked identity and read as it was', () => {
