@@ -41,15 +41,12 @@ export {
   DEFAULT_SALESFORCE_LOGIN_URL,
   DEFAULT_SALESFORCE_SCOPES,
   SalesforceTokenRequestError,
-  SalesforceTokenSource,
-  parseSalesforceTokens,
   refreshSalesforceTokens,
   revokeSalesforceToken,
   salesforceEndpoints,
   salesforceOAuthConfig,
-  serializeSalesforceTokens,
   type SalesforceOAuthConfig,
-  type SalesforceTokenSourceOptions,
   type SalesforceTokens,
 } from './salesforce-oauth.ts';
+export { SalesforceTokenSource, parseSalesforceTokens, serializeSalesforceTokens, type SalesforceTokenSourceOptions } from './salesforce-session.ts';
 export { signInWithSalesforce, type SalesforceSignInOptions } from './salesforce-sign-in.ts';

@@ -17,9 +17,9 @@ import { launchChromium } from '../support/chromium.ts';
 import { freePort } from '../support/free-port.ts';
 import { createPkcePair, signInWithSalesforce } from '../../src-main/auth/salesforce-sign-in.ts';
 import {
-  parseSalesforceTokens, postTokenRequest, refreshSalesforceTokens, revokeSalesforceToken, salesforceOAuthConfig, SalesforceTokenRequestError, serializeSalesforceTokens,
-  SalesforceTokenSource, type SalesforceOAuthConfig, type SalesforceTokens,
+  postTokenRequest, refreshSalesforceTokens, revokeSalesforceToken, salesforceOAuthConfig, SalesforceTokenRequestError, type SalesforceOAuthConfig, type SalesforceTokens,
 } from '../../src-main/auth/salesforce-oauth.ts';
+import { parseSalesforceTokens, SalesforceTokenSource, serializeSalesforceTokens } from '../../src-main/auth/salesforce-session.ts';
 import { AuthError, ReconnectRequiredError } from '../../src-main/auth/errors.ts';
 import { startLoopbackRedirect } from '../../src-main/auth/loopback-redirect.ts';
 import { SalesforceConnector } from '../../src-main/crm/connectors/salesforce.ts';
