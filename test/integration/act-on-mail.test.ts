@@ -24,7 +24,6 @@ import { openServices, type OpenServicesOptions, type Services } from '../../src
 import type { ProfileConfigInput } from '../../src-main/platform/profile-config.ts';
 import { databaseOf } from '../../src-main/store/profile-store.ts';
 import type { MailAction } from '../../src-preload/contract/index.ts';
-import { freePort } from '../support/free-port.ts';
 
 const MAILDIR = join(import.meta.dirname, '../../../shared/data/enron/maildir');
 const skip = existsSync(MAILDIR) ? false : `../shared/data is absent (${MAILDIR}): the real-mail acceptance test cannot run`;
@@ -135,7 +134,7 @@ for (const [name, provider] of [['Gmail (dasovich-j)', gmailProvider()], ['Outlo
     before(async () => {
       identity = new IdentityEmulator({ accessTokenTtlSeconds: 3600 });
       const endpoints = await identity.start();
-      const config = await provider.start(identity, endpoints, await freePort());
+      const config = await provider.start(identity, endpoints, 0);
       browser = await launchChromium();
       profileDir = mkdtempSync(join(tmpdir(), 'mailbridge-act-'));
       hubspot = new HubSpotEmulator();

@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { message } from '../unit/store/store-fixtures.ts';
 import { crmWorld, type CrmWorld, type WorldPerson } from '../support/crm-worlds.ts';
-import { freePort } from '../support/free-port.ts';
 import { nextLine, runOutboxChild } from '../support/outbox-child-process.ts';
 import { ensureAccount, openOutboxProfile, REP, type OutboxProfile } from '../support/outbox-profile.ts';
 import { databaseOf } from '../../src-main/store/profile-store.ts';
@@ -62,7 +61,7 @@ for (const crm of ['pipedrive', 'salesforce'] as const satisfies CrmKind[]) {
     const states = (ids: number[]) => [...profile.service.logStates(ids).values()].map((s) => s.state);
 
     before(async () => {
-      world = crmWorld(crm, PEOPLE, await freePort());
+      world = crmWorld(crm, PEOPLE);
       url = await world.start();
     });
     after(() => world.stop());

@@ -10,7 +10,6 @@ import { HubSpotEmulator } from '../emulators/crm/hubspot-emulator.ts';
 import { message } from '../unit/store/store-fixtures.ts';
 import { ensureAccount, openOutboxProfile, REP } from '../support/outbox-profile.ts';
 import { databaseOf } from '../../src-main/store/profile-store.ts';
-import { freePort } from '../support/free-port.ts';
 
 const ALICE = { email: 'alice@customer.example', firstname: 'Alice', lastname: 'Buyer' };
 const CAROL = { email: 'carol@other.example', firstname: 'Carol', lastname: 'Other' };
@@ -27,7 +26,7 @@ async function until(predicate: () => boolean, timeoutMs: number, what: string):
 test('three logs made offline reach HubSpot exactly once after it returns, with a restart in between', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mailbridge-outbox-offline-'));
   const path = join(dir, 'mail.db');
-  const emulator = new HubSpotEmulator({ contacts: [ALICE, CAROL], port: await freePort() });
+  const emulator = new HubSpotEmulator({ contacts: [ALICE, CAROL] });
   const { url } = await emulator.start();
   try {
     let profile = await openOutboxProfile({ path, emulatorUrl: url });

@@ -4,7 +4,8 @@
 // With `allCrms`, HubSpot also holds companies and deals, and a Pipedrive and a Salesforce
 // seeded from the same correspondents stand beside it (Salesforce signs in through the
 // identity emulator), so a spec can choose any of the three in Settings.
-// Emulators listen on fixed ports so a spec can stop them ("offline") and bring them back.
+// Emulators listen again on the port they first bound, so a spec can stop them ("offline")
+// and bring them back at the same address.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +33,6 @@ import { openServices, type Services } from '../../../src-main/app/assemble.ts';
 import type { ProfileConfigInput } from '../../../src-main/platform/profile-config.ts';
 import { databaseOf } from '../../../src-main/store/profile-store.ts';
 import { freePath } from '../../../src-main/mail/attachments/headless-desktop.ts';
-import { freePort } from '../../support/free-port.ts';
 
 export const ENRON_INBOX = join(import.meta.dirname, '../../../../shared/data/enron/maildir/dasovich-j/inbox');
 export const ENRON_OWNER = DEFAULT_TEST_USER.email;
@@ -75,7 +75,7 @@ export class EnronApp {
   /** Starts everything and opens the app in Chromium (no account connected yet). */
   static async start(options: { hubspotSettings?: Partial<HubSpotEmulatorSettings>; allCrms?: boolean } = {}): Promise<EnronApp> {
     await buildRendererOnce();
-    const ports = { gmail: await freePort(), hubspot: await freePort() };
+    const ports = { gmail: 0, hubspot: 0 };
     const seed = { owner: ENRON_OWNER, count: SEEDED_CONTACTS, ownDomains: ['enron.com'] };
     const contacts = await seedContactsFromMailbox(ENRON_INBOX, seed);
     const hubspot = new HubSpotEmulator({
@@ -86,32 +86,37 @@ export class EnronApp {
     });
     const app = new EnronApp(hubspot, ports);
     app.worlds.hubspot = hubSpotWorld(hubspot);
-    const endpoints = await app.identity.start();
-    const { url: gmailUrl } = await app.gmail.start();
-    const { url: hubspotUrl } = await app.hubspot.start();
-    app.browser = await launchChromium();
-    app.config = {
-      google: emulatedGoogleConfig(endpoints, gmailUrl, { quotaUnitsPerSecond: null }),
-      hubspot: emulatedHubSpotConfig(hubspotUrl),
-    };
-    if (options.allCrms) {
-      app.pipedrive = new PipedriveEmulator({ persons: pipedriveSeedFromContacts(contacts), port: await freePort() });
-      app.salesforce = new SalesforceEmulator({
-        org: await seedSalesforceOrgFromMailbox(ENRON_INBOX, seed),
-        port: await freePort(),
-        // Sessions are the identity emulator's access tokens, as an org's are its login server's.
-        verifyAccessToken: app.identity.verifyAccessToken,
-      });
-      app.worlds.pipedrive = pipedriveWorld(app.pipedrive);
-      app.worlds.salesforce = salesforceWorld(app.salesforce);
-      const { url: pipedriveUrl } = await app.pipedrive.start();
-      const { url: salesforceUrl } = await app.salesforce.start();
-      // The token answer names the org's instance_url: this emulator.
-      app.identity.salesforceInstanceUrl = salesforceUrl;
-      app.config.pipedrive = emulatedPipedriveConfig(pipedriveUrl);
-      app.config.salesforce = emulatedSalesforceConfig(endpoints.salesforceLoginUrl);
+    // A start that fails half-way stops what it started, so the test process can end.
+    try {
+      const endpoints = await app.identity.start();
+      const { url: gmailUrl } = await app.gmail.start();
+      const { url: hubspotUrl } = await app.hubspot.start();
+      app.browser = await launchChromium();
+      app.config = {
+        google: emulatedGoogleConfig(endpoints, gmailUrl, { quotaUnitsPerSecond: null }),
+        hubspot: emulatedHubSpotConfig(hubspotUrl),
+      };
+      if (options.allCrms) {
+        app.pipedrive = new PipedriveEmulator({ persons: pipedriveSeedFromContacts(contacts) });
+        app.salesforce = new SalesforceEmulator({
+          org: await seedSalesforceOrgFromMailbox(ENRON_INBOX, seed),
+          // Sessions are the identity emulator's access tokens, as an org's are its login server's.
+          verifyAccessToken: app.identity.verifyAccessToken,
+        });
+        app.worlds.pipedrive = pipedriveWorld(app.pipedrive);
+        app.worlds.salesforce = salesforceWorld(app.salesforce);
+        const { url: pipedriveUrl } = await app.pipedrive.start();
+        const { url: salesforceUrl } = await app.salesforce.start();
+        // The token answer names the org's instance_url: this emulator.
+        app.identity.salesforceInstanceUrl = salesforceUrl;
+        app.config.pipedrive = emulatedPipedriveConfig(pipedriveUrl);
+        app.config.salesforce = emulatedSalesforceConfig(endpoints.salesforceLoginUrl);
+      }
+      await app.openApp();
+    } catch (error) {
+      await app.close().catch(() => {});
+      throw error;
     }
-    await app.openApp();
     return app;
   }
 

@@ -87,6 +87,8 @@ export class HubSpotEmulator {
   readonly #searchSecondly = new RollingWindow(1_000);
   readonly #daily = new DailyBudget();
   #server: StartedServer | null = null;
+  /** The port the first start bound; a restart listens there again, so a test's "offline" keeps its address. */
+  #boundPort = 0;
   #failNext = { count: 0, status: 503 };
   #dropNext = 0;
   #revoked = false;
@@ -122,9 +124,10 @@ export class HubSpotEmulator {
   /** Listens; returns the API root (no trailing slash), e.g. https://127.0.0.1:40123. */
   async start(): Promise<{ url: string }> {
     this.#server = await startHttpsServer((req, res) => this.#handle(req, res), {
-      port: this.#options.port ?? 0,
+      port: this.#options.port || this.#boundPort,
       ...(this.#options.cert && this.#options.key ? { cert: this.#options.cert, key: this.#options.key } : {}),
     });
+    this.#boundPort = this.#server.port;
     return { url: this.#server.url };
   }
 

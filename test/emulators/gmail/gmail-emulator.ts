@@ -91,6 +91,8 @@ export class GmailEmulator {
   readonly #options: GmailEmulatorOptions;
   readonly #quota = new QuotaBuckets();
   #server: StartedServer | null = null;
+  /** The port the first start bound; a restart listens there again, so a test's "offline" keeps its address. */
+  #boundPort = 0;
   #failNext: { count: number; status: number } = { count: 0, status: 503 };
   #stats: Omit<GmailEmulatorStats, 'connections'> = { requests: {}, rateLimited: 0, serverErrors: 0 };
   /** Reproducible error-rate draws across runs. */
@@ -116,9 +118,10 @@ export class GmailEmulator {
       log.info('mailbox loaded', { messages: this.mailbox.size, threads: this.mailbox.threadCount });
     }
     this.#server = await startHttpsServer((req, res) => this.#handle(req, res), {
-      port: this.#options.port ?? 0,
+      port: this.#options.port || this.#boundPort,
       ...(this.#options.cert && this.#options.key ? { cert: this.#options.cert, key: this.#options.key } : {}),
     });
+    this.#boundPort = this.#server.port;
     return { url: this.#server.url };
   }
 

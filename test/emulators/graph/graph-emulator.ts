@@ -35,6 +35,8 @@ export class GraphEmulator {
   readonly #tokens = new DeltaTokens();
   readonly #throttle = new MailboxThrottle();
   #server: StartedServer | null = null;
+  /** The port the first start bound; a restart listens there again, so a test's "offline" keeps its address. */
+  #boundPort = 0;
   #loaded = false;
   #failNext = { count: 0, status: 503, retryAfterSeconds: 1 };
   /** Answers cut off mid-body, requests stalled past the client's timeout. */
@@ -68,9 +70,10 @@ export class GraphEmulator {
       }
     }
     this.#server = await startHttpsServer((req, res) => this.#handle(req, res), {
-      port: this.#options.port ?? 0,
+      port: this.#options.port || this.#boundPort,
       ...(this.#options.cert && this.#options.key ? { cert: this.#options.cert, key: this.#options.key } : {}),
     });
+    this.#boundPort = this.#server.port;
     return { url: this.#server.url };
   }
 

@@ -88,6 +88,8 @@ export class PipedriveEmulator {
   readonly #search = new BurstWindow();
   readonly #budget = new DailyBudget();
   #server: StartedServer | null = null;
+  /** The port the first start bound; a restart listens there again, so a test's "offline" keeps its address. */
+  #boundPort = 0;
   #failNext = { count: 0, status: 503 };
   #revoked = false;
   #stats: Omit<PipedriveEmulatorStats, 'connections' | 'tokensSpent' | 'droppedResponses'> = PipedriveEmulator.#emptyStats();
@@ -111,9 +113,10 @@ export class PipedriveEmulator {
   /** Listens; returns the API root (no trailing slash, no /api/v1), e.g. https://127.0.0.1:40123. */
   async start(): Promise<{ url: string }> {
     this.#server = await startHttpsServer((req, res) => this.#handle(req, res), {
-      port: this.#options.port ?? 0,
+      port: this.#options.port || this.#boundPort,
       ...(this.#options.cert && this.#options.key ? { cert: this.#options.cert, key: this.#options.key } : {}),
     });
+    this.#boundPort = this.#server.port;
     return { url: this.#server.url };
   }
 

@@ -83,6 +83,8 @@ export class SalesforceEmulator {
   readonly #tokens = new Set<string>([SALESFORCE_TEST_TOKEN]);
   readonly #userId = salesforceUserId(DEFAULT_TEST_USER.sub);
   #server: StartedServer | null = null;
+  /** The port the first start bound; a restart listens there again, so a test's "offline" keeps its address. */
+  #boundPort = 0;
   #failNext = { count: 0, status: 503 };
   #dropNext = 0;
   #sessionsRevoked = false;
@@ -102,7 +104,7 @@ export class SalesforceEmulator {
   /** Listens; returns the instance URL (no trailing slash), e.g. https://127.0.0.1:40123. */
   async start(): Promise<{ url: string }> {
     this.#server = await startHttpsServer((req, res) => this.#handle(req, res), {
-      port: this.#options.port ?? 0,
+      port: this.#options.port || this.#boundPort,
       // Node refuses request heads over 16 KiB itself (431); the emulator needs to see them
       // to answer as Salesforce does (414 for a long URI, 431 for long headers).
       maxHeaderSize: 4 * MAX_URI_AND_HEADER_BYTES,
@@ -110,6 +112,7 @@ export class SalesforceEmulator {
       internalError: (message) => [{ message, errorCode: 'UNKNOWN_EXCEPTION' }],
       ...(this.#options.cert && this.#options.key ? { cert: this.#options.cert, key: this.#options.key } : {}),
     });
+    this.#boundPort = this.#server.port;
     return { url: this.#server.url };
   }
 
