@@ -8,6 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export class TransportFaults {
   #truncate = 0;
   #stall = { count: 0, ms: 0 };
+  /** Requests (method and URL) already stalled: a slow server's retry is answered, as a retry on a fresh connection usually is. */
+  #stalled = new Set<string>();
   #abandoned = 0;
   #commitThenDrop = 0;
   #dropped = 0;
@@ -17,9 +19,14 @@ export class TransportFaults {
     this.#truncate = count;
   }
 
-  /** The next `count` requests wait `ms` before they are handled (a server slower than the client's timeout). */
+  /**
+   * The next `count` distinct requests wait `ms` before they are handled (a server slower than
+   * the client's timeout). A request is stalled at most once: its retry is answered, so a test
+   * knows how many requests were abandoned whatever order concurrent requests arrive in.
+   */
   stallNext(count: number, ms: number): void {
     this.#stall = { count, ms };
+    this.#stalled.clear();
   }
 
   /**
@@ -56,8 +63,10 @@ export class TransportFaults {
 
   /** Waits out a pending stall; false when the client hung up meanwhile (drop the request then). */
   async stall(req: IncomingMessage): Promise<boolean> {
-    if (this.#stall.count <= 0) return true;
+    const request = `${req.method} ${req.url}`;
+    if (this.#stall.count <= 0 || this.#stalled.has(request)) return true;
     this.#stall.count -= 1;
+    this.#stalled.add(request);
     await sleep(this.#stall.ms);
     if (!req.destroyed) return true;
     this.#abandoned += 1;
