@@ -13,7 +13,7 @@ export default defineConfig({
       outDir: resolve(root, 'out/main'),
       // The mail worker (sync, import) is its own entry: it is loaded by URL beside the main bundle.
       lib: {
-        entry: { index: resolve(root, 'src-main/index.ts'), 'mail-worker': resolve(root, 'src-main/mail/mail-worker.ts') },
+        entry: { index: resolve(root, 'src-main/index.ts'), 'mail-worker': resolve(root, 'src-main/mail/mail-worker.ts'), 'store-writer': resolve(root, 'src-main/mail/store-writer.ts') },
         formats: ['es'],
       },
     },

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openEncryptedDatabase } from '../store/database.ts';
 import { createProfileStore } from '../store/profile-store.ts';
-import { setLogSink } from '../platform/logger.ts';
+import { createLogger, setLogSink } from '../platform/logger.ts';
 import {
   createGoogleClient,
   credentialCacheStorage,
@@ -25,15 +25,16 @@ import { ImapProvider, imapServerOf, type ImapCredentials } from './providers/im
 import { imapSignInFor, isAuthenticationRefused, signedIn } from './providers/imap-auth.ts';
 import { graphSyncStoreFor } from './graph-sync-store.ts';
 import { GmailSync, type SyncProgress } from './gmail-sync.ts';
-import { syncStoreFor } from './sync-store.ts';
 import { parseMessage } from './mime/index.ts';
 import { importMailbox } from './import/importer.ts';
 import type { JobResults, MailWorkerData, MailWorkerMessage, WorkerJob } from './mail-worker-protocol.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
+import { WriteBehindStore } from './write-behind-store.ts';
 
 const port = parentPort!;
 const post = (message: MailWorkerMessage) => port.postMessage(message);
 setLogSink((line, level) => post({ type: 'log', line, level }), 'debug');
+const log = createLogger('mail.worker');
 
 const data = workerData as MailWorkerData;
 /**
@@ -55,12 +56,19 @@ interface OpenedSync {
   close(): void;
 }
 
-/** What every sync engine takes besides its provider and store. */
+/**
+ * A sync's writes go to the store writer thread, so fetching and parsing (this thread) and
+ * committing (that one) run on both cores; reads here wait for the writes before them.
+ */
+const writer = data.job.kind === 'import' ? null : new WriteBehindStore({ databasePath: data.databasePath, databaseKey: data.databaseKey });
+const syncStore = (store: ProfileStore) => writer!.syncStore(graphSyncStoreFor(store));
+
+/** What every sync engine takes besides its provider and store; progress is posted once what it counts is committed. */
 const engineOptions = (accountId: number) => ({
   accountId,
   parse: parseMessage,
   batchSize: BATCH_SIZE,
-  onProgress: (progress: SyncProgress) => post({ type: 'progress', progress }),
+  onProgress: (progress: SyncProgress) => writer!.afterWrites(() => post({ type: 'progress', progress })),
   signal: controller.signal,
 });
 
@@ -72,7 +80,7 @@ function openGmailSync(job: Extract<SyncJob, { kind: 'gmail-sync' }>, store: Pro
     ...job.provider,
     signal: controller.signal,
   });
-  const engine = new GmailSync({ ...engineOptions(job.accountId), provider, store: syncStoreFor(store) });
+  const engine = new GmailSync({ ...engineOptions(job.accountId), provider, store: syncStore(store) });
   return { sync: () => engine.sync(), close: () => provider.close() };
 }
 
@@ -95,7 +103,7 @@ function openGraphSync(job: Extract<SyncJob, { kind: 'graph-sync' }>, store: Pro
     ...job.provider,
     signal: controller.signal,
   });
-  const engine = new GraphSync({ ...engineOptions(job.accountId), provider, store: graphSyncStoreFor(store) });
+  const engine = new GraphSync({ ...engineOptions(job.accountId), provider, store: syncStore(store) });
   return { sync: () => engine.sync(job.scope), close: () => provider.close() };
 }
 
@@ -117,7 +125,7 @@ function openImapSync(job: Extract<SyncJob, { kind: 'imap-sync' }>, store: Profi
         }
         return provider;
       });
-      return new ImapSync({ ...engineOptions(job.accountId), source, store: graphSyncStoreFor(store) }).sync(job.scope);
+      return new ImapSync({ ...engineOptions(job.accountId), source, store: syncStore(store) }).sync(job.scope);
     },
     close: () => void source?.close(),
   };
@@ -126,7 +134,9 @@ function openImapSync(job: Extract<SyncJob, { kind: 'imap-sync' }>, store: Profi
 async function runSync(job: SyncJob, store: ProfileStore): Promise<JobResults[SyncJob['kind']]> {
   const opened = job.kind === 'gmail-sync' ? openGmailSync(job, store) : job.kind === 'graph-sync' ? openGraphSync(job, store) : openImapSync(job, store);
   try {
-    return await opened.sync();
+    const result = await opened.sync();
+    writer!.drain(); // a failed last commit fails the job
+    return result;
   } finally {
     opened.close();
   }
@@ -175,6 +185,8 @@ try {
     },
   };
 } finally {
+  // What was fetched before a failure or an abort is committed before the job ends.
+  await writer?.close().catch((error: unknown) => log.error('the store writer did not close', { error: String(error) }));
   store.close();
 }
 post(outcome);

@@ -4,7 +4,7 @@
 // and (Gmail) the disk filling up during a sync. Each storm ends in a state the rep can read in
 // the app (the account's sync state and last error, as accounts:list gives them to the
 // renderer) and with nothing lost: once it passes, one more sync leaves every message stored once.
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
@@ -127,14 +127,22 @@ describe(`fault storms: a sync against a misbehaving ${target.service} ends clea
     assert.equal(rows.length, expected.length);
   };
   const storedCount = (services: Services) => services.store.messages.stats().messages;
-  /** Runs `storm` once the sync has stored `after` messages, so it lands among requests in flight. */
-  const once = (services: Services, after: number, storm: () => void) => {
-    const stop = services.onSyncProgress((p) => {
-      if (p.done < after) return;
-      stop();
+  let cancelStorm = (): void => {};
+  /**
+   * Runs `storm` once the emulator has served `after` more message fetches, so it lands
+   * among requests in flight whatever the client has committed by then (its writes run
+   * behind its fetches). Cancelled after each test, so a storm never reaches the next one.
+   */
+  const once = (after: number, storm: () => void) => {
+    const from = target.fetches();
+    const poll = setInterval(() => {
+      if (target.fetches() - from < after) return;
+      clearInterval(poll);
       storm();
-    });
+    }, 1);
+    cancelStorm = () => clearInterval(poll);
   };
+  afterEach(() => cancelStorm());
 
   before(async () => {
     const endpoints = await identity.start();
@@ -160,7 +168,7 @@ describe(`fault storms: a sync against a misbehaving ${target.service} ends clea
     const { services, accountId } = await openProfile();
     try {
       target.resetStats();
-      once(services, 50, () => target.failNext(40, 429));
+      once(50, () => target.failNext(40, 429));
       await services.syncAccount(accountId);
       assert.equal(target.rateLimited(), 40);
       assertComplete(services, accountId);
@@ -173,8 +181,8 @@ describe(`fault storms: a sync against a misbehaving ${target.service} ends clea
   test('a 5xx storm that outlasts every retry ends the sync in a readable error; the next sync loses nothing', async (t) => {
     const { services, accountId } = await openProfile();
     try {
-      // Let the first batches commit, then fail everything.
-      once(services, 50, () => target.failNext(Number.MAX_SAFE_INTEGER, 503));
+      // Let the first batch (200 messages) be fetched whole and commit, then fail everything.
+      once(210, () => target.failNext(Number.MAX_SAFE_INTEGER, 503));
       await assert.rejects(services.syncAccount(accountId));
       const kept = storedCount(services);
       assert.ok(kept >= 50, `${kept} messages committed before the storm are kept`);
@@ -196,7 +204,7 @@ describe(`fault storms: a sync against a misbehaving ${target.service} ends clea
     const { services, accountId } = await openProfile();
     try {
       target.resetStats();
-      once(services, 50, () => target.truncateNext(25));
+      once(50, () => target.truncateNext(25));
       await services.syncAccount(accountId);
       assertComplete(services, accountId);
       const fetches = target.fetches();
@@ -211,7 +219,7 @@ describe(`fault storms: a sync against a misbehaving ${target.service} ends clea
     const { services, accountId } = await openProfile();
     try {
       const stalls = 8;
-      once(services, 50, () => target.stallNext(stalls, STALL_MS));
+      once(50, () => target.stallNext(stalls, STALL_MS));
       await services.syncAccount(accountId);
       assertComplete(services, accountId);
       // Without a timeout the client would have waited for each stalled answer instead.

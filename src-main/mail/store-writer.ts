@@ -1,0 +1,42 @@
+// The store writer: a thread of the mail worker with its own connection to the encrypted
+// store, which applies the sync's writes (message batches, deletions, label changes, the
+// cursor) in the order the sync made them. Committing a batch — compression, FTS5 indexing,
+// encryption, the WAL append — costs about as much CPU as fetching and parsing it, so on its
+// own core it no longer holds the fetch up (issue 9 item 5: the second core was idle).
+// Once a write fails nothing later is applied: a cursor never moves past messages that were
+// not stored.
+import { parentPort, workerData } from 'node:worker_threads';
+import { setLogSink } from '../platform/logger.ts';
+import { openEncryptedDatabase } from '../store/database.ts';
+import { createProfileStore } from '../store/profile-store.ts';
+import { graphSyncStoreFor } from './graph-sync-store.ts';
+import { DONE_SLOT, FAILED_SLOT, type StoreWriterData, type WriterRequest, type WriterResult } from './store-writer-protocol.ts';
+
+const data = workerData as StoreWriterData;
+const send = (result: WriterResult) => data.results.postMessage(result);
+setLogSink((line, level) => send({ type: 'log', line, level }), 'debug');
+
+const store = createProfileStore(openEncryptedDatabase({ path: data.databasePath, key: data.databaseKey }));
+const target = graphSyncStoreFor(store);
+let failed = false;
+
+parentPort!.on('message', (request: WriterRequest) => {
+  if (request.type === 'close') {
+    store.close();
+    data.results.close();
+    parentPort!.close();
+    return;
+  }
+  if (!failed) {
+    try {
+      (target[request.method] as (...args: unknown[]) => void)(...request.args);
+    } catch (error) {
+      failed = true;
+      const { name, message, code } = error as Error & { code?: unknown };
+      send({ type: 'failed', seq: request.seq, error: { name: String(name), message: String(message), ...(typeof code === 'string' ? { code } : {}) } });
+      Atomics.store(data.state, FAILED_SLOT, 1);
+    }
+  }
+  Atomics.store(data.state, DONE_SLOT, request.seq);
+  Atomics.notify(data.state, DONE_SLOT);
+});
