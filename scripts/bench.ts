@@ -1,5 +1,6 @@
 // `npm run bench [-- --quick]`: sync, event-loop delay, import and search benchmarks over the
-// real Enron corpus, run like the tests: inside a private D-Bus session with gnome-keyring
+// real Enron corpus; `npm run bench -- --scale[=N,…]`: the same at N messages of a synthetic
+// mailbox (default 10,000 and 100,000; scripts/bench/scale.ts). Both are run like the tests: inside a private D-Bus session with gnome-keyring
 // (the store's key goes to a keychain of the run's own) and with the run's test CA trusted.
 // Figures are printed as measured, then as one JSON object (also bench-results/latest.json).
 // They are reported, not asserted (the machine is shared); the exit code is 1 only when a
@@ -28,6 +29,7 @@ import { benchGraphSync, type GraphSyncFigures } from './bench/graph-sync.ts';
 import { benchChaos, chaosTable, type ChaosFigures } from './bench/chaos.ts';
 import { round } from './bench/figures.ts';
 import { benchImapSync, type ImapSyncFigures } from './bench/imap-sync.ts';
+import { benchScaleRun, costRatio, scaleLines, scalesOf, type ScaleFigures } from './bench/scale.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const CORPUS = join(ROOT, '../shared/data/enron/maildir');
@@ -57,6 +59,14 @@ const GOALS = {
   imapSyncRatioToMbsync: { min: 1.0 },
   imapIdleP95Ms: { max: 2000 },
   imapEventLoopDelayP99Ms: { max: 50 },
+  // --scale, at the largest size run: the worse of import and sync where both have the figure.
+  scaleNewest50ThreadsSeconds: { max: 5 },
+  scaleNewest500ThreadsSeconds: { max: 15 },
+  scaleDatabaseBytesPerRawByte: { max: 1.0 },
+  scalePeakRssMb: { max: 300 },
+  scaleEventLoopDelayP99Ms: { max: 50 },
+  scaleCostRatio: { max: 1.2 },
+  scaleSyncMessagesPerSecond: { min: 1000 },
 } as const;
 type GoalName = keyof typeof GOALS;
 
@@ -71,6 +81,7 @@ interface Results extends CrmResults {
   graphSyncOn?: GraphSyncFigures;
   chaos?: ChaosFigures;
   imap?: ImapSyncFigures;
+  scale?: ScaleFigures;
 }
 
 if (process.env[RUN_DIR_ENV]) {
@@ -89,7 +100,9 @@ async function launch(args: string[]): Promise<number> {
   try {
     const sessionEnv = await runSessionEnv(runDir);
     const code = await new Promise<number>((resolve) => {
-      const child = spawn(...withKeyringSession(process.execPath, [fileURLToPath(import.meta.url), ...args]), {
+      // MAILBRIDGE_BENCH_CPU_PROF=DIR: V8 CPU profiles of the run (one per thread, mail worker included) go to DIR.
+      const profile = process.env.MAILBRIDGE_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.MAILBRIDGE_BENCH_CPU_PROF}`] : [];
+      const child = spawn(...withKeyringSession(process.execPath, [...profile, fileURLToPath(import.meta.url), ...args]), {
         stdio: 'inherit',
         env: {
           ...process.env,
@@ -118,6 +131,9 @@ async function runBenchmarks(runDir: string, quick: boolean, only: string[] | nu
     corpus: CORPUS,
     goals: GOALS,
   };
+
+  const scales = scalesOf(process.argv);
+  if (scales) return runScale(report, scales, runDir, caDir, started);
 
   if (!existsSync(CORPUS)) {
     console.log(`LOUD SKIP: the Enron corpus is absent (${CORPUS}); no benchmark was run`);
@@ -235,6 +251,50 @@ async function runBenchmarks(runDir: string, quick: boolean, only: string[] | nu
   }, failed ? 1 : 0);
 }
 
+/** `--scale`: the synthetic mailbox at each size, smallest first; nothing else runs. */
+async function runScale(report: Record<string, unknown>, scales: number[], runDir: string, caDir: string, started: number): Promise<number> {
+  const scale: ScaleFigures = { runs: {}, costRatio: null };
+  const errors: Record<string, string> = {};
+  console.log(`mailbridge scale bench on ${(report.machine as ReturnType<typeof machine>).cpuCount} × ${(report.machine as ReturnType<typeof machine>).cpuModel}: ${scales.map((n) => n.toLocaleString('en')).join(', ')} messages`);
+  for (const n of scales) {
+    try {
+      const figures = await benchScaleRun({ messages: n, caDir, work: runDir });
+      scale.runs[String(n)] = figures;
+      console.log(scaleLines(n, figures));
+    } catch (error) {
+      errors[`scale${n}`] = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      console.log(`scale ${n}: FAILED: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  scale.costRatio = costRatio(scale.runs);
+  if (scale.costRatio) console.log(`cost per message, ${scales.at(-1)!.toLocaleString('en')} ÷ ${scales[0]!.toLocaleString('en')}: import ${scale.costRatio.import}×, sync ${scale.costRatio.sync}× (goal ≤ 1.2)`);
+  const failed = Object.keys(errors).length;
+  return finish({
+    ...report,
+    durationSeconds: round((performance.now() - started) / 1000),
+    results: { scale },
+    goalsMet: goalsMet({ scale }),
+    ...(failed ? { errors } : {}),
+  }, failed ? 1 : 0);
+}
+
+/** The scale goals, read off the largest size that ran. */
+function scaleGoalValues(scale: ScaleFigures | undefined): Partial<Record<GoalName, number>> {
+  const largest = Object.keys(scale?.runs ?? {}).map(Number).sort((a, b) => a - b).at(-1);
+  const run = largest === undefined ? undefined : scale!.runs[String(largest)];
+  if (!run) return {};
+  const newest = run.syncQuotaOn.firstThreadsSeconds;
+  return {
+    ...(newest[50] !== null ? { scaleNewest50ThreadsSeconds: newest[50] } : {}),
+    ...(newest[500] !== null ? { scaleNewest500ThreadsSeconds: newest[500] } : {}),
+    scaleDatabaseBytesPerRawByte: Math.max(run.import.databaseBytesPerRawByte, run.syncQuotaOff.databaseBytesPerRawByte),
+    scalePeakRssMb: Math.max(run.import.peakRssMb, run.syncQuotaOff.peakRssMb),
+    scaleEventLoopDelayP99Ms: run.syncQuotaOff.eventLoopDelay.p99Ms,
+    scaleSyncMessagesPerSecond: run.syncQuotaOff.messagesPerSecond,
+    ...(scale!.costRatio ? { scaleCostRatio: Math.max(scale!.costRatio.import, scale!.costRatio.sync) } : {}),
+  };
+}
+
 function goalsMet(r: Results): Partial<Record<GoalName, { value: number; met: boolean }>> {
   const values: Partial<Record<GoalName, number>> = {
     ...(r.syncQuotaOff ? { syncQuotaOffMessagesPerSecond: r.syncQuotaOff.messagesPerSecond, eventLoopDelayP99Ms: r.syncQuotaOff.eventLoopDelay.p99Ms } : {}),
@@ -248,6 +308,7 @@ function goalsMet(r: Results): Partial<Record<GoalName, { value: number; met: bo
     ...(r.imap
       ? { imapIdleP95Ms: r.imap.idle.p95Ms, imapEventLoopDelayP99Ms: r.imap.eventLoopDelay.p99Ms, ...(r.imap.ratioToMbsync !== null ? { imapSyncRatioToMbsync: r.imap.ratioToMbsync } : {}) }
       : {}),
+    ...scaleGoalValues(r.scale),
     ...(r.chaos ? { chaosLostOrDuplicated: r.chaos.scenarios.reduce((n, s) => n + s.lost + s.duplicated + s.wrongState + (s.crmDuplicated ?? 0) + (s.crmMissing ?? 0), 0) } : {}),
     ...(r.ui
       ? {
