@@ -50,6 +50,8 @@ export interface GmailSyncOptions {
 
 /** Messages fetched concurrently per window; bounds memory on very large mailboxes. */
 const FETCH_WINDOW = 1_000;
+/** Ids a full sync lists ahead of its fetches (4 pages, 20 quota units), to order them a conversation at a time. */
+export const LIST_AHEAD = 2_000;
 export { MAX_BATCH_DELAY_MS } from './sync-batch.ts';
 
 export class GmailSync {
@@ -77,28 +79,53 @@ export class GmailSync {
    * Full sync: lists every message id, fetches only those the store lacks, removes local
    * messages the mailbox no longer has, then records the historyId read before listing,
    * so changes made during the sync are replayed by the next incremental run.
+   *
+   * The inbox fills newest first, a conversation at a time: ids are listed (500 a page,
+   * newest first) at most LIST_AHEAD ahead of the fetches, and within that window the newest
+   * message of each conversation not yet shown is fetched before the rest, so every early
+   * fetch adds a row. Listing 100,000 ids before fetching would cost 1,000 quota units (4 s)
+   * before the first message.
    */
   async full(): Promise<SyncResult> {
     const { provider, store, accountId } = this.#o;
     const profile = await provider.getProfile();
     store.saveLabels(accountId, await provider.listLabels());
 
-    const remote: MessageRef[] = [];
+    const known = store.knownProviderIds(accountId);
+    const remoteIds = new Set<string>();
+    const shownThreads = new Set<string>();
+    // messagesTotal counts spam and trash too: an estimate until the listing ends.
+    const progress = { phase: 'full' as const, done: 0, total: profile.messagesTotal };
+    let window: MessageRef[] = [];
+    let added = 0;
+    const fetchWindow = async () => {
+      const [newest, rest]: [MessageRef[], MessageRef[]] = [[], []];
+      for (const ref of window) {
+        if (shownThreads.has(ref.threadId)) rest.push(ref);
+        else (shownThreads.add(ref.threadId), newest.push(ref));
+      }
+      window = [];
+      added += await this.#fetchAndStore([...newest, ...rest], progress);
+    };
     for await (const page of provider.listMessageRefs()) {
       this.#o.signal?.throwIfAborted();
-      remote.push(...page.refs);
+      // Ids shift between pages when mail arrives mid-listing: each is counted and fetched once.
+      const listed = page.refs.filter((ref) => !remoteIds.has(ref.id));
+      for (const ref of listed) {
+        remoteIds.add(ref.id);
+        if (!known.has(ref.id)) window.push(ref);
+        else (shownThreads.add(ref.threadId), (progress.done += 1));
+      }
+      progress.total = Math.max(progress.total, progress.done + window.length);
+      this.#o.onProgress?.({ ...progress });
+      if (window.length >= LIST_AHEAD) await fetchWindow();
     }
-    const known = store.knownProviderIds(accountId);
-    const missing = remote.filter((ref) => !known.has(ref.id));
-    const remoteIds = new Set(remote.map((ref) => ref.id));
+    if (window.length) await fetchWindow();
     const gone = [...known].filter((id) => !remoteIds.has(id));
-
-    const progress = { phase: 'full' as const, done: remote.length - missing.length, total: remote.length };
-    this.#o.onProgress?.({ ...progress });
-    const added = await this.#fetchAndStore(missing, progress);
     if (gone.length) store.deleteMessages(accountId, gone);
     store.setCursor(accountId, profile.historyId, 'full');
-    log.info('full sync done', { accountId, added, deleted: gone.length, total: remote.length });
+    this.#o.onProgress?.({ ...progress, total: progress.done });
+    log.info('full sync done', { accountId, added, deleted: gone.length, total: remoteIds.size });
     return { kind: 'full', added, deleted: gone.length, labelChanges: 0, historyId: profile.historyId };
   }
 

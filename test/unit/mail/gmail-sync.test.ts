@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GmailSync, type SyncStore } from '../../../src-main/mail/gmail-sync.ts';
+import { GmailSync, LIST_AHEAD, type SyncStore } from '../../../src-main/mail/gmail-sync.ts';
 import { HistoryExpiredError, type GmailProvider, type HistoryChanges } from '../../../src-main/mail/providers/gmail.ts';
 import type { IncomingMessage, ParsedMessage } from '../../../src-main/mail/types.ts';
 import { seededRandom } from '../../../scripts/seeded-random.ts';
@@ -122,4 +122,28 @@ test('an aborted sync stops between messages and keeps what it stored', async ()
   await assert.rejects(sync.full(), { name: 'AbortError' });
   assert.ok(messages.size >= 100 && messages.size < ids.length, `stored ${messages.size}`);
   assert.equal(store.getCursor(1), null, 'no cursor: the next sync is a full one again');
+});
+
+test('a full sync lists ids only a window ahead of its fetches, and fetches one message of each conversation first', async () => {
+  // Conversations of 1 to 4 messages, newest first as messages.list returns them.
+  const refs = Array.from({ length: 6_000 }, (_, i) => ({ id: `m${i}`, threadId: `t${Math.floor(i / (1 + (i % 4)))}` }));
+  const { store, messages } = memoryStore();
+  const { provider, gets } = fakeProvider(refs.map((r) => r.id));
+  const storedWhenListed: number[] = [];
+  provider.listMessageRefs = async function* () {
+    for (let i = 0; i < refs.length; i += 500) {
+      storedWhenListed.push(messages.size);
+      yield { refs: refs.slice(i, i + 500), resultSizeEstimate: refs.length };
+    }
+  };
+  const totals: number[] = [];
+  await new GmailSync({ accountId: 1, provider, store, parse: slowParse, batchSize: 100, onProgress: (p) => totals.push(p.total) }).full();
+  assert.equal(messages.size, refs.length);
+  storedWhenListed.forEach((stored, page) => assert.ok(page * 500 - stored <= LIST_AHEAD, `page ${page} listed with ${stored} stored`));
+  assert.ok(storedWhenListed.at(-1)! > 0, 'fetching began before the listing ended');
+  const threadOf = new Map(refs.map((r) => [r.id, r.threadId]));
+  const firstWindow = gets.slice(0, LIST_AHEAD).map((id) => threadOf.get(id));
+  const distinct = new Set(refs.slice(0, LIST_AHEAD).map((r) => r.threadId)).size;
+  assert.equal(new Set(firstWindow.slice(0, distinct)).size, distinct, 'the first fetches are one per conversation');
+  assert.ok(totals.every((total) => total === refs.length), 'the total is known from the profile from the first report');
 });
