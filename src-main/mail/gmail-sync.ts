@@ -101,8 +101,8 @@ export class GmailSync {
     const fetchWindow = async () => {
       const [newest, rest]: [MessageRef[], MessageRef[]] = [[], []];
       for (const ref of window) {
-        if (shownThreads.has(ref.threadId)) rest.push(ref);
-        else (shownThreads.add(ref.threadId), newest.push(ref));
+        (shownThreads.has(ref.threadId) ? rest : newest).push(ref);
+        shownThreads.add(ref.threadId);
       }
       window = [];
       added += await this.#fetchAndStore([...newest, ...rest], progress);
@@ -113,8 +113,12 @@ export class GmailSync {
       const listed = page.refs.filter((ref) => !remoteIds.has(ref.id));
       for (const ref of listed) {
         remoteIds.add(ref.id);
-        if (!known.has(ref.id)) window.push(ref);
-        else (shownThreads.add(ref.threadId), (progress.done += 1));
+        if (!known.has(ref.id)) {
+          window.push(ref);
+        } else {
+          shownThreads.add(ref.threadId);
+          progress.done += 1;
+        }
       }
       progress.total = Math.max(progress.total, progress.done + window.length);
       this.#o.onProgress?.({ ...progress });
