@@ -2,7 +2,7 @@
 // promise, progress callbacks and log lines on the main thread's sink.
 import { Worker } from 'node:worker_threads';
 import { writeLogLine } from '../platform/logger.ts';
-import type { JobProgress, JobResults, MailWorkerData, MailWorkerError, MailWorkerMessage, WorkerJob } from './mail-worker-protocol.ts';
+import { WORKER_RESOURCE_LIMITS, type JobProgress, type JobResults, type MailWorkerData, type MailWorkerError, type MailWorkerMessage, type WorkerJob } from './mail-worker-protocol.ts';
 
 /** A job the worker reported as failed; `kind` says whether the account needs reconnecting. */
 export class MailWorkerFailure extends Error {
@@ -23,7 +23,7 @@ export function runInWorker<J extends WorkerJob>(
   options: { onProgress?: (progress: JobProgress) => void; signal?: AbortSignal } = {},
 ): Promise<JobResults[J['kind']]> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_URL, { workerData: data });
+    const worker = new Worker(WORKER_URL, { workerData: data, resourceLimits: WORKER_RESOURCE_LIMITS });
     let settled = false;
     const abort = () => worker.postMessage({ type: 'abort' });
     options.signal?.addEventListener('abort', abort, { once: true });

@@ -9,6 +9,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { once } from 'node:events';
 import { writeLogLine } from '../platform/logger.ts';
 import type { GraphSyncStore } from './graph-sync.ts';
+import { WORKER_RESOURCE_LIMITS } from './mail-worker-protocol.ts';
 import {
   DONE_SLOT, FAILED_SLOT, WRITE_METHODS, type StoreWriterData, type WriteMethod, type WriterError, type WriterRequest, type WriterResult,
 } from './store-writer-protocol.ts';
@@ -57,7 +58,7 @@ export class WriteBehindStore {
     const { port1, port2 } = new MessageChannel();
     this.#results = port1;
     const data: StoreWriterData = { databasePath: options.databasePath, databaseKey: options.databaseKey, state: this.#state, results: port2 };
-    this.#worker = new Worker(WRITER_URL, { workerData: data, transferList: [port2] });
+    this.#worker = new Worker(WRITER_URL, { workerData: data, transferList: [port2], resourceLimits: WORKER_RESOURCE_LIMITS });
     // Progress callbacks and log lines also flow while the engine waits on the network.
     this.#timer = setInterval(() => this.#pump(), 100).unref();
   }
