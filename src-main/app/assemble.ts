@@ -129,8 +129,15 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const providers = [gmail, microsoft, imap];
   const accounts = new MailAccounts({ store, providers, events, shutdown: shutdown.signal });
   // A sync that succeeded proves the provider reachable: what waited for it goes out now.
+  // Held so close() waits for it before the store closes (a sync can end while the app closes).
+  const afterSync = new Set<Promise<void>>();
   const onSynced = (ids: number[]) => {
-    void crm.onSyncedMessages(ids).then(() => logSentCopies(store, crm));
+    if (shutdown.signal.aborted) return;
+    const work: Promise<void> = crm.onSyncedMessages(ids)
+      .then(() => logSentCopies(store, crm))
+      .catch((error: unknown) => log.warn('matching or logging newly synced mail failed', { error }))
+      .finally(() => afterSync.delete(work));
+    afterSync.add(work);
     actions.retryNow();
     outbox.retryNow();
   };
@@ -268,6 +275,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
       await actions.close();
       await outbox.close();
       await sync.close();
+      await Promise.allSettled(afterSync);
       await compaction.done;
       attachments.close();
       store.close();
