@@ -115,6 +115,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     connectorFactory: crmConnectorFactory(config, { salesforce: (connection) => salesforceSession(connection.accessToken) }),
     settings: () => settings.get(),
     activateCrm: (activeCrm) => settings.set({ activeCrm }),
+    ...(config.salesforce?.loginUrl ? { salesforceLoginUrl: config.salesforce.loginUrl } : {}),
     ...(options.reconnectProbeMs ? { unreachableRetryCapMs: options.reconnectProbeMs } : {}),
   });
   crm.retryNow();

@@ -44,6 +44,8 @@ export interface CrmServiceOptions {
   contactStaleMs?: number;
   /** A "not a contact" answer is trusted this long (ms). Default 24 h. */
   missTtlMs?: number;
+  /** The configured Salesforce login host (production, sandbox or a My Domain), shown first in the sign-in form. */
+  salesforceLoginUrl?: string;
 }
 
 export interface CrmService {

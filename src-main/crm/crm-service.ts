@@ -39,6 +39,7 @@ class LocalCrmService implements CrmService {
   readonly #planner: LogPlanner;
   readonly #matching: ContactMatching;
   readonly #status = new StatusPublisher(() => this.status());
+  readonly #salesforceLoginUrl: string | undefined;
 
   constructor(options: CrmServiceOptions) {
     const { store } = options;
@@ -56,6 +57,7 @@ class LocalCrmService implements CrmService {
       activeCrm: () => options.settings().activeCrm ?? 'hubspot',
     });
     this.#activateCrm = options.activateCrm;
+    this.#salesforceLoginUrl = options.salesforceLoginUrl;
     this.#outbox = new Outbox({
       repository: store.outbox,
       connector: () => this.#connection.usable(),
@@ -94,6 +96,7 @@ class LocalCrmService implements CrmService {
       pending: summary.pending,
       failed: summary.failed,
       lastError: (state !== 'not_connected' ? lastError : null) ?? summary.lastError,
+      ...(this.#connection.crm === 'salesforce' && this.#salesforceLoginUrl ? { loginUrl: this.#salesforceLoginUrl } : {}),
     };
   }
 

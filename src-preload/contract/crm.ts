@@ -18,6 +18,8 @@ export const CrmStatus = z.object({
   pending: z.number().int(),
   failed: z.number().int(),
   lastError: z.string().nullable(),
+  /** Salesforce: the login host the sign-in form starts with (salesforce.loginUrl in the profile config); absent for other CRMs or when unset. */
+  loginUrl: z.string().optional(),
 });
 
 /** An open deal (HubSpot deal, Salesforce Opportunity, Pipedrive deal). */

@@ -48,9 +48,10 @@ describe('each CRM from the app: connect, card, deal, log, add', { skip: SKIP_WI
     await app.page.getByRole('radio', { name: NAMES[crm] }).click();
     await settings.crmStatus.getByText(NAMES[crm], { exact: true }).waitFor();
     if (crm === 'salesforce') {
-      // The org's My Domain is the login host: here the identity emulator's.
-      await app.page.getByLabel('Salesforce org').selectOption('mydomain');
-      await app.page.getByLabel('My Domain').fill(new URL(app.identity.endpoints.salesforceLoginUrl).host);
+      // The org's My Domain is the login host, here the identity emulator's: the profile
+      // config names it (salesforce.loginUrl), so the form starts on it.
+      assert.equal(await app.page.getByLabel('Salesforce org').inputValue(), 'mydomain');
+      assert.equal(await app.page.getByLabel('My Domain').inputValue(), new URL(app.identity.endpoints.salesforceLoginUrl).host);
       await app.page.getByRole('button', { name: 'Sign in with Salesforce' }).click();
       await app.page.locator('form.crm-form').getByRole('status').filter({ hasText: 'Signed in' }).waitFor({ timeout: 60_000 });
     } else {

@@ -55,7 +55,7 @@ export function CrmSection() {
         </div>
       )}
       {crm === 'salesforce' ? (
-        <SalesforceSignIn connected={status?.state === 'connected'}>{disconnectButton}</SalesforceSignIn>
+        <SalesforceSignIn key={status?.loginUrl ?? ''} connected={status?.state === 'connected'} configuredLoginUrl={status?.loginUrl}>{disconnectButton}</SalesforceSignIn>
       ) : (
         <CrmTokenForm key={crm} crm={crm as keyof typeof TOKEN_CRMS} connected={status?.state === 'connected'}>
           {disconnectButton}

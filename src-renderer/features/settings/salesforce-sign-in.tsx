@@ -12,14 +12,17 @@ const HOSTS = {
 
 interface SalesforceSignInProps {
   connected: boolean;
+  /** The login host from the profile config: the form starts on it (a My Domain filled in). */
+  configuredLoginUrl?: string | undefined;
   /** Further buttons beside the sign-in (Disconnect). */
   children?: ReactNode;
 }
 
-export function SalesforceSignIn({ connected, children }: SalesforceSignInProps) {
+export function SalesforceSignIn({ connected, configuredLoginUrl, children }: SalesforceSignInProps) {
   const connect = useConnectSalesforce();
-  const [org, setOrg] = useState<'production' | 'sandbox' | 'mydomain'>('production');
-  const [myDomain, setMyDomain] = useState('');
+  const configured = orgOf(configuredLoginUrl);
+  const [org, setOrg] = useState<Org>(configured.org);
+  const [myDomain, setMyDomain] = useState(configured.myDomain);
   const loginUrl = org === 'mydomain' ? myDomainUrl(myDomain) : HOSTS[org];
 
   const signIn = (event: FormEvent) => {
@@ -61,6 +64,16 @@ export function SalesforceSignIn({ connected, children }: SalesforceSignInProps)
       )}
     </form>
   );
+}
+
+type Org = 'production' | 'sandbox' | 'mydomain';
+
+/** Which choice a configured login host is: production, sandbox, or a My Domain (its host filled in). */
+function orgOf(loginUrl: string | undefined): { org: Org; myDomain: string } {
+  const origin = loginUrl ? myDomainUrl(loginUrl) : null;
+  if (!origin || origin === HOSTS.production) return { org: 'production', myDomain: '' };
+  if (origin === HOSTS.sandbox) return { org: 'sandbox', myDomain: '' };
+  return { org: 'mydomain', myDomain: new URL(origin).host };
 }
 
 /** `acme.my.salesforce.com` or a full https URL → the https origin; null when it is not a host name. */

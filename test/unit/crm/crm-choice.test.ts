@@ -29,7 +29,7 @@ interface World {
   cleanup(): Promise<void>;
 }
 
-async function openWorld(): Promise<World> {
+async function openWorld(options: { salesforceLoginUrl?: string } = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'mailbridge-crm-choice-'));
   const store = await openProfileStore({ path: join(dir, 'mail.db'), secrets: createMemorySecretStore() });
   const hubspot = new FakeCrm([{ ...ALICE }], 'hubspot-token-1', 'hubspot');
@@ -45,6 +45,7 @@ async function openWorld(): Promise<World> {
     settings: () => settings,
     activateCrm: (crm) => (settings.activeCrm = crm),
     random: () => 0.5,
+    ...options,
   });
   const accountId = store.accounts.create({ provider: 'gmail', email: REP }).id;
   return {
@@ -66,6 +67,15 @@ const fromAlice = (id: string): MessageSpec => ({ id, subject: `About ${id}`, fr
 describe('the active CRM', () => {
   let w: World;
   afterEach(() => w?.cleanup());
+
+  test('the configured Salesforce login host is in the status while Salesforce is the chosen CRM, and only then', async () => {
+    w = await openWorld({ salesforceLoginUrl: 'https://acme.my.salesforce.com' });
+    assert.equal(w.service.status().loginUrl, undefined);
+    w.service.use('salesforce');
+    assert.equal(w.service.status().loginUrl, 'https://acme.my.salesforce.com');
+    w.service.use('pipedrive');
+    assert.equal(w.service.status().loginUrl, undefined);
+  });
 
   test('connecting Pipedrive makes it active; a HubSpot item queued before waits for HubSpot and never reaches Pipedrive', async () => {
     w = await openWorld();
