@@ -8,32 +8,48 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { setLogSink } from '../platform/logger.ts';
 import { openEncryptedDatabase } from '../store/database.ts';
-import { createProfileStore } from '../store/profile-store.ts';
+import { createProfileStore, type ProfileStore } from '../store/profile-store.ts';
 import { graphSyncStoreFor } from './graph-sync-store.ts';
-import { DONE_SLOT, FAILED_SLOT, type StoreWriterData, type WriterRequest, type WriterResult } from './store-writer-protocol.ts';
+import { DONE_SLOT, FAILED_SLOT, type StoreWriterData, type WriterError, type WriterRequest, type WriterResult } from './store-writer-protocol.ts';
+import type { GraphSyncStore } from './graph-sync.ts';
 
 const data = workerData as StoreWriterData;
 const send = (result: WriterResult) => data.results.postMessage(result);
 setLogSink((line, level) => send({ type: 'log', line, level }), 'debug');
 
-const store = createProfileStore(openEncryptedDatabase({ path: data.databasePath, key: data.databaseKey }));
-const target = graphSyncStoreFor(store);
+/** A store error as it crosses back: its code (SQLITE_FULL…) is what the worker describes to the rep. */
+function asWriterError(error: unknown): WriterError {
+  const { name, message, code } = error as Error & { code?: unknown };
+  return { name: String(name), message: String(message), ...(typeof code === 'string' ? { code } : {}) };
+}
+
+// A store that cannot be opened (a wrong key, a full disk) fails the first write, like any
+// other failure, instead of leaving the worker to wait for writes that never come.
+let store: ProfileStore | null = null;
+let target: GraphSyncStore | null = null;
+let failure: WriterError | null = null;
+try {
+  store = createProfileStore(openEncryptedDatabase({ path: data.databasePath, key: data.databaseKey }));
+  target = graphSyncStoreFor(store);
+} catch (error) {
+  failure = asWriterError(error);
+}
 let failed = false;
 
 parentPort!.on('message', (request: WriterRequest) => {
   if (request.type === 'close') {
-    store.close();
+    store?.close();
     data.results.close();
     parentPort!.close();
     return;
   }
   if (!failed) {
     try {
-      (target[request.method] as (...args: unknown[]) => void)(...request.args);
+      if (failure) throw failure;
+      (target![request.method] as (...args: unknown[]) => void)(...request.args);
     } catch (error) {
       failed = true;
-      const { name, message, code } = error as Error & { code?: unknown };
-      send({ type: 'failed', seq: request.seq, error: { name: String(name), message: String(message), ...(typeof code === 'string' ? { code } : {}) } });
+      send({ type: 'failed', seq: request.seq, error: error === failure ? failure! : asWriterError(error) });
       Atomics.store(data.state, FAILED_SLOT, 1);
     }
   }

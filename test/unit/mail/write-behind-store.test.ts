@@ -99,3 +99,15 @@ test('close applies every write posted before it', async () => {
   assert.equal(t.store.syncState.get(accountId)?.historyCursor, 'h-9');
   assert.throws(() => store.saveMessages(accountId, [item('b')]), /closed/);
 });
+
+test('a store the writer cannot open fails the first write at once, with the reason', async () => {
+  writer = new WriteBehindStore({ databasePath: t.path, databaseKey: 'ab'.repeat(32) }); // not this database's key
+  const store = writer.syncStore(graphSyncStoreFor(t.store));
+  const started = Date.now();
+  assert.throws(() => {
+    store.saveMessages(accountId, [item('a')]);
+    writer.drain();
+  }, (error: unknown) => error instanceof StoreWriteError && /decrypt|key/i.test(`${error.name} ${error.message}`));
+  assert.ok(Date.now() - started < 10_000, 'no wait for a writer that never started');
+  assert.deepEqual([...committed()], []);
+});
