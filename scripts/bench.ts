@@ -1,7 +1,8 @@
 // `npm run bench [-- --quick]`: sync, event-loop delay, import and search benchmarks over the
-// real Enron corpus; `npm run bench -- --scale[=N,…]`: the same at N messages of a synthetic
-// mailbox (default 10,000 and 100,000; scripts/bench/scale.ts). Both are run like the tests: inside a private D-Bus session with gnome-keyring
-// (the store's key goes to a keychain of the run's own) and with the run's test CA trusted.
+// real Enron corpus; `npm run bench -- --scale[=N,…]`: import and Gmail sync at N messages of
+// a synthetic mailbox (default 10,000 and 100,000; scripts/bench/scale.ts). Both run like the
+// tests: inside a private D-Bus session with gnome-keyring (the store's key goes to a
+// keychain of the run's own) and with the run's test CA trusted.
 // Figures are printed as measured, then as one JSON object (also bench-results/latest.json).
 // They are reported, not asserted (the machine is shared); the exit code is 1 only when a
 // benchmark fails to run.
@@ -133,7 +134,7 @@ async function runBenchmarks(runDir: string, quick: boolean, only: string[] | nu
   };
 
   const scales = scalesOf(process.argv);
-  if (scales) return runScale(report, scales, runDir, caDir, started);
+  if (scales) return runScale(report, host, scales, runDir, caDir, started);
 
   if (!existsSync(CORPUS)) {
     console.log(`LOUD SKIP: the Enron corpus is absent (${CORPUS}); no benchmark was run`);
@@ -252,10 +253,12 @@ async function runBenchmarks(runDir: string, quick: boolean, only: string[] | nu
 }
 
 /** `--scale`: the synthetic mailbox at each size, smallest first; nothing else runs. */
-async function runScale(report: Record<string, unknown>, scales: number[], runDir: string, caDir: string, started: number): Promise<number> {
+async function runScale(
+  report: Record<string, unknown>, host: ReturnType<typeof machine>, scales: number[], runDir: string, caDir: string, started: number,
+): Promise<number> {
   const scale: ScaleFigures = { runs: {}, costRatio: null };
   const errors: Record<string, string> = {};
-  console.log(`mailbridge scale bench on ${(report.machine as ReturnType<typeof machine>).cpuCount} × ${(report.machine as ReturnType<typeof machine>).cpuModel}: ${scales.map((n) => n.toLocaleString('en')).join(', ')} messages`);
+  console.log(`mailbridge scale bench on ${host.cpuCount} × ${host.cpuModel}: ${scales.map((n) => n.toLocaleString('en')).join(', ')} messages`);
   for (const n of scales) {
     try {
       const figures = await benchScaleRun({ messages: n, caDir, work: runDir });

@@ -99,7 +99,8 @@ export class GmailSync {
     let window: MessageRef[] = [];
     let added = 0;
     const fetchWindow = async () => {
-      const [newest, rest]: [MessageRef[], MessageRef[]] = [[], []];
+      const newest: MessageRef[] = [];
+      const rest: MessageRef[] = [];
       for (const ref of window) {
         (shownThreads.has(ref.threadId) ? rest : newest).push(ref);
         shownThreads.add(ref.threadId);

@@ -27,14 +27,19 @@ function asWriterError(error: unknown): WriterError {
 // other failure, instead of leaving the worker to wait for writes that never come.
 let store: ProfileStore | null = null;
 let target: GraphSyncStore | null = null;
-let failure: WriterError | null = null;
+let openFailure: WriterError | null = null;
 try {
   store = createProfileStore(openEncryptedDatabase({ path: data.databasePath, key: data.databaseKey }));
   target = graphSyncStoreFor(store);
 } catch (error) {
-  failure = asWriterError(error);
+  openFailure = asWriterError(error);
 }
 let failed = false;
+const fail = (seq: number, error: WriterError) => {
+  failed = true;
+  send({ type: 'failed', seq, error });
+  Atomics.store(data.state, FAILED_SLOT, 1);
+};
 
 parentPort!.on('message', (request: WriterRequest) => {
   if (request.type === 'close') {
@@ -43,14 +48,12 @@ parentPort!.on('message', (request: WriterRequest) => {
     parentPort!.close();
     return;
   }
+  if (!failed && openFailure) fail(request.seq, openFailure);
   if (!failed) {
     try {
-      if (failure) throw failure;
       (target![request.method] as (...args: unknown[]) => void)(...request.args);
     } catch (error) {
-      failed = true;
-      send({ type: 'failed', seq: request.seq, error: error === failure ? failure! : asWriterError(error) });
-      Atomics.store(data.state, FAILED_SLOT, 1);
+      fail(request.seq, asWriterError(error));
     }
   }
   Atomics.store(data.state, DONE_SLOT, request.seq);
