@@ -8,7 +8,8 @@ import { CrmError } from '../types.ts';
 import {
   angleMessageId, emailMessageBody, emailTaskBody, readHeaderDate, readIdempotencyKey, relationTypeOf,
 } from './salesforce-email.ts';
-import { salesforceError, SalesforceRequestError, type CompositeSubresponse, type SalesforceHttp } from './salesforce-http.ts';
+import { salesforceError, SalesforceRequestError } from './salesforce-errors.ts';
+import type { CompositeSubresponse, SalesforceHttp } from './salesforce-http.ts';
 import { inList, soqlString } from './salesforce-soql.ts';
 
 const log = createLogger('crm.salesforce');

@@ -3,7 +3,8 @@
 // email logged as an EmailMessage with EmailMessageRelation rows in one Composite call (a Task
 // with TaskSubtype 'Email' where Enhanced Email is off), read back with the idempotency key
 // Mailbridge attached, and a Lead created from a sender. salesforce-email-log.ts holds the
-// logging calls, salesforce-email.ts the records' fields and where the key rides.
+// logging calls, salesforce-email.ts the records' fields and where the key rides,
+// salesforce-records.ts the Contact, Lead and Opportunity rows as the connector's types.
 // Reference: developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/
 // (Contact, Lead, Account, Opportunity, OpportunityContactRole, EmailMessage, EmailMessageRelation, Task).
 import type {
@@ -16,6 +17,9 @@ import {
 } from './salesforce-email-log.ts';
 import { SalesforceHttp, type ApiUsage } from './salesforce-http.ts';
 import { inList, inListGroups, MAX_SOQL_CHARS, soqlString } from './salesforce-soql.ts';
+import {
+  CONTACT_FIELDS, domainOf, LEAD_FIELDS, OPPORTUNITY_FIELDS, toCrmContact, toCrmDeal, type ContactRow, type OpportunityRow,
+} from './salesforce-records.ts';
 
 export const DEFAULT_SALESFORCE_API_VERSION = 'v62.0';
 /**
@@ -47,48 +51,6 @@ export interface SalesforceConnectorOptions {
   requestLimitRetryMs?: number;
   /** Whether Enhanced Email is on, when known; default: assume on, fall back to Tasks when refused. */
   enhancedEmail?: boolean;
-}
-
-interface Attributes {
-  attributes?: { type?: string };
-}
-
-interface ContactRow extends Attributes {
-  Id: string;
-  Email: string | null;
-  Name: string | null;
-  Title: string | null;
-  Phone: string | null;
-  AccountId?: string | null;
-  Account?: { Name: string | null } | null;
-  Company?: string | null;
-  Status?: string | null;
-  Owner?: { Name: string | null } | null;
-  LastActivityDate: string | null;
-}
-
-interface OpportunityRow {
-  Id: string;
-  Name: string | null;
-  StageName: string | null;
-  Amount: number | null;
-  CloseDate: string | null;
-  CreatedDate: string | null;
-}
-
-const CONTACT_FIELDS = 'Id, Email, Name, Title, Phone, AccountId, Account.Name, Owner.Name, LastActivityDate';
-const LEAD_FIELDS = 'Id, Email, Name, Company, Title, Phone, Status, Owner.Name, LastActivityDate';
-const OPPORTUNITY_FIELDS = 'Id, Name, StageName, Amount, CloseDate, CreatedDate';
-
-/** A Website value → lower-cased host without www.; null when none. */
-function domainOf(website: string | null | undefined): string | null {
-  const raw = website?.trim();
-  if (!raw) return null;
-  try {
-    return new URL(/^[a-z][\w+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`).hostname.toLowerCase().replace(/^www\./, '') || null;
-  } catch {
-    return null;
-  }
 }
 
 export class SalesforceConnector implements CrmConnector {
@@ -164,30 +126,12 @@ export class SalesforceConnector implements CrmConnector {
         const email = row.Email?.toLowerCase();
         if (!email || byEmail.has(email)) continue;
         this.#state.emails.set(row.Id, email);
-        byEmail.set(email, this.#toContact(row, kind));
+        byEmail.set(email, toCrmContact(row, kind, this.#instanceUrl));
       }
     };
     take(contacts, 'contact');
     take(leads, 'lead');
     return [...byEmail.values()];
-  }
-
-  #toContact(row: ContactRow, kind: 'contact' | 'lead'): CrmContact {
-    const type = kind === 'lead' ? 'Lead' : 'Contact';
-    return {
-      crmContactId: row.Id,
-      email: (row.Email ?? '').toLowerCase(),
-      name: row.Name ?? '',
-      company: (kind === 'lead' ? row.Company : row.Account?.Name) ?? '',
-      owner: row.Owner?.Name ?? '',
-      kind,
-      title: row.Title ?? '',
-      phone: row.Phone ?? '',
-      ...(kind === 'lead' ? { status: row.Status ?? '' } : {}),
-      crmCompanyId: kind === 'lead' ? null : row.AccountId ?? null,
-      lastActivityAt: dateMs(row.LastActivityDate),
-      url: `${this.#instanceUrl}/lightning/r/${type}/${row.Id}/view`,
-    };
   }
 
   /**
@@ -251,14 +195,7 @@ export class SalesforceConnector implements CrmConnector {
     for (const row of [...byRole!, ...byAccount!]) if (!seen.has(row.Id)) seen.set(row.Id, row);
     return [...seen.values()]
       .sort((a, b) => (dateMs(b.CreatedDate) ?? 0) - (dateMs(a.CreatedDate) ?? 0) || byIdDesc(a.Id, b.Id))
-      .map((row) => ({
-        crmDealId: row.Id,
-        name: row.Name ?? '',
-        stage: row.StageName ?? '',
-        amount: typeof row.Amount === 'number' ? row.Amount : null,
-        closeDate: dateMs(row.CloseDate),
-        url: `${this.#instanceUrl}/lightning/r/Opportunity/${row.Id}/view`,
-      }));
+      .map((row) => toCrmDeal(row, this.#instanceUrl));
   }
 
   /**
@@ -283,7 +220,7 @@ export class SalesforceConnector implements CrmConnector {
     const row = (answers[1]!.body as { records?: ContactRow[] }).records?.[0];
     if (!row) throw new CrmError('Salesforce created the Lead but did not return it', { retryable: false });
     this.#state.emails.set(row.Id, email);
-    return this.#toContact(row, 'lead');
+    return toCrmContact(row, 'lead', this.#instanceUrl);
   }
 }
 
