@@ -1,17 +1,15 @@
 // The outbox scheduler: sends due items through the CRM connector with bounded concurrency
 // across contacts and strictly in order within a contact, backs off on failures, pauses on
 // a revoked token, and — because HubSpot has no idempotency key — asks the CRM whether an
-// item with an unknown outcome already landed before it sends it again.
+// item with an unknown outcome already landed before it sends it again. What each failure
+// means for the item is outbox-retry.ts's to decide.
 import { createLogger } from '../platform/logger.ts';
 import type { OutboxItem, OutboxRepository } from '../store/outbox-repository.ts';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../platform/backoff.ts';
-import { classifyCrmError, neverSent } from './crm-errors.ts';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from '../platform/backoff.ts';
+import { decideRetry } from './outbox-retry.ts';
 import type { CrmAuthError, CrmConnector } from './types.ts';
 
 const log = createLogger('crm.outbox');
-
-/** Server errors tolerated per item before it is marked failed (the rep can retry it). */
-const MAX_SERVER_ATTEMPTS = 8;
 
 export interface OutboxOptions {
   repository: OutboxRepository;
@@ -246,51 +244,25 @@ export class Outbox {
   }
 
   #failed(item: OutboxItem, error: unknown): void {
-    const now = this.#now();
-    const attempts = item.attempts + 1;
-    const message = error instanceof Error ? error.message : String(error);
-    const failure = classifyCrmError(error);
-    const outcome = item.state === 'unknown' ? 'unknown' : 'pending';
+    const { decision, effects } = decideRetry(item, error, {
+      now: this.#now(),
+      backoff: this.#backoff,
+      random: this.#random,
+      unreachableRetryCapMs: this.#unreachableRetryCapMs,
+      heldUntil: this.#heldUntil(item.crm),
+    });
     this.#guard(() => {
-      switch (failure.kind) {
-        case 'auth':
-          // Not the item's fault: it keeps its place and waits for a reconnect.
-          this.#repo.markRetry(item.id, now, 'auth', message, outcome);
-          this.pause();
-          this.#options.onAuthFailed?.(failure.error);
-          break;
-        case 'rate_limited': {
-          this.#setOnline(true);
-          if (failure.error.policy === 'daily') {
-            // The day's allowance is spent: everything waits for the reset instead of
-            // retrying into it, and this item does not lose its place or count the attempt against it.
-            const resetAt = now + failure.error.retryAfterMs;
-            this.#holdUntil.set(item.crm, Math.max(this.#heldUntil(item.crm), resetAt));
-            this.#repo.markRetry(item.id, resetAt, 'rate_limited', `${message}: logging resumes at ${new Date(resetAt).toISOString()}`, outcome);
-            break;
-          }
-          const delay = backoffDelay(attempts, this.#backoff, this.#random, failure.error.retryAfterMs);
-          this.#repo.markRetry(item.id, now + delay, 'rate_limited', message, outcome);
-          break;
-        }
-        case 'unreachable': {
-          this.#setOnline(false);
-          const nextAttemptAt = now + Math.min(backoffDelay(attempts, this.#backoff, this.#random), this.#unreachableRetryCapMs);
-          this.#offlineUntil = Math.max(this.#offlineUntil, nextAttemptAt);
-          this.#repo.markRetry(item.id, nextAttemptAt, 'unreachable', message, neverSent(error) ? outcome : 'unknown');
-          break;
-        }
-        case 'rejected':
-          this.#setOnline(true);
-          this.#repo.markFailed(item.id, message);
-          break;
-        case 'server':
-          if (attempts >= MAX_SERVER_ATTEMPTS) this.#repo.markFailed(item.id, message);
-          // The CRM may have committed, so check before resending.
-          else this.#repo.markRetry(item.id, now + backoffDelay(attempts, this.#backoff, this.#random), 'server', message, 'unknown');
+      if (effects.online !== undefined) this.#setOnline(effects.online);
+      if (effects.holdCrmUntil !== undefined) this.#holdUntil.set(item.crm, effects.holdCrmUntil);
+      if (effects.offlineUntil !== undefined) this.#offlineUntil = Math.max(this.#offlineUntil, effects.offlineUntil);
+      if (decision.action === 'fail') this.#repo.markFailed(item.id, decision.message);
+      else this.#repo.markRetry(item.id, decision.at, decision.reason, decision.message, decision.outcome);
+      if (effects.refused) {
+        this.pause();
+        this.#options.onAuthFailed?.(effects.refused);
       }
     });
-    log.warn('outbox item not sent', { outboxId: item.id, attempts, error: error instanceof Error ? error.name : 'error' });
+    log.warn('outbox item not sent', { outboxId: item.id, attempts: item.attempts + 1, error: error instanceof Error ? error.name : 'error' });
     this.#changed(item);
   }
 
