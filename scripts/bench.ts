@@ -14,23 +14,24 @@ import { fileURLToPath } from 'node:url';
 import { runSessionEnv, withKeyringSession } from './keyring-session.ts';
 import { setLogSink } from '../src-main/platform/logger.ts';
 import { openServices } from '../src-main/app/assemble.ts';
-import { benchGmailSync, type GmailSyncFigures } from './bench/gmail-sync.ts';
-import { benchImport, type ImportFigures } from './bench/import.ts';
-import { benchSearch, type SearchFigures } from './bench/search.ts';
+import { benchGmailSync } from './bench/gmail-sync.ts';
+import { benchImport } from './bench/import.ts';
+import { benchSearch } from './bench/search.ts';
 import { scaleCorpus } from './bench/search-scale.ts';
 import { databaseOf } from '../src-main/store/profile-store.ts';
-import { benchUi, type UiFigures } from './bench/ui.ts';
+import { benchUi } from './bench/ui.ts';
 import { benchOutbox } from './bench/outbox.ts';
 import { benchMatching } from './bench/crm-matching.ts';
 import { CRMS } from './bench/crm-rigs.ts';
 import {
-  CRM_GOALS, crmGoalValues, MATCHING_RESULT, MATCHING_TARGET, matchingAddresses, matchingLine, OUTBOX_RESULT, outboxLine, type CrmResults,
+  MATCHING_RESULT, MATCHING_TARGET, matchingAddresses, matchingLine, OUTBOX_RESULT, outboxLine,
 } from './bench/crm-report.ts';
 import { benchGraphSync, type GraphSyncFigures } from './bench/graph-sync.ts';
-import { benchChaos, chaosTable, type ChaosFigures } from './bench/chaos.ts';
+import { benchChaos, chaosTable } from './bench/chaos.ts';
 import { round } from './bench/figures.ts';
-import { benchImapSync, type ImapSyncFigures } from './bench/imap-sync.ts';
-import { benchScaleRun, costRatio, scaleLines, scalesOf, type ScaleFigures } from './bench/scale.ts';
+import { benchImapSync } from './bench/imap-sync.ts';
+import { benchScale, scalesOf } from './bench/scale.ts';
+import { GOALS, goalsMet, type Results } from './bench/goals.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const CORPUS = join(ROOT, '../shared/data/enron/maildir');
@@ -38,52 +39,6 @@ const QUICK_INBOX = 'dasovich-j';
 const RESULTS = join(ROOT, 'bench-results/latest.json');
 /** Set by the launcher for the run inside the keyring session. */
 const RUN_DIR_ENV = 'MAILBRIDGE_BENCH_RUN_DIR';
-
-/** The issue's goals; `met` is reported next to each figure, never enforced. */
-const GOALS = {
-  syncQuotaOffMessagesPerSecond: { min: 1000 },
-  syncQuotaOnCeilingPercent: { min: 90 },
-  syncQuotaOnRateLimited: { max: 0 },
-  eventLoopDelayP99Ms: { max: 50 },
-  importPeakRssMb: { max: 300 },
-  searchP95Ms: { max: 20 },
-  searchMaxMs: { max: 50 },
-  inboxFirstRenderMs: { max: 300 },
-  inboxScrollLongTasks: { max: 0 },
-  threadOpenP95Ms: { max: 100 },
-  logToCrmP95Ms: { max: 300 },
-  graphSyncOffMessagesPerSecond: { min: 1000 },
-  graphSyncOnCeilingPercent: { min: 90 },
-  graphSyncOnFailedRequests: { max: 0 },
-  ...CRM_GOALS,
-  chaosLostOrDuplicated: { max: 0 },
-  imapSyncRatioToMbsync: { min: 1.0 },
-  imapIdleP95Ms: { max: 2000 },
-  imapEventLoopDelayP99Ms: { max: 50 },
-  // --scale, at the largest size run: the worse of import and sync where both have the figure.
-  scaleNewest50ThreadsSeconds: { max: 5 },
-  scaleNewest500ThreadsSeconds: { max: 15 },
-  scaleDatabaseBytesPerRawByte: { max: 1.0 },
-  scalePeakRssMb: { max: 300 },
-  scaleEventLoopDelayP99Ms: { max: 50 },
-  scaleCostRatio: { max: 1.2 },
-  scaleSyncMessagesPerSecond: { min: 1000 },
-} as const;
-type GoalName = keyof typeof GOALS;
-
-interface Results extends CrmResults {
-  syncQuotaOff?: GmailSyncFigures;
-  syncQuotaOn?: GmailSyncFigures;
-  import?: ImportFigures;
-  search?: SearchFigures;
-  search100k?: SearchFigures;
-  ui?: UiFigures;
-  graphSyncOff?: GraphSyncFigures;
-  graphSyncOn?: GraphSyncFigures;
-  chaos?: ChaosFigures;
-  imap?: ImapSyncFigures;
-  scale?: ScaleFigures;
-}
 
 if (process.env[RUN_DIR_ENV]) {
   // --only=a,b runs just those benchmarks: names as in the JSON results (e.g. --only=ui), or a
@@ -256,21 +211,8 @@ async function runBenchmarks(runDir: string, quick: boolean, only: string[] | nu
 async function runScale(
   report: Record<string, unknown>, host: ReturnType<typeof machine>, scales: number[], runDir: string, caDir: string, started: number,
 ): Promise<number> {
-  const scale: ScaleFigures = { runs: {}, costRatio: null };
-  const errors: Record<string, string> = {};
   console.log(`mailbridge scale bench on ${host.cpuCount} × ${host.cpuModel}: ${scales.map((n) => n.toLocaleString('en')).join(', ')} messages`);
-  for (const n of scales) {
-    try {
-      const figures = await benchScaleRun({ messages: n, caDir, work: runDir });
-      scale.runs[String(n)] = figures;
-      console.log(scaleLines(n, figures));
-    } catch (error) {
-      errors[`scale${n}`] = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      console.log(`scale ${n}: FAILED: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  scale.costRatio = costRatio(scale.runs);
-  if (scale.costRatio) console.log(`cost per message, ${scales.at(-1)!.toLocaleString('en')} ÷ ${scales[0]!.toLocaleString('en')}: import ${scale.costRatio.import}×, sync ${scale.costRatio.sync}× (goal ≤ 1.2)`);
+  const { scale, errors } = await benchScale(scales, { caDir, work: runDir }, (line) => console.log(line));
   const failed = Object.keys(errors).length;
   return finish({
     ...report,
@@ -279,54 +221,6 @@ async function runScale(
     goalsMet: goalsMet({ scale }),
     ...(failed ? { errors } : {}),
   }, failed ? 1 : 0);
-}
-
-/** The scale goals, read off the largest size that ran. */
-function scaleGoalValues(scale: ScaleFigures | undefined): Partial<Record<GoalName, number>> {
-  const largest = Object.keys(scale?.runs ?? {}).map(Number).sort((a, b) => a - b).at(-1);
-  const run = largest === undefined ? undefined : scale!.runs[String(largest)];
-  if (!run) return {};
-  const newest = run.syncQuotaOn.firstThreadsSeconds;
-  return {
-    ...(newest[50] !== null ? { scaleNewest50ThreadsSeconds: newest[50] } : {}),
-    ...(newest[500] !== null ? { scaleNewest500ThreadsSeconds: newest[500] } : {}),
-    scaleDatabaseBytesPerRawByte: Math.max(run.import.databaseBytesPerRawByte, run.syncQuotaOff.databaseBytesPerRawByte),
-    scalePeakRssMb: Math.max(run.import.peakRssMb, run.syncQuotaOff.peakRssMb),
-    scaleEventLoopDelayP99Ms: run.syncQuotaOff.eventLoopDelay.p99Ms,
-    scaleSyncMessagesPerSecond: run.syncQuotaOff.messagesPerSecond,
-    ...(scale!.costRatio ? { scaleCostRatio: Math.max(scale!.costRatio.import, scale!.costRatio.sync) } : {}),
-  };
-}
-
-function goalsMet(r: Results): Partial<Record<GoalName, { value: number; met: boolean }>> {
-  const values: Partial<Record<GoalName, number>> = {
-    ...(r.syncQuotaOff ? { syncQuotaOffMessagesPerSecond: r.syncQuotaOff.messagesPerSecond, eventLoopDelayP99Ms: r.syncQuotaOff.eventLoopDelay.p99Ms } : {}),
-    ...(r.syncQuotaOn ? { syncQuotaOnCeilingPercent: r.syncQuotaOn.quotaCeilingPercent ?? 0, syncQuotaOnRateLimited: r.syncQuotaOn.rateLimited } : {}),
-    ...(r.import ? { importPeakRssMb: r.import.peakRssMb } : {}),
-    ...(r.graphSyncOff ? { graphSyncOffMessagesPerSecond: r.graphSyncOff.messagesPerSecond } : {}),
-    ...(r.graphSyncOn ? { graphSyncOnCeilingPercent: r.graphSyncOn.ceilingPercent ?? 0, graphSyncOnFailedRequests: r.graphSyncOn.failedRequests } : {}),
-    // The goals are for a real mailbox's size: the 100,000-message run when there is one.
-    ...(r.search100k ?? r.search ? { searchP95Ms: (r.search100k ?? r.search)!.p95Ms, searchMaxMs: (r.search100k ?? r.search)!.maxMs } : {}),
-    ...crmGoalValues(r),
-    ...(r.imap
-      ? { imapIdleP95Ms: r.imap.idle.p95Ms, imapEventLoopDelayP99Ms: r.imap.eventLoopDelay.p99Ms, ...(r.imap.ratioToMbsync !== null ? { imapSyncRatioToMbsync: r.imap.ratioToMbsync } : {}) }
-      : {}),
-    ...scaleGoalValues(r.scale),
-    ...(r.chaos ? { chaosLostOrDuplicated: r.chaos.scenarios.reduce((n, s) => n + s.lost + s.duplicated + s.wrongState + (s.crmDuplicated ?? 0) + (s.crmMissing ?? 0), 0) } : {}),
-    ...(r.ui
-      ? {
-          inboxFirstRenderMs: r.ui.firstRenderMs.median,
-          inboxScrollLongTasks: r.ui.scroll.longTasks,
-          threadOpenP95Ms: r.ui.threadOpen.p95Ms,
-          logToCrmP95Ms: r.ui.logToCrm.p95Ms,
-        }
-      : {}),
-  };
-  return Object.fromEntries(Object.entries(values).map(([name, value]) => {
-    const goal: { min?: number; max?: number } = GOALS[name as GoalName];
-    const met = (goal.min === undefined || value >= goal.min) && (goal.max === undefined || value <= goal.max);
-    return [name, { value, met }];
-  }));
 }
 
 function finish(report: Record<string, unknown>, code: number): number {

@@ -13,6 +13,17 @@ import { benchImport, type ImportFigures } from './import.ts';
 import { round } from './figures.ts';
 import { SYNTHETIC_REP, writeSyntheticMailbox, type SyntheticMailboxFigures } from './synthetic-mailbox.ts';
 
+/** Issue 9's goals, read off the largest size run: the worse of import and sync where both have the figure. */
+export const SCALE_GOALS = {
+  scaleNewest50ThreadsSeconds: { max: 5 },
+  scaleNewest500ThreadsSeconds: { max: 15 },
+  scaleDatabaseBytesPerRawByte: { max: 1.0 },
+  scalePeakRssMb: { max: 300 },
+  scaleEventLoopDelayP99Ms: { max: 50 },
+  scaleCostRatio: { max: 1.2 },
+  scaleSyncMessagesPerSecond: { min: 1000 },
+} as const;
+
 /** The sizes the issue asks for when `--scale` names none. */
 export const DEFAULT_SCALES = [10_000, 100_000];
 
@@ -93,4 +104,44 @@ export function scaleLines(n: number, f: ScaleRunFigures): string {
     `  gmail full sync at the real quota: newest 50 threads in the inbox after ${f.syncQuotaOn.firstThreadsSeconds[50] ?? '–'} s (goal ≤ 5),` +
       ` 500 after ${f.syncQuotaOn.firstThreadsSeconds[500] ?? '–'} s (goal ≤ 15); ${f.syncQuotaOn.rateLimited} × 429, event-loop delay p99 ${f.syncQuotaOn.eventLoopDelay.p99Ms} ms`,
   ].join('\n');
+}
+
+/** Every size in turn, smallest first, each line printed as it is measured; a size that fails is in `errors`. */
+export async function benchScale(
+  scales: readonly number[], options: { caDir: string; work: string }, print: (line: string) => void,
+): Promise<{ scale: ScaleFigures; errors: Record<string, string> }> {
+  const scale: ScaleFigures = { runs: {}, costRatio: null };
+  const errors: Record<string, string> = {};
+  for (const n of scales) {
+    try {
+      const figures = await benchScaleRun({ messages: n, ...options });
+      scale.runs[String(n)] = figures;
+      print(scaleLines(n, figures));
+    } catch (error) {
+      errors[`scale${n}`] = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      print(`scale ${n}: FAILED: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  scale.costRatio = costRatio(scale.runs);
+  if (scale.costRatio) {
+    print(`cost per message, ${scales.at(-1)!.toLocaleString('en')} ÷ ${scales[0]!.toLocaleString('en')}: import ${scale.costRatio.import}×, sync ${scale.costRatio.sync}× (goal ≤ 1.2)`);
+  }
+  return { scale, errors };
+}
+
+/** The SCALE_GOALS figures of the largest size that ran. */
+export function scaleGoalValues(scale: ScaleFigures | undefined): Partial<Record<keyof typeof SCALE_GOALS, number>> {
+  const largest = Object.keys(scale?.runs ?? {}).map(Number).sort((a, b) => a - b).at(-1);
+  const run = largest === undefined ? undefined : scale!.runs[String(largest)];
+  if (!run) return {};
+  const newest = run.syncQuotaOn.firstThreadsSeconds;
+  return {
+    ...(newest[50] !== null ? { scaleNewest50ThreadsSeconds: newest[50] } : {}),
+    ...(newest[500] !== null ? { scaleNewest500ThreadsSeconds: newest[500] } : {}),
+    scaleDatabaseBytesPerRawByte: Math.max(run.import.databaseBytesPerRawByte, run.syncQuotaOff.databaseBytesPerRawByte),
+    scalePeakRssMb: Math.max(run.import.peakRssMb, run.syncQuotaOff.peakRssMb),
+    scaleEventLoopDelayP99Ms: run.syncQuotaOff.eventLoopDelay.p99Ms,
+    scaleSyncMessagesPerSecond: run.syncQuotaOff.messagesPerSecond,
+    ...(scale!.costRatio ? { scaleCostRatio: Math.max(scale!.costRatio.import, scale!.costRatio.sync) } : {}),
+  };
 }
