@@ -3,8 +3,7 @@
 // within a second or two instead of at the next 30 s check.
 import { IdleWatcher } from '../mail/providers/imap-idle.ts';
 import { imapServerOf, type ImapCredentials } from '../mail/providers/imap.ts';
-import { imapSignInFor } from '../mail/providers/imap-auth.ts';
-import type { MicrosoftOAuthConfig } from '../auth/index.ts';
+import { hasImapSecret, imapOAuthIssuer, imapSignInFor, type ImapOAuthClient, type ImapOAuthIssuer } from '../mail/providers/imap-auth.ts';
 import { createLogger } from '../platform/logger.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 
@@ -14,11 +13,11 @@ export class ImapPush {
   readonly #store: ProfileStore;
   readonly #onChange: (accountId: number) => void;
   readonly #timeoutMs: number | undefined;
-  readonly #oauth: (() => MicrosoftOAuthConfig) | undefined;
+  readonly #oauth: ((issuer: ImapOAuthIssuer) => ImapOAuthClient) | undefined;
   readonly #watchers = new Map<number, { watcher: IdleWatcher; key: string }>();
 
-  /** `oauth`: the Microsoft client, for accounts that sign in with a Microsoft 365 token. */
-  constructor(options: { store: ProfileStore; onChange(accountId: number): void; timeoutMs?: number; oauth?: () => MicrosoftOAuthConfig }) {
+  /** `oauth`: the issuer's client, for accounts that sign in with a Microsoft 365 or Google token. */
+  constructor(options: { store: ProfileStore; onChange(accountId: number): void; timeoutMs?: number; oauth?: (issuer: ImapOAuthIssuer) => ImapOAuthClient }) {
     this.#store = options.store;
     this.#oauth = options.oauth;
     this.#onChange = options.onChange;
@@ -31,7 +30,7 @@ export class ImapPush {
     for (const account of this.#store.accounts.list()) {
       if (account.provider !== 'imap' || account.status !== 'connected') continue;
       const credentials = this.#store.accounts.getTokens<ImapCredentials>(account.id);
-      if (credentials?.password || credentials?.msalCache) wanted.set(account.id, credentials);
+      if (credentials && hasImapSecret(credentials)) wanted.set(account.id, credentials);
     }
     for (const [id, { watcher, key }] of this.#watchers) {
       const credentials = wanted.get(id);
@@ -43,7 +42,8 @@ export class ImapPush {
       if (this.#watchers.has(id)) continue;
       let signIn;
       try {
-        signIn = imapSignInFor(credentials, this.#store.accounts, id, credentials.auth === 'microsoft' ? this.#oauth?.() : undefined);
+        const issuer = imapOAuthIssuer(credentials);
+        signIn = imapSignInFor(credentials, this.#store.accounts, id, issuer ? this.#oauth?.(issuer) : undefined);
       } catch (error) {
         log.warn('cannot watch the inbox', { accountId: id, reason: (error as Error).message });
         continue;
@@ -61,5 +61,5 @@ export class ImapPush {
   }
 }
 
-// A refreshed token rewrites msalCache: the watcher's key is the account it signs in as, not the token.
-const keyOf = (c: ImapCredentials) => JSON.stringify([c.host, c.port, c.security, c.user, c.password ?? null, c.homeAccountId ?? null]);
+// A refresh rewrites the tokens: the watcher's key is the account it signs in as, not the token.
+const keyOf = (c: ImapCredentials) => JSON.stringify([c.host, c.port, c.security, c.user, c.password ?? null, c.homeAccountId ?? null, c.google?.refreshToken ?? null]);

@@ -6,7 +6,7 @@ import type { ProfileStore } from '../store/profile-store.ts';
 import type { Account } from '../store/types.ts';
 import type { RemoteMailbox } from '../mail/remote/remote-mailbox.ts';
 import type { ConnectOptions, ProviderAccounts } from './provider-account.ts';
-import type { ImapAccounts, ImapConnectInput, ImapMicrosoftConnectInput } from './imap-account.ts';
+import type { ImapAccounts, ImapConnectInput, ImapOAuthConnectInput } from './imap-account.ts';
 
 export class MailAccounts {
   readonly #store: ProfileStore;
@@ -41,12 +41,12 @@ export class MailAccounts {
     }
   }
 
-  /** Connects Microsoft 365 over IMAP and SMTP with a Microsoft sign-in (ImapAccounts.connectWithMicrosoft). */
-  async connectImapWithMicrosoft(input: ImapMicrosoftConnectInput): Promise<Account> {
+  /** Connects a mailbox over IMAP and SMTP with a Microsoft 365 or Google sign-in (ImapAccounts.connectWithOAuth). */
+  async connectImapWithOAuth(input: ImapOAuthConnectInput): Promise<Account> {
     const imap = this.#provider('imap') as ImapAccounts;
     const signal = input.signal ? AbortSignal.any([input.signal, this.#shutdown]) : this.#shutdown;
     try {
-      return await imap.connectWithMicrosoft({ ...input, signal });
+      return await imap.connectWithOAuth({ ...input, signal });
     } finally {
       this.#events.publish({ name: 'accounts:changed', payload: null });
     }

@@ -126,7 +126,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const gmail = gmailAccounts({ store, config: config.google });
   const microsoft = microsoftAccounts({ store, config: config.microsoft });
   // Microsoft 365 over IMAP signs in with the same Microsoft client and deep links.
-  const imap = imapAccounts({ store, microsoft, ...(config.imap?.timeoutMs ? { timeoutMs: config.imap.timeoutMs } : {}) });
+  const imap = imapAccounts({ store, microsoft, google: gmail, ...(config.imap?.timeoutMs ? { timeoutMs: config.imap.timeoutMs } : {}) });
   const providers = [gmail, microsoft, imap];
   const accounts = new MailAccounts({ store, providers, events, shutdown: shutdown.signal });
   // A sync that succeeded proves the provider reachable: what waited for it goes out now.
@@ -229,7 +229,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
     connectGmail: (connect) => accounts.connect('gmail', connect),
     connectMicrosoft: (connect) => accounts.connect('microsoft', connect),
     connectImap: (input) => accounts.connectImap(input),
-    connectImapWithMicrosoft: (input) => accounts.connectImapWithMicrosoft(input),
+    connectImapWithOAuth: (input) => accounts.connectImapWithOAuth(input),
     syncAccount: (accountId, syncOptions) => sync.sync(accountId, syncOptions),
     disconnect: (accountId) => accounts.disconnect(accountId),
     // In the worker too: an import writes as much as a full sync.
@@ -247,7 +247,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
         const started = new ImapPush({
           store,
           onChange: (id) => sync.start(id, 'new-mail'),
-          oauth: () => microsoft.oauthConfig(),
+          oauth: (issuer) => imap.oauthClient(issuer),
           ...(config.imap?.timeoutMs ? { timeoutMs: config.imap.timeoutMs } : {}),
         });
         push = started;

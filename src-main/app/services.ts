@@ -1,6 +1,6 @@
 // The services' public shape: what the Electron shell, the headless server, the CLI, the
 // demo and the tests hold after openServices() (app/assemble.ts builds them).
-import type { ImapConnectInput, ImapMicrosoftConnectInput } from '../accounts/imap-account.ts';
+import type { ImapConnectInput, ImapOAuthConnectInput } from '../accounts/imap-account.ts';
 import type { ConnectOptions } from '../accounts/provider-account.ts';
 import type { CrmService } from '../crm/crm-service.ts';
 import type { Handlers } from '../ipc/dispatch.ts';
@@ -46,8 +46,8 @@ export interface Services {
   connectMicrosoft(options: ConnectOptions): Promise<Account>;
   /** IMAP: address and password, server found or given; the sign-in is tried before anything is stored. */
   connectImap(input: ImapConnectInput): Promise<Account>;
-  /** Microsoft 365 over IMAP/SMTP: Microsoft sign-in in the browser, then XOAUTH2 to the servers (Microsoft's unless given). */
-  connectImapWithMicrosoft(input: ImapMicrosoftConnectInput): Promise<Account>;
+  /** Microsoft 365 or Google mail over IMAP/SMTP: the issuer's sign-in in the browser, then XOAUTH2 to the servers (the issuer's unless given). */
+  connectImapWithOAuth(input: ImapOAuthConnectInput): Promise<Account>;
   /** `scope` 'new-mail' walks only Outlook's Inbox and Sent Items (AccountSync.sync). */
   syncAccount(accountId: number, options?: { signal?: AbortSignal; scope?: SyncScope }): Promise<SyncResult>;
   disconnect(accountId: number): Promise<void>;

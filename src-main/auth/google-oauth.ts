@@ -27,6 +27,10 @@ export const GMAIL_READONLY_SCOPE = 'https://www.googleapis.com/auth/gmail.reado
 export const GMAIL_MODIFY_SCOPE = 'https://www.googleapis.com/auth/gmail.modify';
 export const GMAIL_SEND_SCOPE = 'https://www.googleapis.com/auth/gmail.send';
 export const DEFAULT_GOOGLE_SCOPES = ['openid', 'email', 'profile', GMAIL_MODIFY_SCOPE, GMAIL_SEND_SCOPE];
+/** The one scope Gmail's IMAP and SMTP servers take over XOAUTH2: https://developers.google.com/gmail/imap/xoauth2-protocol */
+export const GMAIL_IMAP_SCOPE = 'https://mail.google.com/';
+/** A Google sign-in for a mailbox over IMAP and SMTP: the address from the ID token, and full mail access. */
+export const GOOGLE_IMAP_SCOPES = ['openid', 'email', 'profile', GMAIL_IMAP_SCOPE];
 
 /** Whether granted scopes allow acting on mail and sending; accounts signed in read-only before stay read-only. */
 export function googleCanSend(scopes: readonly string[]): boolean {
@@ -186,6 +190,29 @@ export async function getFreshAccessToken(client: OAuth2Client): Promise<string>
     return token;
   } catch (err) {
     throw tokenRequestError(err, 'Token refresh');
+  }
+}
+
+/**
+ * Access tokens for something other than googleapis (IMAP and SMTP over XOAUTH2), shaped like
+ * MicrosoftTokenSource: refreshed when near expiry, each refresh handed to `onTokens` to
+ * persist. getAccessToken rejects with ReconnectRequiredError on invalid_grant, AuthError
+ * otherwise.
+ */
+export class GoogleTokenSource {
+  readonly #client: OAuth2Client;
+
+  constructor(config: GoogleOAuthConfig, tokens: GoogleTokens, onTokens: GoogleClientOptions['onTokens']) {
+    this.#client = createGoogleClient(config, tokens, { onTokens });
+  }
+
+  getAccessToken(): Promise<string> {
+    return getFreshAccessToken(this.#client);
+  }
+
+  /** Forgets the access token a server refused, so the next getAccessToken refreshes it. */
+  invalidate(): void {
+    this.#client.setCredentials({ ...this.#client.credentials, access_token: null });
   }
 }
 

@@ -1,8 +1,8 @@
 // `mailbridge connect imap --email ADDRESS [--host H] [--port P] [--security tls|starttls] [--user U]
 //  [--smtp-host H --smtp-port P --smtp-security tls|starttls | --no-smtp]`, or `--microsoft`
-// in place of --email to sign in with Microsoft 365 and use its token (XOAUTH2):
-// the password comes from MAILBRIDGE_IMAP_PASSWORD or the first line of stdin, never from the
-// command line (where other users' `ps` would see it).
+// or `--google` in place of --email to sign in with Microsoft 365 or Google and use its token
+// (XOAUTH2). With --email, the password comes from MAILBRIDGE_IMAP_PASSWORD or the first
+// line of stdin, never from the command line (where other users' `ps` would see it).
 import { createInterface } from 'node:readline';
 import type { Services } from '../app/services.ts';
 import type { ConnectOptions } from '../accounts/provider-account.ts';
@@ -33,6 +33,7 @@ export interface ImapFlags {
   'smtp-security'?: string | undefined;
   'no-smtp'?: boolean | undefined;
   microsoft?: boolean | undefined;
+  google?: boolean | undefined;
 }
 
 const security = (value: string | undefined, flag: string): 'tls' | 'starttls' | undefined => {
@@ -70,14 +71,15 @@ function serversOf(flags: ImapFlags) {
 
 /** Connects the account and returns it; throws the service's AppError (its message says why) or Error for bad flags. */
 export async function connectImapFromCli(services: Services, flags: ImapFlags): Promise<Account> {
-  if (!flags.email) throw new Error('connect imap needs --email ADDRESS (or --microsoft to sign in with Microsoft)');
+  if (!flags.email) throw new Error('connect imap needs --email ADDRESS (or --microsoft or --google to sign in in the browser)');
   const servers = serversOf(flags);
   const password = await readPassword();
   if (!password) throw new Error(`no password: set ${IMAP_PASSWORD_ENV} or give it on stdin`);
   return services.connectImap({ email: flags.email, password, ...servers });
 }
 
-/** `--microsoft`: the address comes from the Microsoft sign-in, the servers from the flags or Microsoft 365's. */
-export function connectImapWithMicrosoftFromCli(services: Services, flags: ImapFlags, connect: ConnectOptions): Promise<Account> {
-  return services.connectImapWithMicrosoft({ ...connect, ...serversOf(flags) });
+/** `--microsoft` / `--google`: the address comes from the sign-in, the servers from the flags or the issuer's. */
+export function connectImapWithOAuthFromCli(services: Services, issuer: 'microsoft' | 'google', flags: ImapFlags, connect: ConnectOptions): Promise<Account> {
+  if (flags.microsoft && flags.google) throw new Error('connect imap takes --microsoft or --google, not both');
+  return services.connectImapWithOAuth({ issuer, ...connect, ...serversOf(flags) });
 }

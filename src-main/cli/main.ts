@@ -17,7 +17,7 @@ import { progressOn } from './progress.ts';
 import { showMessage } from './show.ts';
 import { handOffDeepLink, isDeepLink } from './deep-link.ts';
 import { listenForDeepLinks } from '../platform/single-instance.ts';
-import { connectImapFromCli, connectImapWithMicrosoftFromCli, type ImapFlags } from './connect-imap.ts';
+import { connectImapFromCli, connectImapWithOAuthFromCli, type ImapFlags } from './connect-imap.ts';
 import { googleConfigFrom, microsoftConfigFrom, OPTIONS, USAGE, UsageError, withoutKeychainOption } from './options.ts';
 import type { ConnectOptions } from '../accounts/provider-account.ts';
 import type { Account } from '../store/types.ts';
@@ -83,8 +83,10 @@ async function runCommand(
           throw error instanceof Error && error.name === 'Error' ? new UsageError(error.message) : error;
         };
         account = values.microsoft
-          ? await withMicrosoft((options) => connectImapWithMicrosoftFromCli(services, values, options)).catch(flagError)
-          : await connectImapFromCli(services, values).catch(flagError);
+          ? await withMicrosoft((options) => connectImapWithOAuthFromCli(services, 'microsoft', values, options)).catch(flagError)
+          : values.google
+            ? await connectImapWithOAuthFromCli(services, 'google', values, { openBrowser, signal: controller.signal }).catch(flagError)
+            : await connectImapFromCli(services, values).catch(flagError);
       } else if (args[0] === 'gmail') account = await services.connectGmail({ openBrowser, signal: controller.signal });
       else account = await withMicrosoft((options) => services.connectMicrosoft(options));
       out(JSON.stringify({ connected: account.email, accountId: account.id, provider: account.provider }));

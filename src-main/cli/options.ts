@@ -19,6 +19,9 @@ commands:
   connect imap --microsoft [--loopback] [--host H … --smtp-host H …]
                                 Microsoft 365 over IMAP/SMTP: sign in with Microsoft,
                                 then XOAUTH2 (servers default to Microsoft's)
+  connect imap --google [--host H … --smtp-host H …]
+                                Gmail / Google Workspace over IMAP/SMTP: sign in with
+                                Google, then XOAUTH2 (servers default to Gmail's)
   sync [--account EMAIL]        sync every connected Gmail, Outlook and IMAP account (or one)
   mailbridge://…                hand a link to the running instance (as the OS does)
   import PATH [--account NAME]  import a maildir, an mbox file or a folder of .eml files
@@ -73,6 +76,7 @@ export const OPTIONS = {
   'smtp-security': { type: 'string' },
   'no-smtp': { type: 'boolean' },
   microsoft: { type: 'boolean' },
+  google: { type: 'boolean' },
 } as const;
 
 /** A command line that cannot be run as given: exit code 2, with the usage. */

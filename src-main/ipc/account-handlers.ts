@@ -7,11 +7,11 @@ import type { AccountSummary, ChannelInput } from '../../src-preload/contract/in
 import type { AccountSync } from '../accounts/account-sync.ts';
 import type { MailAccounts } from '../accounts/mail-accounts.ts';
 
-type AccountChannels = 'accounts:list' | 'accounts:connect' | 'accounts:connect-imap' | 'accounts:connect-imap-microsoft' | 'accounts:sync' | 'accounts:disconnect';
+type AccountChannels = 'accounts:list' | 'accounts:connect' | 'accounts:connect-imap' | 'accounts:connect-imap-oauth' | 'accounts:sync' | 'accounts:disconnect';
 
 export interface AccountHandlerDeps {
   store: ProfileStore;
-  accounts: Pick<MailAccounts, 'connect' | 'connectImap' | 'connectImapWithMicrosoft' | 'disconnect' | 'canSend'>;
+  accounts: Pick<MailAccounts, 'connect' | 'connectImap' | 'connectImapWithOAuth' | 'disconnect' | 'canSend'>;
   /** Background syncs: failures are reported through sync state and events. */
   sync: Pick<AccountSync, 'start'>;
   /** Opens OAuth pages: shell.openExternal in the app, the OS's browser elsewhere. */
@@ -82,8 +82,8 @@ export function accountHandlers(deps: AccountHandlerDeps): Pick<Handlers, Accoun
       deps.sync.start(account.id);
       return accountSummary(store, account, canSend);
     },
-    'accounts:connect-imap-microsoft': async ({ loopback, ...servers }) => {
-      const account = await deps.accounts.connectImapWithMicrosoft({ openBrowser: deps.openBrowser, loopback, ...serverSettings(servers) });
+    'accounts:connect-imap-oauth': async ({ issuer, loopback, ...servers }) => {
+      const account = await deps.accounts.connectImapWithOAuth({ issuer, openBrowser: deps.openBrowser, loopback, ...serverSettings(servers) });
       deps.sync.start(account.id);
       return accountSummary(store, account, canSend);
     },

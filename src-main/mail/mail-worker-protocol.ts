@@ -2,6 +2,7 @@
 // worker runs the bulk jobs that write to the store: a Gmail, Graph or IMAP sync, or an offline import.
 import type { GoogleOAuthConfig, MicrosoftOAuthConfig } from '../auth/index.ts';
 import type { LogLevel } from '../platform/logger.ts';
+import type { ImapOAuthClient } from './providers/imap-auth.ts';
 import type { SyncProgress, SyncResult } from './gmail-sync.ts';
 import type { ImportResult } from './import/importer.ts';
 import type { GraphSyncResult, SyncScope } from './graph-sync.ts';
@@ -26,8 +27,8 @@ export type WorkerJob =
   | {
       kind: 'imap-sync';
       accountId: number;
-      /** The Microsoft client, for accounts that sign in over XOAUTH2 with a Microsoft 365 token. */
-      oauth?: MicrosoftOAuthConfig;
+      /** The token issuer's client, for accounts that sign in over XOAUTH2 with a Microsoft 365 or Google token. */
+      oauth?: ImapOAuthClient;
       /** Socket timeouts, ms. */
       timeoutMs?: number;
       /** Every folder (default), or Inbox and Sent only. */

@@ -72,12 +72,14 @@ export const channels = {
     output: AccountSummary,
   },
   /**
-   * Microsoft 365 over IMAP and SMTP (a company that gives its mail that way): a Microsoft
-   * sign-in in the system browser, then XOAUTH2 to the servers, Microsoft's unless given.
-   * No password is asked or kept; failures as accounts:connect-imap, or the sign-in's.
+   * Microsoft 365 or Google mail over IMAP and SMTP (a company that gives its mail that way):
+   * the issuer's sign-in in the system browser, then XOAUTH2 to the servers, the issuer's
+   * unless given. No password is asked or kept; failures as accounts:connect-imap, or the
+   * sign-in's. `loopback` is Microsoft's fallback redirect; Google's is always loopback.
    */
-  'accounts:connect-imap-microsoft': {
+  'accounts:connect-imap-oauth': {
     input: z.object({
+      issuer: z.enum(['microsoft', 'google']),
       host: z.string().trim().min(1).max(253).optional(),
       port: z.number().int().min(1).max(65_535).optional(),
       security: z.enum(['tls', 'starttls']).optional(),

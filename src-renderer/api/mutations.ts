@@ -124,11 +124,11 @@ export function useConnectImap() {
   });
 }
 
-/** Microsoft 365 over IMAP/SMTP: the browser sign-in, then XOAUTH2 (accounts:connect-imap-microsoft); no password involved. */
-export function useConnectImapMicrosoft() {
+/** Microsoft 365 or Google mail over IMAP/SMTP: the browser sign-in, then XOAUTH2 (accounts:connect-imap-oauth); no password involved. */
+export function useConnectImapOAuth() {
   return useMutation({
     mutationKey: CONNECT_IMAP_KEY,
-    mutationFn: (input: ChannelInput<'accounts:connect-imap-microsoft'>) => call('accounts:connect-imap-microsoft', input),
+    mutationFn: (input: ChannelInput<'accounts:connect-imap-oauth'>) => call('accounts:connect-imap-oauth', input),
     meta: { inlineErrors: true },
     onSettled: () => void queryClient.invalidateQueries({ queryKey: keys.accounts }),
   });

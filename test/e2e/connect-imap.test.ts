@@ -22,9 +22,10 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
-import { IdentityEmulator, INTROSPECTION_CLIENT, type TestUser } from '../emulators/identity/identity-emulator.ts';
-import { deepLinkBrowserOpener } from '../emulators/identity/browser-consent.ts';
+import { GOOGLE_DESKTOP_CLIENT, IdentityEmulator, INTROSPECTION_CLIENT, type TestUser } from '../emulators/identity/identity-emulator.ts';
+import { consentingBrowserOpener, deepLinkBrowserOpener } from '../emulators/identity/browser-consent.ts';
 import { emulatedMicrosoftConfig } from '../emulators/microsoft-config.ts';
+import { emulatedGoogleConfig } from '../emulators/google-config.ts';
 import { startDovecot, type DovecotServer } from '../support/dovecot.ts';
 import { startMailServers, type MailServers } from '../support/postfix.ts';
 import { copiesOf } from '../support/imap-find.ts';
@@ -55,6 +56,8 @@ const SENDER = { user: 'vince@enron.test', password: 'research group 2001' };
 const SALLY = { user: 'sally@enron.test', password: 'another one' };
 const GRIGSBY_INBOX = join(import.meta.dirname, '../../../shared/data/enron/maildir/grigsby-m/inbox');
 const GRIGSBY: TestUser = { sub: 'mike-grigsby-0001', email: 'mike.grigsby@enron.test', password: 'sign in with Microsoft', name: 'Mike Grigsby' };
+const NEAL_INBOX = join(import.meta.dirname, '../../../shared/data/enron/maildir/neal-s/inbox');
+const NEAL: TestUser = { sub: 'scott-neal-0001', email: 'scott.neal@enron.test', password: 'sign in with Google', name: 'Scott Neal' };
 const BIN = join(import.meta.dirname, '../../bin/mailbridge.js');
 
 async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
@@ -253,8 +256,8 @@ const SENDING_SKIP = skip
   || (process.getuid?.() !== 0 ? 'the Postfix test instance needs root' : false)
   || (!existsSync(GRIGSBY_INBOX) ? `../shared/data is absent (${GRIGSBY_INBOX})` : false);
 
-describe('Connect IMAP with an outgoing server, and with Microsoft 365 (real Postfix and Dovecot)', { skip: SENDING_SKIP }, () => {
-  const identity = new IdentityEmulator({ users: [GRIGSBY] });
+describe('Connect IMAP with an outgoing server, and with Microsoft 365 or Google (real Postfix and Dovecot)', { skip: SENDING_SKIP }, () => {
+  const identity = new IdentityEmulator({ users: [GRIGSBY, NEAL] });
   let work: string;
   let servers: MailServers;
   let browser: Browser;
@@ -279,23 +282,31 @@ describe('Connect IMAP with an outgoing server, and with Microsoft 365 (real Pos
         SALLY,
         // Mike has no password on the server: the passwd-file entry is random and never used.
         { user: GRIGSBY.email, password: `unused-${process.pid}-${Date.now()}`, maildir: GRIGSBY_INBOX },
+        { user: NEAL.email, password: `unused-${process.pid}-${Date.now()}-g`, maildir: NEAL_INBOX },
       ],
       dovecot: { oauth2: { introspectionUrl: endpoints.introspectionUrl, clientId: INTROSPECTION_CLIENT.clientId, clientSecret: INTROSPECTION_CLIENT.clientSecret } },
     });
     work = mkdtempSync(join(tmpdir(), 'mailbridge-connect-imap-send-'));
     const profileDir = join(work, 'profile');
     browser = await launchChromium();
+    const microsoftBrowser = deepLinkBrowserOpener(browser, {
+      user: GRIGSBY,
+      onDeepLink: async (link) => {
+        // What the OS does with a registered scheme: start the app again with the URL.
+        await promisify(execFile)(process.execPath, [BIN, '--profile', profileDir, link]);
+        handoffs.push(`${new URL(link).host}${new URL(link).pathname}`);
+      },
+    });
+    // Google comes back to a loopback port instead (RFC 8252 §7.3).
+    const googleBrowser = consentingBrowserOpener(browser, { user: NEAL });
     services = await openServices({
       profileDir,
-      config: { microsoft: emulatedMicrosoftConfig(endpoints, 'https://127.0.0.1:9/v1.0'), imap: { timeoutMs: 5000 } },
-      openBrowser: deepLinkBrowserOpener(browser, {
-        user: GRIGSBY,
-        onDeepLink: async (link) => {
-          // What the OS does with a registered scheme: start the app again with the URL.
-          await promisify(execFile)(process.execPath, [BIN, '--profile', profileDir, link]);
-          handoffs.push(`${new URL(link).host}${new URL(link).pathname}`);
-        },
-      }),
+      config: {
+        microsoft: emulatedMicrosoftConfig(endpoints, 'https://127.0.0.1:9/v1.0'),
+        google: emulatedGoogleConfig(endpoints, 'https://127.0.0.1:9/gmail/v1'),
+        imap: { timeoutMs: 5000 },
+      },
+      openBrowser: (url) => (new URL(url).searchParams.get('client_id') === GOOGLE_DESKTOP_CLIENT.clientId ? googleBrowser(url) : microsoftBrowser(url)),
     });
     services.settings.set({ undoSendSeconds: 0 });
     listener = await listenForDeepLinks(profileDir, (link) => services.handleDeepLink(link));
@@ -426,5 +437,37 @@ describe('Connect IMAP with an outgoing server, and with Microsoft 365 (real Pos
     await inbox.goto();
     await inbox.waitForList();
     assert.equal(await inbox.total(), services.store.messages.stats().threads);
+  });
+
+  test('"Sign in with Google instead" signs in in the browser, connects over XOAUTH2 and stores no password', async () => {
+    await settings.goto();
+    await settings.openConnectImap();
+    await settings.imapServerSettings.click();
+    await settings.imapField('IMAP server').fill(servers.imap.host);
+    await settings.imapField('Security').selectOption({ label: 'TLS (port 993)' });
+    await settings.imapField('Port').fill(String(servers.imap.port));
+    await settings.imapField('SMTP server').fill(servers.smtp.host);
+    await settings.imapField('SMTP security').selectOption({ label: 'STARTTLS (port 587)' });
+    await settings.imapField('SMTP port').fill(String(servers.smtp.port));
+    await settings.imapDialog.getByRole('button', { name: 'Sign in with Google instead' }).click();
+    const alert = settings.imapDialog.getByRole('alert');
+    const closed = settings.imapDialog.waitFor({ state: 'hidden', timeout: 60_000 }).then(() => '');
+    const refused = alert.waitFor({ timeout: 60_000 }).then(async () => (await alert.textContent()) ?? 'an alert');
+    assert.equal(await Promise.race([closed, refused]), '', 'the dialog closes without an alert');
+    await page.getByText(`Connected ${NEAL.email}`).waitFor();
+
+    await settings.account(NEAL.email).waitFor({ timeout: 15_000 });
+    assert.equal(await settings.accountProvider(NEAL.email), 'IMAP');
+    const account = services.store.accounts.list().find((a) => a.email === NEAL.email);
+    assert.ok(account);
+    const credentials = services.store.accounts.getTokens<ImapCredentials>(account.id)!;
+    assert.equal(credentials.auth, 'google');
+    assert.equal(credentials.password, undefined, 'no password is kept');
+    assert.ok(credentials.google?.refreshToken);
+    assert.deepEqual([credentials.host, credentials.port, credentials.user], [servers.imap.host, servers.imap.port, NEAL.email]);
+
+    await syncedIdle(NEAL.email);
+    assert.equal(messagesOf(account.id), servers.imap.loaded[NEAL.email]!.INBOX);
+    assert.match(readFileSync(servers.imap.logPath, 'utf8'), /imap-login: Info: Login: user=<scott\.neal@enron\.test>, method=(OAUTHBEARER|XOAUTH2)/, 'Dovecot saw a token login');
   });
 });

@@ -1,9 +1,9 @@
-// Microsoft 365 over IMAP and SMTP with OAuth 2.0, against real servers: the rep signs in
-// through the identity emulator in Chromium (msal-node, PKCE), then Mailbridge logs in to a
-// real Dovecot with SASL XOAUTH2, Dovecot checking each token at the emulator's RFC 7662
-// introspection endpoint, and sends through a real Postfix whose SASL is Dovecot's. A token
-// the server stops taking is refreshed silently; a revoked grant asks the rep to sign in
-// again and keeps the mail.
+// Microsoft 365 and Google mail over IMAP and SMTP with OAuth 2.0, against real servers: the
+// rep signs in through the identity emulator in Chromium (msal-node or google-auth-library,
+// PKCE), then Mailbridge logs in to a real Dovecot with SASL XOAUTH2, Dovecot checking each
+// token at the emulator's RFC 7662 introspection endpoint, and sends through a real Postfix
+// whose SASL is Dovecot's. A token the server stops taking is refreshed silently; a revoked
+// grant asks the rep to sign in again and keeps the mail.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { ImapFlow } from 'imapflow';
-import { IdentityEmulator, INTROSPECTION_CLIENT, type TestUser } from '../emulators/identity/identity-emulator.ts';
+import { GOOGLE_DESKTOP_CLIENT, IdentityEmulator, INTROSPECTION_CLIENT, type TestUser } from '../emulators/identity/identity-emulator.ts';
 import { consentingBrowserOpener } from '../emulators/identity/browser-consent.ts';
 import { emulatedMicrosoftConfig } from '../emulators/microsoft-config.ts';
+import { emulatedGoogleConfig } from '../emulators/google-config.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { startMailServers, type MailServers } from '../support/postfix.ts';
 import { openServices, type Services } from '../../src-main/app/assemble.ts';
@@ -21,6 +22,7 @@ import type { ImapCredentials } from '../../src-main/mail/providers/imap.ts';
 import { databaseOf } from '../../src-main/store/profile-store.ts';
 
 const INBOX = join(import.meta.dirname, '../../../shared/data/enron/maildir/kaminski-v/inbox');
+const GOOGLE_INBOX = join(import.meta.dirname, '../../../shared/data/enron/maildir/grigsby-m/inbox');
 const skip = !existsSync('/usr/sbin/dovecot') || !existsSync('/usr/sbin/postfix')
   ? 'Dovecot or Postfix is not installed: run through `scripts/toolchain.sh --with-system-packages`'
   : process.getuid?.() !== 0
@@ -30,6 +32,7 @@ const skip = !existsSync('/usr/sbin/dovecot') || !existsSync('/usr/sbin/postfix'
       : false;
 
 const VINCE: TestUser = { sub: 'vince-kaminski-0001', email: 'vince@enron.test', password: 'sign in with Microsoft', name: 'Vince Kaminski' };
+const MIKE: TestUser = { sub: 'mike-grigsby-0001', email: 'mike@enron.test', password: 'sign in with Google', name: 'Mike Grigsby' };
 const SALLY = { user: 'sally@enron.test', password: 'another one' };
 
 async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
@@ -40,28 +43,36 @@ async function until(predicate: () => boolean | Promise<boolean>, what: string, 
   }
 }
 
-describe('Microsoft 365 over IMAP and SMTP with XOAUTH2', { skip }, () => {
-  const identity = new IdentityEmulator({ users: [VINCE] });
+describe('Microsoft 365 and Google over IMAP and SMTP with XOAUTH2', { skip }, () => {
+  const identity = new IdentityEmulator({ users: [VINCE, MIKE] });
   let servers: MailServers;
   let browser: Browser;
   let services: Services;
   let profileDir: string;
   let accountId: number;
-  const messageCount = () => databaseOf(services.store).prepare('SELECT count(*) FROM messages WHERE account_id = ?').pluck().get(accountId) as number;
+  const messageCount = (id = accountId) => databaseOf(services.store).prepare('SELECT count(*) FROM messages WHERE account_id = ?').pluck().get(id) as number;
   const refreshes = () => identity.tokenRequests.filter((r) => r.grantType === 'refresh_token');
 
   before(async () => {
     const endpoints = await identity.start();
     servers = await startMailServers({
       // Vince has no password on the server: the passwd-file entry is random and never used.
-      users: [{ user: VINCE.email, password: `unused-${process.pid}-${Date.now()}`, maildir: INBOX }, SALLY],
+      users: [
+        { user: VINCE.email, password: `unused-${process.pid}-${Date.now()}`, maildir: INBOX },
+        { user: MIKE.email, password: `unused-${process.pid}-${Date.now()}-g`, maildir: GOOGLE_INBOX },
+        SALLY,
+      ],
       dovecot: { oauth2: { introspectionUrl: endpoints.introspectionUrl, clientId: INTROSPECTION_CLIENT.clientId, clientSecret: INTROSPECTION_CLIENT.clientSecret } },
     });
     browser = await launchChromium();
     profileDir = mkdtempSync(join(tmpdir(), 'mailbridge-xoauth2-'));
     services = await openServices({
       profileDir,
-      config: { microsoft: emulatedMicrosoftConfig(endpoints, 'https://127.0.0.1:9/v1.0'), imap: { timeoutMs: 5_000 } },
+      config: {
+        microsoft: emulatedMicrosoftConfig(endpoints, 'https://127.0.0.1:9/v1.0'),
+        google: emulatedGoogleConfig(endpoints, 'https://127.0.0.1:9/gmail/v1'),
+        imap: { timeoutMs: 5_000 },
+      },
     });
     services.settings.set({ undoSendSeconds: 0 });
   });
@@ -75,7 +86,8 @@ describe('Microsoft 365 over IMAP and SMTP with XOAUTH2', { skip }, () => {
   });
 
   test('sign-in in the browser, then a full sync over IMAP with the access token', async () => {
-    const account = await services.connectImapWithMicrosoft({
+    const account = await services.connectImapWithOAuth({
+      issuer: 'microsoft',
       loopback: true,
       timeoutMs: 60_000,
       openBrowser: consentingBrowserOpener(browser, { user: VINCE }),
@@ -111,25 +123,36 @@ describe('Microsoft 365 over IMAP and SMTP with XOAUTH2', { skip }, () => {
     assert.equal(found, 1, 'the new message came in with the refreshed token');
   });
 
-  test('a reply leaves through Postfix with XOAUTH2 and arrives once', async () => {
-    identity.expireAccessTokens(VINCE.email);
+  /** Replies to the account's newest message, to Sally; resolves with the Message-ID once the outbox says sent. */
+  async function replyToSally(id: number, html: string): Promise<string> {
     const source = databaseOf(services.store)
       .prepare('SELECT id FROM messages WHERE account_id = ? AND message_id_header IS NOT NULL ORDER BY received_at DESC LIMIT 1')
-      .get(accountId) as { id: number };
+      .get(id) as { id: number };
     const draft = await services.handlers['drafts:create']({ mode: 'reply', messageId: source.id });
-    await services.handlers['drafts:save']({ draftId: draft.id, to: [{ address: SALLY.user, name: 'Sally' }], html: '<p>Yes, signed in with Microsoft.</p>' });
+    await services.handlers['drafts:save']({ draftId: draft.id, to: [{ address: SALLY.user, name: 'Sally' }], html });
     const item = await services.handlers['send:queue']({ draftId: draft.id });
     await until(() => services.store.sendOutbox.get(item.id)?.state === 'sent', `the reply to leave (${JSON.stringify(services.store.sendOutbox.get(item.id))})`);
-    const header = services.store.sendOutbox.get(item.id)!.messageIdHeader;
+    return services.store.sendOutbox.get(item.id)!.messageIdHeader;
+  }
+
+  /** How many copies of `header` reach Sally's Inbox (waiting for the first). */
+  async function deliveredToSally(header: string): Promise<number> {
     const sally = new ImapFlow({ host: '127.0.0.1', port: servers.imap.port, secure: true, auth: { user: SALLY.user, pass: SALLY.password }, logger: false, disableAutoIdle: true });
     await sally.connect();
     try {
       await sally.mailboxOpen('INBOX', { readOnly: true });
-      await until(async () => ((await sally.search({ header: { 'message-id': `<${header}>` } }, { uid: true })) || []).length > 0, 'Sally to receive it');
-      assert.equal(((await sally.search({ header: { 'message-id': `<${header}>` } }, { uid: true })) || []).length, 1, 'delivered once');
+      const copies = async () => ((await sally.search({ header: { 'message-id': `<${header}>` } }, { uid: true })) || []).length;
+      await until(async () => (await copies()) > 0, 'Sally to receive it');
+      return await copies();
     } finally {
       await sally.logout();
     }
+  }
+
+  test('a reply leaves through Postfix with XOAUTH2 and arrives once', async () => {
+    identity.expireAccessTokens(VINCE.email);
+    const header = await replyToSally(accountId, '<p>Yes, signed in with Microsoft.</p>');
+    assert.equal(await deliveredToSally(header), 1, 'delivered once');
     assert.match(readFileSync(servers.logPath, 'utf8'), /sasl_method=XOAUTH2, sasl_username=vince@enron\.test/, 'Postfix took XOAUTH2');
   });
 
@@ -140,5 +163,67 @@ describe('Microsoft 365 over IMAP and SMTP with XOAUTH2', { skip }, () => {
     assert.equal(services.store.accounts.get(accountId)!.status, 'reconnect_required');
     assert.equal(messageCount(), kept, 'every message is kept');
     assert.equal(refreshes().at(-1)!.error, 'invalid_grant');
+  });
+
+  describe('Google', () => {
+    let googleId: number;
+
+    test('sign-in with Google in the browser, then a full sync over IMAP with the access token', async () => {
+      const account = await services.connectImapWithOAuth({
+        issuer: 'google',
+        timeoutMs: 60_000,
+        openBrowser: consentingBrowserOpener(browser, { user: MIKE }),
+        server: { host: '127.0.0.1', port: servers.imap.port, security: 'tls' },
+        smtp: { host: '127.0.0.1', port: servers.smtp.port, security: 'starttls' },
+      });
+      googleId = account.id;
+      assert.equal(account.provider, 'imap');
+      assert.equal(account.email, MIKE.email, 'the address comes from the ID token');
+      const credentials = services.store.accounts.getTokens<ImapCredentials>(googleId)!;
+      assert.equal(credentials.auth, 'google');
+      assert.equal(credentials.password, undefined, 'no password is kept');
+      assert.ok(credentials.google?.refreshToken, 'the refresh token is kept');
+      assert.ok(credentials.google.scopes.includes('https://mail.google.com/'), 'Gmail’s IMAP scope was asked for and granted');
+      const signIn = identity.tokenRequests.filter((r) => r.grantType === 'authorization_code').at(-1)!;
+      assert.equal(signIn.clientId, GOOGLE_DESKTOP_CLIENT.clientId, 'signed in as the Google desktop client');
+
+      const result = await services.syncAccount(googleId);
+      assert.equal(messageCount(googleId), servers.imap.loaded[MIKE.email]!.INBOX, JSON.stringify(result));
+      const log = readFileSync(servers.imap.logPath, 'utf8');
+      assert.match(log, /imap-login: Info: Login: user=<mike@enron\.test>, method=(OAUTHBEARER|XOAUTH2)/, 'Dovecot saw a token login');
+      assert.doesNotMatch(log, /user=<mike@enron\.test>, method=(PLAIN|LOGIN)/, 'no password login');
+    });
+
+    test('an access token the server no longer takes is refreshed at Google, stored, and the sync goes on', async () => {
+      const before = refreshes().length;
+      const stale = services.store.accounts.getTokens<ImapCredentials>(googleId)!.google!.accessToken;
+      assert.ok(identity.expireAccessTokens(MIKE.email) > 0, 'the emulator held an access token to expire');
+      const delivered = `<xoauth2-google-${Date.now()}@enron.test>`;
+      await servers.imap.deliver(MIKE.email, `From: Sally <${SALLY.user}>\r\nTo: ${MIKE.email}\r\nSubject: after the refresh\r\nMessage-ID: ${delivered}\r\nDate: ${new Date().toUTCString()}\r\n\r\nStill there?\r\n`);
+      await services.syncAccount(googleId, { scope: 'new-mail' });
+      assert.equal(refreshes().length, before + 1, 'one refresh');
+      assert.equal(refreshes().at(-1)!.clientId, GOOGLE_DESKTOP_CLIENT.clientId);
+      assert.equal(services.store.accounts.get(googleId)!.status, 'connected');
+      const stored = services.store.accounts.getTokens<ImapCredentials>(googleId)!.google!;
+      assert.notEqual(stored.accessToken, stale, 'the refreshed token was written back to the encrypted store');
+      assert.ok(stored.refreshToken, 'Google omits the refresh token on refresh; the stored one is kept');
+      const found = databaseOf(services.store).prepare('SELECT count(*) FROM messages WHERE message_id_header = ?').pluck().get(delivered.slice(1, -1));
+      assert.equal(found, 1, 'the new message came in with the refreshed token');
+    });
+
+    test('a reply leaves through Postfix with the Google token and arrives once', async () => {
+      const header = await replyToSally(googleId, '<p>Yes, signed in with Google.</p>');
+      assert.equal(await deliveredToSally(header), 1, 'delivered once');
+      assert.match(readFileSync(servers.logPath, 'utf8'), /sasl_method=XOAUTH2, sasl_username=mike@enron\.test/, 'Postfix took XOAUTH2');
+    });
+
+    test('a revoked Google grant asks the rep to sign in again and keeps the mail', async () => {
+      const kept = messageCount(googleId);
+      identity.revokeUser(MIKE.email);
+      await assert.rejects(services.syncAccount(googleId), (error: Error & { code?: string }) => error.code === 'reconnect_required' || /sign in|reconnect/i.test(error.message));
+      assert.equal(services.store.accounts.get(googleId)!.status, 'reconnect_required');
+      assert.equal(messageCount(googleId), kept, 'every message is kept');
+      assert.equal(refreshes().at(-1)!.error, 'invalid_grant');
+    });
   });
 });

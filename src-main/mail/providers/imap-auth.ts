@@ -1,8 +1,8 @@
 // How an IMAP account signs in to its IMAP and SMTP servers: a password, or an OAuth 2.0
 // access token (SASL XOAUTH2, which Microsoft 365 and Gmail take; RFC 7628 OAUTHBEARER is
-// the standard form of the same) from the account's Microsoft sign-in, refreshed silently.
-// A server that refuses a token gets one fresh token and one more try before the account is
-// marked to sign in again; a refused password is the rep's to fix at once.
+// the standard form of the same) from the account's Microsoft or Google sign-in, refreshed
+// silently. A server that refuses a token gets one fresh token and one more try before the
+// account is marked to sign in again; a refused password is the rep's to fix at once.
 // References: https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth
 // https://developers.google.com/gmail/imap/xoauth2-protocol
 import {
@@ -11,18 +11,25 @@ import {
   type CredentialRecords,
   type MicrosoftOAuthConfig,
 } from '../../auth/microsoft-oauth.ts';
+import { GoogleTokenSource, type GoogleOAuthConfig } from '../../auth/google-oauth.ts';
 import { ReconnectRequiredError } from '../../auth/errors.ts';
 import type { ImapCredentials } from './imap.ts';
 
 /** Microsoft 365 delegated scopes for IMAP and SMTP AUTH (msal adds openid, profile, offline_access). */
 export const MICROSOFT_IMAP_SCOPES = ['https://outlook.office.com/IMAP.AccessAsUser.All', 'https://outlook.office.com/SMTP.Send'];
 
+/** Who issues an IMAP account's tokens. */
+export type ImapOAuthIssuer = 'microsoft' | 'google';
+
+/** The OAuth client an account's sign-in refreshes its tokens with, by issuer (structured-clone data, for the mail worker). */
+export type ImapOAuthClient = { issuer: 'microsoft'; config: MicrosoftOAuthConfig } | { issuer: 'google'; config: GoogleOAuthConfig };
+
 /** What imapflow and nodemailer sign in with. */
 export type ImapSecret = { password: string } | { accessToken: string };
 
 export interface ImapSignIn {
   /** 'password' or the OAuth issuer; names the method in logs and messages, never the secret. */
-  readonly method: 'password' | 'microsoft';
+  readonly method: 'password' | ImapOAuthIssuer;
   /** The secret for the next sign-in; ReconnectRequiredError when the grant is gone. */
   secret(): Promise<ImapSecret>;
   /**
@@ -33,13 +40,20 @@ export interface ImapSignIn {
   refused(): boolean;
 }
 
+/** An access-token source: MicrosoftTokenSource or GoogleTokenSource. */
+export interface AccessTokens {
+  getAccessToken(): Promise<string>;
+  /** Forgets the cached access token, so the next getAccessToken gets a fresh one. */
+  invalidate(): void;
+}
+
 export function passwordSignIn(password: string): ImapSignIn {
   return { method: 'password', secret: async () => ({ password }), refused: () => false };
 }
 
-export function tokenSignIn(tokens: Pick<MicrosoftTokenSource, 'getAccessToken' | 'invalidate'>): ImapSignIn {
+export function tokenSignIn(tokens: AccessTokens, method: ImapOAuthIssuer = 'microsoft'): ImapSignIn {
   return {
-    method: 'microsoft',
+    method,
     secret: async () => ({ accessToken: await tokens.getAccessToken() }),
     refused: () => {
       tokens.invalidate();
@@ -48,24 +62,44 @@ export function tokenSignIn(tokens: Pick<MicrosoftTokenSource, 'getAccessToken' 
   };
 }
 
+/** The issuer whose tokens `credentials` sign in with; undefined for a password (or nothing stored). */
+export function imapOAuthIssuer(credentials: ImapCredentials | null): ImapOAuthIssuer | undefined {
+  return credentials?.auth === 'microsoft' || credentials?.auth === 'google' ? credentials.auth : undefined;
+}
+
+/** Whether the stored credentials can sign in at all (a password, or a token grant). */
+export function hasImapSecret(credentials: ImapCredentials | null): boolean {
+  return Boolean(credentials?.password || credentials?.msalCache || credentials?.google?.refreshToken);
+}
+
 /**
- * The sign-in stored for an IMAP account: its password, or its Microsoft token cache (kept in
- * the same encrypted credentials row, refreshed tokens written back there). `oauth` is the
- * Microsoft client configuration; ReconnectRequiredError when credentials or configuration
+ * The sign-in stored for an IMAP account: its password, or its Microsoft token cache or Google
+ * tokens (kept in the same encrypted credentials row, refreshed tokens written back there).
+ * `client` is the issuer's OAuth client; ReconnectRequiredError when credentials or the client
  * are missing.
  */
-export function imapSignInFor(credentials: ImapCredentials | null, records: CredentialRecords, accountId: number, oauth?: MicrosoftOAuthConfig): ImapSignIn {
+export function imapSignInFor(credentials: ImapCredentials | null, records: CredentialRecords, accountId: number, client?: ImapOAuthClient): ImapSignIn {
   if (credentials?.password) return passwordSignIn(credentials.password);
-  if (credentials?.auth === 'microsoft' && credentials.homeAccountId && credentials.msalCache) {
-    if (!oauth) throw new ReconnectRequiredError('no Microsoft client configured for this mailbox');
+  const issuer = imapOAuthIssuer(credentials);
+  if (issuer && client?.issuer !== issuer) throw new ReconnectRequiredError(`no ${issuer === 'google' ? 'Google' : 'Microsoft'} client configured for this mailbox`);
+  if (client?.issuer === 'microsoft' && credentials?.homeAccountId && credentials.msalCache) {
     return tokenSignIn(
       new MicrosoftTokenSource({
-        config: { ...oauth, scopes: MICROSOFT_IMAP_SCOPES },
+        config: { ...client.config, scopes: MICROSOFT_IMAP_SCOPES },
         homeAccountId: credentials.homeAccountId,
         storage: credentialCacheStorage(records, accountId),
         scopes: credentials.scopes ?? MICROSOFT_IMAP_SCOPES,
       }),
+      'microsoft',
     );
+  }
+  if (client?.issuer === 'google' && credentials?.google?.refreshToken) {
+    const onTokens = (google: NonNullable<ImapCredentials['google']>) => {
+      // Written back unless the account was disconnected meanwhile.
+      const current = records.getTokens<ImapCredentials>(accountId);
+      if (current?.auth === 'google') records.setTokens(accountId, { ...current, google });
+    };
+    return tokenSignIn(new GoogleTokenSource(client.config, credentials.google, onTokens), 'google');
   }
   throw new ReconnectRequiredError('no stored credentials');
 }

@@ -4,6 +4,7 @@
 // more; the password is never logged (imapflow's logger is off).
 // References: RFC 9051 / RFC 3501 (IMAP), RFC 6154 (SPECIAL-USE), RFC 7162 (CONDSTORE, QRESYNC).
 import { ImapFlow, type ExpungeEvent, type ImapFlowOptions } from 'imapflow';
+import type { GoogleTokens } from '../../auth/google-oauth.ts';
 import type { ImapChanges, ImapFetched, ImapFolderInfo, ImapFolderState, ImapSource } from '../imap-sync.ts';
 
 /** How to reach and sign in to an IMAP server; kept in the encrypted store as the account's credentials. */
@@ -17,17 +18,19 @@ export interface ImapServerSettings {
 
 /**
  * What an IMAP account keeps in the encrypted store (account_credentials): the servers and
- * either the password or, for `auth: 'microsoft'`, msal's token cache (XOAUTH2).
+ * either the password or the OAuth 2.0 tokens of a Microsoft or Google sign-in (XOAUTH2).
  */
 export interface ImapCredentials extends ImapServerSettings {
   provider: 'imap';
-  /** 'password' (default) or 'microsoft': a Microsoft 365 sign-in whose tokens sign in over XOAUTH2. */
-  auth?: 'password' | 'microsoft';
+  /** 'password' (default), or the issuer of a sign-in whose tokens sign in over XOAUTH2. */
+  auth?: 'password' | 'microsoft' | 'google';
   password?: string;
   /** auth 'microsoft': the msal account and its serialised cache (access and refresh tokens). */
   homeAccountId?: string;
   msalCache?: string;
   scopes?: string[];
+  /** auth 'google': the tokens (refresh token included), rewritten after each refresh. */
+  google?: GoogleTokens;
   /** The outgoing server, signed in to with the same user and secret; null: the account cannot send. */
   smtp?: { host: string; port: number; security: 'tls' | 'starttls' } | null;
 }

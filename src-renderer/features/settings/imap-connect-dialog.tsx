@@ -1,12 +1,13 @@
 // "Connect IMAP" in Settings and "Other mailbox (IMAP)" in the first run: any mailbox signed in
-// with its address and password, or Microsoft 365 over IMAP with a Microsoft sign-in instead. Main tries the sign-in, and the outgoing server's, before
+// with its address and password, or Microsoft 365 or Google mail over IMAP with that sign-in
+// instead. Main tries the sign-in, and the outgoing server's, before
 // storing anything and says in words why it failed; the form keeps what was typed and focuses
 // the field most likely wrong. The password lives only in this form's state and its mutation,
 // both gone once the dialog closes.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useIsMutating } from '@tanstack/react-query';
 import type { AccountSummary, ChannelInput } from '../../../src-preload/contract/index.ts';
-import { CONNECT_IMAP_KEY, useConnectImap, useConnectImapMicrosoft } from '../../api/mutations.ts';
+import { CONNECT_IMAP_KEY, useConnectImap, useConnectImapOAuth } from '../../api/mutations.ts';
 import { Dialog } from '../../components/dialog.tsx';
 import { describeError, showToast } from '../../components/toasts.tsx';
 import { imapFailureField, isServerField, type ImapField } from './imap-failure.ts';
@@ -83,11 +84,11 @@ function connectInput(email: string, password: string, server: ImapServerValues)
 
 function ImapConnectForm({ initialEmail, onCancel, onSubmit, onConnected }: ImapConnectFormProps) {
   const withPassword = useConnectImap();
-  const withMicrosoft = useConnectImapMicrosoft();
+  const withOAuth = useConnectImapOAuth();
   // Whichever was tried last speaks for the form.
-  const [method, setMethod] = useState<'password' | 'microsoft'>('password');
-  const connect = method === 'microsoft' ? withMicrosoft : withPassword;
-  const pending = withPassword.isPending || withMicrosoft.isPending;
+  const [method, setMethod] = useState<'password' | 'oauth'>('password');
+  const connect = method === 'oauth' ? withOAuth : withPassword;
+  const pending = withPassword.isPending || withOAuth.isPending;
   const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState('');
   const [server, setServer] = useState(initialServerValues);
@@ -130,12 +131,12 @@ function ImapConnectForm({ initialEmail, onCancel, onSubmit, onConnected }: Imap
     withPassword.mutate(connectInput(email, password, server), { onSuccess: onConnected, onError });
   };
 
-  // Microsoft 365 mail over IMAP: the browser signs in, so neither address nor password is needed here.
-  const signInWithMicrosoft = () => {
+  // Microsoft 365 or Google mail over IMAP: the browser signs in, so neither address nor password is needed here.
+  const signInWith = (issuer: 'microsoft' | 'google') => {
     setFocusTarget(null);
-    setMethod('microsoft');
+    setMethod('oauth');
     onSubmit?.();
-    withMicrosoft.mutate({ ...serverInput(server), loopback: false }, { onSuccess: onConnected, onError });
+    withOAuth.mutate({ issuer, ...serverInput(server), loopback: false }, { onSuccess: onConnected, onError });
   };
 
   return (
@@ -182,10 +183,15 @@ function ImapConnectForm({ initialEmail, onCancel, onSubmit, onConnected }: Imap
             {describeError(connect.error)}
           </p>
         )}
-        <div className="dialog-actions">
-          <button type="button" className="button imap-oauth" onClick={signInWithMicrosoft}>
+        <div className="imap-oauth" role="group" aria-label="Sign in in the browser instead of a password">
+          <button type="button" className="button" onClick={() => signInWith('microsoft')}>
             Sign in with Microsoft 365 instead
           </button>
+          <button type="button" className="button" onClick={() => signInWith('google')}>
+            Sign in with Google instead
+          </button>
+        </div>
+        <div className="dialog-actions">
           <button type="button" className="button" onClick={onCancel}>
             Cancel
           </button>
@@ -195,7 +201,7 @@ function ImapConnectForm({ initialEmail, onCancel, onSubmit, onConnected }: Imap
         </div>
       </fieldset>
       <p role="status" className="imap-status">
-        {withMicrosoft.isPending ? 'Finish signing in in your browser…' : withPassword.isPending ? 'Signing in…' : ''}
+        {withOAuth.isPending ? 'Finish signing in in your browser…' : withPassword.isPending ? 'Signing in…' : ''}
       </p>
     </form>
   );

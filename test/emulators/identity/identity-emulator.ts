@@ -18,6 +18,8 @@ export { SALESFORCE_PUBLIC_CLIENT, SALESFORCE_TEST_ORG_ID, salesforceUserId } fr
 export const GMAIL_READONLY_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';
 export const GMAIL_MODIFY_SCOPE = 'https://www.googleapis.com/auth/gmail.modify';
 export const GMAIL_SEND_SCOPE = 'https://www.googleapis.com/auth/gmail.send';
+/** Gmail over IMAP and SMTP with XOAUTH2 (https://developers.google.com/gmail/imap/xoauth2-protocol). */
+export const GMAIL_IMAP_SCOPE = 'https://mail.google.com/';
 
 export const DEFAULT_TEST_USER: TestUser = {
   sub: '108234567890123456789',
@@ -83,6 +85,8 @@ export interface IdentityEndpoints {
 /** One observed token-endpoint call, for assertions (and for leak checks in log tests). */
 export interface TokenRequestRecord {
   grantType: string;
+  /** The client that asked (after client authentication), when known. */
+  clientId?: string;
   code?: string;
   codeVerifier?: string;
   refreshToken?: string;
@@ -100,7 +104,7 @@ export interface VerifiedAccessToken {
   expiresAt: number;
 }
 
-type ProviderContext = { oidc?: { params?: Record<string, unknown> } };
+type ProviderContext = { oidc?: { params?: Record<string, unknown>; client?: { clientId: string } } };
 
 const param = (ctx: ProviderContext, name: string): string | undefined => {
   const value = ctx.oidc?.params?.[name];
@@ -281,7 +285,7 @@ export class IdentityEmulator {
       clients,
       jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'emulator-rs256', use: 'sig', alg: 'RS256' }] },
       cookies: { keys: [randomBytes(32).toString('base64url')] },
-      scopes: ['openid', 'offline_access', 'email', 'profile', GMAIL_READONLY_SCOPE, GMAIL_MODIFY_SCOPE, GMAIL_SEND_SCOPE, ...MICROSOFT_GRAPH_SCOPES, ...MICROSOFT_IMAP_SCOPES, ...SALESFORCE_OAUTH_SCOPES],
+      scopes: ['openid', 'offline_access', 'email', 'profile', GMAIL_READONLY_SCOPE, GMAIL_MODIFY_SCOPE, GMAIL_SEND_SCOPE, GMAIL_IMAP_SCOPE, ...MICROSOFT_GRAPH_SCOPES, ...MICROSOFT_IMAP_SCOPES, ...SALESFORCE_OAUTH_SCOPES],
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
       // Google puts email/name into the ID token of the code flow too.
       conformIdTokenClaims: false,
@@ -343,6 +347,7 @@ export class IdentityEmulator {
   #recordTokenRequest(ctx: ProviderContext, error?: { error?: string; error_detail?: string }): void {
     this.tokenRequests.push({
       grantType: param(ctx, 'grant_type') ?? '',
+      clientId: ctx.oidc?.client?.clientId ?? param(ctx, 'client_id'),
       code: param(ctx, 'code'),
       codeVerifier: param(ctx, 'code_verifier'),
       refreshToken: param(ctx, 'refresh_token'),
