@@ -3,6 +3,7 @@
 // expired historyId falls back to a full sync that fetches only what the store lacks.
 // Reference: https://developers.google.com/gmail/api/guides/sync
 import type { IncomingMessage, ParsedMessage } from './types.ts';
+import type { EncodedContent } from '../store/message-values.ts';
 import { HistoryExpiredError, type GmailProvider, type MessageRef } from './providers/gmail.ts';
 import { createLogger } from '../platform/logger.ts';
 import { SyncBatch } from './sync-batch.ts';
@@ -13,7 +14,8 @@ const log = createLogger('mail.sync');
 export interface SyncStore {
   /** Gmail message ids the store holds for the account. */
   knownProviderIds(accountId: number): Set<string>;
-  saveMessages(accountId: number, items: Array<{ incoming: IncomingMessage; parsed: ParsedMessage }>): void;
+  /** `encoded`: the compressed columns, when made ahead (WriteBehindStore does, off the writer thread). */
+  saveMessages(accountId: number, items: Array<{ incoming: IncomingMessage; parsed: ParsedMessage; encoded?: EncodedContent }>): void;
   deleteMessages(accountId: number, providerIds: string[]): void;
   applyLabelChanges(accountId: number, providerId: string, added: string[], removed: string[]): void;
   saveLabels(accountId: number, labels: Array<{ id: string; name: string; type: string }>): void;

@@ -9,7 +9,7 @@ export function syncStoreFor(store: ProfileStore): SyncStore {
   return {
     knownProviderIds: (accountId) => store.messages.knownProviderIds(accountId),
     saveMessages: (accountId, items) => {
-      store.messages.saveMessages(accountId, items.map(({ incoming, parsed }) => messageToSave(incoming, parsed)));
+      store.messages.saveMessages(accountId, items.map(({ incoming, parsed, encoded }) => messageToSave(incoming, parsed, encoded)));
       store.mailActions.reapplyPending(accountId, new Set(items.map((item) => item.incoming.providerMessageId)));
     },
     deleteMessages: (accountId, ids) => void store.messages.deleteMessages(accountId, ids),

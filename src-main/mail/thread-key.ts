@@ -3,6 +3,7 @@
 // In-Reply-To, own Message-ID, else the normalised subject).
 import type { IncomingMessage, ParsedMessage } from './types.ts';
 import type { MessageToSave } from '../store/message-repository.ts';
+import type { EncodedContent } from '../store/message-values.ts';
 import type { ThreadKey } from '../store/types.ts';
 import { localThreadKey } from './mime/index.ts';
 
@@ -16,6 +17,6 @@ export function threadKeyFor(incoming: IncomingMessage, parsed: ParsedMessage): 
 }
 
 /** A fetched or imported message with its thread key, as the store saves it. */
-export function messageToSave(incoming: IncomingMessage, parsed: ParsedMessage): MessageToSave {
-  return { incoming, parsed, thread: threadKeyFor(incoming, parsed) };
+export function messageToSave(incoming: IncomingMessage, parsed: ParsedMessage, encoded?: EncodedContent): MessageToSave {
+  return { incoming, parsed, thread: threadKeyFor(incoming, parsed), ...(encoded ? { encoded } : {}) };
 }

@@ -1,6 +1,8 @@
 // The sync store as the mail worker hands it to a sync engine, with the writes behind: each
 // write call is posted to the store writer thread (store-writer.ts) and returns at once, so
 // the worker fetches and parses the next batch while the last one commits on the other core.
+// Messages are compressed here before they are posted (the writer only inserts them), which
+// also makes what crosses between the threads smaller.
 // Reads wait until every earlier write is applied, then read through the worker's own
 // connection (WAL: it sees what the writer committed), so an engine reads its own writes
 // exactly as it did with a synchronous store. Waiting uses Atomics.wait on a shared counter:
@@ -8,6 +10,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { once } from 'node:events';
 import { writeLogLine } from '../platform/logger.ts';
+import { encodeContent } from '../store/message-values.ts';
 import type { GraphSyncStore } from './graph-sync.ts';
 import { WORKER_RESOURCE_LIMITS } from './mail-worker-protocol.ts';
 import {
@@ -37,6 +40,18 @@ export interface WriteBehindOptions {
   databaseKey: string;
   /** Message batches in flight before saveMessages blocks (default 2): bounds the memory held. */
   pendingBatches?: number;
+}
+
+type SaveItems = Parameters<GraphSyncStore['saveMessages']>[1];
+const NOTHING = new Uint8Array(0);
+
+/** A batch with its content compressed, and without the plain source and HTML the writer no longer reads. */
+function encodedBatch(items: SaveItems): SaveItems {
+  return items.map(({ incoming, parsed, encoded }) => ({
+    incoming: { ...incoming, raw: NOTHING },
+    parsed: { ...parsed, html: null },
+    encoded: encoded ?? encodeContent(incoming.raw, parsed),
+  }));
 }
 
 export class WriteBehindStore {
@@ -115,7 +130,8 @@ export class WriteBehindStore {
       this.#batches.push(this.#posted + 1);
     }
     this.#posted += 1;
-    this.#worker.postMessage({ type: 'write', seq: this.#posted, method, args } as WriterRequest);
+    const posted = method === 'saveMessages' ? [args[0], encodedBatch(args[1] as SaveItems)] : args;
+    this.#worker.postMessage({ type: 'write', seq: this.#posted, method, args: posted } as WriterRequest);
     this.#pump();
   }
 

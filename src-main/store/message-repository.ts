@@ -4,7 +4,7 @@
 import type { Address, IncomingMessage, ParsedMessage } from '../mail/types.ts';
 import { baseSubjectKey, localFacts, LocalThreading } from './local-threading.ts';
 import { MessageReads } from './message-reads.ts';
-import { UNREAD_LABEL, messageValues } from './message-values.ts';
+import { UNREAD_LABEL, messageValues, type EncodedContent } from './message-values.ts';
 import { SearchIndex } from './search-index.ts';
 import type { Db, ParticipantRole, ThreadKey } from './types.ts';
 
@@ -13,6 +13,8 @@ export interface MessageToSave {
   incoming: IncomingMessage;
   parsed: ParsedMessage;
   thread: ThreadKey;
+  /** The compressed columns, when made ahead (then incoming.raw and parsed.html are not read). */
+  encoded?: EncodedContent;
 }
 
 export interface LabelInfo {
@@ -154,7 +156,7 @@ export class MessageRepository extends MessageReads {
     let updated = 0;
     let owner: string | undefined;
 
-    for (const { incoming, parsed, thread: tk } of items) {
+    for (const { incoming, parsed, thread: tk, encoded } of items) {
       const existing = this.#s.existing.get(accountId, incoming.providerMessageId);
       const local = tk.providerThreadId === null;
       const receivedAt = incoming.internalDate ?? parsed.date ?? 0;
@@ -177,7 +179,7 @@ export class MessageRepository extends MessageReads {
 
       // The index row goes before the key changes; the new key is the row's, written with it (no second write).
       if (existing) this.#index.remove(existing.id);
-      const values = { ...messageValues(incoming, parsed, threadId, now), search_key: this.#index.keyFor(receivedAt) };
+      const values = { ...messageValues(incoming, parsed, threadId, now, encoded), search_key: this.#index.keyFor(receivedAt) };
       let messageId: number;
       if (existing) {
         messageId = existing.id;

@@ -4,8 +4,14 @@
 import type { Db } from '../../../../src-main/store/types.ts';
 import { decodeBody } from '../../../../src-main/store/raw-encoding.ts';
 
+/** Back to the schema of version 130: no index over when messages were stored. */
+export function undoMigrationsAfter130(db: Db): void {
+  db.exec('DROP INDEX IF EXISTS messages_created;');
+}
+
 /** Back to the schema of version 120: bodies as plain text, no body_encoding. */
 export function undoMigrationsAfter120(db: Db): void {
+  undoMigrationsAfter130(db);
   const columns = db.prepare("SELECT name FROM pragma_table_info('messages')").pluck().all() as string[];
   if (!columns.includes('body_encoding')) return;
   const rows = db.prepare("SELECT id, body_text, body_html, body_encoding FROM messages WHERE body_encoding <> 'identity'").all() as Array<{
