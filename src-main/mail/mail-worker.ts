@@ -58,9 +58,14 @@ interface OpenedSync {
 
 /**
  * A sync's writes go to the store writer thread, so fetching and parsing (this thread) and
- * committing (that one) run on both cores; reads here wait for the writes before them.
+ * committing (that one) run on both cores; reads here wait for the writes before them. IMAP
+ * fetching leaves this thread idle while the writer commits, so its messages are compressed here.
  */
-const writer = data.job.kind === 'import' ? null : new WriteBehindStore({ databasePath: data.databasePath, databaseKey: data.databaseKey });
+const writer = data.job.kind === 'import' ? null : new WriteBehindStore({
+  databasePath: data.databasePath,
+  databaseKey: data.databaseKey,
+  compressBeforePosting: data.job.kind === 'imap-sync',
+});
 const syncStore = (store: ProfileStore) => writer!.syncStore(graphSyncStoreFor(store));
 
 /** What every sync engine takes besides its provider and store; progress is posted once what it counts is committed. */

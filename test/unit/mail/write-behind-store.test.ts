@@ -14,9 +14,9 @@ let t: TestStore;
 let accountId: number;
 let writer: WriteBehindStore;
 
-async function openWriter(pendingBatches?: number): Promise<WriteBehindStore> {
+async function openWriter(pendingBatches?: number, compressBeforePosting = false): Promise<WriteBehindStore> {
   const databaseKey = (await t.secrets.get(databaseKeyAccount(t.path)))!;
-  return new WriteBehindStore({ databasePath: t.path, databaseKey, ...(pendingBatches ? { pendingBatches } : {}) });
+  return new WriteBehindStore({ databasePath: t.path, databaseKey, compressBeforePosting, ...(pendingBatches ? { pendingBatches } : {}) });
 }
 
 const item = (id: string) => {
@@ -45,6 +45,20 @@ test('writes are applied in order and a read sees every write made before it', a
   assert.deepEqual([...store.knownProviderIds(accountId)].sort(), ['b', 'c']);
   assert.equal(store.getCursor(accountId), 'h-1');
 });
+
+for (const compressBeforePosting of [false, true]) {
+  test(`a message compressed ${compressBeforePosting ? 'before posting' : 'by the writer'} reads back whole`, async () => {
+    writer = await openWriter(undefined, compressBeforePosting);
+    const store = writer.syncStore(graphSyncStoreFor(t.store));
+    const sent = message({ id: 'whole', text: 'Quarterly numbers attached. '.repeat(40) });
+    store.saveMessages(accountId, [{ incoming: sent.incoming, parsed: { ...sent.parsed, html: '<p>Quarterly</p>' } }]);
+    writer.drain();
+    const stored = t.store.messages.getMessage(t.store.messages.findByMessageIdHeader(accountId, sent.parsed.messageId!)!)!;
+    assert.deepEqual(Buffer.from(stored.raw), Buffer.from(sent.incoming.raw));
+    assert.equal(stored.text, sent.parsed.text);
+    assert.equal(stored.html, '<p>Quarterly</p>');
+  });
+}
 
 test('progress runs once the writes before it are committed, not when they are posted', async () => {
   writer = await openWriter();
