@@ -5,13 +5,18 @@
 // from the UIDs at and above the last UIDNEXT. Otherwise every UID is listed: UIDs the store
 // lacks are fetched newest first, UIDs the server no longer lists are expunged locally, and
 // flags are compared — only those changed since the last HIGHESTMODSEQ where the server has
-// CONDSTORE, all of them otherwise. A new UIDVALIDITY drops the folder's old UIDs and fetches
-// it again, so nothing is stored twice. The same parse and store path as Gmail and Graph.
+// CONDSTORE, all of them otherwise. A new UIDVALIDITY makes the folder's old UIDs meaningless:
+// the folder is fetched again and each message matched with what was stored by its content
+// hash (or, where the source is not kept offline, Message-ID and Date), so a message is
+// renamed, not stored twice, and keeps its thread, CRM activities and outbox items. The same
+// parse and store path as Gmail and Graph.
 import type { ParsedMessage } from './types.ts';
 import type { SyncProgress, SyncResult } from './gmail-sync.ts';
 import { SyncBatch } from './sync-batch.ts';
 import type { GraphSyncStore, SyncScope } from './graph-sync.ts';
 import { createLogger } from '../platform/logger.ts';
+import type { MessageIdentity } from '../store/message-reads.ts';
+import { sourceDigest } from '../store/raw-encoding.ts';
 
 const log = createLogger('mail.imap-sync');
 
@@ -87,10 +92,18 @@ interface ImapCursor {
   folders: Record<string, FolderCursor>;
 }
 
+/** Graph's sync store and what re-identifies a folder's messages across a new UIDVALIDITY. */
+export interface ImapSyncStore extends GraphSyncStore {
+  /** The identities of these stored messages (MessageRepository.identities). */
+  messageIdentities(accountId: number, providerMessageIds: readonly string[]): MessageIdentity[];
+  /** New provider ids for stored messages, [from, to] pairs, the rows kept (MessageRepository.renameMessages). */
+  renameMessages(accountId: number, renames: ReadonlyArray<readonly [from: string, to: string]>): void;
+}
+
 export interface ImapSyncOptions {
   accountId: number;
   source: ImapSource;
-  store: GraphSyncStore;
+  store: ImapSyncStore;
   parse: (raw: Uint8Array) => Promise<ParsedMessage>;
   onProgress?: (progress: SyncProgress) => void;
   batchSize?: number;
@@ -108,6 +121,59 @@ export const imapMessageId = (path: string, uidValidity: string, uid: number) =>
 
 export function stateLabels(flags: readonly string[]): string[] {
   return [...(flags.includes('\\Seen') ? [] : [UNREAD_LABEL]), ...(flags.includes('\\Flagged') ? [STARRED_LABEL] : [])];
+}
+
+/**
+ * A folder's stored messages from before its new UIDVALIDITY, waiting to be matched with the
+ * messages fetched under the new one (RFC 3501 §2.3.1.1 gives no mapping between the two).
+ * Each stored message is claimed at most once, so a copy the folder really holds twice is
+ * stored twice, as it was before.
+ */
+class StaleMessages {
+  readonly #byDigest = new Map<string, string[]>();
+  /** Stored messages whose source is not kept offline, by Message-ID and Date. */
+  readonly #byHeaders = new Map<string, string[]>();
+  readonly #unclaimed: Set<string>;
+
+  constructor(identities: readonly MessageIdentity[]) {
+    this.#unclaimed = new Set(identities.map((i) => i.providerMessageId));
+    for (const i of identities) {
+      const key = i.digest ?? (i.messageId === null ? null : StaleMessages.#headers(i.messageId, i.date));
+      if (key === null) continue;
+      const index = i.digest ? this.#byDigest : this.#byHeaders;
+      index.set(key, [...(index.get(key) ?? []), i.providerMessageId]);
+    }
+  }
+
+  static #headers(messageId: string, date: number | null): string {
+    return `${messageId}\n${date ?? ''}`;
+  }
+
+  /** Whether a message not matched by digest could still match by its headers (then it is parsed first). */
+  get matchesHeaders(): boolean {
+    return this.#byHeaders.size > 0;
+  }
+
+  /** The stored message with this source digest, or with these headers where its source is not kept; null when none is left. */
+  claim(digest: string, parsed: Pick<ParsedMessage, 'messageId' | 'date'> | null): string | null {
+    const id =
+      StaleMessages.#take(this.#byDigest, digest) ??
+      (parsed?.messageId ? StaleMessages.#take(this.#byHeaders, StaleMessages.#headers(parsed.messageId, parsed.date)) : null);
+    if (id !== null) this.#unclaimed.delete(id);
+    return id;
+  }
+
+  /** The stored messages nothing fetched matched: gone from the folder. */
+  unclaimed(): string[] {
+    return [...this.#unclaimed];
+  }
+
+  static #take(index: Map<string, string[]>, key: string): string | null {
+    const ids = index.get(key);
+    const id = ids?.shift() ?? null;
+    if (ids && !ids.length) index.delete(key);
+    return id;
+  }
 }
 
 export class ImapSync {
@@ -164,20 +230,22 @@ export class ImapSync {
     const prefix = `${path}\n`;
     const current = `${prefix}${state.uidValidity}\n`;
     const storedHere = [...labels.keys()].filter((id) => id.startsWith(prefix));
-    // UIDVALIDITY changed (RFC 3501 §2.3.1.1): the old UIDs name nothing any more.
+    // UIDVALIDITY changed (RFC 3501 §2.3.1.1): the old UIDs name nothing any more. Until the
+    // folder is fetched again its old messages stay, each to be matched with its new UID.
     const stale = storedHere.filter((id) => !id.startsWith(current));
-    if (stale.length) {
-      log.warn('UIDVALIDITY changed; the folder is fetched again', { accountId, folder: path });
-      store.deleteMessages(accountId, stale);
-    }
+    const reclaim = stale.length ? new StaleMessages(store.messageIdentities(accountId, stale)) : null;
+    if (stale.length) log.warn('UIDVALIDITY changed; the folder is fetched again and matched with what is stored', { accountId, folder: path, stored: stale.length });
     const known = new Map(storedHere.filter((id) => id.startsWith(current)).map((id) => [Number(id.slice(current.length)), id]));
     const delta = (await this.#resync(previous, state, known)) ?? (await this.#compare(previous, state, known));
     const expunged = [...delta.gone].map((uid) => known.get(uid)!);
     if (expunged.length) store.deleteMessages(accountId, expunged);
     progress.total += delta.missing.length;
-    const added = await this.#fetch(path, state.uidValidity, delta.missing, progress);
+    const fetched = await this.#fetch(path, state.uidValidity, delta.missing, progress, labels, reclaim);
+    const added = fetched.added;
+    const dropped = reclaim?.unclaimed() ?? [];
+    if (dropped.length) store.deleteMessages(accountId, dropped);
 
-    let labelChanges = 0;
+    let labelChanges = fetched.labelChanges;
     for await (const { uid, flags } of delta.flags()) {
       const id = known.get(uid);
       if (!id || delta.gone.has(uid)) continue;
@@ -190,7 +258,7 @@ export class ImapSync {
       labelChanges += 1;
     }
     for (const id of [...stale, ...expunged]) labels.delete(id);
-    return { cursor: { uidValidity: state.uidValidity, uidNext: state.uidNext, highestModseq: state.highestModseq }, added, deleted: stale.length + expunged.length, labelChanges };
+    return { cursor: { uidValidity: state.uidValidity, uidNext: state.uidNext, highestModseq: state.highestModseq }, added, deleted: dropped.length + expunged.length, labelChanges };
   }
 
   /**
@@ -226,26 +294,52 @@ export class ImapSync {
     return { gone, missing, flags: () => (unchanged ? [] : source.fetchFlags(since)) };
   }
 
-  async #fetch(path: string, uidValidity: string, uids: readonly number[], progress: SyncProgress): Promise<number> {
+  /**
+   * Fetches `uids` newest first and stores them in batches; with `reclaim` (a new UIDVALIDITY),
+   * a message that is one already stored is renamed to its new UID and its flags compared
+   * instead. Returns the messages stored and the flag changes made to renamed ones.
+   */
+  async #fetch(path: string, uidValidity: string, uids: readonly number[], progress: SyncProgress, labels: Map<string, string[]>, reclaim: StaleMessages | null) {
     const { source, store, accountId, parse, batchSize } = this.#o;
     const batch = new SyncBatch({ store, accountId, batchSize, progress, onProgress: this.#o.onProgress });
+    let labelChanges = 0;
     for (let start = 0; start < uids.length; start += FETCH_CHUNK) {
       this.#o.signal?.throwIfAborted();
+      const renames: Array<[from: string, to: string]> = [];
+      const relabels: Array<{ id: string; add: string[]; remove: string[] }> = [];
       for await (const m of source.fetchSources(uids.slice(start, start + FETCH_CHUNK))) {
-        const parsed = await parse(m.raw);
+        const providerMessageId = imapMessageId(path, uidValidity, m.uid);
+        const wanted = [path, ...stateLabels(m.flags)];
+        let parsed: ParsedMessage | null = null;
+        if (reclaim) {
+          if (reclaim.matchesHeaders) parsed = await parse(m.raw);
+          const was = reclaim.claim(sourceDigest(m.raw), parsed);
+          if (was !== null) {
+            const have = labels.get(was) ?? [];
+            renames.push([was, providerMessageId]);
+            const add = wanted.filter((l) => !have.includes(l));
+            const remove = have.filter((l) => !wanted.includes(l));
+            if (add.length || remove.length) relabels.push({ id: providerMessageId, add, remove });
+            labels.delete(was);
+            labels.set(providerMessageId, wanted);
+            continue;
+          }
+        }
+        parsed ??= await parse(m.raw);
         batch.push({
-          incoming: {
-            providerMessageId: imapMessageId(path, uidValidity, m.uid),
-            providerThreadId: null,
-            labels: [path, ...stateLabels(m.flags)],
-            internalDate: m.internalDate,
-            raw: m.raw,
-          },
+          incoming: { providerMessageId, providerThreadId: null, labels: wanted, internalDate: m.internalDate, raw: m.raw },
           parsed,
         });
       }
       batch.flush();
+      if (renames.length) {
+        store.renameMessages(accountId, renames);
+        for (const { id, add, remove } of relabels) store.applyLabelChanges(accountId, id, add, remove);
+        labelChanges += relabels.length;
+        progress.done += renames.length;
+        this.#o.onProgress?.({ ...progress });
+      }
     }
-    return batch.stored;
+    return { added: batch.stored, labelChanges };
   }
 }

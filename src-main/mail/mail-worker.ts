@@ -23,7 +23,7 @@ import { GraphSync } from './graph-sync.ts';
 import { ImapSync } from './imap-sync.ts';
 import { ImapProvider, imapServerOf, type ImapCredentials } from './providers/imap.ts';
 import { imapSignInFor, isAuthenticationRefused, signedIn } from './providers/imap-auth.ts';
-import { graphSyncStoreFor } from './graph-sync-store.ts';
+import { imapSyncStoreFor } from './imap-sync-store.ts';
 import { GmailSync, type SyncProgress } from './gmail-sync.ts';
 import { parseMessage } from './mime/index.ts';
 import { importMailbox } from './import/importer.ts';
@@ -66,7 +66,7 @@ const writer = data.job.kind === 'import' ? null : new WriteBehindStore({
   databaseKey: data.databaseKey,
   compressBeforePosting: data.job.kind === 'imap-sync',
 });
-const syncStore = (store: ProfileStore) => writer!.syncStore(graphSyncStoreFor(store));
+const syncStore = (store: ProfileStore) => writer!.syncStore(imapSyncStoreFor(store));
 
 /** What every sync engine takes besides its provider and store; progress is posted once what it counts is committed. */
 const engineOptions = (accountId: number) => ({

@@ -3,10 +3,10 @@
 // counter of the calls applied so far, which the worker can wait on without its event loop.
 import type { MessagePort } from 'node:worker_threads';
 import type { LogLevel } from '../platform/logger.ts';
-import type { GraphSyncStore } from './graph-sync.ts';
+import type { ImapSyncStore } from './imap-sync.ts';
 
 /** The sync store's write calls, applied by the writer in the order they were made. */
-export const WRITE_METHODS = ['saveMessages', 'deleteMessages', 'applyLabelChanges', 'saveLabels', 'setCursor', 'setFolderRoles'] as const;
+export const WRITE_METHODS = ['saveMessages', 'deleteMessages', 'applyLabelChanges', 'saveLabels', 'setCursor', 'setFolderRoles', 'renameMessages'] as const;
 export type WriteMethod = (typeof WRITE_METHODS)[number];
 
 /** Int32 slots of the shared state: the last call applied (or skipped after a failure), and 1 once one failed. */
@@ -24,7 +24,7 @@ export interface StoreWriterData {
 
 /** Worker → writer, on the writer's parentPort. Sequence numbers start at 1 and rise by 1. */
 export type WriterRequest =
-  | { type: 'write'; seq: number; method: WriteMethod; args: Parameters<GraphSyncStore[WriteMethod]> }
+  | { type: 'write'; seq: number; method: WriteMethod; args: Parameters<ImapSyncStore[WriteMethod]> }
   | { type: 'close' };
 
 /** A store error as it crosses threads: its code (SQLITE_FULL…) is what the worker describes to the rep. */

@@ -9,9 +9,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { setLogSink } from '../platform/logger.ts';
 import { openEncryptedDatabase } from '../store/database.ts';
 import { createProfileStore, type ProfileStore } from '../store/profile-store.ts';
-import { graphSyncStoreFor } from './graph-sync-store.ts';
+import { imapSyncStoreFor } from './imap-sync-store.ts';
 import { DONE_SLOT, FAILED_SLOT, type StoreWriterData, type WriterError, type WriterRequest, type WriterResult } from './store-writer-protocol.ts';
-import type { GraphSyncStore } from './graph-sync.ts';
+import type { ImapSyncStore } from './imap-sync.ts';
 
 const data = workerData as StoreWriterData;
 const send = (result: WriterResult) => data.results.postMessage(result);
@@ -26,11 +26,11 @@ function asWriterError(error: unknown): WriterError {
 // A store that cannot be opened (a wrong key, a full disk) fails the first write, like any
 // other failure, instead of leaving the worker to wait for writes that never come.
 let store: ProfileStore | null = null;
-let target: GraphSyncStore | null = null;
+let target: ImapSyncStore | null = null;
 let openFailure: WriterError | null = null;
 try {
   store = createProfileStore(openEncryptedDatabase({ path: data.databasePath, key: data.databaseKey }));
-  target = graphSyncStoreFor(store);
+  target = imapSyncStoreFor(store);
 } catch (error) {
   openFailure = asWriterError(error);
 }

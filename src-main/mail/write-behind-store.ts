@@ -14,6 +14,7 @@ import { once } from 'node:events';
 import { writeLogLine } from '../platform/logger.ts';
 import { encodeContent } from '../store/message-values.ts';
 import type { GraphSyncStore } from './graph-sync.ts';
+import type { ImapSyncStore } from './imap-sync.ts';
 import { WORKER_RESOURCE_LIMITS } from './mail-worker-protocol.ts';
 import {
   DONE_SLOT, FAILED_SLOT, WRITE_METHODS, type StoreWriterData, type WriteMethod, type WriterError, type WriterRequest, type WriterResult,
@@ -89,14 +90,15 @@ export class WriteBehindStore {
    * throws the writer's failure (StoreWriteError) if one happened; reads wait for every
    * earlier write, and saveMessages waits while `pendingBatches` batches are not committed.
    */
-  syncStore(reader: GraphSyncStore): GraphSyncStore {
+  syncStore(reader: ImapSyncStore): ImapSyncStore {
     const writes = Object.fromEntries(WRITE_METHODS.map((method) => [method, (...args: unknown[]) => this.#write(method, args)]));
     return {
       knownProviderIds: (accountId) => (this.drain(), reader.knownProviderIds(accountId)),
       getCursor: (accountId) => (this.drain(), reader.getCursor(accountId)),
       labelsByMessage: (accountId) => (this.drain(), reader.labelsByMessage(accountId)),
+      messageIdentities: (accountId, ids) => (this.drain(), reader.messageIdentities(accountId, ids)),
       ...writes,
-    } as GraphSyncStore;
+    } as ImapSyncStore;
   }
 
   /** Runs `callback` once every write made so far is applied (progress after the commit it reports). */

@@ -1,7 +1,7 @@
 // The read side of the offline mail copy: one message with its participants and labels,
 // a thread's messages, the ids sync needs, and store-wide counts. MessageRepository adds
 // the writes on top (CONVENTIONS.md §4: reads and writes kept apart).
-import { decodeBody, decodeRaw, type RawEncoding } from './raw-encoding.ts';
+import { decodeBody, decodeRaw, sourceDigest, type RawEncoding } from './raw-encoding.ts';
 import type { Db, MessageRecord, ParticipantRole, StoreStats } from './types.ts';
 
 export interface MessageRow {
@@ -30,6 +30,17 @@ export interface MessageRow {
   raw_encoding: RawEncoding;
 }
 
+/** What re-identifies a stored message once its provider id names nothing (an IMAP folder's new UIDVALIDITY). */
+export interface MessageIdentity {
+  providerMessageId: string;
+  /** Message-ID (RFC 5322 §3.6.4) without angle brackets, or null. */
+  messageId: string | null;
+  /** Date header, ms since the epoch, or null. */
+  date: number | null;
+  /** sourceDigest() of the raw source; null where the source is not kept on this computer. */
+  digest: string | null;
+}
+
 const MESSAGE_COLUMNS = `id, account_id, provider_message_id, thread_id, message_id_header, subject, from_address,
   from_name, date, internal_date, received_at, snippet, body_text, body_html, body_encoding, has_attachments, attachments_json,
   warnings_json, unread, raw_encoding`;
@@ -48,6 +59,9 @@ export class MessageReads {
         `SELECT m.provider_message_id AS id, l.provider_label_id AS label
            FROM messages m JOIN message_labels ml ON ml.message_id = m.id JOIN labels l ON l.id = ml.label_id
           WHERE m.account_id = ?`,
+      ),
+      identity: db.prepare<[number, string], { message_id_header: string | null; date: number | null; raw: Uint8Array; raw_encoding: RawEncoding }>(
+        'SELECT message_id_header, date, raw, raw_encoding FROM messages WHERE account_id = ? AND provider_message_id = ?',
       ),
       byHeader: db.prepare<[number, string], number>(
         'SELECT id FROM messages WHERE account_id = ? AND message_id_header = ? ORDER BY id LIMIT 1',
@@ -81,6 +95,18 @@ export class MessageReads {
       const list = out.get(row.id);
       if (list) list.push(row.label);
       else out.set(row.id, [row.label]);
+    }
+    return out;
+  }
+
+  /** The identities of these stored messages (ids not stored are left out); each stored source is read back and digested. */
+  identities(accountId: number, providerMessageIds: Iterable<string>): MessageIdentity[] {
+    const out: MessageIdentity[] = [];
+    for (const providerMessageId of providerMessageIds) {
+      const row = this.#r.identity.get(accountId, providerMessageId);
+      if (!row) continue;
+      const digest = row.raw_encoding === 'remote' ? null : sourceDigest(rawBytes(row.raw, row.raw_encoding));
+      out.push({ providerMessageId, messageId: row.message_id_header, date: row.date, digest });
     }
     return out;
   }

@@ -42,6 +42,7 @@ export class MessageRepository extends MessageReads {
   readonly #s;
   readonly #saveBatch;
   readonly #deleteBatch;
+  readonly #renameBatch;
   readonly #applyLabels;
   readonly #index: SearchIndex;
   readonly #threading: LocalThreading;
@@ -102,9 +103,16 @@ export class MessageRepository extends MessageReads {
       messageCount: db.prepare<[number], number>('SELECT message_count FROM threads WHERE id = ?').pluck(),
       dropEmptyThread: db.prepare<[number]>('DELETE FROM threads WHERE id = ? AND message_count = 0'),
       deleteMessage: db.prepare<[number]>('DELETE FROM messages WHERE id = ?'),
+      rename: db.prepare<[string, number, number, string]>(
+        'UPDATE messages SET provider_message_id = ?, updated_at = ? WHERE account_id = ? AND provider_message_id = ?',
+      ),
     };
     this.#saveBatch = db.transaction((accountId: number, items: readonly MessageToSave[]) => this.#save(accountId, items));
     this.#deleteBatch = db.transaction((accountId: number, ids: readonly string[]) => this.#delete(accountId, ids));
+    this.#renameBatch = db.transaction((accountId: number, renames: ReadonlyArray<readonly [string, string]>) => {
+      const now = this.#now();
+      return renames.reduce((n, [from, to]) => n + this.#s.rename.run(to, now, accountId, from).changes, 0);
+    });
     this.#applyLabels = db.transaction(
       (accountId: number, providerId: string, added: readonly string[], removed: readonly string[]) =>
         this.#labels(accountId, providerId, added, removed),
@@ -126,6 +134,17 @@ export class MessageRepository extends MessageReads {
   deleteMessages(accountId: number, providerMessageIds: readonly string[]): number {
     if (providerMessageIds.length === 0) return 0;
     return this.#deleteBatch.immediate(accountId, providerMessageIds);
+  }
+
+  /**
+   * Gives stored messages new provider ids ([from, to] pairs), in one transaction, keeping each
+   * row — its thread, labels, activities, outbox items and queued actions, which point at the
+   * row. Ids not stored are ignored; returns how many were renamed. Throws (UNIQUE) when a new
+   * id is already stored.
+   */
+  renameMessages(accountId: number, renames: ReadonlyArray<readonly [from: string, to: string]>): number {
+    if (renames.length === 0) return 0;
+    return this.#renameBatch.immediate(accountId, renames);
   }
 
   /**

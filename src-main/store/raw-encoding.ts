@@ -5,6 +5,7 @@
 // The decoded body text and HTML are kept the same way (migration 130): they were the largest
 // uncompressed part of the store (dasovich-j: 6.8 MB of body text beside 3.6 MB of zstd raw),
 // and a read decompresses one body (~10 µs for an Enron-sized one).
+import { createHash } from 'node:crypto';
 import { constants, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 
 /** 'remote': not kept on this computer (older than "keep full messages for N months"); the provider has it. */
@@ -26,6 +27,11 @@ export function decodeRaw(stored: Uint8Array, encoding: string): Uint8Array {
   if (encoding === 'zstd') return zstdDecompressSync(stored);
   if (encoding === 'remote') return new Uint8Array();
   throw new Error(`raw source stored with an unknown encoding: ${encoding}`);
+}
+
+/** A content hash of a raw source (SHA-256, hex): equal digests, the same message byte for byte. */
+export function sourceDigest(raw: Uint8Array): string {
+  return createHash('sha256').update(raw).digest('hex');
 }
 
 /** The encoding new rows keep body_text and body_html in ('identity' rows predate migration 130). */

@@ -151,11 +151,14 @@ describe('IMAP account on a real Dovecot (kaminski-v)', { skip }, () => {
     console.log(`QRESYNC incremental sync (new-mail, ${total} in INBOX): ${sync.commands.length} commands, ${sync.bytesOut} bytes from the server, ${Math.round(ms)} ms`);
   });
 
-  test('a forced UIDVALIDITY change resyncs the folder with no duplicate', async () => {
+  test('a forced UIDVALIDITY change resyncs the folder with no duplicate, each message keeping its row', async () => {
+    const rows = () => db().prepare('SELECT id FROM messages WHERE account_id = ? ORDER BY id').pluck().all(accountId) as number[];
+    const before = rows();
     await server.doveadm(['mailbox', 'update', '-u', VINCE.user, '--uid-validity', '424242', 'INBOX']);
     await services.syncAccount(accountId);
     assert.equal(messages(), total);
     assert.equal(sameMessageTwice(), 0);
+    assert.deepEqual(rows(), before, 'matched by content and renamed, not deleted and stored again');
     const ids = db().prepare('SELECT provider_message_id FROM messages WHERE account_id = ?').pluck().all(accountId) as string[];
     assert.ok(ids.every((id) => id.startsWith('INBOX\n424242\n')), 'every message under the new UIDVALIDITY');
   });

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ImapSync, type ImapFetched, type ImapFolderInfo, type ImapSource } from '../../../src-main/mail/imap-sync.ts';
-import { graphSyncStoreFor } from '../../../src-main/mail/graph-sync-store.ts';
+import { imapSyncStoreFor } from '../../../src-main/mail/imap-sync-store.ts';
 import { parseMessage } from '../../../src-main/mail/mime/index.ts';
 import { databaseOf } from '../../../src-main/store/profile-store.ts';
 import { openTestStore, type TestStore } from '../store/store-fixtures.ts';
@@ -41,6 +41,14 @@ class FakeImap implements ImapSource {
     const m = this.folders.get(path)!.messages.find((x) => x.uid === uid)!;
     m.flags = flags;
     m.modseq = ++this.modseq;
+  }
+  /** A new UIDVALIDITY, as when the server rebuilds its index: every message numbered afresh (here in reverse). */
+  renumber(path: string, uidValidity: number): void {
+    const folder = this.folders.get(path)!;
+    folder.uidValidity = uidValidity;
+    folder.messages = folder.messages.reverse().map((m, i) => ({ ...m, uid: i + 1, modseq: ++this.modseq }));
+    folder.uidNext = folder.messages.length + 1;
+    folder.vanished = [];
   }
   folder(path: string, specialUse: string | null = null): void {
     this.folders.set(path, { info: { path, specialUse }, uidValidity: 1000, uidNext: 1, messages: [], vanished: [] });
@@ -95,7 +103,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.cleanup());
 
-const engine = () => new ImapSync({ accountId, source: server, store: graphSyncStoreFor(t.store), parse: parseMessage });
+const engine = () => new ImapSync({ accountId, source: server, store: imapSyncStoreFor(t.store), parse: parseMessage });
 const count = () => t.store.messages.stats().messages;
 const unread = () => databaseOf(t.store).prepare('SELECT count(*) FROM messages WHERE unread = 1').pluck().get();
 
@@ -199,4 +207,51 @@ test('a new UIDVALIDITY refetches the folder and stores nothing twice', async ()
   assert.deepEqual(server.calls.slice(0, 2), ['uids', 'flags'], 'listed in full, not resynced from the old UIDVALIDITY');
   const dupes = databaseOf(t.store).prepare('SELECT count(*) FROM (SELECT message_id_header FROM messages GROUP BY message_id_header HAVING count(*) > 1)').pluck().get();
   assert.equal(dupes, 0);
+});
+
+const rowsByHeader = () =>
+  new Map(databaseOf(t.store).prepare<[], { id: number; header: string; pid: string; unread: number }>(
+    'SELECT id, message_id_header AS header, provider_message_id AS pid, unread FROM messages').all().map((r) => [r.header, r]));
+
+test('a new UIDVALIDITY matches the refetched folder with what is stored: rows kept with their CRM activity, flags compared, the gone deleted, the new added', async () => {
+  await engine().sync();
+  const db = databaseOf(t.store);
+  const before = rowsByHeader();
+  const logged = before.get('INBOX-in-2@example.com')!;
+  const contact = Number(db.prepare(`INSERT INTO contacts (crm, crm_contact_id, email, updated_at) VALUES ('hubspot', '7', 'a@example.com', 0)`).run().lastInsertRowid);
+  db.prepare(`INSERT INTO activities (message_id, contact_id, crm, crm_activity_id, logged_at) VALUES (?, ?, 'hubspot', 'e-1', 0)`).run(logged.id, contact);
+
+  server.renumber('INBOX', 2000);
+  const inbox = server.folders.get('INBOX')!;
+  inbox.messages = inbox.messages.filter((m) => !new TextDecoder().decode(m.raw).includes('Subject: in-4'));
+  inbox.messages.find((m) => new TextDecoder().decode(m.raw).includes('Subject: in-2'))!.flags = ['\\Seen'];
+  server.add('INBOX', 'in-6');
+  server.fetched = [];
+  const result = await engine().sync();
+
+  const after = rowsByHeader();
+  assert.equal(count(), 6, 'in-1..3, in-5, in-6 and Sent, each once');
+  assert.equal(after.has('INBOX-in-4@example.com'), false, 'gone from the folder, gone from the store');
+  for (const subject of ['in-1', 'in-2', 'in-3', 'in-5']) {
+    const header = `INBOX-${subject}@example.com`;
+    assert.equal(after.get(header)!.id, before.get(header)!.id, `${subject} keeps its row`);
+    assert.ok(after.get(header)!.pid.startsWith('INBOX\n2000\n'), `${subject} renamed to its new UID`);
+  }
+  assert.equal(after.get('INBOX-in-2@example.com')!.unread, 0, 'the flag set meanwhile is applied');
+  assert.deepEqual(db.prepare('SELECT message_id FROM activities').pluck().all(), [logged.id], 'the activity still points at its message');
+  assert.deepEqual([result.added, result.deleted, result.labelChanges], [1, 1, 1]);
+  assert.equal(server.fetched.length, 5, 'the folder fetched again under its new UIDs');
+});
+
+test('a new UIDVALIDITY matches a message whose source is not kept offline by Message-ID and Date', async () => {
+  await engine().sync();
+  const db = databaseOf(t.store);
+  const before = rowsByHeader().get('INBOX-in-3@example.com')!;
+  db.prepare(`UPDATE messages SET raw = x'', raw_encoding = 'remote', body_text = '', body_html = NULL, body_encoding = 'remote' WHERE id = ?`).run(before.id);
+  server.renumber('INBOX', 3000);
+  await engine().sync();
+  const after = rowsByHeader().get('INBOX-in-3@example.com')!;
+  assert.equal(after.id, before.id);
+  assert.equal(after.pid, 'INBOX\n3000\n3', 'in-3 was UID 3 of 5 and is 3 again in reverse');
+  assert.equal(count(), 6);
 });

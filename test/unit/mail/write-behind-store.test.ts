@@ -5,7 +5,7 @@
 // is posted.
 import { afterEach, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { graphSyncStoreFor } from '../../../src-main/mail/graph-sync-store.ts';
+import { imapSyncStoreFor } from '../../../src-main/mail/imap-sync-store.ts';
 import { StoreWriteError, WriteBehindStore } from '../../../src-main/mail/write-behind-store.ts';
 import { databaseKeyAccount } from '../../../src-main/store/database.ts';
 import { message, openTestStore, type TestStore } from '../store/store-fixtures.ts';
@@ -37,7 +37,7 @@ afterEach(async () => {
 
 test('writes are applied in order and a read sees every write made before it', async () => {
   writer = await openWriter();
-  const store = writer.syncStore(graphSyncStoreFor(t.store));
+  const store = writer.syncStore(imapSyncStoreFor(t.store));
   store.saveMessages(accountId, [item('a'), item('b')]);
   store.deleteMessages(accountId, ['a']);
   store.saveMessages(accountId, [item('c')]);
@@ -49,7 +49,7 @@ test('writes are applied in order and a read sees every write made before it', a
 for (const compressBeforePosting of [false, true]) {
   test(`a message compressed ${compressBeforePosting ? 'before posting' : 'by the writer'} reads back whole`, async () => {
     writer = await openWriter(undefined, compressBeforePosting);
-    const store = writer.syncStore(graphSyncStoreFor(t.store));
+    const store = writer.syncStore(imapSyncStoreFor(t.store));
     const sent = message({ id: 'whole', text: 'Quarterly numbers attached. '.repeat(40) });
     store.saveMessages(accountId, [{ incoming: sent.incoming, parsed: { ...sent.parsed, html: '<p>Quarterly</p>' } }]);
     writer.drain();
@@ -62,7 +62,7 @@ for (const compressBeforePosting of [false, true]) {
 
 test('progress runs once the writes before it are committed, not when they are posted', async () => {
   writer = await openWriter();
-  const store = writer.syncStore(graphSyncStoreFor(t.store));
+  const store = writer.syncStore(imapSyncStoreFor(t.store));
   store.saveMessages(accountId, [item('a')]);
   const seenAtProgress = await new Promise<string[]>((resolve) => writer.afterWrites(() => resolve([...committed()])));
   assert.deepEqual(seenAtProgress, ['a']);
@@ -70,7 +70,7 @@ test('progress runs once the writes before it are committed, not when they are p
 
 test('saveMessages waits while the configured number of batches is uncommitted', async () => {
   writer = await openWriter(1);
-  const store = writer.syncStore(graphSyncStoreFor(t.store));
+  const store = writer.syncStore(imapSyncStoreFor(t.store));
   store.saveMessages(accountId, [item('a')]);
   store.saveMessages(accountId, [item('b')]);
   // With one batch in flight, posting the second waited for the first.
@@ -79,7 +79,7 @@ test('saveMessages waits while the configured number of batches is uncommitted',
 
 test('a failed write surfaces with its SQLite code, and nothing after it is applied or reported', async () => {
   writer = await openWriter();
-  const store = writer.syncStore(graphSyncStoreFor(t.store));
+  const store = writer.syncStore(imapSyncStoreFor(t.store));
   store.saveMessages(accountId, [item('a')]);
   store.setCursor(accountId, 'h-1', 'full');
   // The failure surfaces on the first call after the writer reports it, whichever that is.
@@ -105,7 +105,7 @@ test('a failed write surfaces with its SQLite code, and nothing after it is appl
 
 test('close applies every write posted before it', async () => {
   writer = await openWriter();
-  const store = writer.syncStore(graphSyncStoreFor(t.store));
+  const store = writer.syncStore(imapSyncStoreFor(t.store));
   store.saveMessages(accountId, [item('a')]);
   store.setCursor(accountId, 'h-9', 'full');
   await writer.close();
@@ -116,7 +116,7 @@ test('close applies every write posted before it', async () => {
 
 test('a store the writer cannot open fails the first write at once, with the reason', async () => {
   writer = new WriteBehindStore({ databasePath: t.path, databaseKey: 'ab'.repeat(32) }); // not this database's key
-  const store = writer.syncStore(graphSyncStoreFor(t.store));
+  const store = writer.syncStore(imapSyncStoreFor(t.store));
   const started = Date.now();
   assert.throws(() => {
     store.saveMessages(accountId, [item('a')]);

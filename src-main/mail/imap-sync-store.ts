@@ -1,0 +1,13 @@
+// The store as the IMAP sync engine needs it: Graph's (folders as labels, roles) plus what
+// re-identifies a folder's messages when the server gives it a new UIDVALIDITY.
+import type { ProfileStore } from '../store/profile-store.ts';
+import { graphSyncStoreFor } from './graph-sync-store.ts';
+import type { ImapSyncStore } from './imap-sync.ts';
+
+export function imapSyncStoreFor(store: ProfileStore): ImapSyncStore {
+  return {
+    ...graphSyncStoreFor(store),
+    messageIdentities: (accountId, ids) => store.messages.identities(accountId, ids),
+    renameMessages: (accountId, renames) => void store.messages.renameMessages(accountId, renames),
+  };
+}
