@@ -25,7 +25,7 @@ export const STARRED_LABEL = 'STARRED';
 
 export interface ImapFolderInfo {
   path: string;
-  /** RFC 6154 attribute: \Sent, \Archive, \Trash, \Junk, \Drafts, \All, \Flagged, RFC 8457 \Important, or null (INBOX is "\Inbox" here). */
+  /** RFC 6154 attribute: \Sent, \Archive, \Trash, \Junk, \Drafts, \All, or null (INBOX is "\Inbox" here). */
   specialUse: string | null;
 }
 
@@ -110,12 +110,8 @@ export interface ImapSyncOptions {
   signal?: AbortSignal;
 }
 
-/**
- * Folders a sync leaves out: Trash and Junk, as Gmail's sync leaves out TRASH and SPAM, and the
- * virtual folders whose messages all live in another folder too (RFC 6154 §2 \All and \Flagged,
- * RFC 8457 \Important: Gmail's All Mail, Starred and Important), which would store each twice.
- */
-const EXCLUDED = new Set(['\\Trash', '\\Junk', '\\All', '\\Flagged', '\\Important']);
+/** Folders a sync leaves out, as Gmail's leaves out TRASH and SPAM. */
+const EXCLUDED = new Set(['\\Trash', '\\Junk', '\\All']);
 const ROLES: Record<string, string> = { '\\Inbox': 'inbox', '\\Sent': 'sent', '\\Archive': 'archive' };
 /** UIDs fetched per command: bounded memory, and a commit (and inbox refresh) per batch. */
 const FETCH_CHUNK = 100;

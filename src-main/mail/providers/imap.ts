@@ -70,9 +70,6 @@ export function imapClient(server: ImapServerSettings, secret: { password: strin
   return client;
 }
 
-/** RFC 8457's \Important (Gmail's "[Gmail]/Important"), which imapflow does not count as special-use. */
-const importance = (flags: ReadonlySet<string>): string | null => (flags.has('\\Important') ? '\\Important' : null);
-
 /** How long a syncing connection may stay silent before it is given up, ms. */
 export const SYNC_SOCKET_TIMEOUT_MS = 90_000;
 
@@ -95,7 +92,7 @@ export class ImapProvider implements ImapSource {
     const list = await this.#client.list();
     return list
       .filter((f) => !f.flags.has('\\Noselect') && !f.flags.has('\\NonExistent'))
-      .map((f) => ({ path: f.path, specialUse: f.path.toUpperCase() === 'INBOX' ? '\\Inbox' : (f.specialUse ?? importance(f.flags)) }));
+      .map((f) => ({ path: f.path, specialUse: f.path.toUpperCase() === 'INBOX' ? '\\Inbox' : (f.specialUse ?? null) }));
   }
 
   async open(path: string): Promise<ImapFolderState> {

@@ -120,17 +120,6 @@ test('a first sync stores every message once, newest first, and leaves Trash out
   assert.deepEqual(server.fetched, [], 'nothing fetched twice');
 });
 
-test('virtual folders (Gmail\'s All Mail, Starred and Important) are left out: their messages are stored once, from their own folder', async () => {
-  for (const [path, use] of [['[Gmail]/All Mail', '\\All'], ['[Gmail]/Starred', '\\Flagged'], ['[Gmail]/Important', '\\Important']] as const) {
-    server.folder(path, use);
-    server.folders.get(path)!.messages.push({ ...server.folders.get('INBOX')!.messages[0]!, uid: 1 });
-  }
-  await engine().sync();
-  assert.equal(count(), 6, 'INBOX and Sent only');
-  const labels = databaseOf(t.store).prepare('SELECT provider_label_id FROM labels ORDER BY 1').pluck().all();
-  assert.deepEqual(labels, ['INBOX', 'STARRED', 'Sent', 'UNREAD']);
-});
-
 const MODES = { QRESYNC: { condstore: true, qresync: true }, 'CONDSTORE only': { condstore: true, qresync: false }, 'no CONDSTORE': { condstore: false, qresync: false } };
 for (const [mode, { condstore, qresync }] of Object.entries(MODES)) {
   test(`new mail, expunges and flag changes reach the store (${mode})`, async () => {
