@@ -8,6 +8,12 @@ export function imapSyncStoreFor(store: ProfileStore): ImapSyncStore {
   return {
     ...graphSyncStoreFor(store),
     messageIdentities: (accountId, ids) => store.messages.identities(accountId, ids),
-    renameMessages: (accountId, renames) => void store.messages.renameMessages(accountId, renames),
+    // The rep's undelivered actions follow the renamed messages and are laid back over them.
+    renameMessages: (accountId, renames) =>
+      store.transaction(() => {
+        store.messages.renameMessages(accountId, renames);
+        store.mailActions.renameTargets(accountId, renames);
+        store.mailActions.reapplyPending(accountId, new Set(renames.map(([, to]) => to)));
+      }),
   };
 }

@@ -7,9 +7,9 @@
 // flags are compared — only those changed since the last HIGHESTMODSEQ where the server has
 // CONDSTORE, all of them otherwise. A new UIDVALIDITY makes the folder's old UIDs meaningless:
 // the folder is fetched again and each message matched with what was stored by its content
-// hash (or, where the source is not kept offline, Message-ID and Date), so a message is
-// renamed, not stored twice, and keeps its thread, CRM activities and outbox items. The same
-// parse and store path as Gmail and Graph.
+// hash (or by Message-ID and Date, where the source is not kept offline or was rewritten), so
+// a message is renamed, not stored twice, and keeps its thread, CRM activities, outbox items
+// and the rep's undelivered actions. The same parse and store path as Gmail and Graph.
 import type { ParsedMessage } from './types.ts';
 import type { SyncProgress, SyncResult } from './gmail-sync.ts';
 import { SyncBatch } from './sync-batch.ts';
@@ -125,40 +125,43 @@ export function stateLabels(flags: readonly string[]): string[] {
 
 /**
  * A folder's stored messages from before its new UIDVALIDITY, waiting to be matched with the
- * messages fetched under the new one (RFC 3501 §2.3.1.1 gives no mapping between the two).
+ * messages fetched under the new one (RFC 3501 §2.3.1.1 gives no mapping between the two):
+ * by the digest of the source, or, where the source is not kept offline or the server
+ * rewrote it (a migration), by Message-ID and Date when no other stored message shares them.
  * Each stored message is claimed at most once, so a copy the folder really holds twice is
  * stored twice, as it was before.
  */
 class StaleMessages {
   readonly #byDigest = new Map<string, string[]>();
-  /** Stored messages whose source is not kept offline, by Message-ID and Date. */
-  readonly #byHeaders = new Map<string, string[]>();
+  /** Message-ID and Date → the one stored message with them (keys two share are left out). */
+  readonly #byHeaders = new Map<string, string>();
   readonly #unclaimed: Set<string>;
 
   constructor(identities: readonly MessageIdentity[]) {
     this.#unclaimed = new Set(identities.map((i) => i.providerMessageId));
+    const shared = new Set<string>();
     for (const i of identities) {
-      const key = i.digest ?? (i.messageId === null ? null : StaleMessages.#headers(i.messageId, i.date));
-      if (key === null) continue;
-      const index = i.digest ? this.#byDigest : this.#byHeaders;
-      index.set(key, [...(index.get(key) ?? []), i.providerMessageId]);
+      if (i.digest) this.#byDigest.set(i.digest, [...(this.#byDigest.get(i.digest) ?? []), i.providerMessageId]);
+      if (i.messageId === null) continue;
+      const key = StaleMessages.#headers(i.messageId, i.date);
+      if (this.#byHeaders.has(key)) shared.add(key);
+      this.#byHeaders.set(key, i.providerMessageId);
     }
+    for (const key of shared) this.#byHeaders.delete(key);
   }
 
   static #headers(messageId: string, date: number | null): string {
     return `${messageId}\n${date ?? ''}`;
   }
 
-  /** Whether a message not matched by digest could still match by its headers (then it is parsed first). */
-  get matchesHeaders(): boolean {
-    return this.#byHeaders.size > 0;
-  }
-
-  /** The stored message with this source digest, or with these headers where its source is not kept; null when none is left. */
-  claim(digest: string, parsed: Pick<ParsedMessage, 'messageId' | 'date'> | null): string | null {
-    const id =
-      StaleMessages.#take(this.#byDigest, digest) ??
-      (parsed?.messageId ? StaleMessages.#take(this.#byHeaders, StaleMessages.#headers(parsed.messageId, parsed.date)) : null);
+  /** The stored message this fetched one is, or null when none is left; `parsed` is asked for only when the digest matches none. */
+  async claim(digest: string, parsed: () => Promise<Pick<ParsedMessage, 'messageId' | 'date'>>): Promise<string | null> {
+    let id = this.#byDigest.get(digest)?.find((candidate) => this.#unclaimed.has(candidate)) ?? null;
+    if (id === null && this.#byHeaders.size) {
+      const { messageId, date } = await parsed();
+      const candidate = messageId === null ? undefined : this.#byHeaders.get(StaleMessages.#headers(messageId, date));
+      if (candidate !== undefined && this.#unclaimed.has(candidate)) id = candidate;
+    }
     if (id !== null) this.#unclaimed.delete(id);
     return id;
   }
@@ -166,13 +169,6 @@ class StaleMessages {
   /** The stored messages nothing fetched matched: gone from the folder. */
   unclaimed(): string[] {
     return [...this.#unclaimed];
-  }
-
-  static #take(index: Map<string, string[]>, key: string): string | null {
-    const ids = index.get(key);
-    const id = ids?.shift() ?? null;
-    if (ids && !ids.length) index.delete(key);
-    return id;
   }
 }
 
@@ -236,7 +232,8 @@ export class ImapSync {
     const reclaim = stale.length ? new StaleMessages(store.messageIdentities(accountId, stale)) : null;
     if (stale.length) log.warn('UIDVALIDITY changed; the folder is fetched again and matched with what is stored', { accountId, folder: path, stored: stale.length });
     const known = new Map(storedHere.filter((id) => id.startsWith(current)).map((id) => [Number(id.slice(current.length)), id]));
-    const delta = (await this.#resync(previous, state, known)) ?? (await this.#compare(previous, state, known));
+    // Stale messages are matched only by a full listing: a resync would fetch just the UIDs above UIDNEXT.
+    const delta = (stale.length ? null : await this.#resync(previous, state, known)) ?? (await this.#compare(previous, state, known));
     const expunged = [...delta.gone].map((uid) => known.get(uid)!);
     if (expunged.length) store.deleteMessages(accountId, expunged);
     progress.total += delta.missing.length;
@@ -312,10 +309,10 @@ export class ImapSync {
         const wanted = [path, ...stateLabels(m.flags)];
         let parsed: ParsedMessage | null = null;
         if (reclaim) {
-          if (reclaim.matchesHeaders) parsed = await parse(m.raw);
-          const was = reclaim.claim(sourceDigest(m.raw), parsed);
+          const was = await reclaim.claim(sourceDigest(m.raw), async () => (parsed ??= await parse(m.raw)));
           if (was !== null) {
-            const have = labels.get(was) ?? [];
+            // The folder and the flags are the server's to say; other labels are the rep's pending actions'.
+            const have = (labels.get(was) ?? []).filter((l) => l === path || l === UNREAD_LABEL || l === STARRED_LABEL);
             renames.push([was, providerMessageId]);
             const add = wanted.filter((l) => !have.includes(l));
             const remove = have.filter((l) => !wanted.includes(l));

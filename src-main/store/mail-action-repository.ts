@@ -85,6 +85,7 @@ export class MailActionRepository {
       pendingAccounts: db.prepare<[], { account_id: number; due: number }>(
         `SELECT account_id, min(next_attempt_at) AS due FROM mail_actions WHERE state = 'pending' GROUP BY account_id`,
       ),
+      setProviderIds: db.prepare<[string, number, number]>(`UPDATE mail_actions SET provider_ids_json = ?, updated_at = ? WHERE id = ?`),
       done: db.prepare<[number, number]>(`UPDATE mail_actions SET state = 'done', last_error = NULL, updated_at = ? WHERE id = ?`),
       retry: db.prepare<[string, number, number, number]>(
         `UPDATE mail_actions SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?`,
@@ -160,6 +161,19 @@ export class MailActionRepository {
         if (ids.length) this.#apply(accountId, ids, item.effect);
       }
     }).immediate();
+  }
+
+  /**
+   * Undelivered actions follow messages the store renamed ([from, to] provider ids: an IMAP
+   * folder's new UIDVALIDITY), so they reach the message under its new id and are laid back
+   * over it. Call inside the transaction that renames.
+   */
+  renameTargets(accountId: number, renames: ReadonlyArray<readonly [from: string, to: string]>): void {
+    const to = new Map(renames);
+    for (const item of this.pending(accountId)) {
+      if (!item.providerIds.some((id) => to.has(id))) continue;
+      this.#s.setProviderIds.run(JSON.stringify(item.providerIds.map((id) => to.get(id) ?? id)), this.#now(), item.id);
+    }
   }
 
   /** The provider label id that plays `role` (inbox, archive, trash, sent) in the account, or null. */

@@ -138,9 +138,9 @@ export class MessageRepository extends MessageReads {
 
   /**
    * Gives stored messages new provider ids ([from, to] pairs), in one transaction, keeping each
-   * row — its thread, labels, activities, outbox items and queued actions, which point at the
-   * row. Ids not stored are ignored; returns how many were renamed. Throws (UNIQUE) when a new
-   * id is already stored.
+   * row — its thread, labels, CRM activities and outbox items, which point at the row (queued
+   * mail actions name provider ids: MailActionRepository.renameTargets). Ids not stored are
+   * ignored; returns how many were renamed. Throws (UNIQUE) when a new id is already stored.
    */
   renameMessages(accountId: number, renames: ReadonlyArray<readonly [from: string, to: string]>): number {
     if (renames.length === 0) return 0;

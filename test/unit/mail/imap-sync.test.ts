@@ -243,6 +243,38 @@ test('a new UIDVALIDITY matches the refetched folder with what is stored: rows k
   assert.equal(server.fetched.length, 5, 'the folder fetched again under its new UIDs');
 });
 
+test('a new UIDVALIDITY: the rep\'s undelivered action follows the renamed message and still overrules the server', async () => {
+  await engine().sync();
+  const before = rowsByHeader().get('INBOX-in-2@example.com')!;
+  assert.equal(before.unread, 1);
+  t.store.mailActions.enqueue(accountId, 'read', [before.pid], { added: [], removed: ['UNREAD'], deleted: false });
+  server.renumber('INBOX', 2000);
+  await engine().sync();
+  const after = rowsByHeader().get('INBOX-in-2@example.com')!;
+  assert.equal(after.id, before.id);
+  assert.equal(after.unread, 0, 'read, as the rep made it, though the server still says unseen');
+  assert.deepEqual(t.store.mailActions.pending(accountId).map((a) => a.providerIds), [[after.pid]], 'the queued action names the new UID');
+});
+
+test('a new UIDVALIDITY with sources the server rewrote matches by Message-ID and Date, where no two stored messages share them', async () => {
+  server.add('INBOX', 'in-1'); // a second copy: the same Message-ID and Date as in-1
+  await engine().sync();
+  const before = rowsByHeader();
+  server.renumber('INBOX', 2000);
+  const inbox = server.folders.get('INBOX')!;
+  const encoder = new TextEncoder();
+  inbox.messages = inbox.messages.map((m) => ({ ...m, raw: new Uint8Array([...encoder.encode('X-Migrated: yes\r\n'), ...m.raw]) }));
+  await engine().sync();
+  const ids = databaseOf(t.store).prepare<[], { id: number; header: string }>('SELECT id, message_id_header AS header FROM messages').all();
+  for (const subject of ['in-2', 'in-3', 'in-4', 'in-5']) {
+    const header = `INBOX-${subject}@example.com`;
+    assert.deepEqual(ids.filter((r) => r.header === header).map((r) => r.id), [before.get(header)!.id], `${subject} kept its row`);
+  }
+  const copies = ids.filter((r) => r.header === 'INBOX-in-1@example.com');
+  assert.equal(copies.length, 2, 'the two copies of in-1 are both stored, fetched again: which was which cannot be told');
+  assert.equal(count(), 7);
+});
+
 test('a new UIDVALIDITY matches a message whose source is not kept offline by Message-ID and Date', async () => {
   await engine().sync();
   const db = databaseOf(t.store);
