@@ -75,7 +75,11 @@ export class SettingsPage {
     await this.imapField('Email address').fill(form.email);
     await this.imapField('Password').fill(form.password);
     const { email: _email, password: _password, ...server } = form;
-    const opens = Object.values(server).some((value) => value !== undefined);
+    await this.fillImapServers(server);
+  }
+  /** The "Server settings" part of the form, opened where any is given. */
+  async fillImapServers(form: Omit<ImapForm, 'email' | 'password'>): Promise<void> {
+    const opens = Object.values(form).some((value) => value !== undefined);
     if (opens && (await this.imapServerSettings.getAttribute('aria-expanded')) !== 'true') await this.imapServerSettings.click();
     if (form.host !== undefined) await this.imapField('IMAP server').fill(form.host);
     if (form.security !== undefined) await this.imapField('Security').selectOption({ label: form.security });
@@ -109,6 +113,19 @@ export class SettingsPage {
     };
     const ok = await Promise.race([closed(), failed()]);
     return { ok, text: ok ? '' : ((await alert.textContent()) ?? '') };
+  }
+  /**
+   * Opens the form, fills in the servers and presses "Sign in with … instead"; resolves with ''
+   * once the dialog closes after the issuer's sign-in, or with the text of main's refusal.
+   */
+  async signInImapInstead(issuer: 'Microsoft 365' | 'Google', servers: Omit<ImapForm, 'email' | 'password'>, timeout = 60_000): Promise<string> {
+    await this.openConnectImap();
+    await this.fillImapServers(servers);
+    await this.imapDialog.getByRole('button', { name: `Sign in with ${issuer} instead` }).click();
+    const alert = this.imapDialog.getByRole('alert');
+    const closed = this.imapDialog.waitFor({ state: 'hidden', timeout }).then(() => '');
+    const refused = alert.waitFor({ timeout }).then(async () => (await alert.textContent()) ?? 'an alert');
+    return Promise.race([closed, refused]);
   }
   /** Opens the form, fills it and presses Connect. */
   async connectImap(form: ImapForm): Promise<{ ok: boolean; text: string }> {
