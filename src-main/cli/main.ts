@@ -22,6 +22,9 @@ import { googleConfigFrom, microsoftConfigFrom, OPTIONS, USAGE, UsageError, with
 import type { ConnectOptions } from '../accounts/provider-account.ts';
 import type { Account } from '../store/types.ts';
 
+/** The commands runCommand answers. */
+const COMMANDS = new Set(['connect', 'sync', 'import', 'search', 'show', 'stats']);
+
 async function run(argv: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   // The OS opens mailbridge://… links by starting `mailbridge <url>`: forward it and exit.
@@ -32,6 +35,8 @@ async function run(argv: string[], out: (line: string) => void): Promise<number>
     out(USAGE);
     return command || values.help ? 0 : 2;
   }
+  // A mistyped command is a usage error before the keychain or the profile is touched.
+  if (!COMMANDS.has(command)) throw new UsageError(`unknown command ${command}`);
   if (values.keychain !== undefined && values.keychain !== 'session') throw new UsageError('--keychain takes "session"');
   if (values.keychain === 'session' && !insideKeyringSession()) {
     return runInKeyringSession(withoutKeychainOption(argv));

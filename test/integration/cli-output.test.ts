@@ -33,6 +33,16 @@ describe('CLI output when it is not a terminal', { skip }, () => {
     assert.equal(new Set(counts).size, counts.length);
   });
 
+  test('a mistyped command is a usage error (exit 2) before the keychain or the profile is touched', async () => {
+    const fresh = join(profile, 'never-made');
+    const { DBUS_SESSION_BUS_ADDRESS: _bus, ...noKeychain } = process.env;
+    const run = await runCli(['serach', 'gas', '--profile', fresh], { ...noKeychain, MAILBRIDGE_LOG_LEVEL: 'error' });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /unknown command serach/);
+    assert.doesNotMatch(run.stderr, /Secret Service|keychain/i);
+    assert.equal(existsSync(fresh), false, 'no profile made for it');
+  });
+
   test('a search that matches nothing prints "no messages match" on stderr and exits 1', async () => {
     const none = await cli('search', 'zyzzyvaqua', '--profile', profile);
     assert.deepEqual({ code: none.code, stdout: none.stdout, stderr: none.stderr.trim() }, { code: 1, stdout: '', stderr: 'no messages match' });
