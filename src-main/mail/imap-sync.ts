@@ -17,6 +17,7 @@ import type { GraphSyncStore, SyncScope } from './graph-sync.ts';
 import { createLogger } from '../platform/logger.ts';
 import type { MessageIdentity } from '../store/message-reads.ts';
 import { sourceDigest } from '../store/raw-encoding.ts';
+import { StaleMessages } from './imap-stale-messages.ts';
 
 const log = createLogger('mail.imap-sync');
 
@@ -123,53 +124,9 @@ export function stateLabels(flags: readonly string[]): string[] {
   return [...(flags.includes('\\Seen') ? [] : [UNREAD_LABEL]), ...(flags.includes('\\Flagged') ? [STARRED_LABEL] : [])];
 }
 
-/**
- * A folder's stored messages from before its new UIDVALIDITY, waiting to be matched with the
- * messages fetched under the new one (RFC 3501 §2.3.1.1 gives no mapping between the two):
- * by the digest of the source, or, where the source is not kept offline or the server
- * rewrote it (a migration), by Message-ID and Date when no other stored message shares them.
- * Each stored message is claimed at most once, so a copy the folder really holds twice is
- * stored twice, as it was before.
- */
-class StaleMessages {
-  readonly #byDigest = new Map<string, string[]>();
-  /** Message-ID and Date → the one stored message with them (keys two share are left out). */
-  readonly #byHeaders = new Map<string, string>();
-  readonly #unclaimed: Set<string>;
-
-  constructor(identities: readonly MessageIdentity[]) {
-    this.#unclaimed = new Set(identities.map((i) => i.providerMessageId));
-    const shared = new Set<string>();
-    for (const i of identities) {
-      if (i.digest) this.#byDigest.set(i.digest, [...(this.#byDigest.get(i.digest) ?? []), i.providerMessageId]);
-      if (i.messageId === null) continue;
-      const key = StaleMessages.#headers(i.messageId, i.date);
-      if (this.#byHeaders.has(key)) shared.add(key);
-      this.#byHeaders.set(key, i.providerMessageId);
-    }
-    for (const key of shared) this.#byHeaders.delete(key);
-  }
-
-  static #headers(messageId: string, date: number | null): string {
-    return `${messageId}\n${date ?? ''}`;
-  }
-
-  /** The stored message this fetched one is, or null when none is left; `parsed` is asked for only when the digest matches none. */
-  async claim(digest: string, parsed: () => Promise<Pick<ParsedMessage, 'messageId' | 'date'>>): Promise<string | null> {
-    let id = this.#byDigest.get(digest)?.find((candidate) => this.#unclaimed.has(candidate)) ?? null;
-    if (id === null && this.#byHeaders.size) {
-      const { messageId, date } = await parsed();
-      const candidate = messageId === null ? undefined : this.#byHeaders.get(StaleMessages.#headers(messageId, date));
-      if (candidate !== undefined && this.#unclaimed.has(candidate)) id = candidate;
-    }
-    if (id !== null) this.#unclaimed.delete(id);
-    return id;
-  }
-
-  /** The stored messages nothing fetched matched: gone from the folder. */
-  unclaimed(): string[] {
-    return [...this.#unclaimed];
-  }
+/** The labels to add and remove to go from `have` to `want`. */
+function labelChange(have: readonly string[], want: readonly string[]): { add: string[]; remove: string[] } {
+  return { add: want.filter((l) => !have.includes(l)), remove: have.filter((l) => !want.includes(l)) };
 }
 
 export class ImapSync {
@@ -246,10 +203,8 @@ export class ImapSync {
     for await (const { uid, flags } of delta.flags()) {
       const id = known.get(uid);
       if (!id || delta.gone.has(uid)) continue;
-      const have: string[] = (labels.get(id) ?? []).filter((l) => l === UNREAD_LABEL || l === STARRED_LABEL);
-      const want = stateLabels(flags);
-      const add = want.filter((l) => !have.includes(l));
-      const remove = have.filter((l) => !want.includes(l));
+      const have = (labels.get(id) ?? []).filter((l) => l === UNREAD_LABEL || l === STARRED_LABEL);
+      const { add, remove } = labelChange(have, stateLabels(flags));
       if (!add.length && !remove.length) continue;
       store.applyLabelChanges(accountId, id, add, remove);
       labelChanges += 1;
@@ -314,8 +269,7 @@ export class ImapSync {
             // The folder and the flags are the server's to say; other labels are the rep's pending actions'.
             const have = (labels.get(was) ?? []).filter((l) => l === path || l === UNREAD_LABEL || l === STARRED_LABEL);
             renames.push([was, providerMessageId]);
-            const add = wanted.filter((l) => !have.includes(l));
-            const remove = have.filter((l) => !wanted.includes(l));
+            const { add, remove } = labelChange(have, wanted);
             if (add.length || remove.length) relabels.push({ id: providerMessageId, add, remove });
             labels.delete(was);
             labels.set(providerMessageId, wanted);

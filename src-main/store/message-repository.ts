@@ -1,12 +1,13 @@
 // The offline mail copy: messages with their thread, participants, labels and FTS5 row,
 // written one transaction per batch so a sync batch is all-or-nothing and re-saving the
 // same provider message never duplicates it. The reads are MessageReads.
-import type { Address, IncomingMessage, ParsedMessage } from '../mail/types.ts';
+import type { IncomingMessage, ParsedMessage } from '../mail/types.ts';
 import { baseSubjectKey, localFacts, LocalThreading } from './local-threading.ts';
+import { MessageParticipants } from './message-participants.ts';
 import { MessageReads } from './message-reads.ts';
 import { UNREAD_LABEL, messageValues, type EncodedContent } from './message-values.ts';
 import { SearchIndex } from './search-index.ts';
-import type { Db, ParticipantRole, ThreadKey } from './types.ts';
+import type { Db, ThreadKey } from './types.ts';
 
 /** One message to store; mail code decides its thread (mail/thread-key.ts). */
 export interface MessageToSave {
@@ -46,6 +47,7 @@ export class MessageRepository extends MessageReads {
   readonly #applyLabels;
   readonly #index: SearchIndex;
   readonly #threading: LocalThreading;
+  readonly #participants: MessageParticipants;
 
   constructor(db: Db, now: () => number = Date.now) {
     super(db);
@@ -53,6 +55,7 @@ export class MessageRepository extends MessageReads {
     this.#now = now;
     this.#index = new SearchIndex(db);
     this.#threading = new LocalThreading(db);
+    this.#participants = new MessageParticipants(db);
     this.#s = {
       existing: db.prepare<[number, string], { id: number; thread_id: number }>(MESSAGE_BY_PROVIDER_ID_SQL),
       threadByKey: db.prepare<[number, string], number>('SELECT id FROM threads WHERE account_id = ? AND thread_key = ?').pluck(),
@@ -76,13 +79,6 @@ export class MessageRepository extends MessageReads {
            has_attachments = @has_attachments, attachments_json = @attachments_json, warnings_json = @warnings_json,
            unread = @unread, updated_at = @now, raw = @raw, raw_encoding = @raw_encoding, search_key = @search_key
          WHERE id = @id`,
-      ),
-      address: db.prepare<[string], { id: number; display_name: string }>('SELECT id, display_name FROM addresses WHERE address = ?'),
-      insertAddress: db.prepare<[string, string]>('INSERT INTO addresses (address, display_name) VALUES (?, ?)'),
-      nameAddress: db.prepare<[string, number]>('UPDATE addresses SET display_name = ? WHERE id = ?'),
-      clearParticipants: db.prepare<[number]>('DELETE FROM message_participants WHERE message_id = ?'),
-      insertParticipant: db.prepare<[number, ParticipantRole, number, number]>(
-        'INSERT OR IGNORE INTO message_participants (message_id, role, address_id, position) VALUES (?, ?, ?, ?)',
       ),
       label: db.prepare<[number, string], number>('SELECT id FROM labels WHERE account_id = ? AND provider_label_id = ?').pluck(),
       insertLabel: db.prepare<[number, string, string, string]>(
@@ -204,7 +200,7 @@ export class MessageRepository extends MessageReads {
         messageId = existing.id;
         touched.add(existing.thread_id);
         this.#s.updateMessage.run({ ...values, id: messageId });
-        this.#s.clearParticipants.run(messageId);
+        this.#participants.clear(messageId);
         this.#s.clearLabels.run(messageId);
         updated += 1;
       } else {
@@ -213,19 +209,7 @@ export class MessageRepository extends MessageReads {
         inserted += 1;
       }
 
-      const roles: Array<[ParticipantRole, Address[]]> = [
-        ['from', parsed.from ? [parsed.from] : []],
-        ['to', parsed.to],
-        ['cc', parsed.cc],
-        ['bcc', parsed.bcc],
-        ['reply_to', parsed.replyTo],
-      ];
-      for (const [role, list] of roles) {
-        list.forEach((a, position) => {
-          const addressId = this.#addressId(a, addresses);
-          if (addressId !== null) this.#s.insertParticipant.run(messageId, role, addressId, position);
-        });
-      }
+      this.#participants.add(messageId, parsed, addresses);
       for (const providerLabelId of new Set(incoming.labels)) {
         this.#s.addLabel.run(messageId, this.#labelId(accountId, providerLabelId, labels));
       }
@@ -271,23 +255,6 @@ export class MessageRepository extends MessageReads {
   #recount(threadId: number): void {
     this.#s.recountThread.run({ id: threadId });
     if (this.#s.messageCount.get(threadId) === 0) this.#s.dropEmptyThread.run(threadId);
-  }
-
-  #addressId(a: Address, cache: Map<string, number>): number | null {
-    const address = a.address.trim().toLowerCase();
-    if (!address) return null;
-    const cached = cache.get(address);
-    if (cached !== undefined) return cached;
-    const row = this.#s.address.get(address);
-    let id: number;
-    if (!row) {
-      id = Number(this.#s.insertAddress.run(address, a.name).lastInsertRowid);
-    } else {
-      id = row.id;
-      if (!row.display_name && a.name) this.#s.nameAddress.run(a.name, id);
-    }
-    cache.set(address, id);
-    return id;
   }
 
   #labelId(accountId: number, providerLabelId: string, cache: Map<string, number>): number {
