@@ -38,7 +38,11 @@ export function NeverLogEditor({ entries }: { entries: string[] }) {
           aria-label="Address or domain to never log"
           placeholder="name@example.com or example.com"
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value);
+            // Editing the entry dismisses the refusal of the last one.
+            if (save.isError) save.reset();
+          }}
         />
         <button type="submit" className="button" disabled={save.isPending}>
           Add

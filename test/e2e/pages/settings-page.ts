@@ -203,9 +203,11 @@ export class SettingsPage {
   /** Adds an address or domain; resolves to main's validation message, or null when accepted. */
   async addNeverLog(entry: string): Promise<string | null> {
     const field = this.page.getByLabel('Address or domain to never log');
-    await field.fill(entry);
-    await this.page.getByRole('button', { name: 'Add', exact: true }).click();
     const error = this.page.locator('.never-log').getByRole('alert');
+    await field.fill(entry);
+    // Typing dismisses the last refusal; waiting for that keeps it from being read as this one's.
+    await error.waitFor({ state: 'detached' });
+    await this.page.getByRole('button', { name: 'Add', exact: true }).click();
     const accepted = field.and(this.page.locator('input:placeholder-shown'));
     await error.or(accepted).first().waitFor();
     return (await error.count()) > 0 ? await error.textContent() : null;
