@@ -5,6 +5,11 @@
 import type { Services } from '../../src-main/app/assemble.ts';
 import { percentile, round, seededRandom } from './figures.ts';
 import { databaseOf } from '../../src-main/store/profile-store.ts';
+import { decodeBody } from '../../src-main/store/raw-encoding.ts';
+
+/** The stored body text, decoded (bodies are zstd-compressed since migration 130). */
+const BODY_TEXT = `body_text, body_encoding`;
+const bodyOf = (row: { body_text: string | Uint8Array; body_encoding: string }) => decodeBody(row.body_text, row.body_encoding);
 
 export type QueryKind = 'from' | 'subject' | 'body' | 'common';
 
@@ -35,7 +40,8 @@ const COMMON_WORDS = 20;
 interface Row {
   from_address: string | null;
   subject: string;
-  body_text: string;
+  body_text: string | Uint8Array;
+  body_encoding: string;
 }
 
 const words = (text: string, pattern: RegExp) => text.match(pattern) ?? [];
@@ -53,7 +59,7 @@ function queryFrom(kind: QueryKind, row: Row, random: () => number, common: read
     const start = Math.floor(random() * (tokens.length - length + 1));
     return `subject:"${tokens.slice(start, start + length).join(' ')}"`;
   }
-  const tokens = words(row.body_text, /\b[a-z]{4,}\b/gi);
+  const tokens = words(bodyOf(row), /\b[a-z]{4,}\b/gi);
   if (tokens.length < 2) return null;
   return random() < 0.5 ? pick(tokens).toLowerCase() : `${pick(tokens)} ${pick(tokens)}`.toLowerCase();
 }
@@ -61,8 +67,8 @@ function queryFrom(kind: QueryKind, row: Row, random: () => number, common: read
 /** The most frequent words (4+ letters) of a sample of 2,000 bodies. */
 function commonWords(db: ReturnType<typeof databaseOf>): string[] {
   const counts = new Map<string, number>();
-  for (const body of db.prepare('SELECT body_text FROM messages ORDER BY id LIMIT 2000').pluck().all() as string[]) {
-    for (const word of new Set(body.toLowerCase().match(/\b[a-z]{4,}\b/g) ?? [])) counts.set(word, (counts.get(word) ?? 0) + 1);
+  for (const row of db.prepare(`SELECT ${BODY_TEXT} FROM messages ORDER BY id LIMIT 2000`).all() as Array<{ body_text: Uint8Array | string; body_encoding: string }>) {
+    for (const word of new Set(bodyOf(row).toLowerCase().match(/\b[a-z]{4,}\b/g) ?? [])) counts.set(word, (counts.get(word) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1]).slice(0, COMMON_WORDS).map(([word]) => word);
 }
@@ -72,7 +78,7 @@ function drawQueries(services: Services, count: number, random: () => number): A
   const db = databaseOf(services.store);
   const ids = (db.prepare('SELECT id FROM messages ORDER BY id').pluck().all() as number[]);
   if (!ids.length) throw new Error('the store holds no messages to draw queries from');
-  const byId = db.prepare('SELECT from_address, subject, body_text FROM messages WHERE id = ?');
+  const byId = db.prepare(`SELECT from_address, subject, ${BODY_TEXT} FROM messages WHERE id = ?`);
   const common = commonWords(db);
   const queries: Array<{ kind: QueryKind; query: string }> = [];
   for (let attempts = 0; queries.length < count; attempts += 1) {
