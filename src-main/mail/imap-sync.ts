@@ -10,6 +10,8 @@
 // hash (or by Message-ID and Date, where the source is not kept offline or was rewritten), so
 // a message is renamed, not stored twice, and keeps its thread, CRM activities, outbox items
 // and the rep's undelivered actions. The same parse and store path as Gmail and Graph.
+// Gmail's IMAP (X-GM-EXT-1) lists a message in one folder per label: there only All Mail is
+// synced, each message once, its labels from X-GM-LABELS (gmail-imap-labels.ts).
 import type { ParsedMessage } from './types.ts';
 import type { SyncProgress, SyncResult } from './gmail-sync.ts';
 import { SyncBatch } from './sync-batch.ts';
@@ -18,6 +20,7 @@ import { createLogger } from '../platform/logger.ts';
 import type { MessageIdentity } from '../store/message-reads.ts';
 import { sourceDigest } from '../store/raw-encoding.ts';
 import { StaleMessages } from './imap-stale-messages.ts';
+import { GmailLabelNames } from './providers/gmail-imap-labels.ts';
 
 const log = createLogger('mail.imap-sync');
 
@@ -45,12 +48,18 @@ export interface ImapChanges {
   /** UIDs expunged since (VANISHED (EARLIER)); may name UIDs this client never had. */
   vanished: number[];
   /** Current flags of every message changed since, new messages included. */
-  flags: Array<{ uid: number; flags: string[] }>;
+  flags: ImapFlagState[];
 }
 
-export interface ImapFetched {
+/** A message's flags and, on a server with Gmail's extensions, its X-GM-LABELS. */
+export interface ImapFlagState {
   uid: number;
   flags: string[];
+  /** X-GM-LABELS ("\\Inbox", "Clients/Acme"); only where ImapSource.gmailExtensions. */
+  labels?: string[];
+}
+
+export interface ImapFetched extends ImapFlagState {
   /** INTERNALDATE, ms. */
   internalDate: number | null;
   raw: Uint8Array;
@@ -58,6 +67,8 @@ export interface ImapFetched {
 
 /** What the engine needs of an IMAP connection (ImapProvider implements it over imapflow; tests fake it). */
 export interface ImapSource {
+  /** The server has Gmail's extensions (X-GM-EXT-1): fetches carry X-GM-LABELS. */
+  readonly gmailExtensions: boolean;
   listFolders(): Promise<ImapFolderInfo[]>;
   /** Opens `path` read-only (EXAMINE) for the calls below. */
   open(path: string): Promise<ImapFolderState>;
@@ -66,7 +77,7 @@ export interface ImapSource {
   /** The sources of these UIDs (BODY.PEEK[], so \Seen is not set), in any order. */
   fetchSources(uids: readonly number[]): AsyncIterable<ImapFetched>;
   /** Flags of every message, or only of those changed since `modseq` (CHANGEDSINCE). */
-  fetchFlags(changedSince: string | null): AsyncIterable<{ uid: number; flags: string[] }>;
+  fetchFlags(changedSince: string | null): AsyncIterable<ImapFlagState>;
   /**
    * UID FETCH 1:* (FLAGS) (CHANGEDSINCE modseq VANISHED) of the open folder (RFC 7162 §3.2.6):
    * one command for the flag changes and the expunges since `modseq`. Null where open() said
@@ -85,7 +96,7 @@ interface FolderCursor {
 interface FolderDelta {
   gone: ReadonlySet<number>;
   missing: number[];
-  flags: () => Iterable<{ uid: number; flags: string[] }> | AsyncIterable<{ uid: number; flags: string[] }>;
+  flags: () => Iterable<ImapFlagState> | AsyncIterable<ImapFlagState>;
 }
 
 interface ImapCursor {
@@ -113,7 +124,9 @@ export interface ImapSyncOptions {
 
 /** Folders a sync leaves out, as Gmail's leaves out TRASH and SPAM. */
 const EXCLUDED = new Set(['\\Trash', '\\Junk', '\\All']);
-const ROLES: Record<string, string> = { '\\Inbox': 'inbox', '\\Sent': 'sent', '\\Archive': 'archive' };
+/** Gmail's Starred folder is the \\Flagged flag (STARRED), not a label of its own. */
+const EXCLUDED_FROM_GMAIL = new Set([...EXCLUDED, '\\Flagged']);
+const ROLES: Record<string, string> = { '\\Inbox': 'inbox', '\\Sent': 'sent', '\\Archive': 'archive', '\\All': 'all' };
 /** UIDs fetched per command: bounded memory, and a commit (and inbox refresh) per batch. */
 const FETCH_CHUNK = 100;
 
@@ -129,8 +142,49 @@ function labelChange(have: readonly string[], want: readonly string[]): { add: s
   return { add: want.filter((l) => !have.includes(l)), remove: have.filter((l) => !want.includes(l)) };
 }
 
+/**
+ * How the server's folders map to the store's labels: one label per folder, each folder
+ * walked (the standard way), or, on Gmail (X-GM-EXT-1 and an \\All folder), All Mail alone
+ * walked and the labels read from X-GM-LABELS.
+ */
+class FolderLayout {
+  /** Folders that become labels. */
+  readonly labelled: ImapFolderInfo[];
+  /** Folders whose messages are fetched (the Gmail way: All Mail alone). */
+  readonly synced: ImapFolderInfo[];
+  readonly #gmail: GmailLabelNames | null;
+  readonly #labelIds: ReadonlySet<string>;
+
+  constructor(listed: readonly ImapFolderInfo[], gmailExtensions: boolean) {
+    const allMail = gmailExtensions ? listed.find((f) => f.specialUse === '\\All') : undefined;
+    this.#gmail = allMail ? new GmailLabelNames(listed) : null;
+    this.labelled = listed.filter((f) => !(allMail ? EXCLUDED_FROM_GMAIL : EXCLUDED).has(f.specialUse ?? ''));
+    this.synced = allMail ? [allMail] : this.labelled;
+    this.#labelIds = new Set(this.labelled.map((f) => f.path));
+  }
+
+  /** Every stored message comes from the one folder synced: a message's id may name another folder (stored before the Gmail way). */
+  get single(): boolean {
+    return this.#gmail !== null;
+  }
+
+  /** The labels the server gives a message listed in `path`. */
+  labelsOf(path: string, m: ImapFlagState): string[] {
+    if (!this.#gmail) return [path, ...stateLabels(m.flags)];
+    const folders = (m.labels ?? []).map((l) => this.#gmail!.folderOf(l)).filter((f): f is string => f !== null && this.#labelIds.has(f));
+    return [...new Set(folders), ...stateLabels(m.flags)];
+  }
+
+  /** Of a stored message's labels, those the server decides (the rest are the rep's pending actions' or local). */
+  serverOwned(path: string, labels: readonly string[]): string[] {
+    return labels.filter((l) => l === UNREAD_LABEL || l === STARRED_LABEL || (this.#gmail ? this.#labelIds.has(l) : l === path));
+  }
+}
+
 export class ImapSync {
   readonly #o: ImapSyncOptions & { batchSize: number };
+  /** The server's folders as this round found them. */
+  #layout: FolderLayout | null = null;
 
   constructor(options: ImapSyncOptions) {
     this.#o = { batchSize: 100, ...options };
@@ -142,16 +196,19 @@ export class ImapSync {
     const raw = store.getCursor(accountId);
     const cursor: ImapCursor = raw ? (JSON.parse(raw) as ImapCursor) : { v: 1, folders: {} };
     const first = !raw;
-    const folders = (await source.listFolders()).filter((f) => !EXCLUDED.has(f.specialUse ?? ''));
+    const layout = new FolderLayout(await source.listFolders(), source.gmailExtensions);
+    this.#layout = layout;
     if (scope === 'all' || first) {
+      // Gmail's All Mail is kept as a label only for its role: it tells that labels stack there (label-effects.ts).
+      const roled = layout.single ? [...layout.labelled, ...layout.synced] : layout.labelled;
       store.saveLabels(accountId, [
-        ...folders.map((f) => ({ id: f.path, name: f.path, type: f.specialUse ? 'system' : 'user' })),
+        ...roled.map((f) => ({ id: f.path, name: f.path, type: f.specialUse ? 'system' : 'user' })),
         { id: UNREAD_LABEL, name: 'Unread', type: 'system' },
-        { id: STARRED_LABEL, name: 'Flagged', type: 'system' },
+        { id: STARRED_LABEL, name: layout.single ? 'Starred' : 'Flagged', type: 'system' },
       ]);
-      store.setFolderRoles(accountId, Object.fromEntries(folders.flatMap((f) => (ROLES[f.specialUse ?? ''] ? [[ROLES[f.specialUse!]!, f.path]] : []))));
+      store.setFolderRoles(accountId, Object.fromEntries(roled.flatMap((f) => (ROLES[f.specialUse ?? ''] ? [[ROLES[f.specialUse!]!, f.path]] : []))));
     }
-    const walked = scope === 'all' || first ? folders : folders.filter((f) => f.specialUse === '\\Inbox' || f.specialUse === '\\Sent');
+    const walked = scope === 'all' || first || layout.single ? layout.synced : layout.synced.filter((f) => f.specialUse === '\\Inbox' || f.specialUse === '\\Sent');
     const labels = store.labelsByMessage(accountId);
     const totals = { added: 0, deleted: 0, labelChanges: 0 };
     const progress: SyncProgress = { phase: first ? 'full' : 'incremental', done: 0, total: 0 };
@@ -167,10 +224,10 @@ export class ImapSync {
     }
     if (scope === 'all') {
       // A folder deleted on the server takes its messages with it.
-      const gone = [...labels.keys()].filter((id) => !folders.some((f) => id.startsWith(`${f.path}\n`)));
+      const gone = [...labels.keys()].filter((id) => !layout.synced.some((f) => id.startsWith(`${f.path}\n`)));
       if (gone.length) store.deleteMessages(accountId, gone);
       totals.deleted += gone.length;
-      for (const path of Object.keys(cursor.folders)) if (!folders.some((f) => f.path === path)) delete cursor.folders[path];
+      for (const path of Object.keys(cursor.folders)) if (!layout.synced.some((f) => f.path === path)) delete cursor.folders[path];
       store.setCursor(accountId, JSON.stringify(cursor), first ? 'full' : 'incremental');
     }
     log.info('imap sync done', { accountId, folders: walked.length, ...totals });
@@ -179,10 +236,12 @@ export class ImapSync {
 
   async #syncFolder(path: string, previous: FolderCursor | null, labels: Map<string, string[]>, progress: SyncProgress) {
     const { source, store, accountId } = this.#o;
+    const layout = this.#layout!;
     const state = await source.open(path);
     const prefix = `${path}\n`;
     const current = `${prefix}${state.uidValidity}\n`;
-    const storedHere = [...labels.keys()].filter((id) => id.startsWith(prefix));
+    // Synced from All Mail alone, every stored message is this folder's, even one stored from another folder before.
+    const storedHere = [...labels.keys()].filter((id) => layout.single || id.startsWith(prefix));
     // UIDVALIDITY changed (RFC 3501 §2.3.1.1): the old UIDs name nothing any more. Until the
     // folder is fetched again its old messages stay, each to be matched with its new UID.
     const stale = storedHere.filter((id) => !id.startsWith(current));
@@ -200,11 +259,10 @@ export class ImapSync {
     if (dropped.length) store.deleteMessages(accountId, dropped);
 
     let labelChanges = fetched.labelChanges;
-    for await (const { uid, flags } of delta.flags()) {
-      const id = known.get(uid);
-      if (!id || delta.gone.has(uid)) continue;
-      const have = (labels.get(id) ?? []).filter((l) => l === UNREAD_LABEL || l === STARRED_LABEL);
-      const { add, remove } = labelChange(have, stateLabels(flags));
+    for await (const m of delta.flags()) {
+      const id = known.get(m.uid);
+      if (!id || delta.gone.has(m.uid)) continue;
+      const { add, remove } = labelChange(layout.serverOwned(path, labels.get(id) ?? []), layout.labelsOf(path, m));
       if (!add.length && !remove.length) continue;
       store.applyLabelChanges(accountId, id, add, remove);
       labelChanges += 1;
@@ -261,13 +319,13 @@ export class ImapSync {
       const relabels: Array<{ id: string; add: string[]; remove: string[] }> = [];
       for await (const m of source.fetchSources(uids.slice(start, start + FETCH_CHUNK))) {
         const providerMessageId = imapMessageId(path, uidValidity, m.uid);
-        const wanted = [path, ...stateLabels(m.flags)];
+        const wanted = this.#layout!.labelsOf(path, m);
         let parsed: ParsedMessage | null = null;
         if (reclaim) {
           const was = await reclaim.claim(sourceDigest(m.raw), async () => (parsed ??= await parse(m.raw)));
           if (was !== null) {
-            // The folder and the flags are the server's to say; other labels are the rep's pending actions'.
-            const have = (labels.get(was) ?? []).filter((l) => l === path || l === UNREAD_LABEL || l === STARRED_LABEL);
+            // The folder (or Gmail's labels) and the flags are the server's to say; other labels are the rep's pending actions'.
+            const have = this.#layout!.serverOwned(path, labels.get(was) ?? []);
             renames.push([was, providerMessageId]);
             const { add, remove } = labelChange(have, wanted);
             if (add.length || remove.length) relabels.push({ id: providerMessageId, add, remove });

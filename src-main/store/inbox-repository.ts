@@ -77,7 +77,8 @@ export function inboxPageSql(filter: InboxFilter): string {
 }
 
 // Unread counts walk the partial index over unread messages only (migration 70); both are
-// exported for the query-plan test.
+// exported for the query-plan test. The label with role 'all' (Gmail's All Mail over IMAP)
+// carries no message: it is kept for its role alone, and not listed.
 export const UNREAD_BY_ACCOUNT_SQL = `SELECT account_id AS accountId, count(DISTINCT thread_id) AS threads
   FROM messages INDEXED BY messages_unread WHERE unread = 1 GROUP BY account_id`;
 export const LABELS_SQL = `SELECT l.id, l.account_id AS accountId, l.name, l.type, coalesce(u.threads, 0) AS unreadThreads
@@ -85,7 +86,8 @@ export const LABELS_SQL = `SELECT l.id, l.account_id AS accountId, l.name, l.typ
     SELECT ml.label_id, count(DISTINCT m.thread_id) AS threads
     FROM messages m INDEXED BY messages_unread JOIN message_labels ml ON ml.message_id = m.id
     WHERE m.unread = 1 GROUP BY ml.label_id
-  ) u ON u.label_id = l.id`;
+  ) u ON u.label_id = l.id
+  WHERE l.role IS NOT 'all'`;
 
 export class InboxRepository {
   readonly #statement: (sql: string) => Statement;
@@ -99,7 +101,7 @@ export class InboxRepository {
     this.#unreadByAccount = db.prepare<[], { accountId: number; threads: number }>(UNREAD_BY_ACCOUNT_SQL);
     this.#createdSince = db.prepare<[number, number], number>('SELECT id FROM messages WHERE account_id = ? AND created_at >= ?').pluck();
     this.#labels = db.prepare<[], LabelRow>(`${LABELS_SQL} ORDER BY l.type DESC, l.name`);
-    this.#labelsOfAccount = db.prepare<[number], LabelRow>(`${LABELS_SQL} WHERE l.account_id = ? ORDER BY l.type DESC, l.name`);
+    this.#labelsOfAccount = db.prepare<[number], LabelRow>(`${LABELS_SQL} AND l.account_id = ? ORDER BY l.type DESC, l.name`);
   }
 
   /**

@@ -55,9 +55,10 @@ export class MessageReads {
          WHERE ml.message_id = ? ORDER BY l.provider_label_id`,
       ).pluck(),
       providerIds: db.prepare<[number], string>('SELECT provider_message_id FROM messages WHERE account_id = ?').pluck(),
-      labelsByMessage: db.prepare<[number], { id: string; label: string }>(
+      // Every message, those with no label too (Gmail's archived mail over IMAP): the map is also what is stored.
+      labelsByMessage: db.prepare<[number], { id: string; label: string | null }>(
         `SELECT m.provider_message_id AS id, l.provider_label_id AS label
-           FROM messages m JOIN message_labels ml ON ml.message_id = m.id JOIN labels l ON l.id = ml.label_id
+           FROM messages m LEFT JOIN message_labels ml ON ml.message_id = m.id LEFT JOIN labels l ON l.id = ml.label_id
           WHERE m.account_id = ?`,
       ),
       identity: db.prepare<[number, string], { message_id_header: string | null; date: number | null; raw: Uint8Array; raw_encoding: RawEncoding }>(
@@ -88,13 +89,13 @@ export class MessageReads {
     return new Set(this.#r.providerIds.all(accountId));
   }
 
-  /** Provider label (Graph: folder) ids per provider message id of the account; delta moves and removals need them. */
+  /** Provider label (Graph: folder) ids per provider message id of the account, every stored message a key (its list may be empty); delta moves and removals need them. */
   labelsByMessage(accountId: number): Map<string, string[]> {
     const out = new Map<string, string[]>();
     for (const row of this.#r.labelsByMessage.iterate(accountId)) {
-      const list = out.get(row.id);
-      if (list) list.push(row.label);
-      else out.set(row.id, [row.label]);
+      let list = out.get(row.id);
+      if (!list) out.set(row.id, (list = []));
+      if (row.label !== null) list.push(row.label);
     }
     return out;
   }

@@ -4,8 +4,11 @@
 import type { AccountProvider } from '../../store/types.ts';
 import type { LabelEffect, MailActionName } from '../../store/mail-action-repository.ts';
 
-/** Folder ids by role (inbox, archive) for Outlook; Gmail's are fixed label ids. */
-export type FolderRoles = (role: 'inbox' | 'archive') => string | null;
+/**
+ * Folder ids by role (inbox, archive) for Outlook and IMAP; Gmail's are fixed label ids. An
+ * IMAP account with an 'all' folder is Gmail's over IMAP, where labels stack as Gmail's do.
+ */
+export type FolderRoles = (role: 'inbox' | 'archive' | 'all') => string | null;
 
 const STATE: Partial<Record<MailActionName, { added?: string[]; removed?: string[] }>> = {
   read: { removed: ['UNREAD'] },
@@ -27,7 +30,8 @@ const effect = (added: Array<string | null> = [], removed: Array<string | null> 
 export function labelEffect(provider: AccountProvider, action: MailActionName, roles: FolderRoles, label?: string): LabelEffect {
   if (action === 'label' || action === 'unlabel') {
     // Gmail labels stack; elsewhere a label is a folder, so filing there takes mail out of the Inbox.
-    if (provider === 'gmail' || provider === 'import') return action === 'label' ? effect([label!]) : effect([], [label!]);
+    const stacked = provider === 'gmail' || provider === 'import' || (provider === 'imap' && roles('all') !== null);
+    if (stacked) return action === 'label' ? effect([label!]) : effect([], [label!]);
     return action === 'label' ? effect([label!], [roles('inbox')]) : effect([roles('inbox')], [label!]);
   }
   const state = STATE[action];

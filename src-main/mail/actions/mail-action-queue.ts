@@ -8,7 +8,7 @@ import { createLogger } from '../../platform/logger.ts';
 import type { MailActionName } from '../../store/mail-action-repository.ts';
 import type { ProfileStore } from '../../store/profile-store.ts';
 import { PermanentProviderError, type RemoteMailbox } from '../remote/remote-mailbox.ts';
-import { labelEffect, messagesActedOn } from './label-effects.ts';
+import { labelEffect, messagesActedOn, type FolderRoles } from './label-effects.ts';
 
 const log = createLogger('mail.actions');
 
@@ -55,7 +55,7 @@ export class MailActionQueue {
     for (const [accountId, ids] of byAccount) {
       const account = store.accounts.get(accountId);
       if (!account) continue;
-      const roles = (role: 'inbox' | 'archive') => store.mailActions.roleLabel(accountId, role);
+      const roles: FolderRoles = (role) => store.mailActions.roleLabel(accountId, role);
       const id = store.mailActions.enqueue(accountId, action, ids, labelEffect(account.provider, action, roles, label?.providerLabelId));
       const local = account.provider === 'import' || !this.#o.canChange(accountId);
       if (local) store.mailActions.markDone(id);

@@ -5,7 +5,8 @@
 // References: RFC 9051 / RFC 3501 (IMAP), RFC 6154 (SPECIAL-USE), RFC 7162 (CONDSTORE, QRESYNC).
 import { ImapFlow, type ExpungeEvent, type ImapFlowOptions } from 'imapflow';
 import type { GoogleTokens } from '../../auth/google-oauth.ts';
-import type { ImapChanges, ImapFetched, ImapFolderInfo, ImapFolderState, ImapSource } from '../imap-sync.ts';
+import type { ImapChanges, ImapFetched, ImapFlagState, ImapFolderInfo, ImapFolderState, ImapSource } from '../imap-sync.ts';
+import { GMAIL_EXTENSIONS } from './gmail-imap-labels.ts';
 
 /** How to reach and sign in to an IMAP server; kept in the encrypted store as the account's credentials. */
 export interface ImapServerSettings {
@@ -88,6 +89,10 @@ export class ImapProvider implements ImapSource {
     return this.#client.connect();
   }
 
+  get gmailExtensions(): boolean {
+    return this.#client.capabilities.has(GMAIL_EXTENSIONS);
+  }
+
   async listFolders(): Promise<ImapFolderInfo[]> {
     const list = await this.#client.list();
     return list
@@ -113,16 +118,16 @@ export class ImapProvider implements ImapSource {
 
   async *fetchSources(uids: readonly number[]): AsyncIterable<ImapFetched> {
     if (!uids.length) return;
-    for await (const m of this.#client.fetch(uids.join(','), { uid: true, flags: true, internalDate: true, source: true }, { uid: true })) {
+    for await (const m of this.#client.fetch(uids.join(','), { uid: true, flags: true, internalDate: true, source: true, labels: this.gmailExtensions }, { uid: true })) {
       if (!m.source) continue;
       const date = m.internalDate ? new Date(m.internalDate).getTime() : Number.NaN;
-      yield { uid: m.uid, flags: [...(m.flags ?? [])], internalDate: Number.isNaN(date) ? null : date, raw: new Uint8Array(m.source) };
+      yield { ...this.#flagState(m), internalDate: Number.isNaN(date) ? null : date, raw: new Uint8Array(m.source) };
     }
   }
 
-  async *fetchFlags(changedSince: string | null): AsyncIterable<{ uid: number; flags: string[] }> {
+  async *fetchFlags(changedSince: string | null): AsyncIterable<ImapFlagState> {
     const options = changedSince ? { uid: true, changedSince: BigInt(changedSince) } : { uid: true };
-    for await (const m of this.#client.fetch('1:*', { uid: true, flags: true }, options)) yield { uid: m.uid, flags: [...(m.flags ?? [])] };
+    for await (const m of this.#client.fetch('1:*', { uid: true, flags: true, labels: this.gmailExtensions }, options)) yield this.#flagState(m);
   }
 
   /**
@@ -140,11 +145,16 @@ export class ImapProvider implements ImapSource {
     this.#client.on('expunge', onExpunge);
     try {
       const flags: ImapChanges['flags'] = [];
-      for await (const m of this.#client.fetch('1:*', { uid: true, flags: true }, { uid: true, changedSince: BigInt(modseq) })) flags.push({ uid: m.uid, flags: [...(m.flags ?? [])] });
+      for await (const m of this.#client.fetch('1:*', { uid: true, flags: true, labels: this.gmailExtensions }, { uid: true, changedSince: BigInt(modseq) })) flags.push(this.#flagState(m));
       return { vanished, flags };
     } finally {
       this.#client.off('expunge', onExpunge);
     }
+  }
+
+  /** UID and FLAGS of a FETCH response, and X-GM-LABELS where the server has them (imapflow's `labels`). */
+  #flagState(m: { uid: number; flags?: Set<string>; labels?: Set<string> }): ImapFlagState {
+    return { uid: m.uid, flags: [...(m.flags ?? [])], ...(this.gmailExtensions ? { labels: [...(m.labels ?? [])] } : {}) };
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,10 @@
 // An IMAP account's side of acting on mail: flags stored on the server (\Seen, \Flagged),
 // moves to the Archive, Trash or Inbox folder (SPECIAL-USE, RFC 6154; MOVE, RFC 6851), and
 // sending through SMTP (nodemailer's transport, STARTTLS or TLS, SASL PLAIN/LOGIN) with the
-// copy APPENDed to Sent, as IMAP servers leave that to the client.
+// copy APPENDed to Sent, as IMAP servers leave that to the client. Gmail's IMAP (X-GM-EXT-1)
+// is synced from All Mail (imap-sync.ts), so there a label, archive and "move to Inbox" change
+// the message's X-GM-LABELS instead of moving it, and Gmail files what its SMTP server sends in
+// Sent Mail itself: nothing is APPENDed (a second copy would show in Sent).
 //
 // Exactly once: the Sent copy is appended first with the keyword $MailbridgeSending, then the
 // message is handed to SMTP, then the keyword is removed. Looking a Message-ID up finds it
@@ -14,6 +17,7 @@ import { createLogger } from '../../platform/logger.ts';
 import type { MailActionName } from '../../store/mail-action-repository.ts';
 import { imapClient, type ImapServerSettings } from '../providers/imap.ts';
 import { signedIn, type ImapSecret, type ImapSignIn } from '../providers/imap-auth.ts';
+import { GMAIL_EXTENSIONS, GmailLabelNames } from '../providers/gmail-imap-labels.ts';
 import { PermanentProviderError, type OutgoingMessage, type RemoteMailbox } from './remote-mailbox.ts';
 
 const log = createLogger('mail.imap-actions');
@@ -42,6 +46,11 @@ const FLAG_CHANGES: Partial<Record<MailActionName, { add?: string; remove?: stri
   unstar: { remove: '\\Flagged' },
 };
 const MOVE_TO: Partial<Record<MailActionName, string>> = { archive: '\\Archive', trash: '\\Trash', inbox: '\\Inbox' };
+/** Gmail over IMAP: the X-GM-LABELS change each action makes on All Mail (the label's own name for label and unlabel). */
+const GMAIL_LABEL_CHANGES: Partial<Record<MailActionName, { add?: string; remove?: string }>> = {
+  archive: { remove: '\\Inbox' },
+  inbox: { add: '\\Inbox' },
+};
 
 /** The folder, UIDVALIDITY and UID in an IMAP provider message id (imapMessageId). */
 function parseId(id: string): { path: string; uidValidity: string; uid: number } | null {
@@ -69,6 +78,7 @@ export class ImapMailbox implements RemoteMailbox {
     }
     // Folders are IMAP's labels: labelling moves the mail there, unlabelling back to the Inbox.
     const destination = action === 'label' ? label! : action === 'unlabel' ? 'INBOX' : MOVE_TO[action] ? await this.#specialFolder(client, MOVE_TO[action]!) : null;
+    const gmail = client.capabilities.has(GMAIL_EXTENSIONS) ? new GmailLabelNames(await client.list()) : null;
     for (const [path, { uidValidity, uids }] of byFolder) {
       const box = await client.mailboxOpen(path);
       // A new UIDVALIDITY: these UIDs name other messages now; the next sync refetches the folder.
@@ -77,7 +87,15 @@ export class ImapMailbox implements RemoteMailbox {
       const change = FLAG_CHANGES[action];
       if (change?.add) await client.messageFlagsAdd(range, [change.add], { uid: true });
       if (change?.remove) await client.messageFlagsRemove(range, [change.remove], { uid: true });
-      if (destination && destination !== path) await client.messageMove(range, destination, { uid: true });
+      if (gmail && box.specialUse === '\\All' && action !== 'trash') {
+        // Labels stack on Gmail: one message in All Mail, its labels changed in place.
+        const named = label === undefined ? undefined : gmail.labelOf(label);
+        const labels = action === 'label' ? { add: named } : action === 'unlabel' ? { remove: named } : GMAIL_LABEL_CHANGES[action];
+        if (labels?.add) await client.messageFlagsAdd(range, [labels.add], { uid: true, useLabels: true });
+        if (labels?.remove) await client.messageFlagsRemove(range, [labels.remove], { uid: true, useLabels: true });
+      } else if (destination && destination !== path) {
+        await client.messageMove(range, destination, { uid: true });
+      }
     }
   }
 
@@ -85,7 +103,7 @@ export class ImapMailbox implements RemoteMailbox {
     const { smtp } = this.#o;
     if (!smtp) throw new PermanentProviderError('No outgoing (SMTP) server is set for this account: add one in Settings to send');
     const client = await this.#connect();
-    const sent = await this.#specialFolder(client, '\\Sent');
+    const sent = client.capabilities.has(GMAIL_EXTENSIONS) ? null : await this.#specialFolder(client, '\\Sent');
     const appended = sent ? await client.append(sent, message.raw, ['\\Seen', SENDING_KEYWORD]) : false;
     try {
       // The recipients come from the envelope; the Bcc header itself must not travel (RFC 5322 §3.6.3).

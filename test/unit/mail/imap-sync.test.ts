@@ -10,15 +10,18 @@ import { parseMessage } from '../../../src-main/mail/mime/index.ts';
 import { databaseOf } from '../../../src-main/store/profile-store.ts';
 import { openTestStore, type TestStore } from '../store/store-fixtures.ts';
 
-interface FakeMessage { uid: number; flags: string[]; modseq: number; raw: Uint8Array }
+interface FakeMessage { uid: number; flags: string[]; modseq: number; raw: Uint8Array; /** X-GM-LABELS, answered where gmailExtensions. */ labels?: string[] }
 interface FakeFolder { info: ImapFolderInfo; uidValidity: number; uidNext: number; messages: FakeMessage[]; vanished: Array<{ uid: number; modseq: number }> }
 
 class FakeImap implements ImapSource {
   readonly folders = new Map<string, FakeFolder>();
+  gmailExtensions = false;
   condstore = true;
   qresync = true;
   modseq = 1;
   fetched: number[] = [];
+  /** The folder of each source fetched, in order. */
+  fetchedFrom: string[] = [];
   /** Commands the engine asked for, other than LIST, EXAMINE and the source fetch: `uids`, `uids 6:*`, `flags`, `flags since 7`, `changes since 7`. */
   calls: string[] = [];
   /** UIDs VANISHED (EARLIER) names besides the real ones (RFC 7162 lets a server report a superset). */
@@ -26,11 +29,18 @@ class FakeImap implements ImapSource {
   #open: FakeFolder | undefined;
 
   add(path: string, subject: string, flags: string[] = []): number {
+    return this.put(path, new TextEncoder().encode(`From: a@example.com\r\nTo: rep@example.com\r\nSubject: ${subject}\r\nMessage-ID: <${path}-${subject}@example.com>\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\n\r\nBody ${subject}\r\n`), flags);
+  }
+  put(path: string, raw: Uint8Array, flags: string[] = [], labels?: string[]): number {
     const folder = this.folders.get(path)!;
     const uid = folder.uidNext++;
-    const raw = new TextEncoder().encode(`From: a@example.com\r\nTo: rep@example.com\r\nSubject: ${subject}\r\nMessage-ID: <${path}-${subject}@example.com>\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\n\r\nBody ${subject}\r\n`);
-    folder.messages.push({ uid, flags, modseq: ++this.modseq, raw });
+    folder.messages.push({ uid, flags, modseq: ++this.modseq, raw, ...(labels ? { labels } : {}) });
     return uid;
+  }
+  setLabels(path: string, uid: number, labels: string[]): void {
+    const m = this.folders.get(path)!.messages.find((x) => x.uid === uid)!;
+    m.labels = labels;
+    m.modseq = ++this.modseq;
   }
   expunge(path: string, ...uids: number[]): void {
     const folder = this.folders.get(path)!;
@@ -69,12 +79,13 @@ class FakeImap implements ImapSource {
     for (const uid of uids) {
       const m = this.#open!.messages.find((x) => x.uid === uid)!;
       this.fetched.push(uid);
-      yield { uid, flags: m.flags, internalDate: 1_800_000_000_000 + uid, raw: m.raw };
+      this.fetchedFrom.push(this.#open!.info.path);
+      yield { ...this.#state(m), internalDate: 1_800_000_000_000 + uid, raw: m.raw };
     }
   }
   async *fetchFlags(changedSince: string | null) {
     this.calls.push(changedSince ? `flags since ${changedSince}` : 'flags');
-    for (const m of this.#open!.messages) if (changedSince === null || m.modseq > Number(changedSince)) yield { uid: m.uid, flags: m.flags };
+    for (const m of this.#open!.messages) if (changedSince === null || m.modseq > Number(changedSince)) yield this.#state(m);
   }
   async changesSince(modseq: string) {
     if (!this.qresync) return null;
@@ -82,8 +93,11 @@ class FakeImap implements ImapSource {
     const since = Number(modseq);
     return {
       vanished: [...this.#open!.vanished.filter((v) => v.modseq > since).map((v) => v.uid), ...this.extraVanished],
-      flags: this.#open!.messages.filter((m) => m.modseq > since).map((m) => ({ uid: m.uid, flags: m.flags })),
+      flags: this.#open!.messages.filter((m) => m.modseq > since).map((m) => this.#state(m)),
     };
+  }
+  #state(m: FakeMessage) {
+    return { uid: m.uid, flags: m.flags, ...(this.gmailExtensions ? { labels: m.labels ?? [] } : {}) };
   }
 }
 
@@ -286,4 +300,88 @@ test('a new UIDVALIDITY matches a message whose source is not kept offline by Me
   assert.equal(after.id, before.id);
   assert.equal(after.pid, 'INBOX\n3000\n3', 'in-3 was UID 3 of 5 and is 3 again in reverse');
   assert.equal(count(), 6);
+});
+
+/**
+ * Gmail's IMAP as https://developers.google.com/gmail/imap/imap-extensions describes it: every
+ * label a folder listing its messages again, All Mail (\All) all of them, archived ones only
+ * there; X-GM-LABELS names a message's labels, system ones by backslash names.
+ */
+function gmailServer(): { server: FakeImap; raws: Uint8Array[] } {
+  const gmail = new FakeImap();
+  gmail.gmailExtensions = true;
+  gmail.folder('INBOX', '\\Inbox');
+  gmail.folder('[Gmail]/All Mail', '\\All');
+  gmail.folder('[Gmail]/Sent Mail', '\\Sent');
+  gmail.folder('[Gmail]/Starred', '\\Flagged');
+  gmail.folder('[Gmail]/Trash', '\\Trash');
+  gmail.folder('Deals', null);
+  const raw = (n: number) => new TextEncoder().encode(`From: a@example.com\r\nTo: rep@example.com\r\nSubject: g-${n}\r\nMessage-ID: <g-${n}@example.com>\r\nDate: Tue, 1 Dec 2026 1${n}:00:00 +0000\r\n\r\nBody ${n}\r\n`);
+  const raws = [1, 2, 3, 4].map(raw);
+  // 1: in the Inbox and labelled Deals; 2: archived; 3: sent; 4: in the Inbox, starred.
+  const messages: Array<{ flags: string[]; labels: string[]; folders: string[] }> = [
+    { flags: [], labels: ['\\Inbox', 'Deals'], folders: ['INBOX', 'Deals'] },
+    { flags: ['\\Seen'], labels: [], folders: [] },
+    { flags: ['\\Seen'], labels: ['\\Sent'], folders: ['[Gmail]/Sent Mail'] },
+    { flags: ['\\Seen', '\\Flagged'], labels: ['\\Inbox', '\\Starred'], folders: ['INBOX', '[Gmail]/Starred'] },
+  ];
+  messages.forEach((m, i) => {
+    gmail.put('[Gmail]/All Mail', raws[i]!, m.flags, m.labels);
+    for (const folder of m.folders) gmail.put(folder, raws[i]!, m.flags, m.labels);
+  });
+  return { server: gmail, raws };
+}
+
+const labelsOf = () => new Map([...imapSyncStoreFor(t.store).labelsByMessage(accountId)].map(([id, labels]) => [id.split('\n').at(-1), [...labels].sort()]));
+
+test('Gmail over IMAP: All Mail alone is fetched, each message once, archived mail too, its labels from X-GM-LABELS', async () => {
+  server = gmailServer().server;
+  await engine().sync();
+  assert.equal(count(), 4, 'each message once, the archived one included');
+  assert.deepEqual(new Set(server.fetchedFrom), new Set(['[Gmail]/All Mail']));
+  assert.deepEqual(labelsOf(), new Map([
+    ['1', ['Deals', 'INBOX', 'UNREAD']],
+    ['2', []],
+    ['3', ['[Gmail]/Sent Mail']],
+    ['4', ['INBOX', 'STARRED']],
+  ]));
+  assert.equal(t.store.mailActions.roleLabel(accountId, 'sent'), '[Gmail]/Sent Mail');
+  assert.equal(t.store.mailActions.roleLabel(accountId, 'all'), '[Gmail]/All Mail', 'the role that makes labels stack');
+  const listed = t.store.inbox.labels(accountId).map((l) => l.name);
+  assert.ok(listed.includes('Deals') && listed.includes('INBOX'));
+  assert.ok(!listed.includes('[Gmail]/All Mail') && !listed.includes('[Gmail]/Starred') && !listed.includes('[Gmail]/Trash'), listed.join(', '));
+});
+
+test('Gmail over IMAP: a label changed elsewhere, new mail and an expunge reach the store; the new-mail round walks All Mail', async () => {
+  server = gmailServer().server;
+  await engine().sync();
+  server.setLabels('[Gmail]/All Mail', 2, ['\\Inbox']);
+  server.setLabels('[Gmail]/All Mail', 1, ['\\Inbox']);
+  server.put('[Gmail]/All Mail', new TextEncoder().encode('From: b@example.com\r\nSubject: new\r\nMessage-ID: <g-5@example.com>\r\n\r\nnew\r\n'), [], ['\\Inbox']);
+  server.expunge('[Gmail]/All Mail', 3);
+  server.fetchedFrom = [];
+  const result = await engine().sync('new-mail');
+  assert.equal(result.added, 1);
+  assert.deepEqual(server.fetchedFrom, ['[Gmail]/All Mail']);
+  const labels = labelsOf();
+  assert.deepEqual(labels.get('2'), ['INBOX'], 'un-archived elsewhere');
+  assert.deepEqual(labels.get('1'), ['INBOX', 'UNREAD'], 'a label taken off elsewhere');
+  assert.deepEqual(labels.get('5'), ['INBOX', 'UNREAD']);
+  assert.equal(labels.has('3'), false, 'expunged from All Mail: deleted everywhere');
+});
+
+test('Gmail over IMAP: a mailbox synced folder by folder before keeps its rows, one per message, when All Mail takes over', async () => {
+  const { server: gmail } = gmailServer();
+  server = gmail;
+  server.gmailExtensions = false;
+  await engine().sync();
+  const before = databaseOf(t.store).prepare('SELECT id FROM messages').pluck().all() as number[];
+  assert.equal(before.length, 5, 'the per-folder way stored message 1 twice (Inbox and Deals)');
+  server.gmailExtensions = true;
+  server.fetched = [];
+  await engine().sync();
+  const after = databaseOf(t.store).prepare('SELECT id FROM messages').pluck().all() as number[];
+  assert.equal(after.length, 4, 'each message once, the archived one added');
+  assert.equal(after.filter((id) => before.includes(id)).length, 3, 'the three stored before kept their rows');
+  assert.deepEqual(labelsOf().get('1'), ['Deals', 'INBOX', 'UNREAD']);
 });

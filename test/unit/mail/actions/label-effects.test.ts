@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { labelEffect, messagesActedOn } from '../../../../src-main/mail/actions/label-effects.ts';
+import { labelEffect, messagesActedOn, type FolderRoles } from '../../../../src-main/mail/actions/label-effects.ts';
 
-const roles = (role: 'inbox' | 'archive') => (role === 'inbox' ? 'F-INBOX' : 'F-ARCHIVE');
+const roles: FolderRoles = (role) => (role === 'inbox' ? 'F-INBOX' : role === 'archive' ? 'F-ARCHIVE' : null);
+/** Gmail over IMAP: the Inbox folder and an All Mail folder. */
+const gmailImapRoles: FolderRoles = (role) => (role === 'inbox' ? 'INBOX' : role === 'all' ? '[Gmail]/All Mail' : null);
 
 test('each action changes the labels the provider would', () => {
   assert.deepEqual(labelEffect('gmail', 'read', roles), { added: [], removed: ['UNREAD'], deleted: false });
@@ -32,4 +34,8 @@ test('a label stacks on Gmail and files into a folder elsewhere', () => {
   assert.deepEqual(labelEffect('gmail', 'unlabel', roles, 'Label_7'), { added: [], removed: ['Label_7'], deleted: false });
   assert.deepEqual(labelEffect('microsoft', 'label', roles, 'F-DEALS'), { added: ['F-DEALS'], removed: ['F-INBOX'], deleted: false });
   assert.deepEqual(labelEffect('imap', 'unlabel', roles, 'Deals'), { added: ['F-INBOX'], removed: ['Deals'], deleted: false });
+  // Gmail's own IMAP (an All Mail folder): its labels stack too, and archive only leaves the Inbox.
+  assert.deepEqual(labelEffect('imap', 'label', gmailImapRoles, 'Deals'), { added: ['Deals'], removed: [], deleted: false });
+  assert.deepEqual(labelEffect('imap', 'unlabel', gmailImapRoles, 'Deals'), { added: [], removed: ['Deals'], deleted: false });
+  assert.deepEqual(labelEffect('imap', 'archive', gmailImapRoles), { added: [], removed: ['INBOX'], deleted: false });
 });

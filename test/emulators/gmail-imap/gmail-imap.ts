@@ -1,0 +1,109 @@
+// Gmail's IMAP for the tests: hoodiecrow-imap (a scriptable IMAP4rev1 server) on loopback over
+// TLS with the run's test CA, laid out and extended as Gmail's is
+// (https://developers.google.com/gmail/imap/imap-extensions): the SPECIAL-USE folders under
+// "[Gmail]", a folder per user label, every message listed in each of its labels' folders
+// and all of them in All Mail (\All), archived ones only there; X-GM-EXT-1 with X-GM-MSGID and
+// X-GM-LABELS (system labels by backslash names: \Inbox, \Sent, \Starred …), STORE ±X-GM-LABELS.
+//
+// Where hoodiecrow falls short of Gmail: its X-GM-EXT-1 plugin does not advertise the
+// capability (registered here), a label changed by STORE does not list or unlist the message
+// in that label's folder, and a label change does not move the message's MODSEQ (so CONDSTORE
+// is left off). Mailbridge syncs a Gmail mailbox from All Mail alone, so none of that changes
+// what the tests see there.
+import hoodiecrow, { type HoodiecrowMailbox, type HoodiecrowMessage } from 'hoodiecrow-imap';
+import type { Socket } from 'node:net';
+import { currentTestCa } from '../../support/test-ca.ts';
+
+export interface GmailImapMessage {
+  raw: string;
+  /** X-GM-LABELS: "\\Inbox", "\\Sent", "\\Starred", or a user label's name. */
+  labels: string[];
+  /** IMAP flags (\Seen, \Flagged). */
+  flags?: string[];
+}
+
+export interface GmailImapServer {
+  host: string;
+  port: number;
+  /** X-GM-LABELS of the All Mail message with this Message-ID (without <>), as a client would FETCH them, \All aside. */
+  labelsOf(messageIdHeader: string): string[];
+  /** IMAP flags of the All Mail message with this Message-ID. */
+  flagsOf(messageIdHeader: string): string[];
+  /** Gives an All Mail message other labels, as the web client would. */
+  setLabels(messageIdHeader: string, labels: string[]): void;
+  /** Messages in a folder (e.g. "[Gmail]/Sent Mail"). */
+  countIn(path: string): number;
+  stop(): Promise<void>;
+}
+
+const ALL_MAIL = '[Gmail]/All Mail';
+/** Gmail's system folders and their SPECIAL-USE attributes (RFC 6154). */
+const SYSTEM_FOLDERS: Record<string, string> = {
+  'All Mail': '\\All',
+  'Sent Mail': '\\Sent',
+  Starred: '\\Flagged',
+  Important: '\\Important',
+  Drafts: '\\Drafts',
+  Spam: '\\Junk',
+  Trash: '\\Trash',
+};
+/** The folder a system label lists its messages in. */
+const SYSTEM_LABEL_FOLDERS: Record<string, string> = { '\\Inbox': 'INBOX', '\\Sent': '[Gmail]/Sent Mail', '\\Starred': '[Gmail]/Starred', '\\Important': '[Gmail]/Important' };
+
+/** Starts the server for one user (password sign-in) with `messages`, the user labels among their labels made folders. */
+export async function startGmailImap(options: { user: string; password: string; messages: readonly GmailImapMessage[] }): Promise<GmailImapServer> {
+  const ca = currentTestCa();
+  const folders = new Map<string, HoodiecrowMessage[]>([['INBOX', []]]);
+  const system: Record<string, HoodiecrowMailbox> = {};
+  for (const [name, use] of Object.entries(SYSTEM_FOLDERS)) system[name] = { 'special-use': use, messages: [] };
+  const userLabels: Record<string, HoodiecrowMailbox> = {};
+  for (const m of options.messages) {
+    const copy = (): HoodiecrowMessage => ({ raw: m.raw, flags: [...(m.flags ?? [])], 'X-GM-LABELS': [...m.labels] });
+    system['All Mail']!.messages!.push(copy());
+    for (const label of m.labels) {
+      const path = SYSTEM_LABEL_FOLDERS[label] ?? label;
+      if (path.startsWith('[Gmail]/')) system[path.slice('[Gmail]/'.length)]!.messages!.push(copy());
+      else if (path === 'INBOX') folders.get('INBOX')!.push(copy());
+      else (userLabels[path] ??= { messages: [] }).messages!.push(copy());
+    }
+  }
+  const server = hoodiecrow({
+    plugins: ['ID', 'X-GM-EXT-1', 'SPECIAL-USE', 'UIDPLUS', 'IDLE', 'ENABLE', 'MOVE', 'UNSELECT'],
+    id: { name: 'GImap', vendor: 'Google, Inc.' },
+    secureConnection: true,
+    credentials: { key: ca.serverKey, cert: ca.serverCert },
+    users: { [options.user]: { password: options.password } },
+    storage: {
+      INBOX: { messages: folders.get('INBOX')! },
+      '': { separator: '/', folders: { '[Gmail]': { flags: ['\\Noselect'], folders: system }, ...userLabels } },
+    },
+  });
+  server.registerCapability('X-GM-EXT-1');
+  const sockets = new Set<Socket>();
+  server.server.on('secureConnection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.server.address() as { port: number }).port)));
+
+  const allMail = (messageIdHeader: string): HoodiecrowMessage => {
+    const found = server.getMailbox(ALL_MAIL)!.messages.find((m) => new RegExp(`^Message-ID: <${messageIdHeader.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}>`, 'im').test(m.raw));
+    if (!found) throw new Error(`no message <${messageIdHeader}> in All Mail`);
+    return found;
+  };
+  return {
+    host: '127.0.0.1',
+    port,
+    labelsOf: (id) => (allMail(id)['X-GM-LABELS'] ?? []).filter((l) => l !== '\\All').sort(),
+    flagsOf: (id) => [...(allMail(id).flags ?? [])].sort(),
+    setLabels: (id, labels) => {
+      allMail(id)['X-GM-LABELS'] = ['\\All', ...labels];
+    },
+    countIn: (path) => server.getMailbox(path)?.messages.length ?? 0,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

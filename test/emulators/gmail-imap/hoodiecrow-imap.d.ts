@@ -1,0 +1,42 @@
+// The part of hoodiecrow-imap (https://github.com/andris9/hoodiecrow) the Gmail IMAP emulator uses; it ships no types.
+declare module 'hoodiecrow-imap' {
+  import type { Server } from 'node:net';
+
+  export interface HoodiecrowMessage {
+    raw: string;
+    flags?: string[];
+    internaldate?: string;
+    uid?: number;
+    'X-GM-LABELS'?: string[];
+    'X-GM-MSGID'?: string;
+  }
+
+  export interface HoodiecrowMailbox {
+    path?: string;
+    'special-use'?: string;
+    flags?: string[];
+    messages?: HoodiecrowMessage[];
+    folders?: Record<string, HoodiecrowMailbox>;
+    separator?: string;
+    uidvalidity?: number;
+  }
+
+  export interface HoodiecrowOptions {
+    plugins?: string[];
+    secureConnection?: boolean;
+    credentials?: { key: string | Buffer; cert: string | Buffer };
+    users?: Record<string, { password: string }>;
+    id?: Record<string, string>;
+    storage?: Record<string, HoodiecrowMailbox>;
+  }
+
+  export interface HoodiecrowServer {
+    server: Server;
+    listen(port: number, host: string, callback: () => void): void;
+    close(callback?: () => void): void;
+    registerCapability(keyword: string): void;
+    getMailbox(path: string): (HoodiecrowMailbox & { messages: HoodiecrowMessage[] }) | undefined;
+  }
+
+  export default function hoodiecrow(options: HoodiecrowOptions): HoodiecrowServer;
+}
