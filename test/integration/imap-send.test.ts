@@ -1,14 +1,17 @@
 // Replying from an IMAP account through a real Postfix: the reply leaves through submission
 // (STARTTLS, SASL through Dovecot), arrives in the recipient's Dovecot mailbox once, its copy
 // is in the rep's Sent folder once (without the in-flight keyword), and it joins the replied
-// thread after the next sync; a star and an archive made in the app reach the server.
+// thread after the next sync; a star and an archive made in the app reach the server. A
+// Gmail mailbox over IMAP (the Gmail IMAP emulator) sends the same way but APPENDs nothing,
+// as Gmail files what its SMTP server sends in Sent Mail itself.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { startMailServers, type MailServers } from '../support/postfix.ts';
+import { startGmailImap } from '../emulators/gmail-imap/gmail-imap.ts';
 import { openServices, type Services } from '../../src-main/app/assemble.ts';
 import { SENDING_KEYWORD } from '../../src-main/mail/remote/imap-mailbox.ts';
 import { databaseOf } from '../../src-main/store/profile-store.ts';
@@ -110,5 +113,31 @@ describe('replying from an IMAP account through Postfix', { skip }, () => {
     assert.equal(inArchive.length, 1, 'moved to Archive');
     assert.ok(inArchive[0]!.includes('\\Flagged'));
     assert.equal((await find(VINCE, 'INBOX', message!.messageId!)).length, 0);
+  });
+
+  test('a Gmail mailbox over IMAP sends through SMTP and APPENDs no copy of its own', async () => {
+    const raw = readFileSync(join(INBOX, readdirSync(INBOX).sort()[0]!), 'utf8').replace(/\r?\n/g, '\r\n');
+    const gmail = await startGmailImap({ ...VINCE, messages: [{ raw, labels: ['\\Inbox'], flags: [] }] });
+    try {
+      // Another address, so the Dovecot account above stays as it is; the same user signs in to both servers.
+      const account = await services.connectImap({
+        email: 'vince.kaminski@gmail.test',
+        password: VINCE.password,
+        server: { host: gmail.host, port: gmail.port, security: 'tls', user: VINCE.user },
+        smtp: { host: '127.0.0.1', port: servers.smtp.port, security: 'starttls' },
+      });
+      await services.syncAccount(account.id);
+      const source = databaseOf(services.store).prepare('SELECT id FROM messages WHERE account_id = ?').pluck().get(account.id) as number;
+      const draft = await services.handlers['drafts:create']({ mode: 'reply', messageId: source });
+      await services.handlers['drafts:save']({ draftId: draft.id, to: [{ address: SALLY.user, name: 'Sally' }], html: '<p>From the Gmail account.</p>' });
+      const item = await services.handlers['send:queue']({ draftId: draft.id });
+      await until(() => services.store.sendOutbox.get(item.id)?.state === 'sent', 'the message to leave');
+      const header = services.store.sendOutbox.get(item.id)!.messageIdHeader;
+      await until(async () => (await find(SALLY, 'INBOX', header)).length > 0, 'Sally to receive it');
+      assert.equal((await find(SALLY, 'INBOX', header)).length, 1, 'delivered once');
+      assert.equal(gmail.countIn('[Gmail]/Sent Mail'), 0, 'no APPEND: Gmail files the sent copy itself');
+    } finally {
+      await gmail.stop();
+    }
   });
 });
