@@ -190,8 +190,9 @@ async function runBenchmarks(runDir: string, quick: boolean, only: string[] | nu
     ` p95 ${f.logToCrm.p95Ms} ms (goal ≤ ${GOALS.logToCrmP95Ms.max} ms), ${f.logToCrm.duplicates} duplicates`);
 
   await measure('imap', () => benchImapSync({ corpus: CORPUS, ...(quick ? { people: [QUICK_INBOX] } : {}), caDir, work: runDir }), (f) =>
-    `imap full sync from a local Dovecot (${f.folders} folders): ${f.messages} messages in ${f.seconds} s = ${f.messagesPerSecond} messages/s` +
-    (f.mbsync ? `; mbsync (${f.mbsync.version}) ${f.mbsync.seconds} s = ${f.mbsync.messagesPerSecond} messages/s; ratio ${f.ratioToMbsync} (goal ≥ ${GOALS.imapSyncRatioToMbsync.min})` : '; mbsync not installed') +
+    `imap full sync from a local Dovecot (${f.folders} folders), median of ${f.rounds.length} interleaved with mbsync: ${f.messages} messages in ${f.seconds} s = ${f.messagesPerSecond} messages/s (rounds ${f.rounds.join(', ')})` +
+    (f.mbsync ? `; mbsync (${f.mbsync.version}) ${f.mbsync.seconds} s = ${f.mbsync.messagesPerSecond} messages/s (rounds ${f.mbsync.rounds.join(', ')}); ratio ${f.ratioToMbsync} (goal ≥ ${GOALS.imapSyncRatioToMbsync.min});` +
+        ` mbsync with FSync no ${f.mbsync.noFsync.messagesPerSecond} messages/s (rounds ${f.mbsync.noFsync.rounds.join(', ')}), ratio ${f.mbsync.noFsync.ratio}` : '; mbsync not installed') +
     `; event-loop delay p99 ${f.eventLoopDelay.p99Ms} ms (goal ≤ ${GOALS.imapEventLoopDelayP99Ms.max});` +
     ` IDLE delivery over ${f.idle.samples} messages p50 ${f.idle.p50Ms} ms, p95 ${f.idle.p95Ms} ms (goal ≤ ${GOALS.imapIdleP95Ms.max}), max ${f.idle.maxMs} ms`);
 
