@@ -1,14 +1,18 @@
 // Gmail full-sync benchmark: the real services (googleapis client, parser, encrypted store,
 // OS keychain) sync a fresh profile from the Gmail emulator running as its own process, so
-// the emulator's work never shares the event loop being measured.
+// the emulator's work never shares the event loop being measured. The scale benchmark runs
+// it in a child process of its own (benchGmailSyncInChild; this file is that child), so the
+// peak RSS is the sync's and not the bench process's, which generated the mailbox.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { openServices } from '../../src-main/app/assemble.ts';
+import { setLogSink } from '../../src-main/platform/logger.ts';
 import { GMAIL_UNITS_PER_SECOND } from '../../src-main/mail/providers/gmail.ts';
 import { QUOTA_COST } from '../../test/emulators/gmail/quota.ts';
-import { processCpuSeconds, round } from './figures.ts';
+import { processCpuSeconds, round, runNodeJson } from './figures.ts';
 
 const EMULATOR = join(import.meta.dirname, '../../test/emulators/gmail/main.ts');
 /** monitorEventLoopDelay sampling interval, ms. */
@@ -244,4 +248,18 @@ function progressPrinter(label: string): (p: { phase: string; done: number; tota
     last = now;
     process.stderr.write(`  … ${label}: ${p.done}/${p.total} messages\n`);
   };
+}
+
+/** benchGmailSync in a child process (inside the same keyring session and CA): its peak RSS is the sync's own. */
+export function benchGmailSyncInChild(options: GmailSyncOptions): Promise<GmailSyncFigures> {
+  return runNodeJson<GmailSyncFigures>(fileURLToPath(import.meta.url), [JSON.stringify(options)]);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  if (!process.argv[2]) throw new Error('usage: node scripts/bench/gmail-sync.ts OPTIONS_JSON');
+  setLogSink((line) => process.stderr.write(line + '\n'), 'warn');
+  const figures = await benchGmailSync(JSON.parse(process.argv[2]) as GmailSyncOptions);
+  // maxRSS (getrusage, KB) also catches a peak between two 100 ms samples.
+  figures.peakRssMb = round(Math.max(figures.peakRssMb, process.resourceUsage().maxRSS / 1024));
+  process.stdout.write(JSON.stringify(figures) + '\n');
 }

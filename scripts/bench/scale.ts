@@ -8,7 +8,7 @@
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATABASE_FILE } from '../../src-main/platform/paths.ts';
-import { benchGmailSync, type GmailSyncFigures } from './gmail-sync.ts';
+import { benchGmailSyncInChild, type GmailSyncFigures } from './gmail-sync.ts';
 import { benchImport, type ImportFigures } from './import.ts';
 import { round } from './figures.ts';
 import { SYNTHETIC_REP, writeSyntheticMailbox, type SyntheticMailboxFigures } from './synthetic-mailbox.ts';
@@ -67,11 +67,11 @@ export async function benchScaleRun(options: { messages: number; caDir: string; 
     rmSync(join(dir, 'import'), { recursive: true, force: true });
 
     const offProfile = join(dir, 'sync-off');
-    const syncOff = await benchGmailSync({ mailbox: mailboxDir, caDir: options.caDir, profileDir: offProfile, quota: false, email: SYNTHETIC_REP.address });
+    const syncOff = await benchGmailSyncInChild({ mailbox: mailboxDir, caDir: options.caDir, profileDir: offProfile, quota: false, email: SYNTHETIC_REP.address });
     const databaseBytesPerRawByte = round(statSync(join(offProfile, DATABASE_FILE)).size / mailbox.rawBytes, 2);
     rmSync(offProfile, { recursive: true, force: true });
 
-    const syncOn = await benchGmailSync({ mailbox: mailboxDir, caDir: options.caDir, profileDir: join(dir, 'sync-on'), quota: true, stopAfterThreads: 500, email: SYNTHETIC_REP.address });
+    const syncOn = await benchGmailSyncInChild({ mailbox: mailboxDir, caDir: options.caDir, profileDir: join(dir, 'sync-on'), quota: true, stopAfterThreads: 500, email: SYNTHETIC_REP.address });
     return { mailbox: { ...mailbox, generateSeconds }, import: imported, syncQuotaOff: { ...syncOff, databaseBytesPerRawByte }, syncQuotaOn: syncOn };
   } finally {
     rmSync(dir, { recursive: true, force: true });
