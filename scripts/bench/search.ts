@@ -5,11 +5,12 @@
 import type { Services } from '../../src-main/app/assemble.ts';
 import { percentile, round, seededRandom } from './figures.ts';
 import { databaseOf } from '../../src-main/store/profile-store.ts';
-import { decodeBody } from '../../src-main/store/raw-encoding.ts';
+import { BODY_SOURCE_COLUMN, decodeBodies } from '../../src-main/store/raw-encoding.ts';
 
 /** The stored body text, decoded (bodies are zstd-compressed since migration 130). */
-const BODY_TEXT = `body_text, body_encoding`;
-const bodyOf = (row: { body_text: string | Uint8Array; body_encoding: string }) => decodeBody(row.body_text, row.body_encoding);
+const BODY_TEXT = `body_text, body_encoding, ${BODY_SOURCE_COLUMN}, raw_encoding`;
+type StoredBody = { body_text: string | Uint8Array; body_encoding: string; body_source: Uint8Array | null; raw_encoding: string };
+const bodyOf = (row: StoredBody) => decodeBodies(row).text;
 
 export type QueryKind = 'from' | 'subject' | 'body' | 'common';
 
@@ -37,11 +38,9 @@ const KINDS: QueryKind[] = ['from', 'subject', 'body', 'common'];
 /** The common-word queries pick from this many of the corpus's most frequent body words. */
 const COMMON_WORDS = 20;
 
-interface Row {
+interface Row extends StoredBody {
   from_address: string | null;
   subject: string;
-  body_text: string | Uint8Array;
-  body_encoding: string;
 }
 
 const words = (text: string, pattern: RegExp) => text.match(pattern) ?? [];
@@ -67,7 +66,7 @@ function queryFrom(kind: QueryKind, row: Row, random: () => number, common: read
 /** The most frequent words (4+ letters) of a sample of 2,000 bodies. */
 function commonWords(db: ReturnType<typeof databaseOf>): string[] {
   const counts = new Map<string, number>();
-  for (const row of db.prepare(`SELECT ${BODY_TEXT} FROM messages ORDER BY id LIMIT 2000`).all() as Array<{ body_text: Uint8Array | string; body_encoding: string }>) {
+  for (const row of db.prepare(`SELECT ${BODY_TEXT} FROM messages ORDER BY id LIMIT 2000`).all() as StoredBody[]) {
     for (const word of new Set(bodyOf(row).toLowerCase().match(/\b[a-z]{4,}\b/g) ?? [])) counts.set(word, (counts.get(word) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1]).slice(0, COMMON_WORDS).map(([word]) => word);

@@ -1,7 +1,7 @@
 // The read side of the offline mail copy: one message with its participants and labels,
 // a thread's messages, the ids sync needs, and store-wide counts. MessageRepository adds
 // the writes on top (CONVENTIONS.md §4: reads and writes kept apart).
-import { decodeBody, decodeRaw, sourceDigest, type RawEncoding } from './raw-encoding.ts';
+import { BODY_SOURCE_COLUMN, decodeBodies, decodeRaw, sourceDigest, type BodyEncoding, type RawEncoding } from './raw-encoding.ts';
 import type { Db, MessageRecord, ParticipantRole, StoreStats } from './types.ts';
 
 export interface MessageRow {
@@ -17,10 +17,12 @@ export interface MessageRow {
   internal_date: number | null;
   received_at: number;
   snippet: string;
-  /** Text, or its zstd bytes when body_encoding says so (raw-encoding.ts decodeBody). */
+  /** Text, or its zstd bytes when body_encoding says so (raw-encoding.ts decodeBodies). */
   body_text: string | Uint8Array;
   body_html: string | Uint8Array | null;
-  body_encoding: RawEncoding;
+  body_encoding: BodyEncoding;
+  /** The stored source, selected (BODY_SOURCE_COLUMN) only where the bodies were compressed against it. */
+  body_source?: Uint8Array | null;
   has_attachments: number;
   attachments_json: string;
   warnings_json: string;
@@ -43,7 +45,7 @@ export interface MessageIdentity {
 
 const MESSAGE_COLUMNS = `id, account_id, provider_message_id, thread_id, message_id_header, subject, from_address,
   from_name, date, internal_date, received_at, snippet, body_text, body_html, body_encoding, has_attachments, attachments_json,
-  warnings_json, unread, raw_encoding`;
+  warnings_json, unread, raw_encoding, ${BODY_SOURCE_COLUMN}`;
 
 export class MessageReads {
   readonly #r;
@@ -154,8 +156,7 @@ export class MessageReads {
       internalDate: row.internal_date,
       receivedAt: row.received_at,
       snippet: row.snippet,
-      text: decodeBody(row.body_text, row.body_encoding),
-      html: row.body_html === null ? null : decodeBody(row.body_html, row.body_encoding),
+      ...decodeBodies(row),
       hasAttachments: row.has_attachments === 1,
       serverOnly: row.raw_encoding === 'remote',
       attachments: JSON.parse(row.attachments_json),

@@ -1,7 +1,7 @@
 // The messages row a fetched or imported message becomes (message-repository.ts saves it).
 import type { IncomingMessage, ParsedMessage } from '../mail/types.ts';
 import type { MessageRow } from './message-reads.ts';
-import { BODY_ENCODING, encodeBody, encodeRaw, RAW_ENCODING } from './raw-encoding.ts';
+import { encodeBodies, encodeRaw, RAW_ENCODING, type BodyEncoding } from './raw-encoding.ts';
 
 export const UNREAD_LABEL = 'UNREAD';
 
@@ -11,18 +11,20 @@ export type MessageValues = Omit<MessageRow, 'id' | 'raw' | 'account_id' | 'prov
 };
 
 /**
- * A message's compressed columns (raw source, body text and HTML in RAW_ENCODING and
- * BODY_ENCODING), made ahead wherever a core is free: the mail worker encodes before it hands
+ * A message's compressed columns (raw source in RAW_ENCODING, body text and HTML against it
+ * where it is small: encodeBodies), made ahead wherever a core is free: the mail worker encodes before it hands
  * a batch to the store writer thread, which then only inserts.
  */
 export interface EncodedContent {
   raw: Buffer;
   bodyText: Buffer | string;
   bodyHtml: Buffer | string | null;
+  bodyEncoding: BodyEncoding;
 }
 
 export function encodeContent(raw: Uint8Array, parsed: Pick<ParsedMessage, 'text' | 'html'>): EncodedContent {
-  return { raw: encodeRaw(raw), bodyText: encodeBody(parsed.text), bodyHtml: parsed.html === null ? null : encodeBody(parsed.html) };
+  const bodies = encodeBodies(raw, parsed.text, parsed.html);
+  return { raw: encodeRaw(raw), bodyText: bodies.text, bodyHtml: bodies.html, bodyEncoding: bodies.encoding };
 }
 
 /** The row for a message in thread `threadId`, at `now` (ms); `encoded` when the content was compressed ahead. */
@@ -45,7 +47,7 @@ export function messageValues(
     snippet: parsed.snippet,
     body_text: encoded.bodyText,
     body_html: encoded.bodyHtml,
-    body_encoding: BODY_ENCODING,
+    body_encoding: encoded.bodyEncoding,
     has_attachments: parsed.attachments.length > 0 ? 1 : 0,
     attachments_json: JSON.stringify(parsed.attachments),
     warnings_json: JSON.stringify(parsed.warnings),

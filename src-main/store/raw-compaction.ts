@@ -3,7 +3,7 @@
 // 'identity') — to the current encodings in place, a small batch per transaction, so an
 // existing database shrinks in the background while the app runs (issue 9: no blocking
 // migration of every message). Search is untouched: its FTS5 index is contentless.
-import { BODY_ENCODING, encodeBody, encodeRaw, RAW_ENCODING } from './raw-encoding.ts';
+import { decodeRaw, encodeBodies, encodeRaw, RAW_ENCODING } from './raw-encoding.ts';
 import type { Db } from './types.ts';
 
 interface StoredRow {
@@ -31,10 +31,12 @@ export class RawCompaction {
     const convert = (row: StoredRow) => {
       const rawPlain = row.raw_encoding === 'identity';
       const raw = rawPlain ? encodeRaw(row.raw) : row.raw;
-      const plain = row.body_encoding === 'identity';
-      const text = plain ? encodeBody(String(row.body_text)) : row.body_text;
-      const html = plain && row.body_html !== null ? encodeBody(String(row.body_html)) : row.body_html;
-      update.run(raw, rawPlain ? RAW_ENCODING : row.raw_encoding, text, html, plain ? BODY_ENCODING : row.body_encoding, row.id);
+      // Plain bodies are compressed against the source, as new rows are (raw-encoding.ts encodeBodies).
+      const bodies =
+        row.body_encoding === 'identity'
+          ? encodeBodies(rawPlain ? row.raw : decodeRaw(row.raw, row.raw_encoding), String(row.body_text), row.body_html === null ? null : String(row.body_html))
+          : { text: row.body_text, html: row.body_html, encoding: row.body_encoding };
+      update.run(raw, rawPlain ? RAW_ENCODING : row.raw_encoding, bodies.text, bodies.html, bodies.encoding, row.id);
     };
     this.#batch = db.transaction((limit: number) => {
       const rows = rawFirst.all(limit);

@@ -5,7 +5,7 @@
 // https://www.sqlite.org/fts5.html#the_porter_tokenizer, #contentless_tables
 import type { Address } from '../mail/types.ts';
 import type { Db } from './types.ts';
-import { decodeBody } from './raw-encoding.ts';
+import { BODY_SOURCE_COLUMN, decodeBodies } from './raw-encoding.ts';
 
 /** FTS cost grows with the body; beyond this many characters a body adds little to recall. */
 const MAX_INDEXED_BODY_CHARS = 100_000;
@@ -92,6 +92,8 @@ interface StoredRow {
   subject: string;
   body_text: string | Uint8Array;
   body_encoding: string;
+  body_source?: Uint8Array | null;
+  raw_encoding?: string;
   attachments_json: string;
 }
 
@@ -107,7 +109,7 @@ export function indexStoredMessages(db: Db, options: { batch?: number; afterId?:
   // Migration 80 runs this before migration 130 gave bodies an encoding: those are plain text.
   const encoded = (db.prepare("SELECT name FROM pragma_table_info('messages')").pluck().all() as string[]).includes('body_encoding');
   const page = db.prepare<[number, number], StoredRow>(
-    `SELECT id, received_at, subject, body_text, ${encoded ? 'body_encoding' : "'identity' AS body_encoding"}, attachments_json FROM messages WHERE id > ? ORDER BY id LIMIT ?`,
+    `SELECT id, received_at, subject, body_text, ${encoded ? `body_encoding, ${BODY_SOURCE_COLUMN}, raw_encoding` : "'identity' AS body_encoding"}, attachments_json FROM messages WHERE id > ? ORDER BY id LIMIT ?`,
   );
   const participants = db.prepare<[number], { role: string; address: string; display_name: string }>(
     `SELECT p.role, a.address, a.display_name FROM message_participants p JOIN addresses a ON a.id = p.address_id
@@ -127,7 +129,7 @@ export function indexStoredMessages(db: Db, options: { batch?: number; afterId?:
         subject: row.subject,
         sender: of('from', 'reply_to'),
         recipients: of('to', 'cc', 'bcc'),
-        body: decodeBody(row.body_text, row.body_encoding),
+        body: decodeBodies(row).text,
         attachmentNames: attachments.flatMap((a) => (a.filename ? [a.filename] : [])),
       });
     }

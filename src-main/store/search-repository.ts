@@ -9,7 +9,7 @@ import { snippetAround, termRoots, matches } from './search-highlight.ts';
 import type { Address } from '../mail/types.ts';
 import { statementCache } from './statement-cache.ts';
 import type { Db, SearchHit } from './types.ts';
-import { decodeBody } from './raw-encoding.ts';
+import { BODY_SOURCE_COLUMN, decodeBodies } from './raw-encoding.ts';
 
 export interface SearchThread {
   threadId: number;
@@ -140,7 +140,9 @@ export class SearchRepository {
   constructor(db: Db) {
     this.#statement = statementCache(db) as unknown as (sql: string) => { all(...params: unknown[]): unknown[] };
     this.#thread = db.prepare<[number], { subject: string; message_count: number }>('SELECT subject, message_count FROM threads WHERE id = ?');
-    this.#body = db.prepare<[number], { body_text: string | Uint8Array; body_encoding: string }>('SELECT body_text, body_encoding FROM messages WHERE id = ?');
+    this.#body = db.prepare<[number], { body_text: string | Uint8Array; body_encoding: string; body_source: Uint8Array | null; raw_encoding: string }>(
+      `SELECT body_text, body_encoding, ${BODY_SOURCE_COLUMN}, raw_encoding FROM messages WHERE id = ?`,
+    );
   }
 
   /**
@@ -157,7 +159,7 @@ export class SearchRepository {
     const threads = found.rows.map((row) => {
       const thread = this.#thread.get(row.thread_id)!;
       const body = this.#body.get(row.id);
-      const snippet = snippetAround(body ? decodeBody(body.body_text, body.body_encoding) : '', row.snippet, roots);
+      const snippet = snippetAround(body ? decodeBodies(body).text : '', row.snippet, roots);
       return {
         threadId: row.thread_id,
         accountId: row.account_id,

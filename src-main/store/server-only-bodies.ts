@@ -3,7 +3,7 @@
 // timelines read stays — subject, participants, snippet, labels, the attachment list and the
 // contentless FTS5 index, so their text is still found. Opening one fetches it back from the
 // provider (restore). Imported mailboxes have no provider to ask, so they are never pruned.
-import { BODY_ENCODING, encodeBody, encodeRaw, RAW_ENCODING } from './raw-encoding.ts';
+import { encodeBodies, encodeRaw, RAW_ENCODING } from './raw-encoding.ts';
 import type { Db } from './types.ts';
 
 export class ServerOnlyBodies {
@@ -46,7 +46,8 @@ export class ServerOnlyBodies {
    * is gone or was restored already.
    */
   restore(messageId: number, raw: Uint8Array, text: string, html: string | null): boolean {
-    const result = this.#restore.run(encodeRaw(raw), RAW_ENCODING, encodeBody(text), html === null ? null : encodeBody(html), BODY_ENCODING, messageId);
+    const bodies = encodeBodies(raw, text, html);
+    const result = this.#restore.run(encodeRaw(raw), RAW_ENCODING, bodies.text, bodies.html, bodies.encoding, messageId);
     return result.changes > 0;
   }
 

@@ -47,7 +47,7 @@ describe('ServerOnlyBodies', () => {
     const back = t.store.messages.getMessage(target)!;
     assert.deepEqual([back.serverOnly, back.text, back.html], [false, 'Turbine maintenance window 8 for the Mojave plant', '<p>Turbine</p>']);
     assert.deepEqual(Buffer.from(back.raw), Buffer.from(raw));
-    assert.equal(databaseOf(t.store).prepare('SELECT raw_encoding || body_encoding FROM messages WHERE id = ?').pluck().get(target), 'zstdzstd');
+    assert.equal(databaseOf(t.store).prepare('SELECT raw_encoding || body_encoding FROM messages WHERE id = ?').pluck().get(target), 'zstdzstd-source', 'the bodies compressed against the source');
     assert.equal(t.store.serverOnlyBodies.restore(target, raw, 'again', null), false, 'a second restore changes nothing');
     assert.equal(t.store.messages.getMessage(target)!.text, 'Turbine maintenance window 8 for the Mojave plant');
     assert.equal(t.store.serverOnlyBodies.count(), 299);

@@ -34,10 +34,11 @@ describe('migration 0050 raw encoding', () => {
     t.store.outbox.markDone(item.id, '9001');
 
     // Make it the database version 40 wrote: raw bytes as they came, no raw_encoding column.
+    // The later migrations are undone first: their bodies may be compressed against the stored source.
     const db = databaseOf(t.store);
+    undoMigrationsAfter60(db);
     const put = db.prepare('UPDATE messages SET raw = ? WHERE provider_message_id = ?');
     for (const [id, raw] of originals) put.run(Buffer.from(raw), id);
-    undoMigrationsAfter60(db);
     db.exec('DROP TABLE import_skips; DROP INDEX messages_raw_uncompressed; ALTER TABLE messages DROP COLUMN raw_encoding; PRAGMA user_version = 40;');
     t.store.close();
     reopened = await openProfileStore({ path: t.path, secrets: t.secrets });

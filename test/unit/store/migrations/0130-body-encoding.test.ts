@@ -89,7 +89,7 @@ describe('migration 0130 body encoding', () => {
     const accountId = store.accounts.list()[0]!.id;
     store.messages.saveMessages(accountId, [message({ id: 'new-1', text: 'fresh '.repeat(200) }), message({ id: 'new-2', text: '' })]);
     const rows = databaseOf(store).prepare("SELECT id, body_encoding, typeof(body_text) AS kind FROM messages WHERE provider_message_id IN ('new-1', 'new-2') ORDER BY id").all() as Array<{ id: number; body_encoding: string; kind: string }>;
-    assert.deepEqual(rows.map((r) => [r.body_encoding, r.kind]), [['zstd', 'blob'], ['zstd', 'text']]);
+    assert.deepEqual(rows.map((r) => [r.body_encoding, r.kind]), [['zstd-source', 'blob'], ['zstd-source', 'text']]);
     assert.equal(store.messages.getMessage(rows[0]!.id)!.text, 'fresh '.repeat(200));
     assert.equal(store.messages.getMessage(rows[1]!.id)!.text, '');
     assert.equal(store.search.search('fresh').length, 1);

@@ -2,7 +2,7 @@
 // older version left behind and check that opening it migrates forward. Each later
 // migration adds its undo here.
 import type { Db } from '../../../../src-main/store/types.ts';
-import { decodeBody } from '../../../../src-main/store/raw-encoding.ts';
+import { BODY_SOURCE_COLUMN, decodeBodies } from '../../../../src-main/store/raw-encoding.ts';
 
 /** Back to the schema of version 130: no index over when messages were stored. */
 export function undoMigrationsAfter130(db: Db): void {
@@ -14,11 +14,14 @@ export function undoMigrationsAfter120(db: Db): void {
   undoMigrationsAfter130(db);
   const columns = db.prepare("SELECT name FROM pragma_table_info('messages')").pluck().all() as string[];
   if (!columns.includes('body_encoding')) return;
-  const rows = db.prepare("SELECT id, body_text, body_html, body_encoding FROM messages WHERE body_encoding <> 'identity'").all() as Array<{
-    id: number; body_text: string | Buffer; body_html: string | Buffer | null; body_encoding: string;
+  const rows = db.prepare(`SELECT id, body_text, body_html, body_encoding, ${BODY_SOURCE_COLUMN}, raw_encoding FROM messages WHERE body_encoding <> 'identity'`).all() as Array<{
+    id: number; body_text: string | Buffer; body_html: string | Buffer | null; body_encoding: string; body_source: Buffer | null; raw_encoding: string;
   }>;
   const plain = db.prepare('UPDATE messages SET body_text = ?, body_html = ? WHERE id = ?');
-  for (const r of rows) plain.run(decodeBody(r.body_text, r.body_encoding), r.body_html === null ? null : decodeBody(r.body_html, r.body_encoding), r.id);
+  for (const r of rows) {
+    const { text, html } = decodeBodies(r);
+    plain.run(text, html, r.id);
+  }
   db.exec('DROP INDEX messages_body_uncompressed; ALTER TABLE messages DROP COLUMN body_encoding;');
 }
 
