@@ -23,8 +23,9 @@ export interface EncodedContent {
 }
 
 export function encodeContent(raw: Uint8Array, parsed: Pick<ParsedMessage, 'text' | 'html'>): EncodedContent {
-  const bodies = encodeBodies(raw, parsed.text, parsed.html);
-  return { raw: encodeRaw(raw), bodyText: bodies.text, bodyHtml: bodies.html, bodyEncoding: bodies.encoding };
+  const stored = encodeRaw(raw);
+  const bodies = encodeBodies(raw, stored, parsed.text, parsed.html);
+  return { raw: stored, bodyText: bodies.text, bodyHtml: bodies.html, bodyEncoding: bodies.encoding };
 }
 
 /** The row for a message in thread `threadId`, at `now` (ms); `encoded` when the content was compressed ahead. */

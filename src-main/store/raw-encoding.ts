@@ -44,15 +44,22 @@ export function sourceDigest(raw: Uint8Array): string {
  */
 export type BodyEncoding = 'identity' | 'zstd' | 'zstd-source' | 'remote';
 
-/** Sources up to this size (bytes) are the dictionary of their bodies: reading a body decompresses its source first, which stays under ~0.1 ms here. */
+/**
+ * A source stored in up to this many bytes is the dictionary of its bodies: reading a body
+ * decompresses it first, ~0.1 ms for an Enron-sized one; larger ones (attachments) leave
+ * their bodies plain zstd, read without it.
+ */
 export const SOURCE_DICTIONARY_MAX_BYTES = 256 * 1024;
 
 /** The column a body read selects beside body_text, body_html and body_encoding: the stored source where the bodies were compressed against it. */
 export const BODY_SOURCE_COLUMN = "CASE WHEN body_encoding = 'zstd-source' THEN raw END AS body_source";
 
-/** The encoded body text and HTML of a message whose source is `raw`, and their encoding ('' stays '': nothing to compress). */
-export function encodeBodies(raw: Uint8Array, text: string, html: string | null): { text: Buffer | string; html: Buffer | string | null; encoding: BodyEncoding } {
-  const source = raw.length > 0 && raw.length <= SOURCE_DICTIONARY_MAX_BYTES ? raw : null;
+/**
+ * The encoded body text and HTML of a message whose source is `raw`, stored as `stored`
+ * (encodeRaw), and their encoding; '' stays '' (nothing to compress).
+ */
+export function encodeBodies(raw: Uint8Array, stored: Uint8Array, text: string, html: string | null): { text: Buffer | string; html: Buffer | string | null; encoding: BodyEncoding } {
+  const source = raw.length > 0 && stored.length <= SOURCE_DICTIONARY_MAX_BYTES ? raw : null;
   return { text: encodeBody(text, source), html: html === null ? null : encodeBody(html, source), encoding: source ? 'zstd-source' : 'zstd' };
 }
 
@@ -64,7 +71,7 @@ export function encodeBodies(raw: Uint8Array, text: string, html: string | null)
  */
 const SOURCE_PARAMS = {
   [constants.ZSTD_c_compressionLevel]: ZSTD_LEVEL,
-  [constants.ZSTD_c_windowLog]: Math.log2(SOURCE_DICTIONARY_MAX_BYTES),
+  [constants.ZSTD_c_windowLog]: 18,
   [constants.ZSTD_c_hashLog]: 12,
   [constants.ZSTD_c_chainLog]: 12,
 };

@@ -46,8 +46,9 @@ export class ServerOnlyBodies {
    * is gone or was restored already.
    */
   restore(messageId: number, raw: Uint8Array, text: string, html: string | null): boolean {
-    const bodies = encodeBodies(raw, text, html);
-    const result = this.#restore.run(encodeRaw(raw), RAW_ENCODING, bodies.text, bodies.html, bodies.encoding, messageId);
+    const stored = encodeRaw(raw);
+    const bodies = encodeBodies(raw, stored, text, html);
+    const result = this.#restore.run(stored, RAW_ENCODING, bodies.text, bodies.html, bodies.encoding, messageId);
     return result.changes > 0;
   }
 

@@ -17,6 +17,7 @@ import { migration0110 } from './0110-imap-accounts.ts';
 import { migration0120 } from './0120-crm-cards.ts';
 import { migration0130 } from './0130-body-encoding.ts';
 import { migration0140 } from './0140-created-index.ts';
+import { migration0150 } from './0150-bodies-against-source.ts';
 
 export interface Migration {
   /** Target PRAGMA user_version: a multiple of 10, strictly increasing. */
@@ -30,7 +31,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0030, migration0040, migration0050, migration0060, migration0070, migration0080, migration0090, migration0100, migration0110, migration0120, migration0130, migration0140];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0030, migration0040, migration0050, migration0060, migration0070, migration0080, migration0090, migration0100, migration0110, migration0120, migration0130, migration0140, migration0150];
 
 const log = createLogger('store.migrations');
 

@@ -1,6 +1,7 @@
 // Bodies compressed against their own source ('zstd-source'): read back exactly, a small
 // fraction of a plain zstd copy where the body is a copy of the source's text, plain zstd
 // for a source too large to be a dictionary, and a refusal to decode without the source.
+import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { zstdCompressSync } from 'node:zlib';
@@ -14,7 +15,7 @@ const source = new TextEncoder().encode(
 );
 
 test('bodies compressed against their source read back exactly and take a fraction of a plain copy', () => {
-  const encoded = encodeBodies(source, text, html);
+  const encoded = encodeBodies(source, encodeRaw(source), text, html);
   assert.equal(encoded.encoding, 'zstd-source');
   const stored = { body_text: encoded.text, body_html: encoded.html, body_encoding: encoded.encoding, body_source: encodeRaw(source), raw_encoding: 'zstd' };
   assert.deepEqual(decodeBodies(stored), { text, html });
@@ -24,15 +25,16 @@ test('bodies compressed against their source read back exactly and take a fracti
 });
 
 test('a source too large to be a dictionary, or none, leaves the bodies plain zstd; empty stays empty', () => {
-  const large = new Uint8Array(SOURCE_DICTIONARY_MAX_BYTES + 1).fill(65);
-  const encoded = encodeBodies(large, text, null);
+  // Attachments do not compress: stored, the source is larger than a dictionary may be.
+  const large = randomBytes(SOURCE_DICTIONARY_MAX_BYTES + 1);
+  const encoded = encodeBodies(large, encodeRaw(large), text, null);
   assert.deepEqual([encoded.encoding, encoded.html], ['zstd', null]);
   assert.equal(decodeBody(encoded.text, encoded.encoding), text);
-  assert.equal(encodeBodies(new Uint8Array(), text, null).encoding, 'zstd', 'no source kept (a remote row)');
-  assert.equal(encodeBodies(source, '', null).text, '');
+  assert.equal(encodeBodies(new Uint8Array(), new Uint8Array(), text, null).encoding, 'zstd', 'no source kept (a remote row)');
+  assert.equal(encodeBodies(source, encodeRaw(source), '', null).text, '');
 });
 
 test('a body compressed against its source is not decoded without it', () => {
-  const encoded = encodeBodies(source, text, null);
+  const encoded = encodeBodies(source, encodeRaw(source), text, null);
   assert.throws(() => decodeBody(encoded.text, encoded.encoding), /without the source/);
 });

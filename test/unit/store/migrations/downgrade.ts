@@ -2,10 +2,24 @@
 // older version left behind and check that opening it migrates forward. Each later
 // migration adds its undo here.
 import type { Db } from '../../../../src-main/store/types.ts';
-import { BODY_SOURCE_COLUMN, decodeBodies } from '../../../../src-main/store/raw-encoding.ts';
+import { BODY_SOURCE_COLUMN, decodeBodies, encodeBody } from '../../../../src-main/store/raw-encoding.ts';
+
+/** Back to the schema of version 140: bodies compressed on their own ('zstd'), none against its source. */
+export function undoMigrationsAfter140(db: Db): void {
+  const rows = db.prepare(`SELECT id, body_text, body_html, body_encoding, ${BODY_SOURCE_COLUMN}, raw_encoding FROM messages WHERE body_encoding = 'zstd-source'`).all() as Array<{
+    id: number; body_text: string | Buffer; body_html: string | Buffer | null; body_encoding: string; body_source: Buffer | null; raw_encoding: string;
+  }>;
+  const standalone = db.prepare("UPDATE messages SET body_text = ?, body_html = ?, body_encoding = 'zstd' WHERE id = ?");
+  for (const r of rows) {
+    const { text, html } = decodeBodies(r);
+    standalone.run(encodeBody(text), html === null ? null : encodeBody(html), r.id);
+  }
+  db.exec('DROP INDEX IF EXISTS messages_body_standalone;');
+}
 
 /** Back to the schema of version 130: no index over when messages were stored. */
 export function undoMigrationsAfter130(db: Db): void {
+  undoMigrationsAfter140(db);
   db.exec('DROP INDEX IF EXISTS messages_created;');
 }
 
