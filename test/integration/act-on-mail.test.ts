@@ -24,6 +24,7 @@ import { openServices, type OpenServicesOptions, type Services } from '../../src
 import type { ProfileConfigInput } from '../../src-main/platform/profile-config.ts';
 import { databaseOf } from '../../src-main/store/profile-store.ts';
 import type { MailAction } from '../../src-preload/contract/index.ts';
+import { until } from '../support/until.ts';
 
 const MAILDIR = join(import.meta.dirname, '../../../shared/data/enron/maildir');
 const skip = existsSync(MAILDIR) ? false : `../shared/data is absent (${MAILDIR}): the real-mail acceptance test cannot run`;
@@ -95,13 +96,6 @@ function graphProvider(): Provider {
 }
 
 
-async function until(predicate: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 for (const [name, provider] of [['Gmail (dasovich-j)', gmailProvider()], ['Outlook (kaminski-v)', graphProvider()]] as const) {
   describe(`acting on ${name} mail`, { skip }, () => {

@@ -17,6 +17,7 @@ import { ensureAccount, openOutboxProfile, REP, type OutboxProfile } from '../su
 import { databaseOf } from '../../src-main/store/profile-store.ts';
 import type { CrmKind } from '../../src-main/crm/types.ts';
 import type { CrmServiceOptions } from '../../src-main/crm/crm-service.ts';
+import { until } from '../support/until.ts';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -25,13 +26,6 @@ const PEOPLE: WorldPerson[] = [
   { email: 'carol@other.example', firstname: 'Carol', lastname: 'Other', company: 'Other Ltd' },
 ];
 
-async function until(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 for (const crm of ['pipedrive', 'salesforce'] as const satisfies CrmKind[]) {
   describe(`the outbox against ${crm}: exactly once, nothing lost`, () => {

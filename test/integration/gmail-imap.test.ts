@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { startGmailImap, type GmailImapMessage, type GmailImapServer } from '../emulators/gmail-imap/gmail-imap.ts';
 import { openServices, type Services } from '../../src-main/app/assemble.ts';
 import { databaseOf } from '../../src-main/store/profile-store.ts';
+import { until } from '../support/until.ts';
 
 const INBOX = join(import.meta.dirname, '../../../shared/data/enron/maildir/dasovich-j/inbox');
 const skip = existsSync(INBOX) ? false : `../shared/data is absent (${INBOX})`;
@@ -27,12 +28,6 @@ const MAILBOX: Array<{ file: string; labels: string[]; flags: string[] }> = [
   { file: '1003', labels: ['Deals'], flags: ['\\Seen'] },
 ];
 
-async function until(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  for (const end = Date.now() + timeoutMs; !predicate(); ) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('Gmail over IMAP (X-GM-EXT-1)', { skip }, () => {
   let gmail: GmailImapServer;

@@ -15,6 +15,7 @@ import { startGmailImap } from '../emulators/gmail-imap/gmail-imap.ts';
 import { openServices, type Services } from '../../src-main/app/assemble.ts';
 import { SENDING_KEYWORD } from '../../src-main/mail/remote/imap-mailbox.ts';
 import { databaseOf } from '../../src-main/store/profile-store.ts';
+import { until } from '../support/until.ts';
 
 const INBOX = join(import.meta.dirname, '../../../shared/data/enron/maildir/kaminski-v/inbox');
 const skip = !existsSync('/usr/sbin/dovecot') || !existsSync('/usr/sbin/postfix')
@@ -27,13 +28,6 @@ const skip = !existsSync('/usr/sbin/dovecot') || !existsSync('/usr/sbin/postfix'
 const VINCE = { user: 'vince@enron.test', password: 'research group 2001' };
 const SALLY = { user: 'sally@enron.test', password: 'another one' };
 
-async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('replying from an IMAP account through Postfix', { skip }, () => {
   let servers: MailServers;

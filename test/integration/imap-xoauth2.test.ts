@@ -20,6 +20,7 @@ import { startMailServers, type MailServers } from '../support/postfix.ts';
 import { openServices, type Services } from '../../src-main/app/assemble.ts';
 import type { ImapCredentials } from '../../src-main/mail/providers/imap.ts';
 import { databaseOf } from '../../src-main/store/profile-store.ts';
+import { until } from '../support/until.ts';
 
 const INBOX = join(import.meta.dirname, '../../../shared/data/enron/maildir/kaminski-v/inbox');
 const GOOGLE_INBOX = join(import.meta.dirname, '../../../shared/data/enron/maildir/grigsby-m/inbox');
@@ -35,13 +36,6 @@ const VINCE: TestUser = { sub: 'vince-kaminski-0001', email: 'vince@enron.test',
 const MIKE: TestUser = { sub: 'mike-grigsby-0001', email: 'mike@enron.test', password: 'sign in with Google', name: 'Mike Grigsby' };
 const SALLY = { user: 'sally@enron.test', password: 'another one' };
 
-async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('Microsoft 365 and Google over IMAP and SMTP with XOAUTH2', { skip }, () => {
   const identity = new IdentityEmulator({ users: [VINCE, MIKE] });

@@ -354,6 +354,7 @@ test('Gmail over IMAP: All Mail alone is fetched, each message once, archived ma
 
 test('Gmail over IMAP: a label changed elsewhere, new mail and an expunge reach the store; the new-mail round walks All Mail', async () => {
   server = gmailServer().server;
+  server.qresync = false; // Gmail has CONDSTORE, not QRESYNC: flags and labels changed since the last MODSEQ
   await engine().sync();
   server.setLabels('[Gmail]/All Mail', 2, ['\\Inbox']);
   server.setLabels('[Gmail]/All Mail', 1, ['\\Inbox']);
@@ -368,6 +369,7 @@ test('Gmail over IMAP: a label changed elsewhere, new mail and an expunge reach 
   assert.deepEqual(labels.get('1'), ['INBOX', 'UNREAD'], 'a label taken off elsewhere');
   assert.deepEqual(labels.get('5'), ['INBOX', 'UNREAD']);
   assert.equal(labels.has('3'), false, 'expunged from All Mail: deleted everywhere');
+  assert.ok(server.calls.some((c) => c.startsWith('flags since')), server.calls.join(', '));
 });
 
 test('Gmail over IMAP: a mailbox synced folder by folder before keeps its rows, one per message, when All Mail takes over', async () => {
