@@ -77,7 +77,12 @@ export class ImapMailbox implements RemoteMailbox {
       byFolder.set(parsed.path, entry);
     }
     // Folders are IMAP's labels: labelling moves the mail there, unlabelling back to the Inbox.
-    const destination = action === 'label' ? label! : action === 'unlabel' ? 'INBOX' : MOVE_TO[action] ? await this.#specialFolder(client, MOVE_TO[action]!) : null;
+    // Looked up once, and only where a move is made (Gmail's All Mail has none, and no \Archive).
+    let destination: string | null | undefined;
+    const destinationOf = async () => {
+      if (destination === undefined) destination = action === 'label' ? label! : action === 'unlabel' ? 'INBOX' : MOVE_TO[action] ? await this.#specialFolder(client, MOVE_TO[action]!) : null;
+      return destination;
+    };
     const gmail = client.capabilities.has(GMAIL_EXTENSIONS) ? new GmailLabelNames(await client.list()) : null;
     for (const [path, { uidValidity, uids }] of byFolder) {
       const box = await client.mailboxOpen(path);
@@ -93,8 +98,9 @@ export class ImapMailbox implements RemoteMailbox {
         const labels = action === 'label' ? { add: named } : action === 'unlabel' ? { remove: named } : GMAIL_LABEL_CHANGES[action];
         if (labels?.add) await client.messageFlagsAdd(range, [labels.add], { uid: true, useLabels: true });
         if (labels?.remove) await client.messageFlagsRemove(range, [labels.remove], { uid: true, useLabels: true });
-      } else if (destination && destination !== path) {
-        await client.messageMove(range, destination, { uid: true });
+      } else {
+        const to = await destinationOf();
+        if (to && to !== path) await client.messageMove(range, to, { uid: true });
       }
     }
   }
