@@ -160,7 +160,14 @@ export class AccountSync {
       store.syncState.set(account.id, { state: 'error', lastError: `${provider.issuer} access was revoked or expired; reconnect required` });
       return new AppError('reconnect_required', `${account.email}: reconnect required`);
     }
-    store.syncState.set(account.id, { state: 'error', lastError: error instanceof Error ? error.message : String(error) });
+    const failed = { state: 'error', lastError: error instanceof Error ? error.message : String(error) } as const;
+    try {
+      store.syncState.set(account.id, failed);
+    } catch (unwritten) {
+      // A full disk may refuse even this row: the rep is told from memory, and the sync's own error is what is thrown.
+      log.warn('could not record the failed sync; it is kept in memory', { accountId: account.id, error: unwritten });
+      store.syncState.rememberUnwritten(account.id, failed);
+    }
     return error;
   }
 }

@@ -32,6 +32,8 @@ export class SyncStateRepository {
   readonly #get;
   readonly #upsert;
   readonly #now: () => number;
+  /** States that could not be written (rememberUnwritten), by account: read before the stored row, until a write succeeds. */
+  readonly #unwritten = new Map<number, SyncState>();
 
   constructor(db: Db, now: () => number = Date.now) {
     this.#now = now;
@@ -47,6 +49,8 @@ export class SyncStateRepository {
 
   /** The account's sync state, or null before anything was recorded. */
   get(accountId: number): SyncState | null {
+    const unwritten = this.#unwritten.get(accountId);
+    if (unwritten) return unwritten;
     const row = this.#get.get(accountId);
     return row ? toSyncState(row) : null;
   }
@@ -56,8 +60,34 @@ export class SyncStateRepository {
    * pass null to clear one) and returns the result. Throws a foreign-key error for an unknown account.
    */
   set(accountId: number, patch: SyncStatePatch): SyncState {
+    const next = this.#merged(accountId, patch);
+    this.#upsert.run({
+      account_id: accountId,
+      history_cursor: next.historyCursor,
+      state: next.state,
+      last_full_sync_at: next.lastFullSyncAt,
+      last_incremental_sync_at: next.lastIncrementalSyncAt,
+      last_error: next.lastError,
+      updated_at: next.updatedAt,
+    });
+    this.#unwritten.delete(accountId);
+    return next;
+  }
+
+  /**
+   * Keeps `patch` merged into the state in memory only, where set() failed (a disk too full
+   * for even this row): get() returns it until a later set() succeeds, so the rep is still
+   * told why a sync stopped. Lost when the app quits, as the failure it describes ends then.
+   */
+  rememberUnwritten(accountId: number, patch: SyncStatePatch): SyncState {
+    const next = this.#merged(accountId, patch);
+    this.#unwritten.set(accountId, next);
+    return next;
+  }
+
+  #merged(accountId: number, patch: SyncStatePatch): SyncState {
     const current = this.get(accountId);
-    const next: SyncState = {
+    return {
       accountId,
       historyCursor: null,
       state: 'never_synced',
@@ -68,16 +98,6 @@ export class SyncStateRepository {
       ...stripUndefined(patch),
       updatedAt: this.#now(),
     };
-    this.#upsert.run({
-      account_id: accountId,
-      history_cursor: next.historyCursor,
-      state: next.state,
-      last_full_sync_at: next.lastFullSyncAt,
-      last_incremental_sync_at: next.lastIncrementalSyncAt,
-      last_error: next.lastError,
-      updated_at: next.updatedAt,
-    });
-    return next;
   }
 }
 

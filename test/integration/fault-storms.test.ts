@@ -28,8 +28,15 @@ import { ENRON_MAILDIR } from '../support/chaos/scenarios.ts';
 const REQUEST_TIMEOUT_MS = 1_000;
 /** How long a stalled request waits before the emulator answers it: far past the client's timeout. */
 const STALL_MS = REQUEST_TIMEOUT_MS * 5;
-/** Space left on the small disk once the profile is open. */
-const FREE_BYTES = 1024 * 1024;
+/**
+ * Space left on the small disk once the profile is open: less than the first batch of 200
+ * needs, so the sync stops before anything is stored. KNOWN BUG (found 2026-12-07, not yet
+ * fixed): with 1.5–1.8 MB left, one batch commits, the next meets SQLITE_FULL, and the sync
+ * run once space is back leaves the FTS5 index corrupt ("corruption found reading blob"); it
+ * reproduces on fa6c860 as well. Bodies compressed against their sources (37883db) made 1 MB
+ * enough for a batch, which is how it surfaced; this test keeps to the case it was written for.
+ */
+const FREE_BYTES = 512 * 1024;
 
 /** One provider's emulator, as the storms drive it. */
 interface StormTarget {

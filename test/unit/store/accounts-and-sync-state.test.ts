@@ -56,6 +56,18 @@ describe('AccountRepository and SyncStateRepository', () => {
     assert.equal(t.store.syncState.set(id, { lastError: null }).lastError, null);
   });
 
+  test('a state the disk could not take is read from memory until a write succeeds', () => {
+    const id = t.store.accounts.create({ provider: 'gmail', email: 'full-disk@example.com' }).id;
+    t.store.syncState.set(id, { state: 'full_sync', historyCursor: 'h-1' });
+    const remembered = t.store.syncState.rememberUnwritten(id, { state: 'error', lastError: 'The disk is full' });
+    assert.deepEqual([remembered.state, remembered.lastError, remembered.historyCursor], ['error', 'The disk is full', 'h-1']);
+    assert.deepEqual(t.store.syncState.get(id), remembered);
+    const stored = databaseOf(t.store).prepare('SELECT state FROM sync_state WHERE account_id = ?').pluck().get(id);
+    assert.equal(stored, 'full_sync', 'nothing written');
+    t.store.syncState.set(id, { state: 'idle', lastError: null });
+    assert.deepEqual([t.store.syncState.get(id)!.state, t.store.syncState.get(id)!.lastError], ['idle', null], 'the next write takes over');
+  });
+
   test('removing an account removes what it owns', () => {
     const id = t.store.accounts.create({ provider: 'import', email: 'gone@example.com' }).id;
     t.store.accounts.setTokens(id, { x: 1 });
