@@ -11,7 +11,7 @@
 // a message is renamed, not stored twice, and keeps its thread, CRM activities, outbox items
 // and the rep's undelivered actions. The same parse and store path as Gmail and Graph.
 // Gmail's IMAP (X-GM-EXT-1) lists a message in one folder per label: there only All Mail is
-// synced, each message once, its labels from X-GM-LABELS (gmail-imap-labels.ts).
+// synced, each message once, its labels from X-GM-LABELS (imap-folder-layout.ts).
 import type { ParsedMessage } from './types.ts';
 import type { SyncProgress, SyncResult } from './gmail-sync.ts';
 import { SyncBatch } from './sync-batch.ts';
@@ -20,12 +20,9 @@ import { createLogger } from '../platform/logger.ts';
 import type { MessageIdentity } from '../store/message-reads.ts';
 import { sourceDigest } from '../store/raw-encoding.ts';
 import { StaleMessages } from './imap-stale-messages.ts';
-import { GmailLabelNames } from './providers/gmail-imap-labels.ts';
+import { FolderLayout } from './imap-folder-layout.ts';
 
 const log = createLogger('mail.imap-sync');
-
-export const UNREAD_LABEL = 'UNREAD';
-export const STARRED_LABEL = 'STARRED';
 
 export interface ImapFolderInfo {
   path: string;
@@ -122,63 +119,15 @@ export interface ImapSyncOptions {
   signal?: AbortSignal;
 }
 
-/** Folders a sync leaves out, as Gmail's leaves out TRASH and SPAM. */
-const EXCLUDED = new Set(['\\Trash', '\\Junk', '\\All']);
-/** Gmail's Starred folder is the \\Flagged flag (STARRED), not a label of its own. */
-const EXCLUDED_FROM_GMAIL = new Set([...EXCLUDED, '\\Flagged']);
-const ROLES: Record<string, string> = { '\\Inbox': 'inbox', '\\Sent': 'sent', '\\Archive': 'archive', '\\All': 'all' };
 /** UIDs fetched per command: bounded memory, and a commit (and inbox refresh) per batch. */
 const FETCH_CHUNK = 100;
 
 /** The store's provider id of a message: folder, UIDVALIDITY and UID (unique per RFC 3501 §2.3.1.1). */
 export const imapMessageId = (path: string, uidValidity: string, uid: number) => `${path}\n${uidValidity}\n${uid}`;
 
-export function stateLabels(flags: readonly string[]): string[] {
-  return [...(flags.includes('\\Seen') ? [] : [UNREAD_LABEL]), ...(flags.includes('\\Flagged') ? [STARRED_LABEL] : [])];
-}
-
 /** The labels to add and remove to go from `have` to `want`. */
 function labelChange(have: readonly string[], want: readonly string[]): { add: string[]; remove: string[] } {
   return { add: want.filter((l) => !have.includes(l)), remove: have.filter((l) => !want.includes(l)) };
-}
-
-/**
- * How the server's folders map to the store's labels: one label per folder, each folder
- * walked (the standard way), or, on Gmail (X-GM-EXT-1 and an \\All folder), All Mail alone
- * walked and the labels read from X-GM-LABELS.
- */
-class FolderLayout {
-  /** Folders that become labels. */
-  readonly labelled: ImapFolderInfo[];
-  /** Folders whose messages are fetched (the Gmail way: All Mail alone). */
-  readonly synced: ImapFolderInfo[];
-  readonly #gmail: GmailLabelNames | null;
-  readonly #labelIds: ReadonlySet<string>;
-
-  constructor(listed: readonly ImapFolderInfo[], gmailExtensions: boolean) {
-    const allMail = gmailExtensions ? listed.find((f) => f.specialUse === '\\All') : undefined;
-    this.#gmail = allMail ? new GmailLabelNames(listed) : null;
-    this.labelled = listed.filter((f) => !(allMail ? EXCLUDED_FROM_GMAIL : EXCLUDED).has(f.specialUse ?? ''));
-    this.synced = allMail ? [allMail] : this.labelled;
-    this.#labelIds = new Set(this.labelled.map((f) => f.path));
-  }
-
-  /** Every stored message comes from the one folder synced: a message's id may name another folder (stored before the Gmail way). */
-  get single(): boolean {
-    return this.#gmail !== null;
-  }
-
-  /** The labels the server gives a message listed in `path`. */
-  labelsOf(path: string, m: ImapFlagState): string[] {
-    if (!this.#gmail) return [path, ...stateLabels(m.flags)];
-    const folders = (m.labels ?? []).map((l) => this.#gmail!.folderOf(l)).filter((f): f is string => f !== null && this.#labelIds.has(f));
-    return [...new Set(folders), ...stateLabels(m.flags)];
-  }
-
-  /** Of a stored message's labels, those the server decides (the rest are the rep's pending actions' or local). */
-  serverOwned(path: string, labels: readonly string[]): string[] {
-    return labels.filter((l) => l === UNREAD_LABEL || l === STARRED_LABEL || (this.#gmail ? this.#labelIds.has(l) : l === path));
-  }
 }
 
 export class ImapSync {
@@ -199,16 +148,10 @@ export class ImapSync {
     const layout = new FolderLayout(await source.listFolders(), source.gmailExtensions);
     this.#layout = layout;
     if (scope === 'all' || first) {
-      // Gmail's All Mail is kept as a label only for its role: it tells that labels stack there (label-effects.ts).
-      const roled = layout.single ? [...layout.labelled, ...layout.synced] : layout.labelled;
-      store.saveLabels(accountId, [
-        ...roled.map((f) => ({ id: f.path, name: f.path, type: f.specialUse ? 'system' : 'user' })),
-        { id: UNREAD_LABEL, name: 'Unread', type: 'system' },
-        { id: STARRED_LABEL, name: layout.single ? 'Starred' : 'Flagged', type: 'system' },
-      ]);
-      store.setFolderRoles(accountId, Object.fromEntries(roled.flatMap((f) => (ROLES[f.specialUse ?? ''] ? [[ROLES[f.specialUse!]!, f.path]] : []))));
+      store.saveLabels(accountId, layout.labels());
+      store.setFolderRoles(accountId, layout.roles());
     }
-    const walked = scope === 'all' || first || layout.single ? layout.synced : layout.synced.filter((f) => f.specialUse === '\\Inbox' || f.specialUse === '\\Sent');
+    const walked = layout.walked(scope === 'all' || first);
     const labels = store.labelsByMessage(accountId);
     const totals = { added: 0, deleted: 0, labelChanges: 0 };
     const progress: SyncProgress = { phase: first ? 'full' : 'incremental', done: 0, total: 0 };

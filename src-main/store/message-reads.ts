@@ -144,6 +144,7 @@ export class MessageReads {
   }
 
   #toRecord(row: MessageRow): MessageRecord {
+    const raw = row.raw ? rawBytes(row.raw, row.raw_encoding ?? 'identity') : null;
     return {
       id: row.id,
       accountId: row.account_id,
@@ -156,7 +157,7 @@ export class MessageReads {
       internalDate: row.internal_date,
       receivedAt: row.received_at,
       snippet: row.snippet,
-      ...decodeBodies(row),
+      ...decodeBodies(row, raw),
       hasAttachments: row.has_attachments === 1,
       serverOnly: row.raw_encoding === 'remote',
       attachments: JSON.parse(row.attachments_json),
@@ -164,7 +165,7 @@ export class MessageReads {
       unread: row.unread === 1,
       labels: this.labelsOf(row.id),
       participants: this.#r.participantsOf.all(row.id),
-      raw: row.raw ? rawBytes(row.raw, row.raw_encoding ?? 'identity') : new Uint8Array(),
+      raw: raw ?? new Uint8Array(),
     };
   }
 }

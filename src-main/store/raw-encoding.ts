@@ -95,15 +95,16 @@ export function decodeBody(stored: Uint8Array | string, encoding: string, source
   return Buffer.from(decodeRaw(stored, encoding)).toString('utf8');
 }
 
-/** A row's body text and HTML, as selected with body_text, body_html, body_encoding, BODY_SOURCE_COLUMN and raw_encoding. */
-export function decodeBodies(row: {
-  body_text: Uint8Array | string;
-  body_html?: Uint8Array | string | null;
-  body_encoding: string;
-  body_source?: Uint8Array | null;
-  raw_encoding?: string;
-}): { text: string; html: string | null } {
-  const source = row.body_encoding === 'zstd-source' && row.body_source ? decodeRaw(row.body_source, row.raw_encoding ?? 'zstd') : null;
+/**
+ * A row's body text and HTML, as selected with body_text, body_html, body_encoding,
+ * BODY_SOURCE_COLUMN and raw_encoding; `source`, the row's source already decoded, spares
+ * decompressing it again.
+ */
+export function decodeBodies(
+  row: { body_text: Uint8Array | string; body_html?: Uint8Array | string | null; body_encoding: string; body_source?: Uint8Array | null; raw_encoding?: string },
+  decoded: Uint8Array | null = null,
+): { text: string; html: string | null } {
+  const source = row.body_encoding !== 'zstd-source' ? null : (decoded ?? (row.body_source ? decodeRaw(row.body_source, row.raw_encoding ?? 'zstd') : null));
   const html = row.body_html ?? null;
   return { text: decodeBody(row.body_text, row.body_encoding, source), html: html === null ? null : decodeBody(html, row.body_encoding, source) };
 }
