@@ -1,4 +1,4 @@
-// Push for IMAP accounts: an IDLE watcher on each connected account's Inbox, started and
+// Push for IMAP accounts: an IDLE watcher on each connected account's Inbox (All Mail on Gmail), started and
 // stopped as accounts come and go, each change answered with a new-mail sync — so mail shows
 // within a second or two instead of at the next 30 s check.
 import { IdleWatcher } from '../mail/providers/imap-idle.ts';

@@ -3,7 +3,8 @@
 // across All Mail and their labels' folders as Gmail lists them, sync as six messages with their labels, the archived one
 // included; archive, a label and a star made in the app change X-GM-LABELS and flags on All
 // Mail instead of moving anything; a label changed in the web client and new mail arrive on
-// the next sync, and nothing is fetched twice.
+// the next sync, and nothing is fetched twice; mail a filter keeps out of the Inbox arrives
+// through IDLE, which watches All Mail there.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -98,5 +99,15 @@ describe('Gmail over IMAP (X-GM-EXT-1)', { skip }, () => {
     assert.deepEqual(labelsOf(ids[1]!), ['Deals', 'INBOX']);
     assert.deepEqual(labelsOf(ids[0]!), ['Deals', 'UNREAD'], 'the app’s own archive stays');
     assert.equal(services.store.messages.stats().messages, 6);
+  });
+
+  test('mail a filter keeps out of the Inbox arrives through IDLE on All Mail, with no sync asked for', async () => {
+    services.startBackgroundSync();
+    await until(() => gmail.idleOn('[Gmail]/All Mail'), 'the watcher to enter IDLE on All Mail');
+    const raw = readFileSync(join(INBOX, '1004'), 'utf8').replace(/\r?\n/g, '\r\n');
+    const header = /^Message-ID:\s*<([^>]+)>/im.exec(raw)![1]!;
+    gmail.deliver({ raw, labels: ['Deals'] });
+    await until(() => services.store.messages.stats().messages === 7, 'the filtered message to be stored', 5_000);
+    assert.deepEqual(labelsOf(header), ['Deals', 'UNREAD'], 'labelled, not in the Inbox');
   });
 });

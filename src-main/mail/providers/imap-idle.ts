@@ -1,12 +1,14 @@
 // New mail as it arrives: one IMAP connection per account kept on the Inbox in IDLE
 // (RFC 2177), so the server tells us of new messages (EXISTS), expunges and flag changes at
-// once. imapflow re-issues IDLE every `maxIdleTime` (below the 29-minute limit RFC 2177 §3
+// once. On Gmail (X-GM-EXT-1) it is kept on All Mail instead: every new message lands there,
+// also those a filter keeps out of the Inbox, and All Mail is the one folder synced there. imapflow re-issues IDLE every `maxIdleTime` (below the 29-minute limit RFC 2177 §3
 // gives servers) and falls back to NOOP polling on servers without IDLE; a dropped connection
 // is opened again with backoff until the watcher is stopped.
 import type { ImapFlow } from 'imapflow';
 import { createLogger } from '../../platform/logger.ts';
 import { imapClient, type ImapServerSettings } from './imap.ts';
 import { isAuthenticationRefused, type ImapSignIn } from './imap-auth.ts';
+import { GMAIL_EXTENSIONS } from './gmail-imap-labels.ts';
 
 const log = createLogger('mail.imap-idle');
 
@@ -18,7 +20,7 @@ const RECONNECT_MS = { first: 1_000, last: 60_000 };
 export interface IdleWatcherOptions {
   server: ImapServerSettings;
   signIn: ImapSignIn;
-  /** The Inbox changed (new, expunged or re-flagged mail): sync it. Called at most every `debounceMs`. */
+  /** The watched folder changed (new, expunged or re-flagged mail): sync it. Called at most every `debounceMs`. */
   onChange(): void;
   debounceMs?: number;
   timeoutMs?: number;
@@ -78,9 +80,10 @@ export class IdleWatcher {
     this.#client = client;
     try {
       await client.connect();
-      await client.mailboxOpen('INBOX', { readOnly: true });
+      const watched = await watchedFolder(client);
+      await client.mailboxOpen(watched, { readOnly: true });
       this.#retryMs = RECONNECT_MS.first;
-      log.debug('watching the inbox', { host: server.host });
+      log.debug('watching for new mail', { host: server.host, folder: watched });
       // With the mailbox selected and nothing else to do, imapflow enters IDLE by itself.
     } catch (error) {
       if (this.#client === client) {
@@ -107,4 +110,11 @@ export class IdleWatcher {
     clearTimeout(this.#debounce);
     this.#debounce = setTimeout(() => this.#o.onChange(), this.#o.debounceMs ?? 100).unref();
   }
+}
+
+/** The folder new mail shows in: the Inbox, or Gmail's All Mail (\All, RFC 6154) where the server has X-GM-EXT-1. */
+async function watchedFolder(client: ImapFlow): Promise<string> {
+  if (!client.capabilities.has(GMAIL_EXTENSIONS)) return 'INBOX';
+  const allMail = (await client.list()).find((folder) => folder.specialUse === '\\All');
+  return allMail?.path ?? 'INBOX';
 }

@@ -10,7 +10,7 @@
 // in that label's folder, and a label change does not move the message's MODSEQ (so CONDSTORE
 // is left off). Mailbridge syncs a Gmail mailbox from All Mail alone, so none of that changes
 // what the tests see there.
-import hoodiecrow, { type HoodiecrowMailbox, type HoodiecrowMessage } from 'hoodiecrow-imap';
+import hoodiecrow, { type HoodiecrowConnection, type HoodiecrowMailbox, type HoodiecrowMessage } from 'hoodiecrow-imap';
 import type { Socket } from 'node:net';
 import { currentTestCa } from '../../support/test-ca.ts';
 
@@ -31,6 +31,10 @@ export interface GmailImapServer {
   flagsOf(messageIdHeader: string): string[];
   /** Gives an All Mail message other labels, as the web client would. */
   setLabels(messageIdHeader: string, labels: string[]): void;
+  /** Whether a client is in IDLE (RFC 2177) with `path` selected. */
+  idleOn(path: string): boolean;
+  /** New mail as Gmail files it: in All Mail and in each of `labels`' folders (none of them the Inbox for mail a filter archived). */
+  deliver(message: GmailImapMessage): void;
   /** Messages in a folder (e.g. "[Gmail]/Sent Mail"). */
   countIn(path: string): number;
   stop(): Promise<void>;
@@ -79,6 +83,11 @@ export async function startGmailImap(options: { user: string; password: string; 
     },
   });
   server.registerCapability('X-GM-EXT-1');
+  const connections = new Set<HoodiecrowConnection>();
+  server.connectionHandlers.push((connection) => {
+    connections.add(connection);
+    connection.socket.once('close', () => connections.delete(connection));
+  });
   const sockets = new Set<Socket>();
   server.server.on('secureConnection', (socket: Socket) => {
     sockets.add(socket);
@@ -98,6 +107,16 @@ export async function startGmailImap(options: { user: string; password: string; 
     flagsOf: (id) => [...(allMail(id).flags ?? [])].sort(),
     setLabels: (id, labels) => {
       allMail(id)['X-GM-LABELS'] = ['\\All', ...labels];
+    },
+    // In IDLE, hoodiecrow hands the connection's input to the IDLE command's own handler until DONE.
+    idleOn: (path) => [...connections].some((c) => c.selectedMailbox && c.selectedMailbox.path === path && typeof c.inputHandler === 'function'),
+    deliver: ({ raw, labels, flags = [] }) => {
+      // appendMessage tells the connections IDLE on that folder (EXISTS) at once; the labels are set before any FETCH can come.
+      server.appendMessage(ALL_MAIL, [...flags], new Date(), raw).message['X-GM-LABELS'] = ['\\All', ...labels];
+      for (const label of labels) {
+        const path = SYSTEM_LABEL_FOLDERS[label] ?? label;
+        if (server.getMailbox(path)) server.appendMessage(path, [...flags], new Date(), raw);
+      }
     },
     countIn: (path) => server.getMailbox(path)?.messages.length ?? 0,
     stop: () =>

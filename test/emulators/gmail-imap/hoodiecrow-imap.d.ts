@@ -1,6 +1,6 @@
 // The part of hoodiecrow-imap (https://github.com/andris9/hoodiecrow) the Gmail IMAP emulator uses; it ships no types.
 declare module 'hoodiecrow-imap' {
-  import type { Server } from 'node:net';
+  import type { Server, Socket } from 'node:net';
 
   export interface HoodiecrowMessage {
     raw: string;
@@ -30,11 +30,20 @@ declare module 'hoodiecrow-imap' {
     storage?: Record<string, HoodiecrowMailbox>;
   }
 
+  export interface HoodiecrowConnection {
+    socket: Socket;
+    selectedMailbox?: HoodiecrowMailbox | false;
+    /** Set while a command (IDLE) takes the connection's input; false otherwise. */
+    inputHandler?: unknown;
+  }
+
   export interface HoodiecrowServer {
     server: Server;
+    connectionHandlers: Array<(connection: HoodiecrowConnection) => void>;
     listen(port: number, host: string, callback: () => void): void;
     close(callback?: () => void): void;
     registerCapability(keyword: string): void;
+    appendMessage(path: string, flags: string[], internaldate: Date, raw: string): { message: HoodiecrowMessage };
     getMailbox(path: string): (HoodiecrowMailbox & { messages: HoodiecrowMessage[] }) | undefined;
   }
 
