@@ -6,9 +6,12 @@
 // grant asks the rep to sign in again and keeps the mail.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { ImapFlow } from 'imapflow';
 import { GOOGLE_DESKTOP_CLIENT, IdentityEmulator, INTROSPECTION_CLIENT, type TestUser } from '../emulators/identity/identity-emulator.ts';
@@ -20,6 +23,7 @@ import { startMailServers, type MailServers } from '../support/postfix.ts';
 import { openServices, type Services } from '../../src-main/app/assemble.ts';
 import type { ImapCredentials } from '../../src-main/mail/providers/imap.ts';
 import { databaseOf } from '../../src-main/store/profile-store.ts';
+import { updateProfileConfig } from '../../src-main/platform/profile-config.ts';
 import { until } from '../support/until.ts';
 
 const INBOX = join(import.meta.dirname, '../../../shared/data/enron/maildir/kaminski-v/inbox');
@@ -35,6 +39,7 @@ const skip = !existsSync('/usr/sbin/dovecot') || !existsSync('/usr/sbin/postfix'
 const VINCE: TestUser = { sub: 'vince-kaminski-0001', email: 'vince@enron.test', password: 'sign in with Microsoft', name: 'Vince Kaminski' };
 const MIKE: TestUser = { sub: 'mike-grigsby-0001', email: 'mike@enron.test', password: 'sign in with Google', name: 'Mike Grigsby' };
 const SALLY = { user: 'sally@enron.test', password: 'another one' };
+const BIN = join(import.meta.dirname, '../../bin/mailbridge.js');
 
 
 describe('Microsoft 365 and Google over IMAP and SMTP with XOAUTH2', { skip }, () => {
@@ -44,11 +49,12 @@ describe('Microsoft 365 and Google over IMAP and SMTP with XOAUTH2', { skip }, (
   let services: Services;
   let profileDir: string;
   let accountId: number;
+  let endpoints: Awaited<ReturnType<IdentityEmulator['start']>>;
   const messageCount = (id = accountId) => databaseOf(services.store).prepare('SELECT count(*) FROM messages WHERE account_id = ?').pluck().get(id) as number;
   const refreshes = () => identity.tokenRequests.filter((r) => r.grantType === 'refresh_token');
 
   before(async () => {
-    const endpoints = await identity.start();
+    endpoints = await identity.start();
     servers = await startMailServers({
       // Vince has no password on the server: the passwd-file entry is random and never used.
       users: [
@@ -209,6 +215,41 @@ describe('Microsoft 365 and Google over IMAP and SMTP with XOAUTH2', { skip }, (
       const header = await replyToSally(googleId, '<p>Yes, signed in with Google.</p>');
       assert.equal(await deliveredToSally(header), 1, 'delivered once');
       assert.match(readFileSync(servers.logPath, 'utf8'), /sasl_method=XOAUTH2, sasl_username=mike@enron\.test/, 'Postfix took XOAUTH2');
+    });
+
+    test('`mailbridge connect imap --google` signs in in the browser, stores the account, and `sync` fetches the mail over XOAUTH2', async () => {
+      const cliProfile = mkdtempSync(join(tmpdir(), 'mailbridge-cli-google-imap-'));
+      try {
+        updateProfileConfig(cliProfile, { google: emulatedGoogleConfig(endpoints, 'https://127.0.0.1:9/gmail/v1') });
+        // Only node on PATH: no xdg-open, so the CLI prints the sign-in URL for the rep to open.
+        const env = { ...process.env, PATH: dirname(process.execPath) };
+        const serverFlags = ['--host', '127.0.0.1', '--port', String(servers.imap.port), '--security', 'tls', '--smtp-host', '127.0.0.1', '--smtp-port', String(servers.smtp.port), '--smtp-security', 'starttls'];
+        const cli = spawn(process.execPath, [BIN, 'connect', 'imap', '--google', ...serverFlags, '--profile', cliProfile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const exited = new Promise<number>((resolve) => cli.once('exit', (code) => resolve(code ?? 1)));
+        let stdout = '';
+        let stderr = '';
+        cli.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        const authUrl = await new Promise<string>((resolve, reject) => {
+          createInterface({ input: cli.stderr }).on('line', (line) => {
+            stderr += line + '\n';
+            if (line.startsWith('https://')) resolve(line.trim());
+          });
+          void exited.then((code) => reject(new Error(`the CLI exited with ${code} before printing a URL: ${stderr}`)));
+        });
+        assert.match(authUrl, /code_challenge_method=S256/);
+        assert.match(decodeURIComponent(authUrl), /scope=[^&]*https:\/\/mail\.google\.com\//, 'asks for Gmail’s IMAP scope');
+        await consentingBrowserOpener(browser, { user: MIKE })(authUrl);
+        assert.equal(await exited, 0, stderr);
+        const connected = JSON.parse(stdout.trim().split('\n').at(-1)!) as { connected: string; provider: string };
+        assert.deepEqual({ connected: connected.connected, provider: connected.provider }, { connected: MIKE.email, provider: 'imap' });
+        await promisify(execFile)(process.execPath, [BIN, 'sync', '--profile', cliProfile], { env, timeout: 60_000 });
+        const { stdout: stats } = await promisify(execFile)(process.execPath, [BIN, 'stats', '--profile', cliProfile], { env });
+        const counted = JSON.parse(stats) as { accounts: number; messages: number };
+        assert.equal(counted.accounts, 1);
+        assert.ok(counted.messages >= servers.imap.loaded[MIKE.email]!.INBOX! + 1, `${counted.messages} messages synced: the loaded Inbox and the one delivered since`);
+      } finally {
+        rmSync(cliProfile, { recursive: true, force: true });
+      }
     });
 
     test('a revoked Google grant asks the rep to sign in again and keeps the mail', async () => {
