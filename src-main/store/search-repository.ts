@@ -4,7 +4,7 @@
 // page, not the number of matches (search-index.ts). Filters (is:unread, label:, has:…) are
 // conditions on each candidate; dates bound the key range itself.
 import { parseSearch, type ParsedSearch, type SearchFilter } from './search-query.ts';
-import { searchKeyAt } from './search-index.ts';
+import { keysPerSecond, searchKeyAt } from './search-index.ts';
 import { snippetAround, termRoots, matches } from './search-highlight.ts';
 import type { Address } from '../mail/types.ts';
 import { statementCache } from './statement-cache.ts';
@@ -122,9 +122,9 @@ function filterSql(filter: SearchFilter): [string, unknown[]] {
 }
 
 /** The search-key range the query's dates allow: lower ≤ key < upper. */
-const keyBounds = (p: ParsedSearch) => ({
-  lower: p.after === null ? 0 : searchKeyAt(p.after),
-  upper: p.before === null ? Number.MAX_SAFE_INTEGER : searchKeyAt(p.before),
+const keyBounds = (p: ParsedSearch, perSecond: number) => ({
+  lower: p.after === null ? 0 : searchKeyAt(p.after, perSecond),
+  upper: p.before === null ? Number.MAX_SAFE_INTEGER : searchKeyAt(p.before, perSecond),
 });
 
 const senderOf = (row: Row): Address | null => (row.from_address === null ? null : { address: row.from_address, name: row.from_name });
@@ -136,8 +136,11 @@ export class SearchRepository {
   readonly #statement: (sql: string) => { all(...params: unknown[]): unknown[] };
   readonly #thread;
   readonly #body;
+  /** The database's search keys per second (search-index.ts). */
+  readonly #perSecond: number;
 
   constructor(db: Db) {
+    this.#perSecond = keysPerSecond(db);
     this.#statement = statementCache(db) as unknown as (sql: string) => { all(...params: unknown[]): unknown[] };
     this.#thread = db.prepare<[number], { subject: string; message_count: number }>('SELECT subject, message_count FROM threads WHERE id = ?');
     this.#body = db.prepare<[number], { body_text: string | Uint8Array; body_encoding: string; body_source: Uint8Array | null; raw_encoding: string }>(
@@ -186,7 +189,7 @@ export class SearchRepository {
     const parsed = parseSearch(query, options.now);
     if (isEmpty(parsed)) return [];
     const { sql, params } = searchBatchSql(parsed, options.accountId);
-    const { lower, upper } = keyBounds(parsed);
+    const { lower, upper } = keyBounds(parsed, this.#perSecond);
     const rows = this.#statement(sql).all(...params, upper, lower, Math.min(500, Math.max(1, Math.trunc(options.limit ?? 50)))) as Row[];
     return rows.map((r) => ({
       messageId: r.id,
@@ -211,7 +214,7 @@ export class SearchRepository {
   #collect(parsed: ParsedSearch, options: SearchOptions, limit: number): { rows: Row[]; next: number | null } {
     const { sql, params } = searchBatchSql(parsed, options.accountId);
     const statement = this.#statement(sql);
-    const bounds = keyBounds(parsed);
+    const bounds = keyBounds(parsed, this.#perSecond);
     const lower = bounds.lower;
     let upper = Math.min(options.before ?? Number.MAX_SAFE_INTEGER, bounds.upper);
     const seen = new Set(options.excludeThreadIds ?? []);

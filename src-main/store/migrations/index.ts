@@ -18,6 +18,7 @@ import { migration0120 } from './0120-crm-cards.ts';
 import { migration0130 } from './0130-body-encoding.ts';
 import { migration0140 } from './0140-created-index.ts';
 import { migration0150 } from './0150-bodies-against-source.ts';
+import { migration0160 } from './0160-compact-search-keys.ts';
 
 export interface Migration {
   /** Target PRAGMA user_version: a multiple of 10, strictly increasing. */
@@ -31,7 +32,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0030, migration0040, migration0050, migration0060, migration0070, migration0080, migration0090, migration0100, migration0110, migration0120, migration0130, migration0140, migration0150];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0030, migration0040, migration0050, migration0060, migration0070, migration0080, migration0090, migration0100, migration0110, migration0120, migration0130, migration0140, migration0150, migration0160];
 
 const log = createLogger('store.migrations');
 

@@ -3,9 +3,21 @@
 // migration adds its undo here.
 import type { Db } from '../../../../src-main/store/types.ts';
 import { BODY_SOURCE_COLUMN, decodeBodies, encodeBody } from '../../../../src-main/store/raw-encoding.ts';
+import { indexStoredMessages } from '../../../../src-main/store/search-index.ts';
+
+/** Back to the schema of version 150: search keys 2^20 a second, the index rebuilt at that scale, no search_key_scale. */
+export function undoMigrationsAfter150(db: Db): void {
+  db.exec(`
+    DROP TABLE IF EXISTS search_key_scale;
+    INSERT INTO messages_fts (messages_fts) VALUES ('delete-all');
+    UPDATE messages SET search_key = NULL;
+  `);
+  indexStoredMessages(db);
+}
 
 /** Back to the schema of version 140: bodies compressed on their own ('zstd'), none against its source. */
 export function undoMigrationsAfter140(db: Db): void {
+  undoMigrationsAfter150(db);
   const rows = db.prepare(`SELECT id, body_text, body_html, body_encoding, ${BODY_SOURCE_COLUMN}, raw_encoding FROM messages WHERE body_encoding = 'zstd-source'`).all() as Array<{
     id: number; body_text: string | Buffer; body_html: string | Buffer | null; body_encoding: string; body_source: Buffer | null; raw_encoding: string;
   }>;
