@@ -15,7 +15,7 @@ const log = createLogger('accounts.server-only');
 const MONTH_MS = 30.44 * 24 * 3600_000;
 
 export interface ServerOnlyMailOptions {
-  store: Pick<ProfileStore, 'messages' | 'serverOnlyBodies'>;
+  store: Pick<ProfileStore, 'messages' | 'serverOnlyBodies' | 'reclaimSpace'>;
   /** The provider side of an account; null for an imported mailbox. The caller's, closed here after use. */
   mailbox(accountId: number): RemoteMailbox | null;
   events: Pick<AppEvents, 'publish'>;
@@ -80,12 +80,16 @@ export class ServerOnlyMail {
     if (months === null) return (this.#pruning = null);
     const before = (this.#o.now ?? Date.now)() - months * MONTH_MS;
     let pruned = 0;
+    let logged = false;
     this.#pruning = runInBatches(
       () => {
         const n = this.#o.store.serverOnlyBodies.pruneBatch(before);
         pruned += n;
-        if (n === 0 && pruned > 0) log.info('older messages kept on the server only', { pruned, months });
-        return n;
+        if (n > 0) return n;
+        if (pruned > 0 && !logged) log.info('older messages kept on the server only', { pruned, months });
+        logged = true;
+        // Then their pages go back to the disk, a step at a time.
+        return this.#o.store.reclaimSpace();
       },
       { onError: (error) => log.warn('pruning older messages failed; they stay on this computer', { error }) },
     );

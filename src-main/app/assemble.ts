@@ -83,8 +83,9 @@ export async function openServices(options: OpenServicesOptions): Promise<Servic
   const store = await openProfileStore({ path: databasePath, secrets });
   // Sync workers open their own connection and need the key; it stays in memory.
   const runJob = workerRunner({ databasePath, databaseKey: await resolveDatabaseKey({ path: databasePath, secrets }) });
-  // Mail stored before raw sources were compressed shrinks in the background (no-op when none is).
-  const compaction = runInBatches(() => store.rawCompaction.compressBatch(), {
+  // Mail stored before raw sources were compressed shrinks in the background (no-op when none is),
+  // then the pages freed since the last run (removed mail, merged index segments) go back to the disk.
+  const compaction = runInBatches(() => store.rawCompaction.compressBatch() || store.reclaimSpace(), {
     onError: (error) => log.warn('compressing stored mail failed; it stays as it is', { error }),
   });
 

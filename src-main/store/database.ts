@@ -71,8 +71,9 @@ export function openEncryptedDatabase(options: OpenDatabaseOptions): Database.Da
   try {
     // "raw:" + 64 hex bypasses the passphrase KDF (sqlite3mcExtractRawKey): the key is already random.
     db.pragma(`key = 'raw:${options.key}'`);
+    let objects: number;
     try {
-      db.prepare('SELECT count(*) FROM sqlite_master').get();
+      objects = db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() as number;
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_NOTADB') throw new DatabaseDecryptError(options.path, error);
       throw error;
@@ -84,6 +85,9 @@ export function openEncryptedDatabase(options: OpenDatabaseOptions): Database.Da
       // SQLite's auto-checkpoint (1,000 pages) runs inside the commit that crosses it: 40–90 ms
       // measured on 2 loaded cores. A writer that must never stall the main process belongs in
       // a worker thread (DESIGN.md), opened there with this function and createProfileStore.
+      // Only a database without tables can take auto_vacuum (https://www.sqlite.org/pragma.html#pragma_auto_vacuum):
+      // a new one keeps a pointer map so reclaimFreePages can give pruned mail's pages back.
+      if (objects === 0) db.pragma('auto_vacuum = INCREMENTAL');
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       runMigrations(db);
@@ -97,4 +101,23 @@ export function openEncryptedDatabase(options: OpenDatabaseOptions): Database.Da
 
 function databaseFileExists(path: string): boolean {
   return existsSync(path) && statSync(path).size > 0;
+}
+
+/** Fewer free pages than this (1 MB at 4 KB pages) are left for SQLite to reuse rather than moved. */
+const RECLAIM_MIN_PAGES = 256;
+
+/**
+ * Gives up to `maxPages` of the database's free pages back to the file system (PRAGMA
+ * incremental_vacuum moves pages from the end of the file into the gaps and truncates it; the
+ * file itself shrinks at the next WAL checkpoint), once at least RECLAIM_MIN_PAGES are free.
+ * Returns how many pages were given back: 0 when too few are free, or when the database was
+ * made before auto_vacuum (its free pages are only reused by later writes).
+ * https://www.sqlite.org/pragma.html#pragma_incremental_vacuum
+ */
+export function reclaimFreePages(db: Database.Database, maxPages: number): number {
+  if (db.pragma('auto_vacuum', { simple: true }) !== 2) return 0;
+  const free = db.pragma('freelist_count', { simple: true }) as number;
+  if (free < RECLAIM_MIN_PAGES) return 0;
+  db.pragma(`incremental_vacuum(${Math.max(1, Math.trunc(maxPages))})`);
+  return free - (db.pragma('freelist_count', { simple: true }) as number);
 }

@@ -8,7 +8,7 @@ import { AddressBookRepository } from './address-book-repository.ts';
 import { ContactRepository } from './contact-repository.ts';
 import { DraftRepository } from './draft-repository.ts';
 import { CrmConnectionRepository } from './crm-connection-repository.ts';
-import { openEncryptedDatabase, resolveDatabaseKey } from './database.ts';
+import { openEncryptedDatabase, reclaimFreePages, resolveDatabaseKey } from './database.ts';
 import { ImportSkipRepository } from './import-skip-repository.ts';
 import { InboxRepository } from './inbox-repository.ts';
 import { MailActionRepository } from './mail-action-repository.ts';
@@ -57,6 +57,11 @@ export interface ProfileStore {
    * together or not at all; nested calls join the outer transaction. Returns what `fn` returns.
    */
   transaction<T>(fn: () => T): T;
+  /**
+   * Gives up to `maxPages` (default 512: 2 MB, about 10 ms) free pages back to the file system,
+   * for background steps after mail is pruned or removed; returns how many (0: nothing to give).
+   */
+  reclaimSpace(maxPages?: number): number;
   /** Checkpoints the WAL and closes the connection. */
   close(): void;
 }
@@ -117,6 +122,7 @@ export function createProfileStore(db: Db, now: () => number = Date.now): Profil
     rawCompaction: new RawCompaction(db),
     serverOnlyBodies: new ServerOnlyBodies(db),
     transaction: (fn) => (db.inTransaction ? fn() : db.transaction(fn).immediate()),
+    reclaimSpace: (maxPages = 512) => reclaimFreePages(db, maxPages),
     close() {
       if (!db.open) return;
       try {

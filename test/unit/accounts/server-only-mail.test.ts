@@ -3,7 +3,9 @@
 // fails, and imported mailboxes refused in words.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { message, openTestStore, type TestStore } from '../store/store-fixtures.ts';
+import { databaseOf } from '../../../src-main/store/profile-store.ts';
 import { ServerOnlyMail } from '../../../src-main/accounts/server-only-mail.ts';
 import type { RemoteMailbox } from '../../../src-main/mail/remote/remote-mailbox.ts';
 
@@ -52,4 +54,23 @@ describe('ServerOnlyMail', () => {
     await assert.rejects(service.ensure(2), /socket hang up/);
     assert.equal(t.store.messages.getMessage(2)!.serverOnly, true);
   });
+});
+
+test('pruning gives the pages of the sources it drops back to the disk once it is done', async () => {
+  const t = await openTestStore();
+  try {
+    const accountId = t.store.accounts.create({ provider: 'gmail', email: 'rep@example.com' }).id;
+    // Sources that do not compress and overflow their row's page, so what pruning drops is whole pages.
+    t.store.messages.saveMessages(accountId, Array.from({ length: 600 }, (_, i) => message({ id: `old-${i}`, internalDate: 1_000 + i, text: randomBytes(8_000).toString('base64') })));
+    const db = databaseOf(t.store);
+    const pages = () => db.pragma('page_count', { simple: true }) as number;
+    const before = pages();
+    const service = new ServerOnlyMail({ store: t.store, mailbox: () => { throw new Error('not asked'); }, events: { publish: () => {} }, keepMonths: () => 1, now: () => Date.UTC(2026, 0, 1) });
+    await service.prune()!.done;
+    assert.equal(t.store.serverOnlyBodies.count(), 600);
+    assert.ok((db.pragma('freelist_count', { simple: true }) as number) < 256, 'the free pages went back');
+    assert.ok(pages() < before - 400, `${before} pages before, ${pages()} after`);
+  } finally {
+    t.cleanup();
+  }
 });
