@@ -1,10 +1,10 @@
 // Gmail over IMAP end to end, through the real services, against the Gmail IMAP emulator
 // (test/emulators/gmail-imap): six dasovich-j messages with Gmail's labels, listed 13 times
-// across All Mail and their labels' folders as Gmail lists them, sync as six messages with their labels, the archived one
-// included; archive, a label and a star made in the app change X-GM-LABELS and flags on All
-// Mail instead of moving anything; a label changed in the web client and new mail arrive on
-// the next sync, and nothing is fetched twice; mail a filter keeps out of the Inbox arrives
-// through IDLE, which watches All Mail there.
+// across All Mail and their labels' folders as Gmail lists them, sync as six messages with
+// their labels, the archived one included; archive, a label and a star made in the app change
+// X-GM-LABELS and flags on All Mail instead of moving anything; a label changed in the web
+// client arrives on the next sync through CONDSTORE (CHANGEDSINCE), nothing fetched twice;
+// mail a filter keeps out of the Inbox arrives through IDLE, which watches All Mail there.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -94,7 +94,9 @@ describe('Gmail over IMAP (X-GM-EXT-1)', { skip }, () => {
 
   test('a label changed in the web client reaches the store on the next sync, and nothing is fetched twice', async () => {
     gmail.setLabels(ids[1]!, ['\\Inbox', 'Deals']);
+    const sent = gmail.commands.length;
     const result = await services.syncAccount(accountId);
+    assert.ok(gmail.commands.slice(sent).some((c) => /UID FETCH .*X-GM-LABELS.*CHANGEDSINCE \d+/i.test(c)), 'asked only for what changed (CONDSTORE, RFC 7162)');
     assert.equal(result.added, 0, 'nothing fetched again');
     assert.deepEqual(labelsOf(ids[1]!), ['Deals', 'INBOX']);
     assert.deepEqual(labelsOf(ids[0]!), ['Deals', 'UNREAD'], 'the app’s own archive stays');

@@ -3,13 +3,14 @@
 // (https://developers.google.com/gmail/imap/imap-extensions): the SPECIAL-USE folders under
 // "[Gmail]", a folder per user label, every message listed in each of its labels' folders
 // and all of them in All Mail (\All), archived ones only there; X-GM-EXT-1 with X-GM-MSGID and
-// X-GM-LABELS (system labels by backslash names: \Inbox, \Sent, \Starred …), STORE ±X-GM-LABELS.
+// X-GM-LABELS (system labels by backslash names: \Inbox, \Sent, \Starred …), STORE ±X-GM-LABELS;
+// CONDSTORE (RFC 7162), without QRESYNC, as Gmail has it.
 //
 // Where hoodiecrow falls short of Gmail: its X-GM-EXT-1 plugin does not advertise the
-// capability (registered here), a label changed by STORE does not list or unlist the message
-// in that label's folder, and a label change does not move the message's MODSEQ (so CONDSTORE
-// is left off). Mailbridge syncs a Gmail mailbox from All Mail alone, so none of that changes
-// what the tests see there.
+// capability, its ENABLE sends no ENABLED response, and a label set from outside (setLabels,
+// the web client's part) does not move the message's MODSEQ: all three are made good here. A
+// label changed by STORE does not list or unlist the message in that label's folder; Mailbridge
+// syncs a Gmail mailbox from All Mail alone, so that lag changes nothing the tests see.
 import hoodiecrow, { type HoodiecrowConnection, type HoodiecrowMailbox, type HoodiecrowMessage } from 'hoodiecrow-imap';
 import type { Socket } from 'node:net';
 import { currentTestCa } from '../../support/test-ca.ts';
@@ -31,6 +32,8 @@ export interface GmailImapServer {
   flagsOf(messageIdHeader: string): string[];
   /** Gives an All Mail message other labels, as the web client would. */
   setLabels(messageIdHeader: string, labels: string[]): void;
+  /** The commands clients sent, one line each (literals and IDLE's DONE included), oldest first. */
+  readonly commands: string[];
   /** Whether a client is in IDLE (RFC 2177) with `path` selected. */
   idleOn(path: string): boolean;
   /** New mail as Gmail files it: in All Mail and in each of `labels`' folders (none of them the Inbox for mail a filter archived). */
@@ -72,7 +75,7 @@ export async function startGmailImap(options: { user: string; password: string; 
     }
   }
   const server = hoodiecrow({
-    plugins: ['ID', 'X-GM-EXT-1', 'SPECIAL-USE', 'UIDPLUS', 'IDLE', 'ENABLE', 'MOVE', 'UNSELECT'],
+    plugins: ['ID', 'X-GM-EXT-1', 'SPECIAL-USE', 'UIDPLUS', 'IDLE', 'ENABLE', 'CONDSTORE', 'MOVE', 'UNSELECT'],
     id: { name: 'GImap', vendor: 'Google, Inc.' },
     secureConnection: true,
     credentials: { key: ca.serverKey, cert: ca.serverCert },
@@ -83,9 +86,21 @@ export async function startGmailImap(options: { user: string; password: string; 
     },
   });
   server.registerCapability('X-GM-EXT-1');
+  // hoodiecrow's ENABLE turns CONDSTORE on without the untagged ENABLED response RFC 5161 §3.2
+  // requires, so a client never learns that it is on: this one answers as Gmail does.
+  server.setCommandHandler('ENABLE', (connection, parsed, _data, callback) => {
+    const atoms = (parsed.attributes ?? []).filter((a) => a.type === 'ATOM').map((a) => a.value.toUpperCase());
+    const enabled = atoms.filter((c) => server.enableAvailable.includes(c) && !connection.enabled.includes(c));
+    connection.enabled.push(...enabled);
+    connection.send({ tag: '*', command: 'ENABLED', attributes: enabled.map((value) => ({ type: 'ATOM', value })) }, 'ENABLED', parsed);
+    connection.send({ tag: parsed.tag, command: 'OK', attributes: [{ type: 'TEXT', value: 'ENABLE completed' }] }, 'ENABLE', parsed);
+    callback();
+  });
   const connections = new Set<HoodiecrowConnection>();
+  const commands: string[] = [];
   server.connectionHandlers.push((connection) => {
     connections.add(connection);
+    connection.socket.on('data', (chunk: Buffer) => commands.push(...chunk.toString('latin1').split('\r\n').filter(Boolean)));
     connection.socket.once('close', () => connections.delete(connection));
   });
   const sockets = new Set<Socket>();
@@ -103,10 +118,15 @@ export async function startGmailImap(options: { user: string; password: string; 
   return {
     host: '127.0.0.1',
     port,
+    commands,
     labelsOf: (id) => (allMail(id)['X-GM-LABELS'] ?? []).filter((l) => l !== '\\All').sort(),
     flagsOf: (id) => [...(allMail(id).flags ?? [])].sort(),
     setLabels: (id, labels) => {
-      allMail(id)['X-GM-LABELS'] = ['\\All', ...labels];
+      const message = allMail(id);
+      message['X-GM-LABELS'] = ['\\All', ...labels];
+      // As Gmail does (and hoodiecrow's own STORE), a label change moves the message's MODSEQ (RFC 7162 §3.1.1).
+      const mailbox = server.getMailbox(ALL_MAIL)!;
+      message.MODSEQ = mailbox.HIGHESTMODSEQ = (mailbox.HIGHESTMODSEQ ?? 0) + 1;
     },
     // In IDLE, hoodiecrow hands the connection's input to the IDLE command's own handler until DONE.
     idleOn: (path) => [...connections].some((c) => c.selectedMailbox && c.selectedMailbox.path === path && typeof c.inputHandler === 'function'),

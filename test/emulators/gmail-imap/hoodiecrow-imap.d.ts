@@ -9,6 +9,8 @@ declare module 'hoodiecrow-imap' {
     uid?: number;
     'X-GM-LABELS'?: string[];
     'X-GM-MSGID'?: string;
+    /** CONDSTORE plugin (RFC 7162). */
+    MODSEQ?: number;
   }
 
   export interface HoodiecrowMailbox {
@@ -19,6 +21,7 @@ declare module 'hoodiecrow-imap' {
     folders?: Record<string, HoodiecrowMailbox>;
     separator?: string;
     uidvalidity?: number;
+    HIGHESTMODSEQ?: number;
   }
 
   export interface HoodiecrowOptions {
@@ -30,8 +33,22 @@ declare module 'hoodiecrow-imap' {
     storage?: Record<string, HoodiecrowMailbox>;
   }
 
+  export interface HoodiecrowAttribute {
+    type: string;
+    value: string;
+  }
+
+  export interface HoodiecrowCommand {
+    tag: string;
+    command: string;
+    attributes?: HoodiecrowAttribute[];
+  }
+
   export interface HoodiecrowConnection {
     socket: Socket;
+    /** ENABLE plugin: the extensions this session enabled (RFC 5161). */
+    enabled: string[];
+    send(response: HoodiecrowCommand, description: string, parsed?: HoodiecrowCommand): void;
     selectedMailbox?: HoodiecrowMailbox | false;
     /** Set while a command (IDLE) takes the connection's input; false otherwise. */
     inputHandler?: unknown;
@@ -40,6 +57,9 @@ declare module 'hoodiecrow-imap' {
   export interface HoodiecrowServer {
     server: Server;
     connectionHandlers: Array<(connection: HoodiecrowConnection) => void>;
+    /** ENABLE plugin: what a session may enable. */
+    enableAvailable: string[];
+    setCommandHandler(command: string, handler: (connection: HoodiecrowConnection, parsed: HoodiecrowCommand, data: unknown, callback: () => void) => void): void;
     listen(port: number, host: string, callback: () => void): void;
     close(callback?: () => void): void;
     registerCapability(keyword: string): void;
