@@ -1,30 +1,17 @@
-// Worker-thread entry that runs one bulk job — a Gmail or Graph sync, or an offline import: fetching
+// Worker-thread entry that runs one bulk job — a Gmail, Graph or IMAP sync, or an offline import: fetching
 // or reading, MIME parsing and database writes all happen here, on the worker's own
 // connection to the encrypted store, so the main process event loop (IPC, windows) never
-// waits on them (DESIGN.md: ≤ 50 ms stalls).
+// waits on them (DESIGN.md: ≤ 50 ms stalls). A worker runs one job, so it loads only that
+// job's provider and client library (an import none): the Enron import peaked 8–11 MB lower.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openEncryptedDatabase } from '../store/database.ts';
 import { createProfileStore } from '../store/profile-store.ts';
 import { createLogger, setLogSink } from '../platform/logger.ts';
-import {
-  createGoogleClient,
-  credentialCacheStorage,
-  isInvalidGrant,
-  isMicrosoftReconnectError,
-  MicrosoftTokenSource,
-  READ_ONLY_MICROSOFT_SCOPES,
-  ReconnectRequiredError,
-  type GoogleTokens,
-  type MicrosoftCredentials,
-} from '../auth/index.ts';
-import { GmailProvider } from './providers/gmail.ts';
-import { GraphProvider } from './providers/graph.ts';
-import { GraphSync } from './graph-sync.ts';
-import { ImapSync } from './imap-sync.ts';
-import { ImapProvider, imapServerOf, type ImapCredentials } from './providers/imap.ts';
-import { imapSignInFor, isAuthenticationRefused, signedIn } from './providers/imap-auth.ts';
+import { isInvalidGrant, ReconnectRequiredError } from '../auth/errors.ts';
+import type { GoogleTokens, MicrosoftCredentials } from '../auth/index.ts';
+import type { ImapCredentials, ImapProvider as ImapProviderType } from './providers/imap.ts';
 import { imapSyncStoreFor } from './imap-sync-store.ts';
-import { GmailSync, type SyncProgress } from './gmail-sync.ts';
+import type { SyncProgress } from './gmail-sync.ts';
 import { parseMessage } from './mime/index.ts';
 import { importMailbox } from './import/importer.ts';
 import type { JobResults, MailWorkerData, MailWorkerMessage, WorkerJob } from './mail-worker-protocol.ts';
@@ -54,6 +41,8 @@ type SyncJob = Exclude<WorkerJob, { kind: 'import' }>;
 interface OpenedSync {
   sync(): Promise<JobResults[SyncJob['kind']]>;
   close(): void;
+  /** Whether a failure means the rep must sign in again (a refused login or token, beyond invalid_grant). */
+  refused?(error: unknown): boolean;
 }
 
 /**
@@ -77,7 +66,12 @@ const engineOptions = (accountId: number) => ({
   signal: controller.signal,
 });
 
-function openGmailSync(job: Extract<SyncJob, { kind: 'gmail-sync' }>, store: ProfileStore): OpenedSync {
+async function openGmailSync(job: Extract<SyncJob, { kind: 'gmail-sync' }>, store: ProfileStore): Promise<OpenedSync> {
+  const [{ createGoogleClient }, { GmailProvider }, { GmailSync }] = await Promise.all([
+    import('../auth/google-oauth.ts'),
+    import('./providers/gmail.ts'),
+    import('./gmail-sync.ts'),
+  ]);
   const tokens = store.accounts.getTokens<GoogleTokens>(job.accountId);
   if (!tokens?.refreshToken) throw new ReconnectRequiredError('no stored credentials');
   const provider = new GmailProvider({
@@ -93,7 +87,12 @@ function openGmailSync(job: Extract<SyncJob, { kind: 'gmail-sync' }>, store: Pro
  * Graph with msal's cache read from and written back to the encrypted store, so a refresh
  * during a long sync persists (acquireTokenSilent through the cache plugin).
  */
-function openGraphSync(job: Extract<SyncJob, { kind: 'graph-sync' }>, store: ProfileStore): OpenedSync {
+async function openGraphSync(job: Extract<SyncJob, { kind: 'graph-sync' }>, store: ProfileStore): Promise<OpenedSync> {
+  const [{ credentialCacheStorage, isMicrosoftReconnectError, MicrosoftTokenSource, READ_ONLY_MICROSOFT_SCOPES }, { GraphProvider }, { GraphSync }] = await Promise.all([
+    import('../auth/microsoft-oauth.ts'),
+    import('./providers/graph.ts'),
+    import('./graph-sync.ts'),
+  ]);
   const credentials = store.accounts.getTokens<MicrosoftCredentials>(job.accountId);
   if (!credentials?.msalCache || !credentials.homeAccountId) throw new ReconnectRequiredError('no stored credentials');
   const tokens = new MicrosoftTokenSource({
@@ -109,15 +108,20 @@ function openGraphSync(job: Extract<SyncJob, { kind: 'graph-sync' }>, store: Pro
     signal: controller.signal,
   });
   const engine = new GraphSync({ ...engineOptions(job.accountId), provider, store: syncStore(store) });
-  return { sync: () => engine.sync(job.scope), close: () => provider.close() };
+  return { sync: () => engine.sync(job.scope), close: () => provider.close(), refused: isMicrosoftReconnectError };
 }
 
 /** IMAP with the stored server settings and password, or Microsoft token (refreshed once when the server refuses it). */
-function openImapSync(job: Extract<SyncJob, { kind: 'imap-sync' }>, store: ProfileStore): OpenedSync {
+async function openImapSync(job: Extract<SyncJob, { kind: 'imap-sync' }>, store: ProfileStore): Promise<OpenedSync> {
+  const [{ ImapProvider, imapServerOf }, { imapSignInFor, isAuthenticationRefused, signedIn }, { ImapSync }] = await Promise.all([
+    import('./providers/imap.ts'),
+    import('./providers/imap-auth.ts'),
+    import('./imap-sync.ts'),
+  ]);
   const credentials = store.accounts.getTokens<ImapCredentials>(job.accountId);
   const signIn = imapSignInFor(credentials, store.accounts, job.accountId, job.oauth);
   const server = imapServerOf(credentials!);
-  let source: ImapProvider | undefined;
+  let source: ImapProviderType | undefined;
   return {
     sync: async () => {
       source = await signedIn(signIn, async (secret) => {
@@ -133,15 +137,20 @@ function openImapSync(job: Extract<SyncJob, { kind: 'imap-sync' }>, store: Profi
       return new ImapSync({ ...engineOptions(job.accountId), source, store: syncStore(store) }).sync(job.scope);
     },
     close: () => void source?.close(),
+    // A refused LOGIN / AUTHENTICATE: a changed password, or a token refused even fresh.
+    refused: isAuthenticationRefused,
   };
 }
 
 async function runSync(job: SyncJob, store: ProfileStore): Promise<JobResults[SyncJob['kind']]> {
-  const opened = job.kind === 'gmail-sync' ? openGmailSync(job, store) : job.kind === 'graph-sync' ? openGraphSync(job, store) : openImapSync(job, store);
+  const opened = await (job.kind === 'gmail-sync' ? openGmailSync(job, store) : job.kind === 'graph-sync' ? openGraphSync(job, store) : openImapSync(job, store));
   try {
     const result = await opened.sync();
     writer!.drain(); // a failed last commit fails the job
     return result;
+  } catch (error) {
+    if (opened.refused?.(error)) throw new ReconnectRequiredError(describeFailure(error));
+    throw error;
   } finally {
     opened.close();
   }
@@ -179,9 +188,7 @@ try {
   const result = job.kind === 'import' ? await runImport(job, store) : await runSync(job, store);
   outcome = { type: 'result', result };
 } catch (error) {
-  // A refused LOGIN / AUTHENTICATE: a changed password, or a token refused even fresh.
-  const imapRefused = isAuthenticationRefused(error);
-  const reconnect = error instanceof ReconnectRequiredError || isInvalidGrant(error) || isMicrosoftReconnectError(error) || imapRefused;
+  const reconnect = error instanceof ReconnectRequiredError || isInvalidGrant(error);
   outcome = {
     type: 'error',
     error: {

@@ -16,6 +16,7 @@ import { ImapFlow } from 'imapflow';
 import { startDovecot, type DovecotServer, type DovecotUser } from '../support/dovecot.ts';
 import { countCorpusFiles } from '../support/maildir-load.ts';
 import { ensureTestCa } from '../support/test-ca.ts';
+import type { ImapCredentials } from '../../src-main/mail/providers/imap.ts';
 import { openServices, type Services } from '../../src-main/app/assemble.ts';
 import { AppError } from '../../src-main/platform/app-error.ts';
 import { databaseOf } from '../../src-main/store/profile-store.ts';
@@ -196,5 +197,14 @@ describe('IMAP account on a real Dovecot (kaminski-v)', { skip }, () => {
     const sorted = [...latencies].sort((a, b) => a - b);
     console.log(`IDLE delivery latency over 20 messages: p50 ${sorted[9]} ms, p95 ${sorted[18]} ms, max ${sorted[19]} ms`);
     assert.equal(latencies.length, 20);
+  });
+
+  test('a password the server no longer takes asks the rep to sign in again and keeps the mail', async () => {
+    const kept = services.store.messages.stats().messages;
+    const credentials = services.store.accounts.getTokens<ImapCredentials>(accountId)!;
+    services.store.accounts.setTokens(accountId, { ...credentials, password: 'changed on the server' });
+    await assert.rejects(services.syncAccount(accountId), (error: Error & { code?: string }) => error.code === 'reconnect_required' || /sign in|reconnect/i.test(error.message));
+    assert.equal(services.store.accounts.get(accountId)!.status, 'reconnect_required');
+    assert.equal(services.store.messages.stats().messages, kept, 'every message is kept');
   });
 });
