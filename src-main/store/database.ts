@@ -110,14 +110,24 @@ const RECLAIM_MIN_PAGES = 256;
  * Gives up to `maxPages` of the database's free pages back to the file system (PRAGMA
  * incremental_vacuum moves pages from the end of the file into the gaps and truncates it; the
  * file itself shrinks at the next WAL checkpoint), once at least RECLAIM_MIN_PAGES are free.
- * Returns how many pages were given back: 0 when too few are free, or when the database was
- * made before auto_vacuum (its free pages are only reused by later writes).
- * https://www.sqlite.org/pragma.html#pragma_incremental_vacuum
+ * It never waits for the write lock: while another connection writes (a sync's store writer)
+ * it gives nothing back this time. Returns how many pages were given back: 0 when too few are
+ * free, the database is busy, or it was made before auto_vacuum (its free pages are only
+ * reused by later writes). https://www.sqlite.org/pragma.html#pragma_incremental_vacuum
  */
 export function reclaimFreePages(db: Database.Database, maxPages: number): number {
   if (db.pragma('auto_vacuum', { simple: true }) !== 2) return 0;
   const free = db.pragma('freelist_count', { simple: true }) as number;
   if (free < RECLAIM_MIN_PAGES) return 0;
-  db.pragma(`incremental_vacuum(${Math.max(1, Math.trunc(maxPages))})`);
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    db.pragma(`incremental_vacuum(${Math.max(1, Math.trunc(maxPages))})`);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') return 0;
+    throw error;
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
+  }
   return free - (db.pragma('freelist_count', { simple: true }) as number);
 }

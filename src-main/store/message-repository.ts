@@ -58,6 +58,7 @@ export class MessageRepository extends MessageReads {
     this.#participants = new MessageParticipants(db);
     this.#s = {
       existing: db.prepare<[number, string], { id: number; thread_id: number }>(MESSAGE_BY_PROVIDER_ID_SQL),
+      searchKey: db.prepare<[number], number | null>('SELECT search_key FROM messages WHERE id = ?').pluck(),
       threadByKey: db.prepare<[number, string], number>('SELECT id FROM threads WHERE account_id = ? AND thread_key = ?').pluck(),
       accountEmail: db.prepare<[number], string>('SELECT email FROM accounts WHERE id = ?').pluck(),
       // last_message_at is set at once, so the next message of the batch can find the thread by subject.
@@ -193,8 +194,10 @@ export class MessageRepository extends MessageReads {
       touched.add(threadId);
 
       // The index row goes before the key changes; the new key is the row's, written with it (no second write).
+      // A message saved again within the same second keeps its key.
+      const currentKey = existing ? this.#s.searchKey.get(existing.id) : null;
       if (existing) this.#index.remove(existing.id);
-      const values = { ...messageValues(incoming, parsed, threadId, now, encoded), search_key: this.#index.keyFor(receivedAt) };
+      const values = { ...messageValues(incoming, parsed, threadId, now, encoded), search_key: this.#index.keyFor(receivedAt, currentKey) };
       let messageId: number;
       if (existing) {
         messageId = existing.id;

@@ -58,8 +58,9 @@ export interface ProfileStore {
    */
   transaction<T>(fn: () => T): T;
   /**
-   * Gives up to `maxPages` (default 512: 2 MB, about 10 ms) free pages back to the file system,
-   * for background steps after mail is pruned or removed; returns how many (0: nothing to give).
+   * Gives up to `maxPages` (default 128: 512 KB a step) free pages back to the file system, for
+   * background steps after mail is pruned or removed; returns how many (0: nothing to give, or
+   * another connection is writing). database.ts reclaimFreePages.
    */
   reclaimSpace(maxPages?: number): number;
   /** Checkpoints the WAL and closes the connection. */
@@ -122,7 +123,7 @@ export function createProfileStore(db: Db, now: () => number = Date.now): Profil
     rawCompaction: new RawCompaction(db),
     serverOnlyBodies: new ServerOnlyBodies(db),
     transaction: (fn) => (db.inTransaction ? fn() : db.transaction(fn).immediate()),
-    reclaimSpace: (maxPages = 512) => reclaimFreePages(db, maxPages),
+    reclaimSpace: (maxPages = 128) => reclaimFreePages(db, maxPages),
     close() {
       if (!db.open) return;
       try {

@@ -14,8 +14,8 @@ const MAX_INDEXED_BODY_CHARS = 100_000;
  * messages.search_key: whole seconds of received_at × the database's keys per second + a
  * counter within that second (keyFor), so keys sort by date, ties in the order stored.
  * FTS5 stores each doclist's rowids as varint deltas, so the fewer keys a second spans the
- * smaller the index: at 16 a second a day's gap between two matches takes 3 bytes where
- * 2^20 a second took 5 (the Enron corpus' index: 11.7 → 9.3 MB).
+ * smaller the index: at 16 a second an hour's gap between two matches takes 3 bytes where
+ * 2^20 a second took 5, a day's 3 where it took 6 (the Enron corpus' index: 11.7 → 9.6 MB).
  * https://www.sqlite.org/fts5.html#the_fts5_index_structure (doclist format)
  */
 export const KEYS_PER_SECOND = 16;
@@ -55,6 +55,8 @@ export interface IndexedText {
 export class SearchIndex {
   readonly #s;
   readonly perSecond: number;
+  /** A full second's first key → the key after the last one it lent (keyFor). */
+  readonly #lent = new Map<number, number>();
 
   constructor(db: Db) {
     this.perSecond = keysPerSecond(db);
@@ -80,15 +82,25 @@ export class SearchIndex {
   }
 
   /**
-   * The search key for a message received at `receivedAt` (ms): its second's next free key.
-   * A second already holding `perSecond` messages (a burst of mail dated alike, or undated
-   * mail, which counts as 1970) lends the next free key after it, so that message sorts and
-   * filters by date as if it came a second or so later.
+   * The search key for a message received at `receivedAt` (ms): `current` (its key when it is
+   * saved again) if that is in the same second or was lent to it, else the second's next free
+   * key. A second already holding `perSecond` messages (a burst of mail dated alike, or undated
+   * mail, which counts as 1970) lends the next free key after it: such a message sorts, and
+   * filters by date, as if it came (pile ÷ perSecond) seconds later, after mail of those
+   * seconds stored before it. Where this connection last lent is remembered, so a pile of n
+   * undated messages costs O(n) index probes, not O(n²).
    */
-  keyFor(receivedAt: number): number {
+  keyFor(receivedAt: number, current?: number | null): number {
     const first = searchKeyAt(receivedAt, this.perSecond);
-    const next = this.#s.nextKey.get(first, first, first + this.perSecond)!;
-    return next < first + this.perSecond ? next : this.#s.firstFree.get({ from: first + this.perSecond })!;
+    const end = first + this.perSecond;
+    if (current != null && current >= first && current < end) return current;
+    const next = this.#s.nextKey.get(first, first, end)!;
+    if (next < end) return next;
+    // The second is full: one lent a key before keeps it.
+    if (current != null && current >= end) return current;
+    const lent = this.#s.firstFree.get({ from: Math.max(end, this.#lent.get(first) ?? 0) })!;
+    this.#lent.set(first, lent + 1);
+    return lent;
   }
 
   /** Indexes a message under `key` (messages.search_key, written with the row); call remove() first for a re-save. */

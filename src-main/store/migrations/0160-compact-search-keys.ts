@@ -23,8 +23,8 @@ export const migration0160: Migration = {
   name: 'compact-search-keys',
   up(db) {
     const holdsMessages = db.prepare('SELECT EXISTS (SELECT 1 FROM messages)').pluck().get() === 1;
-    db.exec('CREATE TABLE search_key_scale (keys_per_second INTEGER NOT NULL CHECK (keys_per_second > 0))');
-    db.prepare('INSERT INTO search_key_scale (keys_per_second) VALUES (?)').run(holdsMessages ? LEGACY_KEYS_PER_SECOND : KEYS_PER_SECOND);
+    db.exec('CREATE TABLE search_key_scale (id INTEGER PRIMARY KEY CHECK (id = 1), keys_per_second INTEGER NOT NULL CHECK (keys_per_second > 0))');
+    db.prepare('INSERT INTO search_key_scale (id, keys_per_second) VALUES (1, ?)').run(holdsMessages ? LEGACY_KEYS_PER_SECOND : KEYS_PER_SECOND);
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     // FTS5 takes a configuration value as a literal, not a bound parameter.
     db.exec(`INSERT INTO messages_fts (messages_fts, rank) VALUES ('pgsz', ${Math.trunc(ftsLeafSize(pageSize))})`);

@@ -89,7 +89,12 @@ export async function startGmailImap(options: { user: string; password: string; 
   // hoodiecrow's ENABLE turns CONDSTORE on without the untagged ENABLED response RFC 5161 §3.2
   // requires, so a client never learns that it is on: this one answers as Gmail does.
   server.setCommandHandler('ENABLE', (connection, parsed, _data, callback) => {
-    const atoms = (parsed.attributes ?? []).filter((a) => a.type === 'ATOM').map((a) => a.value.toUpperCase());
+    const attributes = parsed.attributes ?? [];
+    if (connection.state !== 'Authenticated' || !attributes.length || attributes.some((a) => a.type !== 'ATOM')) {
+      connection.send({ tag: parsed.tag, command: 'BAD', attributes: [{ type: 'TEXT', value: 'ENABLE takes extension names, once authenticated' }] }, 'ENABLE FAILED', parsed);
+      return callback();
+    }
+    const atoms = attributes.map((a) => a.value.toUpperCase());
     const enabled = atoms.filter((c) => server.enableAvailable.includes(c) && !connection.enabled.includes(c));
     connection.enabled.push(...enabled);
     connection.send({ tag: '*', command: 'ENABLED', attributes: enabled.map((value) => ({ type: 'ATOM', value })) }, 'ENABLED', parsed);
@@ -100,7 +105,12 @@ export async function startGmailImap(options: { user: string; password: string; 
   const commands: string[] = [];
   server.connectionHandlers.push((connection) => {
     connections.add(connection);
-    connection.socket.on('data', (chunk: Buffer) => commands.push(...chunk.toString('latin1').split('\r\n').filter(Boolean)));
+    let pending = '';
+    connection.socket.on('data', (chunk: Buffer) => {
+      const lines = (pending + chunk.toString('latin1')).split('\r\n');
+      pending = lines.pop()!;
+      commands.push(...lines.filter(Boolean));
+    });
     connection.socket.once('close', () => connections.delete(connection));
   });
   const sockets = new Set<Socket>();

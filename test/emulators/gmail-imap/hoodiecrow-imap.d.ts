@@ -46,6 +46,8 @@ declare module 'hoodiecrow-imap' {
 
   export interface HoodiecrowConnection {
     socket: Socket;
+    /** "Not Authenticated", "Authenticated", "Selected" or "Logout" (RFC 3501 §3). */
+    state: string;
     /** ENABLE plugin: the extensions this session enabled (RFC 5161). */
     enabled: string[];
     send(response: HoodiecrowCommand, description: string, parsed?: HoodiecrowCommand): void;

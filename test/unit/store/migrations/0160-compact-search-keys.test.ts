@@ -59,7 +59,7 @@ describe('migration 0160 compact search keys', () => {
     }
   });
 
-  test('a second holding more than 16 messages lends keys from the next, in the order stored, and one from that next second still sorts after them', async () => {
+  test('a second holding more than 16 messages lends keys from the next, in the order stored, one from that next second still sorts after them, and a message saved again keeps its key', async () => {
     const t = await openTestStore();
     try {
       const accountId = t.store.accounts.create({ provider: 'import', email: 'import@localhost' }).id;
@@ -73,6 +73,11 @@ describe('migration 0160 compact search keys', () => {
       const hits = t.store.search.search('burst', { limit: 50 });
       assert.equal(hits.length, 21);
       assert.equal(hits[0]!.date, at + 1_000, 'the later message first');
+      // Saved again (a re-import, a refetch), each keeps its key: the pile does not creep on.
+      t.store.messages.saveMessages(accountId, Array.from({ length: 20 }, (_, i) => message({ id: `burst-${i}`, internalDate: at, date: at, text: `burst quote ${i} again` })));
+      const again = databaseOf(t.store).prepare('SELECT provider_message_id AS id, search_key AS key FROM messages ORDER BY search_key').all();
+      assert.deepEqual(again, stored);
+      assert.equal(t.store.search.search('again', { limit: 50 }).length, 20, 'indexed anew under the same keys');
       // Undated mail counts as 1970: more than 16 of it fill 1970's first seconds without colliding.
       t.store.messages.saveMessages(accountId, Array.from({ length: 40 }, (_, i) => message({ id: `undated-${i}`, internalDate: null, date: null })));
       assert.equal(databaseOf(t.store).prepare('SELECT count(DISTINCT search_key) FROM messages WHERE received_at = 0').pluck().get(), 40);
@@ -98,6 +103,8 @@ describe('migration 0160 compact search keys', () => {
       assert.deepEqual({ counts: rowCounts(t.store), keys: keys(t), hits: t.store.search.search('pricing', { limit: 500 }).map((h) => h.messageId) }, before);
       const at = START + 400 * DAY;
       t.store.messages.saveMessages(accountId, [message({ id: 'new', internalDate: at, date: at, text: 'pricing after the upgrade' })]);
+      assert.equal(reopened.prepare("SELECT v FROM messages_fts_config WHERE k = 'pgsz'").pluck().get(), 4_000, 'leaves that fit a page from now on');
+      assert.throws(() => reopened.exec('INSERT INTO search_key_scale (keys_per_second) VALUES (16)'), /constraint/i, 'one scale per database');
       const key = reopened.prepare("SELECT search_key FROM messages WHERE provider_message_id = 'new'").pluck().get() as number;
       assert.equal(Math.floor(key / LEGACY_KEYS_PER_SECOND), Math.floor(at / 1000), 'keyed at the old scale');
       assert.equal(t.store.search.search('pricing after:2025/01/01', { limit: 5 })[0]?.date, at);

@@ -5,10 +5,11 @@ import type { Db } from '../../../../src-main/store/types.ts';
 import { BODY_SOURCE_COLUMN, decodeBodies, encodeBody } from '../../../../src-main/store/raw-encoding.ts';
 import { indexStoredMessages } from '../../../../src-main/store/search-index.ts';
 
-/** Back to the schema of version 150: search keys 2^20 a second, the index rebuilt at that scale, no search_key_scale. */
+/** Back to the schema of version 150: search keys 2^20 a second, the index rebuilt at that scale with FTS5's default leaves (4,050 bytes; its config table takes no DELETE), no search_key_scale. */
 export function undoMigrationsAfter150(db: Db): void {
   db.exec(`
     DROP TABLE IF EXISTS search_key_scale;
+    INSERT INTO messages_fts (messages_fts, rank) VALUES ('pgsz', 4050);
     INSERT INTO messages_fts (messages_fts) VALUES ('delete-all');
     UPDATE messages SET search_key = NULL;
   `);
