@@ -1,6 +1,6 @@
-// Push for IMAP accounts: an IDLE watcher on each connected account's Inbox (All Mail on Gmail), started and
-// stopped as accounts come and go, each change answered with a new-mail sync — so mail shows
-// within a second or two instead of at the next 30 s check.
+// Push for IMAP accounts: an IDLE watcher on each connected account's Inbox (All Mail on
+// Gmail), started and stopped as accounts come and go, each change answered with a new-mail
+// sync — so mail shows within a second or two instead of at the next 30 s check.
 import { IdleWatcher } from '../mail/providers/imap-idle.ts';
 import { imapServerOf, type ImapCredentials } from '../mail/providers/imap.ts';
 import { hasImapSecret, imapOAuthIssuer, imapSignInFor, type ImapOAuthClient, type ImapOAuthIssuer } from '../mail/providers/imap-auth.ts';

@@ -196,7 +196,7 @@ export class MessageRepository extends MessageReads {
       // The index row goes before the key changes; the new key is the row's, written with it (no second write).
       // A message saved again within the same second keeps its key.
       const currentKey = existing ? this.#s.searchKey.get(existing.id) : null;
-      if (existing) this.#index.remove(existing.id);
+      if (currentKey != null) this.#index.remove(currentKey);
       const values = { ...messageValues(incoming, parsed, threadId, now, encoded), search_key: this.#index.keyFor(receivedAt, currentKey) };
       let messageId: number;
       if (existing) {

@@ -74,7 +74,7 @@ export class SearchIndex {
               ORDER BY m.search_key LIMIT 1) END`,
         )
         .pluck(),
-      remove: db.prepare<[number]>('DELETE FROM messages_fts WHERE rowid = (SELECT search_key FROM messages WHERE id = ?)'),
+      remove: db.prepare<[number]>('DELETE FROM messages_fts WHERE rowid = ?'),
       insert: db.prepare<[number, string, string, string, string, string]>(
         'INSERT INTO messages_fts (rowid, subject, sender, recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)',
       ),
@@ -109,9 +109,9 @@ export class SearchIndex {
     this.#s.insert.run(key, text.subject, addressText(text.sender), addressText(text.recipients), body, text.attachmentNames.join(' '));
   }
 
-  /** Drops the message's index row (before its content or date changes). */
-  remove(messageId: number): void {
-    this.#s.remove.run(messageId);
+  /** Drops the index row under `key` (a message's search_key, before its content or date changes). */
+  remove(key: number): void {
+    this.#s.remove.run(key);
   }
 }
 

@@ -1,9 +1,10 @@
 // New mail as it arrives: one IMAP connection per account kept on the Inbox in IDLE
 // (RFC 2177), so the server tells us of new messages (EXISTS), expunges and flag changes at
 // once. On Gmail (X-GM-EXT-1) it is kept on All Mail instead: every new message lands there,
-// also those a filter keeps out of the Inbox, and All Mail is the one folder synced there. imapflow re-issues IDLE every `maxIdleTime` (below the 29-minute limit RFC 2177 §3
-// gives servers) and falls back to NOOP polling on servers without IDLE; a dropped connection
-// is opened again with backoff until the watcher is stopped.
+// also those a filter keeps out of the Inbox, and All Mail is the one folder synced there.
+// imapflow re-issues IDLE every `maxIdleTime` (below the 29-minute limit RFC 2177 §3 gives
+// servers) and falls back to NOOP polling on servers without IDLE; a dropped connection is
+// opened again with backoff until the watcher is stopped.
 import type { ImapFlow } from 'imapflow';
 import { createLogger } from '../../platform/logger.ts';
 import { imapClient, type ImapServerSettings } from './imap.ts';
